@@ -1,0 +1,61 @@
+/** The normalised view of one host of `distributed_hosts.yaml`, as every other layer sees it. */
+
+export const TRANSPORT_KINDS = ['p2p', 'http', 'rsync', 'base64'] as const;
+export type TransportKind = (typeof TRANSPORT_KINDS)[number];
+
+/** Values of a host's `status`; only `ready` is synced, the rest are shown. */
+export const NODE_STATUSES = ['ready', 'disabled', 'maintenance', 'offline', 'terminated', 'retired', 'setup', 'proxy_only'] as const;
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+/** 1-based line and column in a file, as editors and `file:line:column` show them. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+export interface SourceRange {
+  start: SourcePosition;
+  end: SourcePosition;
+}
+
+export interface NodeSpec {
+  name: string;
+  /** Preferred address: `tailscale_ip` when present, else the host part of `ssh_host`. Used for p2p. */
+  address: string | undefined;
+  /** Host part of `ssh_host` (the public/alternate address): SSH, rsync, base64 and the `http` transport. */
+  sshHost: string | undefined;
+  tailscaleIp: string | undefined;
+  /** `ssh_user`, else the user of `user@host` in `ssh_host`, else `ubuntu`. */
+  user: string;
+  sshPort: number;
+  /** `ssh_key` with `~` expanded; undefined means ssh-agent / `~/.ssh/config` / default keys. */
+  sshKey: string | undefined;
+  p2pEnabled: boolean;
+  p2pPort: number;
+  /** `p2p_public_port`: the `http` transport's port on `sshHost`. Undefined: no http transport. */
+  httpPort: number | undefined;
+  /** Raw `status` text; `statusKnown` says whether it is one of NODE_STATUSES. */
+  status: string;
+  ready: boolean;
+  natBlocked: boolean;
+  /** `ringrift_path`: base for relative remote paths (may start with `~`, resolved on the node). */
+  remoteBase: string | undefined;
+  /** Mbit/s from `host_bandwidth_overrides` (first matching glob) or `auto_sync.bandwidth_limit_mbps`. */
+  bandwidthLimitMbps: number | undefined;
+  /** The resolved escalation chain, in order. */
+  transports: TransportKind[];
+  /** Where the chain came from: the host's own `transports:` block or the default chain. */
+  chainSource: 'host' | 'default';
+  /** Every field of the host as written, known and unknown alike. */
+  fields: Record<string, unknown>;
+  /** The host's key in the file. */
+  range: SourceRange;
+}
+
+export interface ClusterSettings {
+  /** `auto_sync.max_concurrent_syncs`. */
+  maxConcurrentSyncs: number | undefined;
+  /** `auto_sync.bandwidth_limit_mbps`. */
+  bandwidthLimitMbps: number | undefined;
+  /** `auto_sync.host_bandwidth_overrides`: glob -> Mbit/s, in file order. */
+  hostBandwidthOverrides: Array<{ glob: string; mbps: number }>;
+}
