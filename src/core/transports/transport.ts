@@ -51,3 +51,44 @@ export interface Transport {
   probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult>;
   push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult>;
 }
+
+/** What an unknown host key prompt decides. `always` appends it to known_hosts. */
+export type HostKeyDecision = 'once' | 'always' | 'reject';
+
+export interface UnknownHostKeyInfo {
+  node: string;
+  host: string;
+  port: number;
+  keyType: string;
+  /** `SHA256:...` as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  knownHostsFile: string;
+}
+
+/** Settings and callbacks every transport is built with. UI prompts come in through callbacks only. */
+export interface TransportOptions {
+  /** TCP connect / SSH handshake bound (the runbook's ConnectTimeout=5). */
+  connectTimeoutMs: number;
+  /** Bound on a whole probe, so a peer that accepts and never answers fails in bounded time. */
+  probeTimeoutMs: number;
+  /** Idle bound during a transfer: no progress for this long fails the push. */
+  idleTimeoutMs: number;
+  knownHostsFile: string;
+  /** Decides on an unknown host key. Absent: reject (the CLI without --accept-new). */
+  onUnknownHostKey?: (info: UnknownHostKeyInfo) => Promise<HostKeyDecision>;
+  /** Asked for an encrypted key's passphrase. Absent or undefined answer: the key is skipped with a clear message. */
+  onPassphrase?: (keyPath: string) => Promise<string | undefined>;
+  /** Bearer token for the agent, when it was started with one. */
+  agentToken?: string;
+  /** base64 transport: bytes of the original file per remote `base64 -d >> PARTIAL` command. */
+  base64ChunkBytes: number;
+  /** Environment (SSH_AUTH_SOCK, HOME, PATH for rsync/ssh). */
+  env: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_TRANSPORT_OPTIONS: Omit<TransportOptions, 'knownHostsFile' | 'env'> = {
+  connectTimeoutMs: 5000,
+  probeTimeoutMs: 8000,
+  idleTimeoutMs: 30000,
+  base64ChunkBytes: 4 * 1024 * 1024,
+};
