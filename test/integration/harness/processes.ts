@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import * as net from 'node:net';
+
+/**
+ * Every process a test starts is tracked here and stopped by its PID: at `stopAll()`, and as a last
+ * resort when the test process exits, so a failed test never leaves an sshd or agent behind.
+ */
+const running = new Set<ChildProcess>();
+
+process.on('exit', () => {
+  for (const child of running) {
+    try {
+      if (child.pid) process.kill(child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
+export interface Started {
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far (for failure messages). */
+  output(): string;
+  /** Sends SIGTERM (or the given signal), waits for exit (SIGKILL after 3 s). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startProcess(cmd: string, args: string[], opts: SpawnOptions = {}): Started {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  running.add(child);
+  let out = '';
+  const keep = (b: Buffer) => {
+    out = (out + b.toString()).slice(-20000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', () => running.delete(child));
+  return {
+    child,
+    output: () => out,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      // A SIGSTOPped process ignores SIGTERM until continued.
+      try {
+        child.kill('SIGCONT');
+        child.kill(signal);
+      } catch {
+        return;
+      }
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A free TCP port on `host` (bind to 0, read, close). */
+export function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once `host:port` accepts a connection (and, when `banner` is set, sends data). */
+export async function waitForPort(host: string, port: number, timeoutMs: number, what: string, banner = false): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = net.connect({ host, port });
+      const done = (v: boolean) => {
+        sock.destroy();
+        resolve(v);
+      };
+      sock.setTimeout(500, () => done(false));
+      sock.once('error', () => done(false));
+      if (banner) sock.once('data', () => done(true));
+      else sock.once('connect', () => done(true));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not come up on ${host}:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A TCP server that accepts connections and never sends a byte: the "hung service" fault. */
+export async function startSilentServer(host: string): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const srv = net.createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => srv.listen(0, host, resolve));
+  return {
+    port: (srv.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        srv.close(() => resolve());
+      }),
+  };
+}
