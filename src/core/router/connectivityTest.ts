@@ -1,0 +1,79 @@
+import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
+import type { ProbeResult, Transport } from '../transports/transport';
+import type { EventLog } from './eventLog';
+import { mapWithConcurrency } from './pool';
+import { nodeState, pushHistory, transportRecord } from './routerState';
+import type { StateStore } from './stateStore';
+
+/**
+ * The runbook's connectivity test (curl the agent, ssh in, rsync --dry-run, base64 check): every
+ * transport of each node probed at once, nodes in parallel up to the concurrency limit. Results
+ * refresh each transport's `lastProbe` (what the tree shows and what lets a sync skip a transport
+ * that just timed out); they never disable a node.
+ */
+export interface ProbeRow {
+  node: string;
+  transport: TransportKind;
+  success: boolean;
+  message: string;
+  latencyMs: number;
+  code?: string;
+}
+
+export interface ConnectivityTestDeps {
+  transports: Record<TransportKind, Transport>;
+  store: StateStore;
+  events: EventLog;
+  clock: () => number;
+}
+
+export interface ConnectivityTestOptions {
+  /** Only this transport (must be in each node's chain to be tested there). */
+  transport?: TransportKind;
+  concurrency: number;
+  signal: AbortSignal;
+  /** Emit TRANSPORT_DEGRADED for each failure (the health monitor does). */
+  emitDegraded?: boolean;
+  onResult?: (row: ProbeRow) => void;
+}
+
+export async function testConnectivity(deps: ConnectivityTestDeps, nodes: NodeSpec[], opts: ConnectivityTestOptions): Promise<ProbeRow[]> {
+  const perNode = await mapWithConcurrency(
+    nodes,
+    opts.concurrency,
+    async (node) => {
+      const kinds = opts.transport ? node.transports.filter((t) => t === opts.transport) : node.transports;
+      const rows = await Promise.all(
+        kinds.map(async (kind): Promise<ProbeRow> => {
+          const r: ProbeResult = await deps.transports[kind].probe(node, opts.signal);
+          const row: ProbeRow = { node: node.name, transport: kind, success: r.success, message: r.message, latencyMs: Math.round(r.latencyMs) };
+          if (r.code) row.code = r.code;
+          opts.onResult?.(row);
+          return row;
+        }),
+      );
+      await record(deps, node, rows, opts.emitDegraded ?? false);
+      return rows;
+    },
+    opts.signal,
+  );
+  return perNode.flatMap((rows) => rows ?? []);
+}
+
+async function record(deps: ConnectivityTestDeps, node: NodeSpec, rows: ProbeRow[], emitDegraded: boolean): Promise<void> {
+  if (rows.length === 0) return;
+  const now = deps.clock();
+  const time = new Date(now).toISOString();
+  await deps.store.update((state) => {
+    const ns = nodeState(state, node.name);
+    for (const row of rows) {
+      transportRecord(ns, row.transport).lastProbe = { time: now, success: row.success, message: row.message, latencyMs: row.latencyMs, code: row.code };
+      pushHistory(ns, { time, transport: row.transport, result: row.success ? 'ok' : 'failed', error: row.success ? undefined : row.message, kind: 'probe', durationMs: row.latencyMs });
+    }
+  });
+  if (emitDegraded) {
+    for (const row of rows.filter((r) => !r.success)) {
+      deps.events.emit({ type: 'TRANSPORT_DEGRADED', time, node: node.name, transport: row.transport, error: row.message });
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import type { TransportKind } from '../hosts/nodeSpec';
+
+/** What the router remembers about the cluster, persisted in the state dir (DESIGN.md "State and events"). */
+
+export const STATE_VERSION = 1;
+export const HISTORY_LIMIT = 200;
+
+export type AttemptResult = 'ok' | 'failed' | 'skipped';
+
+export interface HistoryEntry {
+  /** ISO time. */
+  time: string;
+  transport: string;
+  result: AttemptResult;
+  error?: string;
+  /** `sync` (a push attempt) or `probe` (a connectivity test). */
+  kind: 'sync' | 'probe';
+  durationMs?: number;
+}
+
+export interface TransportRecord {
+  /** Consecutive failures since the last success (the failover threshold counts these). */
+  consecutiveFailures: number;
+  /** Epoch ms of recent failures, for the per-hour alert (pruned to the last 24 h). */
+  failureTimes: number[];
+  lastError?: string;
+  /** Result of the last probe: lets a sync skip a transport that just timed out. */
+  lastProbe?: { time: number; success: boolean; message: string; latencyMs: number; code?: string };
+}
+
+export interface NodeState {
+  enabled: boolean;
+  disabledAt?: string;
+  reason?: string;
+  failedTransports: string[];
+  preferredTransport?: TransportKind;
+  lastWorkingTransport?: TransportKind;
+  lastSuccessAt?: string;
+  /** Earliest epoch ms at which a sync tries transports better than the last working one again. */
+  upgradeRetryAt?: number;
+  /** Current backoff for that retry, doubled each time the better transports still fail. */
+  upgradeBackoffMs?: number;
+  transports: Partial<Record<string, TransportRecord>>;
+  history: HistoryEntry[];
+}
+
+export interface RouterState {
+  version: number;
+  nodes: Record<string, NodeState>;
+  /** Epoch ms of syncs that had to move past their first transport (pruned to 48 h). */
+  escalations: number[];
+}
+
+export function emptyState(): RouterState {
+  return { version: STATE_VERSION, nodes: {}, escalations: [] };
+}
+
+export function emptyNodeState(): NodeState {
+  return { enabled: true, failedTransports: [], transports: {}, history: [] };
+}
+
+export function nodeState(state: RouterState, name: string): NodeState {
+  return (state.nodes[name] ??= emptyNodeState());
+}
+
+export function transportRecord(ns: NodeState, transport: string): TransportRecord {
+  return (ns.transports[transport] ??= { consecutiveFailures: 0, failureTimes: [] });
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export function pushHistory(ns: NodeState, entry: HistoryEntry): void {
+  ns.history.push(entry);
+  if (ns.history.length > HISTORY_LIMIT) ns.history.splice(0, ns.history.length - HISTORY_LIMIT);
+}
+
+export function recordFailure(ns: NodeState, transport: string, error: string, now: number): TransportRecord {
+  const rec = transportRecord(ns, transport);
+  rec.consecutiveFailures++;
+  rec.failureTimes = [...rec.failureTimes.filter((t) => now - t < DAY_MS), now];
+  rec.lastError = error;
+  return rec;
+}
+
+export function recordSuccess(ns: NodeState, transport: TransportKind, now: number): void {
+  const rec = transportRecord(ns, transport);
+  rec.consecutiveFailures = 0;
+  ns.lastWorkingTransport = transport;
+  ns.lastSuccessAt = new Date(now).toISOString();
+}
+
+/** Loose structural check of a parsed state file; anything else is set aside as foreign. */
+export function isRouterState(value: unknown): value is RouterState {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Partial<RouterState>;
+  return v.version === STATE_VERSION && !!v.nodes && typeof v.nodes === 'object' && Array.isArray(v.escalations);
+}

@@ -1,0 +1,107 @@
+import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
+import type { ProbeResult, PushJob, PushSuccess, Transport } from '../transports/transport';
+import type { EscalationPlan } from './escalationPlan';
+import type { RouterEvent } from './eventLog';
+import type { RouterSettings } from './routerSettings';
+
+/**
+ * Walks an escalation plan for one node: the runbook's "try p2p, then http, then rsync, then
+ * base64". Every transport of the plan is probed at once before the walk, so a node whose ports
+ * all hang costs one probe timeout, not one per transport. Writes nothing: returns attempts and
+ * events for the router to record under one state update.
+ */
+
+export interface Attempt {
+  transport: TransportKind;
+  result: 'ok' | 'failed' | 'skipped';
+  error?: string;
+  durationMs: number;
+  /** The failure came from the probe (so it refreshes `lastProbe`). */
+  probe?: ProbeResult;
+}
+
+export interface WalkOutcome {
+  attempts: Attempt[];
+  success?: PushSuccess;
+  events: Array<Omit<RouterEvent, 'time' | 'node'>>;
+}
+
+export interface WalkContext {
+  node: NodeSpec;
+  plan: EscalationPlan;
+  job: PushJob;
+  transports: Record<TransportKind, Transport>;
+  settings: RouterSettings;
+  signal: AbortSignal;
+  clock: () => number;
+  onProgress?: (transport: TransportKind, done: number, total: number) => void;
+}
+
+export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
+  const { node, plan, settings, signal } = ctx;
+  const attempts: Attempt[] = [];
+  const events: WalkOutcome['events'] = [];
+
+  // Probe every transport the walk may reach, all at once; stop the rest once a push succeeds.
+  const probesDone = new AbortController();
+  const stopProbes = () => probesDone.abort();
+  signal.addEventListener('abort', stopProbes, { once: true });
+  const preflight = new Map<TransportKind, Promise<ProbeResult>>();
+  for (const step of plan.steps) {
+    if (!step.skip) preflight.set(step.transport, ctx.transports[step.transport].probe(node, probesDone.signal));
+  }
+
+  const queue = [...plan.steps];
+  let firstFailureSeen = false;
+  try {
+    while (queue.length > 0 && !signal.aborted) {
+      const step = queue.shift()!;
+      if (step.skip) {
+        attempts.push({ transport: step.transport, result: 'skipped', error: step.skip, durationMs: 0 });
+        continue;
+      }
+      for (let round = 1; round <= settings.failoverThreshold; round++) {
+        const attempt = await tryTransport(ctx, step.transport, round === 1 ? preflight.get(step.transport) : undefined);
+        attempts.push(attempt.attempt);
+        if (attempt.success) {
+          stopProbes();
+          events.push({ type: 'SYNC_COMPLETED', transport: step.transport, bytes: attempt.success.bytes, durationMs: attempt.success.durationMs });
+          return { attempts, success: attempt.success, events };
+        }
+        if (signal.aborted) break;
+      }
+      if (signal.aborted) break;
+
+      // Runbook: after the threshold, the sync is stalled on this transport and retried on the next.
+      if (!firstFailureSeen && settings.backupTransport) {
+        const i = queue.findIndex((s) => s.transport === settings.backupTransport && !s.skip);
+        if (i > 0) queue.unshift(...queue.splice(i, 1));
+      }
+      firstFailureSeen = true;
+      const next = queue.find((s) => !s.skip);
+      events.push({ type: 'SYNC_STALLED', transport: step.transport, failures: settings.failoverThreshold, error: attempts.at(-1)?.error });
+      if (next) events.push({ type: 'SYNC_RETRY_REQUESTED', transport: next.transport, from: step.transport });
+    }
+  } finally {
+    signal.removeEventListener('abort', stopProbes);
+    stopProbes();
+  }
+  return { attempts, events };
+}
+
+async function tryTransport(
+  ctx: WalkContext,
+  kind: TransportKind,
+  preflight: Promise<ProbeResult> | undefined,
+): Promise<{ attempt: Attempt; success?: PushSuccess }> {
+  const started = ctx.clock();
+  const transport = ctx.transports[kind];
+  const probe = await (preflight ?? transport.probe(ctx.node, ctx.signal));
+  if (!probe.success) {
+    return { attempt: { transport: kind, result: 'failed', error: probe.message, durationMs: ctx.clock() - started, probe } };
+  }
+  const pushed = await transport.push(ctx.node, ctx.job, (done, total) => ctx.onProgress?.(kind, done, total), ctx.signal);
+  const durationMs = ctx.clock() - started;
+  if (pushed.ok) return { attempt: { transport: kind, result: 'ok', durationMs }, success: pushed };
+  return { attempt: { transport: kind, result: 'failed', error: pushed.message, durationMs } };
+}

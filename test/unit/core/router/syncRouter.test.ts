@@ -1,0 +1,252 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
+import { EventLog, type RouterEvent } from '../../../../src/core/router/eventLog';
+import { preferTransport, reenableNode, resetNode } from '../../../../src/core/router/recovery';
+import { DEFAULT_ROUTER_SETTINGS, type RouterSettings } from '../../../../src/core/router/routerSettings';
+import { StateStore } from '../../../../src/core/router/stateStore';
+import { SyncRouter } from '../../../../src/core/router/syncRouter';
+import { makeNode, manualClock, scriptedSet, tempDir } from '../../helpers/scriptedTransports';
+
+const job = { localPath: '/tmp/f', remotePath: 'data/f' };
+
+function setup(nodes: NodeSpec[], settings: Partial<RouterSettings> = {}) {
+  const dir = tempDir();
+  const transports = scriptedSet();
+  const clock = manualClock();
+  const store = new StateStore(dir, path.join(dir, 'distributed_hosts.yaml'));
+  const events = new EventLog(dir);
+  const seen: RouterEvent[] = [];
+  events.onEvent((e) => seen.push(e));
+  const router = new SyncRouter({ nodes, transports, store, events, settings: { ...DEFAULT_ROUTER_SETTINGS, ...settings }, clock });
+  const deps = { store, events, clock };
+  const signal = new AbortController().signal;
+  const sync = (n: NodeSpec, force?: 'p2p' | 'http' | 'rsync' | 'base64') => router.sync(n, job, { signal, forceTransport: force });
+  return { dir, transports, clock, store, events, seen, router, deps, sync };
+}
+
+describe('SyncRouter escalation', () => {
+  it('uses p2p when it works, with one attempt and a SYNC_COMPLETED event', async () => {
+    const n = makeNode('a');
+    const t = setup([n]);
+    const r = await t.sync(n);
+    assert.equal(r.success, true);
+    assert.equal(r.transportUsed, 'p2p');
+    assert.deepEqual(r.attempts.map((a) => [a.transport, a.result]), [['p2p', 'ok']]);
+    assert.deepEqual(t.seen.map((e) => e.type), ['SYNC_COMPLETED']);
+    assert.equal(t.router.status().stats.escalationsToday, 0);
+  });
+
+  it('escalates p2p -> http -> rsync, emitting SYNC_STALLED and SYNC_RETRY_REQUESTED, and counts one escalation', async () => {
+    const n = makeNode('a');
+    const t = setup([n]);
+    t.transports.p2p.set('a', 'probe-fails');
+    t.transports.http.set('a', 'push-fails');
+    const r = await t.sync(n);
+    assert.equal(r.transportUsed, 'rsync');
+    assert.deepEqual(r.attempts.map((a) => [a.transport, a.result]), [['p2p', 'failed'], ['http', 'failed'], ['rsync', 'ok']]);
+    assert.deepEqual(
+      t.seen.map((e) => [e.type, e.transport]),
+      [['SYNC_STALLED', 'p2p'], ['SYNC_RETRY_REQUESTED', 'http'], ['SYNC_STALLED', 'http'], ['SYNC_RETRY_REQUESTED', 'rsync'], ['SYNC_COMPLETED', 'rsync']],
+    );
+    const st = t.router.status();
+    assert.equal(st.stats.escalationsToday, 1);
+    assert.deepEqual(st.stats.activeTransports, { rsync: 1 });
+    assert.equal(st.state.nodes.a.transports.p2p?.consecutiveFailures, 1);
+  });
+
+  it('retries a transport up to the failover threshold before moving on', async () => {
+    const n = makeNode('a');
+    const t = setup([n], { failoverThreshold: 3 });
+    t.transports.p2p.set('a', 'push-fails');
+    const r = await t.sync(n);
+    assert.deepEqual(r.attempts.map((a) => a.transport), ['p2p', 'p2p', 'p2p', 'http']);
+    assert.equal(t.transports.p2p.pushes.length, 3);
+    assert.equal(t.router.status().state.nodes.a.transports.p2p?.consecutiveFailures, 3);
+  });
+
+  it('tries the backup transport right after the primary first fails', async () => {
+    const n = makeNode('a');
+    const t = setup([n], { backupTransport: 'base64' });
+    t.transports.p2p.set('a', 'probe-fails');
+    const r = await t.sync(n);
+    assert.deepEqual(r.attempts.map((a) => [a.transport, a.result]), [['p2p', 'failed'], ['base64', 'ok']]);
+  });
+
+  it('disables the node when every transport fails, listing them, and skips it afterwards', async () => {
+    const n = makeNode('dead');
+    const t = setup([n]);
+    for (const tr of Object.values(t.transports)) tr.set('dead', 'probe-fails');
+    const r = await t.sync(n);
+    assert.equal(r.success, false);
+    assert.equal(r.disabled, true);
+    const ns = t.router.status().state.nodes.dead;
+    assert.equal(ns.enabled, false);
+    assert.equal(ns.reason, 'all_transports_exhausted');
+    assert.deepEqual(ns.failedTransports, ['p2p', 'http', 'rsync', 'base64']);
+    assert.ok(ns.disabledAt);
+    const disabledEvent = t.seen.find((e) => e.type === 'NODE_DISABLED');
+    assert.equal(disabledEvent?.reason, 'all_transports_exhausted');
+
+    const probesBefore = t.transports.p2p.probes.length;
+    const again = await t.sync(n);
+    assert.equal(again.success, false);
+    assert.equal(again.disabled, true);
+    assert.match(again.message, /disabled since .*reenable dead/);
+    assert.equal(t.transports.p2p.probes.length, probesBefore, 'a disabled node is not contacted');
+  });
+
+  it('a forced transport runs on a disabled node and does not silently re-enable it', async () => {
+    const n = makeNode('a');
+    const t = setup([n]);
+    for (const tr of Object.values(t.transports)) tr.set('a', 'probe-fails');
+    await t.sync(n);
+    t.transports.base64.set('a', 'ok');
+    const r = await t.sync(n, 'base64');
+    assert.equal(r.success, true);
+    assert.equal(r.transportUsed, 'base64');
+    assert.equal(r.disabled, true);
+    assert.match(r.message, /stays disabled/);
+    assert.equal(t.router.status().state.nodes.a.enabled, false);
+  });
+
+  it('a failed forced transport does not disable a node', async () => {
+    const n = makeNode('a');
+    const t = setup([n]);
+    t.transports.rsync.set('a', 'probe-fails');
+    const r = await t.sync(n, 'rsync');
+    assert.equal(r.success, false);
+    assert.equal(r.disabled, false);
+    assert.deepEqual(r.attempts.map((a) => a.transport), ['rsync']);
+  });
+
+  it('starts nat_blocked nodes past p2p without contacting it', async () => {
+    const n = makeNode('nat', { natBlocked: true });
+    const t = setup([n]);
+    const r = await t.sync(n);
+    assert.deepEqual(r.attempts.map((a) => [a.transport, a.result]), [['p2p', 'skipped'], ['http', 'ok']]);
+    assert.deepEqual(t.transports.p2p.probes, []);
+    assert.equal(t.router.status().stats.escalationsToday, 0);
+  });
+
+  it('does not sync a node whose status is not ready, and says why', async () => {
+    const n = makeNode('m', { status: 'maintenance', ready: false });
+    const t = setup([n]);
+    const r = await t.sync(n);
+    assert.equal(r.success, false);
+    assert.match(r.message, /status is 'maintenance'/);
+    assert.deepEqual(t.transports.p2p.probes, []);
+  });
+
+  it('skips a transport whose probe failed moments ago, recording the earlier error', async () => {
+    const n = makeNode('a');
+    const t = setup([n], { upgradeBackoffMinMs: 0 });
+    t.transports.p2p.set('a', 'probe-fails');
+    await t.sync(n); // p2p fails, rsync... http succeeds
+    t.clock.advance(10_000);
+    const r = await t.sync(n);
+    assert.equal(r.attempts[0].result, 'skipped');
+    assert.match(r.attempts[0].error ?? '', /probe failed 10 s ago: p2p: refused/);
+    assert.equal(t.transports.p2p.probes.length, 1, 'the failed transport is not probed again');
+  });
+
+  it('moves back up to the better transport after the backoff, not before', async () => {
+    const n = makeNode('a');
+    const t = setup([n], { upgradeBackoffMinMs: 60_000, recentFailureSkipMs: 5_000 });
+    t.transports.p2p.set('a', 'probe-fails');
+    t.transports.http.set('a', 'probe-fails');
+    assert.equal((await t.sync(n)).transportUsed, 'rsync');
+
+    t.clock.advance(30_000);
+    t.transports.p2p.set('a', 'ok'); // the agent came back, but the backoff has not elapsed
+    const early = await t.sync(n);
+    assert.equal(early.transportUsed, 'rsync');
+    assert.match(early.attempts[0].error ?? '', /better transports are retried after/);
+
+    t.clock.advance(31_000);
+    const later = await t.sync(n);
+    assert.equal(later.transportUsed, 'p2p');
+    assert.equal(t.router.status().state.nodes.a.upgradeRetryAt, undefined);
+  });
+
+  it('doubles the upgrade backoff while the better transports stay down', async () => {
+    const n = makeNode('a');
+    const t = setup([n], { upgradeBackoffMinMs: 1_000, upgradeBackoffMaxMs: 3_000, recentFailureSkipMs: 0 });
+    t.transports.p2p.set('a', 'probe-fails');
+    t.transports.http.set('a', 'probe-fails');
+    await t.sync(n);
+    const backoffs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t.clock.advance(5_000);
+      await t.sync(n);
+      backoffs.push(t.router.status().state.nodes.a.upgradeBackoffMs ?? 0);
+    }
+    assert.deepEqual(backoffs, [2_000, 3_000, 3_000]);
+  });
+
+  it('prefers the preferred transport, and refuses one the node does not have', async () => {
+    const n = makeNode('a', { transports: ['p2p', 'rsync'] });
+    const t = setup([n]);
+    const set = await preferTransport(t.deps, n, 'ssh');
+    assert.ok(set.ok);
+    const r = await t.sync(n);
+    assert.equal(r.transportUsed, 'rsync');
+    assert.deepEqual(r.attempts.map((a) => a.transport), ['rsync']);
+    const bad = await preferTransport(t.deps, n, 'base64');
+    assert.ok(!bad.ok && bad.code === 'not_in_chain' && /has no base64 transport/.test(bad.message));
+    const typo = await preferTransport(t.deps, n, 'rsnyc');
+    assert.ok(!typo.ok && typo.code === 'unknown_transport');
+    assert.ok(t.seen.some((e) => e.type === 'PREFERRED_TRANSPORT_SET' && e.transport === 'rsync'));
+  });
+
+  it('re-enable and reset clear what they should and emit their events', async () => {
+    const n = makeNode('a');
+    const t = setup([n]);
+    for (const tr of Object.values(t.transports)) tr.set('a', 'probe-fails');
+    await t.sync(n);
+    const re = await reenableNode(t.deps, n);
+    assert.equal(re.changed, true);
+    let ns = t.router.status().state.nodes.a;
+    assert.equal(ns.enabled, true);
+    assert.deepEqual(ns.failedTransports, []);
+    assert.equal(ns.transports.p2p?.consecutiveFailures, 1, 're-enable keeps the counters');
+    await resetNode(t.deps, n);
+    ns = t.router.status().state.nodes.a;
+    assert.equal(ns.transports.p2p?.consecutiveFailures, 0);
+    assert.deepEqual(ns.transports.p2p?.failureTimes, []);
+    assert.deepEqual(t.seen.slice(-2).map((e) => e.type), ['NODE_REENABLED', 'TRANSPORT_FAILURES_RESET']);
+    for (const tr of Object.values(t.transports)) tr.set('a', 'ok');
+    assert.equal((await t.sync(n)).transportUsed, 'p2p');
+  });
+
+  it('keeps a history ring of the last 200 attempts, newest first from history()', async () => {
+    const n = makeNode('a');
+    const t = setup([n], { recentFailureSkipMs: 0, upgradeBackoffMinMs: 0 });
+    t.transports.p2p.set('a', 'push-fails');
+    for (let i = 0; i < 110; i++) {
+      t.clock.advance(1000);
+      await t.sync(n);
+    }
+    const all = t.router.history(n, 1000);
+    assert.equal(all.length, 200);
+    assert.equal(all[0].transport, 'http');
+    assert.equal(all[1].transport, 'p2p');
+    assert.equal(all[1].error, 'p2p: connection dropped');
+    assert.equal(t.router.history(n, 5).length, 5);
+  });
+
+  it('writes every event as one JSON line to events.jsonl', async () => {
+    const n = makeNode('a');
+    const t = setup([n]);
+    t.transports.p2p.set('a', 'probe-fails');
+    await t.sync(n);
+    const lines = fs.readFileSync(path.join(t.dir, 'events.jsonl'), 'utf8').trim().split('\n');
+    const parsed = lines.map((l) => JSON.parse(l));
+    assert.deepEqual(parsed.map((e) => e.type), ['SYNC_STALLED', 'SYNC_RETRY_REQUESTED', 'SYNC_COMPLETED']);
+    for (const e of parsed) {
+      assert.equal(e.node, 'a');
+      assert.ok(!Number.isNaN(Date.parse(e.time)));
+    }
+  });
+});

@@ -1,0 +1,94 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { NodeSpec, TransportKind } from '../../../src/core/hosts/nodeSpec';
+import type { ProbeResult, PushResult, Transport } from '../../../src/core/transports/transport';
+
+/** A NodeSpec with the default chain, for router tests. */
+export function makeNode(name: string, over: Partial<NodeSpec> = {}): NodeSpec {
+  return {
+    name,
+    address: '127.0.0.1',
+    sshHost: '127.0.0.1',
+    tailscaleIp: undefined,
+    user: 'ubuntu',
+    sshPort: 22,
+    sshKey: undefined,
+    p2pEnabled: true,
+    p2pPort: 8770,
+    httpPort: 8771,
+    status: 'ready',
+    ready: true,
+    natBlocked: false,
+    remoteBase: '/data',
+    bandwidthLimitMbps: undefined,
+    transports: ['p2p', 'http', 'rsync', 'base64'],
+    chainSource: 'default',
+    fields: {},
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+    ...over,
+  };
+}
+
+export type Behaviour = 'ok' | 'probe-fails' | 'push-fails' | 'hangs';
+
+/**
+ * A transport whose outcome per node is scripted. `hangs` waits until aborted or `hangMs`, like a
+ * port that accepts and never answers (the real probe timeout is what bounds it).
+ */
+export class ScriptedTransport implements Transport {
+  readonly behaviour = new Map<string, Behaviour>();
+  probes: string[] = [];
+  pushes: string[] = [];
+  constructor(readonly kind: TransportKind, private readonly hangMs = 50) {}
+
+  set(node: string, b: Behaviour): this {
+    this.behaviour.set(node, b);
+    return this;
+  }
+
+  async probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult> {
+    this.probes.push(node.name);
+    const b = this.behaviour.get(node.name) ?? 'ok';
+    if (b === 'hangs') {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.hangMs);
+        signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
+      return { transport: this.kind, success: false, message: `${this.kind}: no answer in ${this.hangMs} ms`, latencyMs: this.hangMs, code: 'no_answer' };
+    }
+    if (b === 'probe-fails') return { transport: this.kind, success: false, message: `${this.kind}: refused`, latencyMs: 1, code: 'refused' };
+    return { transport: this.kind, success: true, message: 'ok', latencyMs: 1 };
+  }
+
+  async push(node: NodeSpec): Promise<PushResult> {
+    this.pushes.push(node.name);
+    if (this.behaviour.get(node.name) === 'push-fails') {
+      return { ok: false, transport: this.kind, code: 'disconnected', message: `${this.kind}: connection dropped`, durationMs: 1 };
+    }
+    return { ok: true, transport: this.kind, bytes: 10, bytesSent: 10, sha256: 'ab'.repeat(32), durationMs: 1, remotePath: 'f' };
+  }
+}
+
+export function scriptedSet(hangMs?: number): Record<TransportKind, ScriptedTransport> {
+  return {
+    p2p: new ScriptedTransport('p2p', hangMs),
+    http: new ScriptedTransport('http', hangMs),
+    rsync: new ScriptedTransport('rsync', hangMs),
+    base64: new ScriptedTransport('base64', hangMs),
+  };
+}
+
+export function tempDir(prefix = 'ringrift-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A clock tests move by hand. */
+export function manualClock(start = Date.parse('2026-11-28T12:00:00Z')) {
+  let now = start;
+  const clock = () => now;
+  clock.advance = (ms: number) => {
+    now += ms;
+  };
+  return clock;
+}
