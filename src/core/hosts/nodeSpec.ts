@@ -35,6 +35,9 @@ export interface NodeSpec {
   httpPort: number | undefined;
   /** Raw `status` text; `statusKnown` says whether it is one of NODE_STATUSES. */
   status: string;
+  /** Whether `status` is one of NODE_STATUSES (an unknown word is warned about and never synced). */
+  statusKnown?: boolean;
+  /** Synced: `status` is `ready` (or absent) and the host has no error in the file. */
   ready: boolean;
   natBlocked: boolean;
   /** `ringrift_path`: base for relative remote paths (may start with `~`, resolved on the node). */
