@@ -8,6 +8,13 @@ export const EXIT_USAGE = 2;
 /** A usage or input problem: printed as one line, exit 2. */
 export class UsageError extends Error {}
 
+/** Ends a command with `code` after it has already told the user why (nothing more is printed). */
+export class ExitError extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;

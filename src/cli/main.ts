@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT_USAGE, UsageError, type CliCommand, type CliIO } from './command';
+import { COMMON_HELP, COMMON_OPTIONS, EXIT_USAGE, ExitError, UsageError, type CliCommand, type CliIO } from './command';
 import { COMMANDS } from './commands';
 import { describeError } from '../core/result';
 
@@ -48,7 +48,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       strict: true,
     });
   } catch (err) {
-    io.stderr(`ringrift-sync ${cmd.name}: ${describeError(err)} (see 'ringrift-sync ${cmd.name} --help')\n`);
+    // Node's parseArgs adds a paragraph about '--' to unknown options; the first sentence says it.
+    const message = describeError(err).replace(/\. To specify a positional argument.*?(\(ERR_[A-Z_]+\))?$/s, '');
+    io.stderr(`ringrift-sync ${cmd.name}: ${message} (see 'ringrift-sync ${cmd.name} --help')\n`);
     return EXIT_USAGE;
   }
   if (parsed.values.help) {
@@ -58,6 +60,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     return await cmd.run(parsed as never, io);
   } catch (err) {
+    if (err instanceof ExitError) return err.code;
     // A UsageError is expected input trouble; anything else is our bug, still one line, never a stack.
     const prefix = err instanceof UsageError ? '' : 'internal error: ';
     io.stderr(`ringrift-sync ${cmd.name}: ${prefix}${describeError(err)}\n`);

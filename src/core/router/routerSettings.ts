@@ -20,6 +20,8 @@ export interface RouterSettings {
   /** First and longest wait before a node on a lower transport tries the better ones again. */
   upgradeBackoffMinMs: number;
   upgradeBackoffMaxMs: number;
+  /** Delay between starting the probes of successive transports of one sync (Happy Eyeballs). */
+  probeStaggerMs: number;
   /** Nodes handled at once by fleet operations. */
   concurrency: number;
   alertThresholds: AlertThresholds;
@@ -32,6 +34,7 @@ export const DEFAULT_ROUTER_SETTINGS: RouterSettings = {
   recentFailureSkipMs: 60_000,
   upgradeBackoffMinMs: 60_000,
   upgradeBackoffMaxMs: 3_600_000,
+  probeStaggerMs: 200,
   concurrency: DEFAULT_CONCURRENCY,
   alertThresholds: { transportFailuresPerHour: 5, disabledNodesPercent: 20, escalationsPerHour: 10 },
 };

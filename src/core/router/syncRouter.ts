@@ -59,7 +59,8 @@ export class SyncRouter {
     const { settings, store } = this.deps;
     const base = { node: node.name, transportUsed: null, bytes: 0, sha256: null, attempts: [] };
     if (!node.ready && !opts.forceTransport) {
-      return { ...base, success: false, disabled: false, message: `not synced: status is '${node.status}', only 'ready' nodes are synced` };
+      const why = node.status === 'ready' ? 'its entry in the hosts file has errors (run ringrift-sync validate)' : `status is '${node.status}', only 'ready' nodes are synced`;
+      return { ...base, success: false, disabled: false, message: `not synced: ${why}` };
     }
     const before = store.read().nodes[node.name];
     const disabled = before ? !before.enabled : false;

@@ -6,8 +6,8 @@ import type { RouterSettings } from './routerSettings';
 
 /**
  * Walks an escalation plan for one node: the runbook's "try p2p, then http, then rsync, then
- * base64". Every transport of the plan is probed at once before the walk, so a node whose ports
- * all hang costs one probe timeout, not one per transport. Writes nothing: returns attempts and
+ * base64". Probes run ahead of the walk (staggered), so a node whose ports all hang costs about
+ * one probe timeout, not one per transport. Writes nothing: returns attempts and
  * events for the router to record under one state update.
  */
 
@@ -42,14 +42,20 @@ export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
   const attempts: Attempt[] = [];
   const events: WalkOutcome['events'] = [];
 
-  // Probe every transport the walk may reach, all at once; stop the rest once a push succeeds.
+  // Probe every transport the walk may reach, staggered like Happy Eyeballs: the next one starts
+  // when the walk reaches it or `probeStaggerMs` later, whichever is first. A healthy node costs one
+  // probe; a silent one costs one probe timeout (plus the stagger), not one per transport.
   const probesDone = new AbortController();
   const stopProbes = () => probesDone.abort();
   signal.addEventListener('abort', stopProbes, { once: true });
   const preflight = new Map<TransportKind, Promise<ProbeResult>>();
-  for (const step of plan.steps) {
-    if (!step.skip) preflight.set(step.transport, ctx.transports[step.transport].probe(node, probesDone.signal));
-  }
+  const startProbe = (kind: TransportKind) => {
+    if (!preflight.has(kind)) preflight.set(kind, ctx.transports[kind].probe(node, probesDone.signal));
+    return preflight.get(kind)!;
+  };
+  const timers = plan.steps
+    .filter((step) => !step.skip)
+    .map((step, i) => setTimeout(() => startProbe(step.transport), i * settings.probeStaggerMs));
 
   const queue = [...plan.steps];
   let firstFailureSeen = false;
@@ -61,7 +67,7 @@ export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
         continue;
       }
       for (let round = 1; round <= settings.failoverThreshold; round++) {
-        const attempt = await tryTransport(ctx, step.transport, round === 1 ? preflight.get(step.transport) : undefined);
+        const attempt = await tryTransport(ctx, step.transport, round === 1 ? startProbe(step.transport) : undefined);
         attempts.push(attempt.attempt);
         if (attempt.success) {
           stopProbes();
@@ -83,6 +89,7 @@ export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
       if (next) events.push({ type: 'SYNC_RETRY_REQUESTED', transport: next.transport, from: step.transport });
     }
   } finally {
+    timers.forEach(clearTimeout);
     signal.removeEventListener('abort', stopProbes);
     stopProbes();
   }

@@ -38,6 +38,8 @@ export interface NodeOptions {
   agent?: boolean;
   /** Extra sshd_config lines (e.g. a ForceCommand that refuses rsync). */
   sshdConfig?: string[];
+  /** sshd LogLevel (default ERROR); VERBOSE logs each authentication, for tests that assert none happened. */
+  logLevel?: string;
   /** Extra `ringrift-sync agent` flags. */
   agentArgs?: string[];
   /** Extra host fields written into the hosts file. */
@@ -118,7 +120,8 @@ let clusterCount = 0;
  */
 export async function startCluster(specs: NodeOptions[], third = 0): Promise<TestCluster> {
   requireRealParts();
-  ensureBuilt();
+  // Only the agent runs from dist/; SSH-only clusters need no build.
+  if (specs.some((s) => s.agent !== false)) ensureBuilt();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringrift-cluster-'));
   const user = os.userInfo().username;
   if (process.getuid?.() === 0) fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -150,7 +153,7 @@ export async function startCluster(specs: NodeOptions[], third = 0): Promise<Tes
         'PermitRootLogin prohibit-password',
         'StrictModes no',
         'MaxStartups 200:30:400',
-        'LogLevel ERROR',
+        `LogLevel ${spec.logLevel ?? 'ERROR'}`,
         'Subsystem sftp /usr/lib/openssh/sftp-server',
         ...(spec.sshdConfig ?? []),
         '',

@@ -27,13 +27,23 @@ describe('router: time bounds and concurrency', function () {
     const d = deps();
     const node = makeNode('silent');
     for (const t of Object.values(d.transports)) t.set('silent', 'hangs');
-    const router = new SyncRouter({ ...d, nodes: [node], settings: DEFAULT_ROUTER_SETTINGS });
+    const router = new SyncRouter({ ...d, nodes: [node], settings: { ...DEFAULT_ROUTER_SETTINGS, probeStaggerMs: 20 } });
     const started = Date.now();
     const r = await router.sync(node, { localPath: '/f', remotePath: 'f' }, { signal: new AbortController().signal });
     const took = Date.now() - started;
     assert.equal(r.disabled, true);
     assert.equal(r.attempts.filter((a) => a.result === 'failed').length, 4);
-    assert.ok(took < 3 * HANG_MS, `took ${took} ms; four sequential timeouts would be ${4 * HANG_MS} ms`);
+    assert.ok(took < 2 * HANG_MS, `took ${took} ms; four sequential timeouts would be ${4 * HANG_MS} ms`);
+  });
+
+  it('a healthy node costs one probe: the later transports are never contacted', async () => {
+    const d = deps();
+    const node = makeNode('fine');
+    const router = new SyncRouter({ ...d, nodes: [node], settings: DEFAULT_ROUTER_SETTINGS });
+    const r = await router.sync(node, { localPath: '/f', remotePath: 'f' }, { signal: new AbortController().signal });
+    assert.equal(r.transportUsed, 'p2p');
+    await new Promise((res) => setTimeout(res, DEFAULT_ROUTER_SETTINGS.probeStaggerMs * 4));
+    assert.deepEqual([d.transports.http.probes, d.transports.rsync.probes, d.transports.base64.probes], [[], [], []]);
   });
 
   it('one dead node does not delay the others in a fleet test', async () => {

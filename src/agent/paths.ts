@@ -1,0 +1,84 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { fail, ok, type Result } from '../core/result';
+
+/** Suffix of the file an upload grows in, beside its target, until it is complete and verified. */
+export const PARTIAL_SUFFIX = '.ringrift-partial';
+export const FILES_PREFIX = '/files/';
+
+/**
+ * Turns the rest of a `/files/<rel>` URL into path segments under the agent root. Refuses what
+ * could leave the root or be ambiguous: `..`, an absolute path (`/files//etc`, `%2F`), NUL, bad
+ * percent-encoding, a trailing `/` (a directory) and our own partial-file names.
+ */
+export function parseFilesPath(urlPath: string): Result<string[], 'bad_path'> {
+  const raw = urlPath.slice(FILES_PREFIX.length);
+  if (raw === '') return fail('bad_path', 'no file named after /files/');
+  if (raw.startsWith('/')) return fail('bad_path', `'${raw}' is absolute; the agent takes paths relative to its root`);
+  if (raw.endsWith('/')) return fail('bad_path', `'${raw}' names a directory, not a file`);
+  const segments: string[] = [];
+  for (const encoded of raw.split('/')) {
+    let seg: string;
+    try {
+      seg = decodeURIComponent(encoded);
+    } catch {
+      return fail('bad_path', `'${encoded}' is not valid percent-encoding`);
+    }
+    if (seg.includes('\0')) return fail('bad_path', 'a path with a NUL byte is refused');
+    if (seg.includes('/')) return fail('bad_path', `segment '${seg}' holds an encoded '/': send each directory as its own segment`);
+    if (seg === '..') return fail('bad_path', `'..' would leave the agent root; refused`);
+    if (seg === '' || seg === '.') continue;
+    segments.push(seg);
+  }
+  if (segments.length === 0) return fail('bad_path', 'the path names no file');
+  if (segments[segments.length - 1].endsWith(PARTIAL_SUFFIX)) {
+    return fail('bad_path', `names ending in '${PARTIAL_SUFFIX}' are reserved for uploads in progress`);
+  }
+  return ok(segments);
+}
+
+export interface TargetPaths {
+  /** Relative path as the client named it, for messages. */
+  rel: string;
+  target: string;
+  /** Where the bytes accumulate until the rename: `.<name>.ringrift-partial` beside the target. */
+  partial: string;
+  dir: string;
+}
+
+export function targetPaths(root: string, segments: string[]): TargetPaths {
+  const target = path.join(root, ...segments);
+  const dir = path.dirname(target);
+  return { rel: segments.join('/'), target, dir, partial: path.join(dir, `.${path.basename(target)}${PARTIAL_SUFFIX}`) };
+}
+
+/** The deepest existing ancestor of `dir` (itself included): what statfs and realpath can look at. */
+export async function nearestExisting(dir: string): Promise<string> {
+  let cur = dir;
+  for (;;) {
+    try {
+      await fs.stat(cur);
+      return cur;
+    } catch {
+      const up = path.dirname(cur);
+      if (up === cur) return cur;
+      cur = up;
+    }
+  }
+}
+
+/** Whether `dir` resolves (symlinks followed) inside `root`: a symlinked directory must not lead out. */
+export async function staysInsideRoot(root: string, dir: string): Promise<boolean> {
+  const [realRoot, realDir] = await Promise.all([fs.realpath(root), fs.realpath(await nearestExisting(dir))]);
+  return realDir === realRoot || realDir.startsWith(realRoot + path.sep);
+}
+
+/** Size of a regular file, or undefined when there is none. */
+export async function fileSize(p: string): Promise<number | undefined> {
+  try {
+    const st = await fs.lstat(p);
+    return st.isFile() ? st.size : undefined;
+  } catch {
+    return undefined;
+  }
+}

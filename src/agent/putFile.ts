@@ -1,0 +1,200 @@
+import { createHash, type Hash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { AgentConfig } from './config';
+import { diskSpace } from './disk';
+import type { Sha256Cache } from './hashCache';
+import { fileSize, nearestExisting, staysInsideRoot, targetPaths } from './paths';
+import { mib, sendError, sendJson } from './respond';
+import type { UploadRegistry } from './uploads';
+
+export interface PutDeps {
+  config: AgentConfig;
+  cache: Sha256Cache;
+  uploads: UploadRegistry;
+}
+
+interface PutHeaders {
+  /** Undefined when the client sends it as a trailer (`Trailer: X-Sha256`), hashing while it sends. */
+  sha256: string | undefined;
+  totalSize: number;
+  offset: number;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function parsePutHeaders(req: IncomingMessage): PutHeaders | string {
+  const sha256 = header(req, 'x-sha256')?.toLowerCase();
+  const inTrailer = /(^|,)\s*x-sha256\s*(,|$)/i.test(header(req, 'trailer') ?? '');
+  if (sha256 === undefined && !inTrailer) return 'X-Sha256 (the whole file\'s sha256) must come as a header or as a trailer announced by \'Trailer: X-Sha256\'';
+  if (sha256 !== undefined && !SHA256_HEX.test(sha256)) return 'X-Sha256 must be the whole file\'s sha256 as 64 hex digits';
+  const num = (name: string, dflt?: number) => {
+    const raw = header(req, name);
+    if (raw === undefined) return dflt;
+    return /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  };
+  const totalSize = num('x-total-size');
+  const offset = num('x-offset', 0);
+  if (totalSize === undefined || !Number.isSafeInteger(totalSize)) return 'X-Total-Size must be the whole file\'s size in bytes';
+  if (offset === undefined || !Number.isSafeInteger(offset) || offset > totalSize) return 'X-Offset must be a byte count no larger than X-Total-Size';
+  return { sha256, totalSize, offset };
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+class BodyTooLong extends Error {}
+
+/**
+ * Counts and hashes body bytes on their way to the partial and refuses bytes beyond the declared
+ * size. The test-only stall fault stores the first `stallAt` bytes, drops the rest and never
+ * answers (an agent wedged mid-upload); it keeps reading the socket so a client that leaves is seen.
+ */
+function bodyTap(hash: Hash, limit: number, stallAt: number | undefined, meter: { bytes: number }): Transform {
+  const stalled = () => stallAt !== undefined && meter.bytes >= stallAt;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done: TransformCallback) {
+      if (stalled()) return done();
+      if (meter.bytes + chunk.length > limit) return done(new BodyTooLong());
+      const part = stallAt === undefined ? chunk : chunk.subarray(0, stallAt - meter.bytes);
+      meter.bytes += part.length;
+      hash.update(part);
+      done(null, part);
+    },
+    flush(done: TransformCallback) {
+      if (!stalled()) done();
+    },
+  });
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  // A read-only fd is enough: fsync flushes the file (or directory entry), not the descriptor.
+  const fh = await fsp.open(path, 'r').catch(() => undefined);
+  await fh?.sync().catch(() => undefined);
+  await fh?.close();
+}
+
+/**
+ * PUT /files/<rel>: append the body to `.<name>.ringrift-partial` from X-Offset; when the file is
+ * whole, verify size and sha256, fsync, and rename over the target (which stays untouched until
+ * then). Every refusal (bad headers, busy, wrong offset, no disk) happens before a byte is written.
+ */
+export async function handlePut(
+  deps: PutDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  segments: string[],
+  expectsContinue: boolean,
+  meter: { bytes: number },
+): Promise<void> {
+  const { config, uploads } = deps;
+  const p = targetPaths(config.root, segments);
+  const h = parsePutHeaders(req);
+  if (typeof h === 'string') return sendError(res, 400, 'bad_headers', `PUT ${p.rel}: ${h}`);
+  if (!uploads.claim(p.target)) {
+    const partial = (await fileSize(p.partial)) ?? 0;
+    return sendError(res, 409, 'busy', `another upload to ${p.rel} is in progress on ${config.name}; retry when it ends`, { partialSize: partial }, { 'X-Partial-Size': partial });
+  }
+  try {
+    if (!(await staysInsideRoot(config.root, p.dir))) {
+      return sendError(res, 400, 'bad_path', `${p.rel} leads outside the agent root through a symlink; refused`);
+    }
+    const existing = await fsp.lstat(p.target).catch(() => undefined);
+    if (existing?.isDirectory()) return sendError(res, 409, 'is_directory', `${p.rel} is a directory on ${config.name}; choose a file name`);
+
+    let partialSize = (await fileSize(p.partial)) ?? 0;
+    if (partialSize > h.totalSize) {
+      // Longer than the file being sent: cannot be its prefix (left by another version).
+      await fsp.unlink(p.partial);
+      partialSize = 0;
+    }
+    if (h.offset !== partialSize) {
+      return sendError(res, 409, 'offset_mismatch', `X-Offset ${h.offset} does not match the ${partialSize} bytes already received for ${p.rel}; resume from ${partialSize}`,
+        { partialSize }, { 'X-Partial-Size': partialSize });
+    }
+    const needed = h.totalSize - h.offset;
+    const disk = await diskSpace(await nearestExisting(p.dir), config.fakeFreeBytes);
+    const available = disk.freeBytes - uploads.reservedByOthers(p.target);
+    if (needed > available) {
+      return sendError(res, 507, 'disk_full', `${config.name} has ${mib(Math.max(0, available))} free, ${p.rel} needs ${mib(needed)} more; free space under ${config.root}`,
+        { freeBytes: Math.max(0, available), neededBytes: needed }, { 'X-Free-Bytes': Math.max(0, available), 'X-Needed-Bytes': needed });
+    }
+    uploads.reserve(p.target, needed);
+    await fsp.mkdir(p.dir, { recursive: true });
+
+    const hash = createHash('sha256');
+    if (h.offset > 0) {
+      for await (const chunk of fs.createReadStream(p.partial, { end: h.offset - 1, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    }
+    if (expectsContinue) res.writeContinue();
+    await receiveAndFinish(deps, req, res, p, h, hash, meter);
+  } finally {
+    uploads.release(p.target);
+  }
+}
+
+async function receiveAndFinish(
+  deps: PutDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  p: ReturnType<typeof targetPaths>,
+  h: PutHeaders,
+  hash: Hash,
+  meter: { bytes: number },
+): Promise<void> {
+  const { config } = deps;
+  const needed = h.totalSize - h.offset;
+  const sink = fs.createWriteStream(p.partial, { flags: h.offset > 0 ? 'a' : 'w', highWaterMark: 1 << 20 });
+  const tap = bodyTap(hash, needed, config.stallAfterBytes, meter);
+  // The response closes before we answer only when the connection is gone. The request stream
+  // may not say so (its body can be fully read into our buffers already), so stop here too.
+  const onClose = () => tap.destroy(Object.assign(new Error('client went away'), { code: 'ECONNRESET' }));
+  res.once('close', onClose);
+  let failure: unknown;
+  try {
+    await pipeline(req, tap, sink);
+  } catch (err) {
+    failure = err;
+  } finally {
+    res.off('close', onClose);
+  }
+  // The stream closes its fd only after its last write; then what arrived is made durable, so a
+  // cut connection resumes from it (fsync through any fd flushes the file).
+  if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
+  await fsyncPath(p.partial);
+  const have = h.offset + meter.bytes;
+  if (failure instanceof BodyTooLong) {
+    await fsp.unlink(p.partial).catch(() => undefined);
+    return sendError(res, 400, 'body_too_long', `the body for ${p.rel} is longer than X-Total-Size - X-Offset (${needed} bytes); the partial was dropped, send again from 0`);
+  }
+  const errno = (failure as NodeJS.ErrnoException | undefined)?.code;
+  if (errno === 'ENOSPC' || errno === 'EDQUOT') {
+    return sendError(res, 507, 'disk_full', `${config.name} ran out of disk after ${have} bytes of ${p.rel}; the partial stays for resume once space is freed`,
+      { partialSize: have }, { 'X-Partial-Size': have });
+  }
+  if (failure) return; // the client went away: nobody to answer, the partial stays for resume
+  if (have < h.totalSize) {
+    return sendJson(res, 202, { partialSize: have, totalSize: h.totalSize }, { 'X-Partial-Size': have });
+  }
+  const announced = h.sha256 ?? req.trailers['x-sha256']?.toLowerCase();
+  if (!announced || !SHA256_HEX.test(announced)) {
+    return sendError(res, 400, 'bad_headers', `PUT ${p.rel}: the X-Sha256 trailer is missing or not 64 hex digits; the ${have} bytes stay as a partial, resume with the header set`,
+      { partialSize: have }, { 'X-Partial-Size': have });
+  }
+  const actual = hash.digest('hex');
+  if (actual !== announced) {
+    await fsp.unlink(p.partial).catch(() => undefined);
+    return sendError(res, 422, 'checksum_mismatch', `${p.rel}: received bytes hash to ${actual}, not the announced ${announced}; the partial was dropped, send the whole file again`,
+      { expected: announced, actual });
+  }
+  await fsp.rename(p.partial, p.target);
+  await fsyncPath(p.dir);
+  const st = await fsp.stat(p.target);
+  deps.cache.set(p.target, st, actual);
+  sendJson(res, 201, { size: st.size, sha256: actual });
+}

@@ -1,0 +1,35 @@
+import type { ServerResponse } from 'node:http';
+
+/** Replies with a small JSON body (the protocol's only body format). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/**
+ * An error reply: `{"error": <one line a human can act on>, "code": <stable code>, ...extra}`.
+ * Clients show `error` as it is, so it says what was refused and what to do.
+ */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string | number> = {},
+): void {
+  sendJson(res, status, { error: message, code, ...extra }, headers);
+}
+
+/** A HEAD reply: headers only. */
+export function sendHead(res: ServerResponse, status: number, headers: Record<string, string | number>): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, headers);
+  res.end();
+}
+
+export function mib(bytes: number): string {
+  return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+}

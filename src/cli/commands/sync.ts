@@ -1,0 +1,83 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SyncResult } from '../../core/router';
+import { EXIT_FAILED, EXIT_OK, UsageError, boolOpt, stringOpt, type CliCommand, type CliIO } from '../command';
+import { openCluster, pickNodes, transportOpt } from '../cluster';
+import { formatBytes, formatMs, styleFor, table } from '../format';
+
+export function renderSyncResults(results: SyncResult[], io: CliIO): string {
+  const style = styleFor(io.isTTY, io.env);
+  const rows = results.map((r) => {
+    const path = r.attempts.map((a) => (a.result === 'ok' ? style.ok(a.transport) : a.result === 'skipped' ? style.dim(`(${a.transport})`) : style.bad(`${a.transport}✗`))).join(' → ');
+    const notTried = !r.success && !r.disabled && r.attempts.length === 0;
+    const result = r.success ? style.ok('ok') : r.disabled ? style.bad('DISABLED') : notTried ? style.dim('SKIPPED') : style.bad('FAILED');
+    const took = r.attempts.reduce((ms, a) => ms + a.durationMs, 0);
+    return [r.node, result, r.transportUsed ?? '-', path || '-', r.success ? formatBytes(r.bytes) : '', formatMs(took), r.message];
+  });
+  let out = table(['NODE', 'RESULT', 'VIA', 'ATTEMPTS', 'SIZE', 'TIME', 'MESSAGE'], rows, style);
+  const errors = results.flatMap((r) => r.attempts.filter((a) => a.result === 'failed').map((a) => `  ${r.node} ${a.transport}: ${a.error}`));
+  if (errors.length) out += `\nFailures:\n${errors.join('\n')}\n`;
+  return out;
+}
+
+export const syncCommand: CliCommand = {
+  name: 'sync',
+  summary: 'push a file to nodes, escalating p2p -> http -> rsync -> base64; disables a node when all fail',
+  usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--all] [--accept-new]',
+  help: `Options:
+  --path LOCAL           the local file to push (required)
+  --remote PATH          where it goes on the node: relative to its ringrift_path (default: the file's name);
+                         absolute paths only over SSH transports
+  --force-transport T    use only this transport (also on a disabled node, which stays disabled)
+  --all                  every node of the hosts file
+  --concurrency N        nodes synced at once (default: auto_sync.max_concurrent_syncs, else 12)
+  --timeout S            bound on each probe, in seconds
+  --accept-new           add unknown SSH host keys to known_hosts instead of failing
+Exit code: 0 when every node got the file, 1 when any did not.`,
+  options: {
+    path: { type: 'string' },
+    remote: { type: 'string' },
+    'force-transport': { type: 'string' },
+    all: { type: 'boolean' },
+    concurrency: { type: 'string' },
+    timeout: { type: 'string' },
+    'accept-new': { type: 'boolean' },
+  },
+  allowPositionals: true,
+  async run(args, io) {
+    const local = stringOpt(args, 'path');
+    if (!local) throw new UsageError('--path LOCAL is required: the file to push');
+    const localPath = path.resolve(io.cwd, local);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(localPath);
+    } catch {
+      throw new UsageError(`--path ${local}: no such file`);
+    }
+    if (!stat.isFile()) throw new UsageError(`--path ${local}: not a regular file`);
+    const force = transportOpt(args, 'force-transport');
+    const cluster = await openCluster(this.name, args, io);
+    const nodes = pickNodes(cluster.nodes, args.positionals, boolOpt(args, 'all'));
+    const job = { localPath, remotePath: stringOpt(args, 'remote') ?? path.basename(localPath) };
+    const json = boolOpt(args, 'json');
+
+    const progress = new Map<string, string>();
+    let lastPaint = 0;
+    const results = await cluster.router.syncMany(nodes, job, {
+      signal: io.signal,
+      forceTransport: force,
+      onProgress: (node, transport, done, total) => {
+        if (json) return;
+        progress.set(node, `${node} ${transport} ${total ? Math.floor((done / total) * 100) : 100}%`);
+        const now = Date.now();
+        if (now - lastPaint < 500) return;
+        lastPaint = now;
+        io.stderr(io.isTTY ? `\r\x1b[K${[...progress.values()].join('  ')}` : `${[...progress.values()].join('  ')}\n`);
+      },
+    });
+    if (io.isTTY && !json && progress.size) io.stderr('\r\x1b[K');
+    if (json) io.stdout(JSON.stringify({ results }, null, 2) + '\n');
+    else io.stdout(renderSyncResults(results, io));
+    return results.every((r) => r.success) ? EXIT_OK : EXIT_FAILED;
+  },
+};

@@ -1,0 +1,45 @@
+import { Worker } from 'node:worker_threads';
+import { fail, ok, type Result } from '../result';
+
+/**
+ * The worker's program, inline so the bundle needs no extra file. It reads the file on its own
+ * (the page cache serves both readers) and hashes it on another core while the main thread sends.
+ */
+const SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const hash = createHash('sha256');
+if (workerData.size === 0) {
+  parentPort.postMessage({ sha256: hash.digest('hex') });
+} else {
+  const s = fs.createReadStream(workerData.file, { highWaterMark: 1 << 20, end: workerData.size - 1 });
+  let read = 0;
+  s.on('data', (c) => { read += c.length; hash.update(c); });
+  s.on('error', (e) => parentPort.postMessage({ error: e.message }));
+  s.on('end', () => parentPort.postMessage(read === workerData.size ? { sha256: hash.digest('hex') } : { error: 'changed size while being hashed' }));
+}
+`;
+
+/** sha256 of the first `size` bytes of `file`, computed on a worker thread; cancelled by `signal`. */
+export function sha256InWorker(file: string, size: number, signal: AbortSignal): Promise<Result<string, 'local_read_failed' | 'cancelled'>> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(fail('cancelled', `hashing ${file}: cancelled`));
+    const worker = new Worker(SOURCE, { eval: true, workerData: { file, size } });
+    let settled = false;
+    const finish = (r: Result<string, 'local_read_failed' | 'cancelled'>) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      resolve(r);
+    };
+    const onAbort = () => finish(fail('cancelled', `hashing ${file}: cancelled`));
+    signal.addEventListener('abort', onAbort, { once: true });
+    worker.once('message', (m: { sha256?: string; error?: string }) =>
+      finish(m.sha256 ? ok(m.sha256) : fail('local_read_failed', `cannot read ${file}: ${m.error}`)),
+    );
+    worker.once('error', (err) => finish(fail('local_read_failed', `hashing ${file} failed: ${err.message}`)));
+    worker.once('exit', () => finish(fail('local_read_failed', `hashing ${file}: the hashing thread stopped early`)));
+  });
+}

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { utils } from 'ssh2';
+import { freePort, waitForPort } from './ports';
+
+/** A private OpenSSH sshd for one loopback node: its own host key, authorized_keys and config. */
+
+export const SSHD_PATH = '/usr/sbin/sshd';
+
+export function opensshAvailable(): boolean {
+  return fs.existsSync(SSHD_PATH);
+}
+
+export interface RunningSshd {
+  address: string;
+  port: number;
+  /** `ssh-ed25519 AAAA...` */
+  hostKeyPub: string;
+  process: ChildProcess;
+  /** Last lines sshd wrote (for error messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface SshdOptions {
+  dir: string;
+  address: string;
+  /** Public keys allowed to log in. */
+  authorizedKeys: string[];
+  /** Extra sshd_config lines (a ForceCommand wrapper, ...). */
+  extraConfig?: string[];
+  port?: number;
+}
+
+export async function startOpenSshd(opts: SshdOptions): Promise<RunningSshd> {
+  fs.mkdirSync(opts.dir, { recursive: true });
+  if (process.getuid?.() === 0) fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const hostKeyFile = path.join(opts.dir, 'host_key');
+  if (!fs.existsSync(hostKeyFile)) {
+    const key = utils.generateKeyPairSync('ed25519', { comment: `ringrift-node-${opts.address}` });
+    fs.writeFileSync(hostKeyFile, key.private, { mode: 0o600 });
+    fs.writeFileSync(hostKeyFile + '.pub', key.public + '\n');
+  }
+  const authorized = path.join(opts.dir, 'authorized_keys');
+  fs.writeFileSync(authorized, opts.authorizedKeys.join('\n') + '\n', { mode: 0o600 });
+  const port = opts.port ?? (await freePort(opts.address));
+  const config = path.join(opts.dir, 'sshd_config');
+  fs.writeFileSync(
+    config,
+    [
+      `ListenAddress ${opts.address}:${port}`,
+      `HostKey ${hostKeyFile}`,
+      `PidFile ${path.join(opts.dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${authorized}`,
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      // Keys under /tmp fail sshd's ownership checks otherwise.
+      'StrictModes no',
+      'MaxStartups 200:30:400',
+      'LogLevel ERROR',
+      'Subsystem sftp /usr/lib/openssh/sftp-server',
+      ...(opts.extraConfig ?? []),
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(SSHD_PATH, ['-D', '-e', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b: Buffer) => void (out = (out + b.toString()).slice(-8000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const running: RunningSshd = {
+    address: opts.address,
+    port,
+    hostKeyPub: fs.readFileSync(hostKeyFile + '.pub', 'utf8').trim(),
+    process: child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGCONT');
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(force);
+    },
+  };
+  try {
+    await waitForPort(opts.address, port, 5000, `sshd on ${opts.address}`, true);
+  } catch (err) {
+    await running.stop();
+    throw new Error(`${(err as Error).message}: ${out.trim() || 'no output'}`);
+  }
+  return running;
+}
+
+/** known_hosts line for a node's host key (`[addr]:port type key`, port 22 unbracketed). */
+export function knownHostsLine(address: string, port: number, hostKeyPub: string): string {
+  const [type, key] = hostKeyPub.trim().split(/\s+/);
+  return `${port === 22 ? address : `[${address}]:${port}`} ${type} ${key}`;
+}
