@@ -28,12 +28,15 @@ interface HealthBody {
   version?: unknown;
 }
 
-/** GET /health, bounded by the connect timeout and by the whole-probe timeout. */
+/** GET /health, bounded by the connect timeout (for connecting and for the answer). */
 export async function probeAgent(ep: AgentEndpoint, opts: TransportOptions, signal: AbortSignal): Promise<ProbeResult> {
   const t0 = Date.now();
   const where = `${ep.kind}: ${endpointLabel(ep)}`;
   const result = (success: boolean, message: string, code?: string): ProbeResult => ({ transport: ep.kind, success, message, latencyMs: Date.now() - t0, code });
-  const r = await agentRequest(ep, { method: 'GET', path: '/health', connectTimeoutMs: opts.connectTimeoutMs, totalTimeoutMs: opts.probeTimeoutMs }, signal);
+  // An agent answers /health at once: one that accepts TCP but stays silent for a whole connect
+  // timeout is hung, and waiting longer only delays the escalation.
+  const answerMs = Math.min(opts.probeTimeoutMs, opts.connectTimeoutMs);
+  const r = await agentRequest(ep, { method: 'GET', path: '/health', connectTimeoutMs: opts.connectTimeoutMs, totalTimeoutMs: answerMs }, signal);
   if (!r.ok) return result(false, r.message, r.code);
   const { status, body } = r.value;
   if (status === 401) return result(false, unauthorizedMessage(ep), 'unauthorized');

@@ -1,0 +1,63 @@
+// The README's test command: installs what the suites need (when missing), builds, type-checks,
+// then runs the unit, integration and real-VS-Code e2e suites. Every suite runs even when an
+// earlier one fails, and the last line is the plain total: "N passed, N failed".
+import { spawn } from 'node:child_process';
+
+const steps = [
+  { name: 'test dependencies', cmd: 'bash', args: ['scripts/install-test-deps.sh'] },
+  { name: 'build', cmd: 'npm', args: ['run', '--silent', 'build'] },
+  { name: 'typecheck', cmd: 'npm', args: ['run', '--silent', 'typecheck'] },
+  { name: 'unit', cmd: 'npm', args: ['run', '--silent', 'test:unit'], suite: true },
+  { name: 'integration', cmd: 'npm', args: ['run', '--silent', 'test:integration'], suite: true },
+  { name: 'e2e (real VS Code)', cmd: 'npm', args: ['run', '--silent', 'test:e2e'], suite: true },
+];
+
+function run(step) {
+  return new Promise((resolve) => {
+    let tail = '';
+    const child = spawn(step.cmd, step.args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (b) => {
+      process.stdout.write(b);
+      tail = (tail + b.toString()).slice(-4000);
+    });
+    child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), tail }));
+  });
+}
+
+/** mocha prints "N passing" / "N failing"; the e2e runner prints "N passed, N failed". */
+function counts(tail) {
+  const plain = tail.match(/(\d+) passed, (\d+) failed\s*$/m);
+  if (plain) return { passed: Number(plain[1]), failed: Number(plain[2]) };
+  const passing = tail.match(/(\d+) passing/);
+  const failing = tail.match(/(\d+) failing/);
+  if (!passing && !failing) return undefined;
+  return { passed: Number(passing?.[1] ?? 0), failed: Number(failing?.[1] ?? 0) };
+}
+
+const summary = [];
+let passed = 0;
+let failed = 0;
+let ok = true;
+for (const step of steps) {
+  console.log(`\n== ${step.name}`);
+  const t0 = Date.now();
+  const { code, tail } = await run(step);
+  const secs = ((Date.now() - t0) / 1000).toFixed(0);
+  if (!step.suite) {
+    if (code !== 0) {
+      console.log(`\n${step.name} failed (exit ${code}); the test suites cannot run without it.\n0 passed, 1 failed`);
+      process.exit(1);
+    }
+    continue;
+  }
+  const c = counts(tail);
+  // A suite that exits non-zero without counting a failure still failed (it crashed or could not start).
+  const f = (c?.failed ?? 0) + (code !== 0 && !(c?.failed > 0) ? 1 : 0);
+  passed += c?.passed ?? 0;
+  failed += f;
+  if (code !== 0) ok = false;
+  summary.push(`${step.name}: ${c?.passed ?? 0} passed, ${f} failed (exit ${code}, ${secs} s)`);
+}
+console.log(`\n== summary\n${summary.join('\n')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(ok && failed === 0 ? 0 : 1);
