@@ -66,6 +66,12 @@ export function openSession(config: SessionConfig): ClusterSession {
     knownHostsFile: config.knownHostsFile,
     env: config.env,
   };
+  const chunk = config.env.RINGRIFT_SYNC_BASE64_CHUNK_BYTES;
+  if (chunk) {
+    const n = Number(chunk);
+    if (Number.isInteger(n) && n >= 3) transportOptions.base64ChunkBytes = n;
+    else warn(`RINGRIFT_SYNC_BASE64_CHUNK_BYTES='${chunk}' is not a whole number of bytes (>= 3); using ${transportOptions.base64ChunkBytes}`);
+  }
   const transports = createTransports(transportOptions);
   const clock = Date.now;
   const router = new SyncRouter({ nodes: config.hosts.nodes, transports, store, events, settings, clock });

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { agentCommand } from './agent';
 import { demoCommand } from './demo';
+import { doctorCommand } from './doctor';
 import { historyCommand } from './history';
 import { nodesCommand } from './nodes';
 import { preferCommand, reenableCommand, resetCommand } from './recovery';
@@ -14,6 +15,7 @@ export const COMMANDS: CliCommand[] = [
   validateCommand,
   nodesCommand,
   testCommand,
+  doctorCommand,
   syncCommand,
   statusCommand,
   historyCommand,

@@ -1,0 +1,56 @@
+/**
+ * The causes `doctor` names (issue #8), each with a short title for tooltips and report headings.
+ * The first twelve are the issue's; the rest name failures its list has no word for, so that no
+ * failure is ever forced into a cause the evidence does not prove.
+ */
+export const CAUSE_IDS = [
+  'node_offline',
+  'port_blocked',
+  'agent_not_running',
+  'service_unresponsive',
+  'nat_blocked',
+  'ssh_auth_failed',
+  'host_key_changed',
+  'host_key_unknown',
+  'remote_tool_missing',
+  'disk_full',
+  'transfer_timeout',
+  // Beyond the issue's list:
+  'host_key_revoked',
+  'sshd_not_running',
+  'tailscale_down',
+  'agent_token_rejected',
+  'wrong_service',
+  'address_unresolved',
+  'local_tool_missing',
+  'node_disabled',
+  'unclassified',
+] as const;
+export type CauseId = (typeof CAUSE_IDS)[number];
+
+export const CAUSE_TITLES: Record<CauseId, string> = {
+  node_offline: 'node offline: no port of the node answers',
+  port_blocked: 'port blocked: connecting times out while another port of the node answers',
+  agent_not_running: 'agent not running: its port refuses while the node answers',
+  service_unresponsive: 'service hung: TCP accepts but the service never answers',
+  nat_blocked: 'NAT blocked: the agent is not reachable on this address',
+  ssh_auth_failed: 'SSH login refused: our key is not accepted',
+  host_key_changed: 'host key changed: known_hosts holds another key for the node',
+  host_key_unknown: 'host key unknown: the node is not in known_hosts',
+  remote_tool_missing: 'a tool is missing on the node',
+  disk_full: 'not enough free disk on the node',
+  transfer_timeout: 'transfers stall: the connection works but large pushes stop moving',
+  host_key_revoked: 'host key revoked: the node presents a key marked @revoked',
+  sshd_not_running: 'sshd not running: the SSH port refuses while the node answers',
+  tailscale_down: 'tailscale down: the node is not online in the tailnet',
+  agent_token_rejected: 'agent wants another token',
+  wrong_service: 'another program holds the agent port',
+  address_unresolved: 'the node address does not resolve',
+  local_tool_missing: 'a tool is missing on this machine',
+  node_disabled: 'node disabled for sync although a transport works now',
+  unclassified: 'failure the doctor cannot attribute',
+};
+
+export function isCauseId(s: string): s is CauseId {
+  return (CAUSE_IDS as readonly string[]).includes(s);
+}

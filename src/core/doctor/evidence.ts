@@ -1,0 +1,130 @@
+import type { TransportKind } from '../hosts/nodeSpec';
+import type { HistoryEntry } from '../router/routerState';
+import type { TcpOutcome } from '../transports/netChecks';
+
+/**
+ * Everything `doctor` observed about one node, as plain JSON: `classify` turns it into causes
+ * without any I/O, so a recorded evidence object replays to the same diagnosis (unit tests do).
+ */
+
+/** The node's fields that checks and fix commands are written with. */
+export interface TargetFacts {
+  node: string;
+  /** Where p2p goes: `tailscale_ip`, else `ssh_host`. */
+  address?: string;
+  sshHost?: string;
+  tailscaleIp?: string;
+  user: string;
+  sshPort: number;
+  sshKey?: string;
+  p2pPort: number;
+  httpPort?: number;
+  remoteBase?: string;
+  natBlocked: boolean;
+  chain: TransportKind[];
+  /** ssh_config sends SSH through ProxyJump hosts: a direct TCP check of the node proves nothing. */
+  viaProxyJump: boolean;
+}
+
+/** Settings the fix commands need besides the node's fields. */
+export interface FixContext {
+  knownHostsFile: string;
+  /**
+   * Options every ssh / ssh-copy-id fix command carries: `-o UserKnownHostsFile=FILE` when
+   * known_hosts is not ssh's default, so the command trusts the keys the doctor checked.
+   */
+  sshOptions: string[];
+  /** Remote command that (re)starts the agent; default: `nohup ringrift-sync agent ...` in ringrift_path. */
+  agentRestartCommand?: string;
+  /** The base64 transport's current chunk size, to suggest a smaller one. */
+  base64ChunkBytes: number;
+  /** The local file of `--path`, for "push again" commands. */
+  pushPath?: string;
+  /** Flags to repeat on `ringrift-sync` fix commands (`--hosts FILE` when the user gave one). */
+  cliArgs: string[];
+}
+
+export type PortRole = 'p2p' | 'http' | 'ssh';
+
+/** `nc -zv HOST PORT` (and, for SSH, whether sshd says its banner). */
+export interface PortEvidence {
+  role: PortRole;
+  host: string;
+  port: number;
+  outcome: TcpOutcome;
+  /** SSH port only: the service spoke first (an sshd always does). */
+  spoke?: boolean;
+  banner?: string;
+  latencyMs: number;
+  message: string;
+}
+
+/** One transport's probe, as the transport reported it. */
+export interface ProbeEvidence {
+  transport: TransportKind;
+  success: boolean;
+  code?: string;
+  message: string;
+  latencyMs: number;
+}
+
+export interface DiskEvidence {
+  /** Read from the agent's `/status`, or from `df -Pk` over SSH. */
+  source: 'agent' | 'ssh';
+  freeBytes?: number;
+  totalBytes?: number;
+  /** Directory measured on the node. */
+  path?: string;
+  /** Why it could not be read (then no bytes). */
+  error?: string;
+}
+
+export interface HostKeyEvidence {
+  status: 'match' | 'unknown' | 'changed' | 'revoked' | 'unreadable' | 'error';
+  host: string;
+  port: number;
+  knownHostsFile: string;
+  /** known_hosts line holding the old (changed) or revoked key. */
+  line?: number;
+  knownFingerprint?: string;
+  presentedFingerprint?: string;
+  keyType?: string;
+  message?: string;
+}
+
+export interface TailscaleEvidence {
+  available: boolean;
+  /** Tailscale on this machine is not running (so no tailnet address is reachable from here). */
+  selfDown?: boolean;
+  found?: boolean;
+  online?: boolean;
+  relay?: string;
+  message: string;
+}
+
+export interface HistoryEvidence {
+  enabled: boolean;
+  disabledAt?: string;
+  reason?: string;
+  preferredTransport?: string;
+  /** Newest last, at most a few dozen. */
+  recent: HistoryEntry[];
+}
+
+export interface NodeEvidence {
+  target: TargetFacts;
+  context: FixContext;
+  /** ISO time the checks started, and how long they took together. */
+  startedAt: string;
+  durationMs: number;
+  probes: ProbeEvidence[];
+  ports: PortEvidence[];
+  tailscale?: TailscaleEvidence;
+  disk?: DiskEvidence;
+  /** Size of the file to push (`--path`), when given. */
+  neededBytes?: number;
+  /** Free space below which the node counts as full when no size is given. */
+  minFreeBytes: number;
+  hostKey?: HostKeyEvidence;
+  history?: HistoryEvidence;
+}

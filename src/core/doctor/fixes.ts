@@ -1,0 +1,152 @@
+import type { TransportKind } from '../hosts/nodeSpec';
+import type { Finding } from './classify';
+import {
+  agentStartScripts, cliCommand, formatBytes, keygenRemove, overSsh, packageFor, remoteRoot, sshCopyId, sshPrefix, word,
+} from './commands';
+import type { NodeEvidence } from './evidence';
+import { firstWorking, hostPort, sshLoginWorks, sshdSpoke } from './facts';
+import { manualFix } from './manualFix';
+import type { DoctorFix } from './report';
+import { shellQuote } from '../transports/remotePath';
+
+/**
+ * The runbook's fix for each cause, as one command with the node's real address, user, port and
+ * key. A command that needs SSH is written over SSH only when SSH login works (or only fails for a
+ * reason of its own); otherwise it is given to run on the node's console.
+ */
+
+type Fix = DoctorFix;
+
+const here = (title: string, command: string, changes: Fix['changes']): Fix => ({ title, command, changes, runOn: 'here' });
+
+/** `scripts` (one ssh each) over SSH when we can log in, else to run on the node itself. */
+function onNode(ev: NodeEvidence, title: string, scripts: string | string[], changes: Fix['changes']): Fix {
+  const t = ev.target;
+  const list = typeof scripts === 'string' ? [scripts] : scripts;
+  const remote = list.map((s) => overSsh(t, ev.context, s)).join('; ');
+  if (sshLoginWorks(ev)) return { title, command: remote, changes, runOn: 'here' };
+  if (sshdSpoke(ev)) return { title: `${title} (once SSH login works: fix its cause first)`, command: remote, changes, runOn: 'here' };
+  return { title: `${title}, on ${t.node}'s console (SSH does not work)`, command: list.join('; '), changes, runOn: 'node' };
+}
+
+/** `prefer NODE T` then `reenable NODE`: syncs start with a transport that works. */
+function preferWorking(ev: NodeEvidence, failing: TransportKind | 'all', why: string): Fix {
+  const t = ev.target;
+  const next = firstWorking(ev) ?? t.chain.find((k) => k !== failing && (k === 'rsync' || k === 'base64'));
+  if (!next) return here(`${why}: no other transport to prefer; fix the node first`, cliCommand(ev.context, 'test', t.node), 'nothing');
+  const command = `${cliCommand(ev.context, 'prefer', t.node, next)} && ${cliCommand(ev.context, 'reenable', t.node)}`;
+  return here(`${why}: make syncs to ${t.node} start with ${next}${firstWorking(ev) ? ' (it works now)' : ''}, and re-enable it`, command, 'local');
+}
+
+export function fixFor(f: Finding, ev: NodeEvidence): DoctorFix {
+  const t = ev.target;
+  const ctx = ev.context;
+  const test = cliCommand(ctx, 'test', t.node);
+  switch (f.cause) {
+    case 'node_offline':
+      // Nothing to run until the node is back; the command then proves SSH works before re-enabling.
+      if (!t.sshHost) return here(`Start or reboot ${t.node} from its provider console, then test it`, test, 'nothing');
+      return here(`Start or reboot ${t.node} from its provider console (and tailscale on it, if it uses tailscale_ip); once it is up, this checks SSH and re-enables it`,
+        `${sshPrefix(t, ctx, '-o ConnectTimeout=5')} true && ${cliCommand(ctx, 'reenable', t.node)}`, 'local');
+    case 'port_blocked': {
+      // p2p_public_port is the provider's mapping onto the agent's p2p_port: the node opens the latter.
+      const port = f.port?.role === 'http' ? t.p2pPort : (f.port?.port ?? t.p2pPort);
+      const mapping = f.port?.role === 'http' ? `that the provider maps public port ${f.port.port} to it` : "the provider's security group / port mapping";
+      const fix = onNode(ev, `Open TCP ${port} in ${t.node}'s firewall (also check ${mapping})`, `sudo ufw allow ${port}/tcp`, 'node');
+      // The SSH port itself is what is blocked: nothing can go over SSH.
+      return f.port?.role === 'ssh' ? { ...fix, title: `Open TCP ${port} in ${t.node}'s firewall from its console (also the provider's security group)`, command: `sudo ufw allow ${port}/tcp`, runOn: 'node' } : fix;
+    }
+    case 'agent_not_running':
+      return onNode(ev, `Start the agent on ${t.node} (port ${t.p2pPort}, root ${t.remoteBase ?? '~'}; log /tmp/ringrift-agent.log)`, agentStartScripts(t, ctx, false), 'node');
+    case 'service_unresponsive':
+      if (f.hung === 'agent') {
+        return onNode(ev, `Restart the hung agent on ${t.node} (kill it, start it again on port ${t.p2pPort})`, agentStartScripts(t, ctx, true), 'node');
+      }
+      if (f.hung === 'login') {
+        return here(`Look at ${t.node}'s load and disk (the login or command hangs after sshd greets)`, `${sshPrefix(t, ctx, '-o ConnectTimeout=5')} 'uptime; df -h ~'`, 'nothing');
+      }
+      return { title: `Restart sshd on ${t.node} (${hostPort(t.sshHost ?? '', t.sshPort)} accepts but never speaks) from its provider console; reboot it if the console hangs too`,
+        command: 'sudo systemctl restart ssh', changes: 'node', runOn: 'node' };
+    case 'nat_blocked':
+      if (f.expected) {
+        return here(`Nothing to fix: syncs to ${t.node} start past p2p (nat_blocked: true). If p2p should work, forward port ${t.p2pPort} to it, remove nat_blocked, and test p2p`,
+          cliCommand(ctx, 'test', t.node, '--transport', 'p2p'), 'nothing');
+      }
+      // p2p works (tailscale): only the http fallback is broken; marking nat_blocked would skip the working p2p.
+      return { ...manualFix(ev, 'http'), title: `Map public port ${t.httpPort ?? '?'} to the agent's port ${t.p2pPort} at the provider (or remove p2p_public_port from ${t.node}); p2p works meanwhile. Check it with` };
+    case 'ssh_auth_failed':
+      return here(`Authorise ${t.sshKey ? `${t.sshKey}.pub` : 'our key'} for ${t.user} on ${t.node} (ssh-copy-id asks for the password; or append it to ~${t.user}/.ssh/authorized_keys from the console)`, sshCopyId(t, ctx), 'node');
+    case 'host_key_changed': {
+      const hk = ev.hostKey;
+      const fp = hk?.presentedFingerprint ? ` (now ${hk.presentedFingerprint})` : '';
+      const line = hk?.line ? ` line ${hk.line} of ${hk.knownHostsFile}` : ` its old key in ${ctx.knownHostsFile}`;
+      return here(`If ${t.node} was rebuilt${fp} (compare with its provider console), remove${line}, then: ${cliCommand(ctx, 'test', t.node, '--accept-new')}`,
+        keygenRemove(hk?.host ?? t.sshHost ?? '', hk?.port ?? t.sshPort, hk?.knownHostsFile ?? ctx.knownHostsFile), 'local');
+    }
+    case 'host_key_unknown': {
+      const fp = ev.hostKey?.presentedFingerprint ?? 'the fingerprint the node shows';
+      return here(`Check that ${t.node}'s host key is ${fp} (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on its console), then add it to known_hosts`,
+        `ssh-keyscan -p ${ev.hostKey?.port ?? t.sshPort} ${word(ev.hostKey?.host ?? t.sshHost ?? '')} >> ${word(ctx.knownHostsFile)}`, 'local');
+    }
+    case 'host_key_revoked':
+      return { title: `${t.node} presents a revoked host key: give it new host keys from its console, then add the new key here`,
+        command: 'sudo rm -f /etc/ssh/ssh_host_* && sudo ssh-keygen -A && sudo systemctl restart ssh', changes: 'node', runOn: 'node' };
+    case 'remote_tool_missing': {
+      const tool = f.tool ?? 'rsync';
+      const alt = tool === 'rsync' && t.chain.includes('base64') ? `; meanwhile syncs escalate to base64 (${cliCommand(ctx, 'prefer', t.node, 'base64')})` : '';
+      return onNode(ev, `Install ${tool} on ${t.node} (Debian/Ubuntu; macOS: brew install ${tool})${alt}`, `sudo apt-get install -y ${packageFor(tool)}`, 'node');
+    }
+    case 'disk_full': {
+      const root = remoteRoot(t);
+      return onNode(ev, `Free space on ${t.node}: the largest entries under ${t.remoteBase ?? '~'} (delete what is no longer needed)`,
+        `df -h ${root}; du -xsh ${root}/* 2>/dev/null | sort -h | tail -n 20`, 'nothing');
+    }
+    case 'transfer_timeout':
+      return stallFix(f.transport, ev);
+    case 'sshd_not_running':
+      return { title: `Start sshd on ${t.node} from its provider console (or correct ssh_port ${t.sshPort})`, command: 'sudo systemctl start ssh', changes: 'node', runOn: 'node' };
+    case 'tailscale_down':
+      if (ev.tailscale?.selfDown) return here(`Start tailscale on this machine: no tailnet address (${t.tailscaleIp ?? ''}) is reachable without it`, 'sudo tailscale up', 'local');
+      return { title: `Bring ${t.node} back into the tailnet (its tailscale_ip ${t.tailscaleIp ?? ''} is not online)`, command: 'sudo tailscale up', changes: 'node', runOn: 'node' };
+    case 'agent_token_rejected':
+      return here(`Give the token ${t.node}'s agent was started with (--token) to ringrift-sync`, `export RINGRIFT_AGENT_TOKEN=${shellQuote(`<token of the agent on ${t.node}>`)}`, 'local');
+    case 'wrong_service':
+      return onNode(ev, `See which program holds port ${t.p2pPort} on ${t.node}`, `sudo ss -ltnp 'sport = :${t.p2pPort}'`, 'nothing');
+    case 'address_unresolved':
+      return here(`Fix ${t.node}'s address in the hosts file (ssh_host / tailscale_ip): it does not resolve`, `getent hosts ${word(t.sshHost ?? t.address ?? t.node)}`, 'nothing');
+    case 'local_tool_missing':
+      return here('Install rsync and ssh on this machine (macOS: brew install rsync)', 'sudo apt-get install -y rsync openssh-client', 'local');
+    case 'node_disabled':
+      return here(`Re-enable ${t.node}: ${firstWorking(ev)} works again`, cliCommand(ctx, 'reenable', t.node), 'local');
+    case 'unclassified': {
+      // Worth preferring another transport only when syncs would try this one before it.
+      const w = firstWorking(ev);
+      return w && f.transport !== 'all' && t.chain.indexOf(w) > t.chain.indexOf(f.transport)
+        ? preferWorking(ev, f.transport, 'The cause is unclear (see the evidence); until it is found')
+        : manualFix(ev, f.transport);
+    }
+  }
+}
+
+function stallFix(transport: TransportKind | 'all', ev: NodeEvidence): DoctorFix {
+  const t = ev.target;
+  const ctx = ev.context;
+  if (transport === 'base64') {
+    const smaller = Math.max(1 << 20, Math.floor(ctx.base64ChunkBytes / 8));
+    // The env var works for the CLI; in VS Code the setting ringriftSync.base64ChunkBytes does the same.
+    return here(
+      `Push with smaller base64 chunks (${formatBytes(smaller)} instead of ${formatBytes(ctx.base64ChunkBytes)}): a stall then loses less and resumes sooner (in VS Code: "ringriftSync.base64ChunkBytes": ${smaller})`,
+      `RINGRIFT_SYNC_BASE64_CHUNK_BYTES=${smaller} ${cliCommand(ctx, 'sync', t.node, '--path', ctx.pushPath ?? 'FILE', '--force-transport', 'base64')}`,
+      'node',
+    );
+  }
+  if (transport === 'rsync') {
+    return here(`Push again: rsync resumes its partial file (and set a bandwidth limit for ${t.node} in auto_sync.host_bandwidth_overrides if it stalls again)`,
+      cliCommand(ctx, 'sync', t.node, '--path', ctx.pushPath ?? 'FILE', '--force-transport', 'rsync'), 'node');
+  }
+  if (t.chain.includes('rsync')) {
+    const command = `${cliCommand(ctx, 'prefer', t.node, 'rsync')} && ${cliCommand(ctx, 'reenable', t.node)}`;
+    return here(`Make syncs to ${t.node} start with rsync (resumable, with its own stall timeout); the ${transport} partial stays for later`, command, 'local');
+  }
+  return here(`Push again: the ${transport} partial resumes where it stopped`, cliCommand(ctx, 'sync', t.node, '--path', ctx.pushPath ?? 'FILE'), 'node');
+}
