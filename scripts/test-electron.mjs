@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTests } from '@vscode/test-electron';
 import { buildSuite } from '../test/e2e/harness/buildSuite.mjs';
+import { startLiveCluster, writeWorkspace } from '../test/e2e/harness/liveCluster.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DOWNLOAD_IDLE_TIMEOUT_MS = 15_000;
@@ -55,8 +56,17 @@ if (build.status !== 0) fail(`'npm run build' exited ${build.status}`);
 const testsPath = await buildSuite(REPO);
 
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringrift-electron-'));
-const workspace = path.join(runDir, 'ws');
-fs.cpSync(path.join(REPO, 'test/e2e/workspace'), workspace, { recursive: true });
+// The suite runs against the same live loopback cluster as npm run test:e2e (needs sshd and rsync).
+const cluster = await startLiveCluster({ repo: REPO, runDir, log: say });
+const stopCluster = () => {
+  try {
+    process.kill(-cluster.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+};
+process.on('exit', stopCluster);
+const workspace = writeWorkspace({ repo: REPO, runDir, name: 'ws-tests', info: cluster.info });
 fs.mkdirSync(path.join(runDir, 'udd/User'), { recursive: true });
 fs.copyFileSync(path.join(REPO, 'test/e2e/harness/settings.json'), path.join(runDir, 'udd/User/settings.json'));
 
@@ -75,6 +85,7 @@ try {
   console.error(`[test-electron] FAILED: ${what}${hint}`);
   exitCode = typeof err?.code === 'number' ? err.code || 1 : 1;
 } finally {
+  stopCluster();
   fs.rmSync(runDir, { recursive: true, force: true });
 }
 say(exitCode === 0 ? 'extension-host suite passed' : `extension-host suite failed (exit ${exitCode})`);

@@ -1,9 +1,21 @@
+import type { ClusterService } from './cluster/clusterService';
+import type { DashboardPanel } from './dashboard/dashboardPanel';
+import type { NodesModel } from './tree/nodesModel';
 import type { NodesTreeProvider } from './tree/nodesTreeProvider';
+import type { Ui } from './ui/ui';
 
 /** What `activate` returns: `vscode.extensions.getExtension('ringrift.ringrift-sync').exports`. */
 export interface RingriftSyncApi {
   /** The Nodes tree's data provider (the e2e suite reads rows from it). */
   tree: NodesTreeProvider;
+  model: NodesModel;
+  service: ClusterService;
+  dashboard: DashboardPanel;
+  /**
+   * The prompts the commands use. Replace methods to answer them without a person (the e2e suite
+   * does: dialogs cannot be clicked from inside the extension host).
+   */
+  ui: Ui;
   /** Time spent in `activate`, first hosts-file load included. */
   activationMs: number;
 }

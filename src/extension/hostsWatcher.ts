@@ -22,7 +22,7 @@ export class HostsWatcher implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => model.scheduleReload()),
     );
-    this.unsubscribe = model.onDidChange(() => this.followLoadedFile());
+    this.unsubscribe = model.onDidLoad(() => this.followLoadedFile());
   }
 
   private watch(pattern: vscode.GlobPattern): vscode.FileSystemWatcher {

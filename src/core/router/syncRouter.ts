@@ -99,7 +99,10 @@ export class SyncRouter {
         if (a.result === 'failed') recordFailure(ns, a.transport, a.error ?? 'failed', now);
         if (a.probe) transportRecord(ns, a.transport).lastProbe = { time: now, success: false, message: a.probe.message, latencyMs: a.probe.latencyMs, code: a.probe.code };
       }
-      if (outcome.success) {
+      if (outcome.success && opts.forceTransport) {
+        // A manual override proves the transport works; it does not reroute later syncs.
+        transportRecord(ns, outcome.success.transport).consecutiveFailures = 0;
+      } else if (outcome.success) {
         const used = outcome.success.transport;
         recordSuccess(ns, used, now);
         if (tried.length > 1) state.escalations = [...state.escalations.filter((t) => now - t < 48 * 3600_000), now];

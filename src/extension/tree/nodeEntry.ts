@@ -1,7 +1,9 @@
 import type { NodeSpec } from '../../core/hosts';
+import type { NodeHealth, NodeView } from '../cluster/nodeView';
+import { detailsEntry } from './detailsEntry';
 import { code, escapeMarkdown } from './markdown';
-import { transportEntry } from './transportEntry';
-import type { TreeEntry } from './treeEntry';
+import { transportEntry, transportStateText } from './transportEntry';
+import type { EntryIcon, TreeEntry } from './treeEntry';
 
 export const CHAIN_ARROW = ' → ';
 
@@ -10,36 +12,114 @@ export function chainText(node: NodeSpec): string {
   return node.transports.length > 0 ? node.transports.join(CHAIN_ARROW) : 'no transport';
 }
 
-function tooltipOf(node: NodeSpec): string {
+export const NODE_ICONS: Record<NodeHealth, EntryIcon> = {
+  healthy: { id: 'pass-filled', color: 'charts.green' },
+  degraded: { id: 'warning', color: 'charts.yellow' },
+  unreachable: { id: 'error', color: 'charts.red' },
+  disabled: { id: 'circle-slash', color: 'charts.red' },
+  untested: { id: 'circle-large-outline' },
+  testing: { id: 'loading~spin' },
+  not_ready: { id: 'debug-pause', color: 'disabledForeground' },
+};
+
+/** One line, short enough for a tree row. */
+export function shorten(text: string, max = 60): string {
+  const line = text.split('\n')[0];
+  return line.length > max ? line.slice(0, max - 1) + '…' : line;
+}
+
+function ms(latency: number | undefined): string {
+  return latency === undefined ? '' : ` · ${latency} ms`;
+}
+
+export function describeNode(node: NodeSpec, view: NodeView): string {
+  switch (view.health) {
+    case 'not_ready':
+      return node.status === 'ready' ? 'has errors in the hosts file · not synced' : `${node.status} · not synced`;
+    case 'disabled':
+      return `disabled: ${(view.disabled?.reason ?? 'unknown reason').replace(/_/g, ' ')}`;
+    case 'testing': {
+      const done = view.transports.filter((t) => t.health !== 'testing').length;
+      return `testing… ${done}/${view.transports.length}`;
+    }
+    case 'untested':
+      return `untested · ${chainText(node)}`;
+    case 'unreachable': {
+      const first = view.transports.find((t) => t.health === 'failed');
+      return `unreachable: ${shorten(first?.error ?? 'every transport failed')}`;
+    }
+    case 'healthy':
+      return `${view.working!.kind}${ms(view.working!.latencyMs)}`;
+    case 'degraded': {
+      const failing = view.transports.filter((t) => t.health === 'failed').map((t) => t.kind);
+      return `${view.working!.kind}${ms(view.working!.latencyMs)} · ${failing.join(', ')} failing`;
+    }
+  }
+}
+
+function tooltipOf(node: NodeSpec, view: NodeView): string {
   const address = node.address ?? 'none';
   const viaTailscale = node.tailscaleIp !== undefined && node.address === node.tailscaleIp ? ' (tailscale_ip)' : '';
   const rows: Array<[string, string]> = [
+    ['state', escapeMarkdown(describeNode(node, view))],
     ['address', `${code(address)}${viaTailscale}`],
     ['ssh', node.sshHost ? code(`${node.user}@${node.sshHost}:${node.sshPort}`) : 'no `ssh_host`'],
     ['user', code(node.user)],
     ['ssh port', code(String(node.sshPort))],
     ['p2p port', node.p2pEnabled ? code(String(node.p2pPort)) : 'p2p disabled'],
+    ['status', `${escapeMarkdown(node.status)} (${node.ready ? 'synced' : 'shown, not synced'})`],
   ];
+  if (node.fields.role !== undefined) rows.push(['role', escapeMarkdown(String(node.fields.role))]);
   if (node.httpPort !== undefined) rows.push(['http port', code(String(node.httpPort))]);
   if (node.natBlocked) rows.push(['nat_blocked', 'p2p expected to fail']);
   rows.push(['chain', `${escapeMarkdown(chainText(node))} (${node.chainSource === 'host' ? 'from `transports:`' : 'default'})`]);
-  const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
-  const syncs = node.ready ? 'synced' : 'shown, not synced';
-  return [`**${escapeMarkdown(node.name)}** · ${escapeMarkdown(node.status)} (${syncs})`, '', ...table].join('\n');
+  for (const t of view.transports) {
+    const failures = t.failures > 0 ? ` · ${t.failures} failure(s) in a row` : '';
+    rows.push([`${t.kind}${t.preferred ? ' (preferred)' : ''}`, escapeMarkdown(transportStateText(t)) + failures]);
+  }
+  const lastError = view.transports.find((t) => t.error)?.error;
+  if (lastError) rows.push(['last error', escapeMarkdown(shorten(lastError, 300))]);
+  if (view.disabled) {
+    rows.push(['disabled_at', escapeMarkdown(view.disabled.at ?? 'unknown')]);
+    rows.push(['failed', escapeMarkdown(view.disabled.failedTransports.join(', ') || 'none recorded')]);
+  }
+  if (view.failuresLastHour > 0) rows.push(['failures, last hour', String(view.failuresLastHour)]);
+  if (view.lastSuccessAt) rows.push(['last sync', escapeMarkdown(view.lastSuccessAt)]);
+  const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)];
+  return [`**${escapeMarkdown(node.name)}**`, '', ...table].join('\n');
 }
 
-/** A node row: label the host name, description its chain and status, children its transports. */
-export function nodeEntry(node: NodeSpec, file: string): TreeEntry {
+/** Words for `when` clauses: what the node's context menu may offer. */
+export function nodeFlags(node: NodeSpec, view: NodeView): string[] {
+  const flags = [node.ready ? 'ready' : 'notReady'];
+  if (view.disabled) flags.push('disabled');
+  if (node.sshHost) flags.push('ssh');
+  if (node.transports.includes('p2p')) flags.push('p2p');
+  if (view.hostKeyChanged) flags.push('hostKeyChanged');
+  if (view.transports.some((t) => t.failures > 0 || t.health === 'failed')) flags.push('failures');
+  if (view.transports.some((t) => t.preferred)) flags.push('preferred');
+  return flags;
+}
+
+/**
+ * A node row: label the host name, description its live state, children its transports. The
+ * tooltip is built when first read (on hover): most of a 1,000-node tree's build time otherwise.
+ */
+export function nodeEntry(node: NodeSpec, view: NodeView, file: string): TreeEntry {
+  const details = detailsEntry(node);
+  let tooltip: string | undefined;
   return {
     id: `node/${node.name}`,
     kind: 'node',
     label: node.name,
-    description: `${chainText(node)} · ${node.status}`,
-    tooltip: tooltipOf(node),
-    icon: node.ready ? { id: 'vm-running', color: 'charts.green' } : { id: 'vm-outline', color: 'disabledForeground' },
-    contextValue: 'node',
-    children: node.transports.map((kind, i) => transportEntry(node, kind, i + 1)),
+    description: describeNode(node, view),
+    get tooltip() {
+      return (tooltip ??= tooltipOf(node, view));
+    },
+    icon: NODE_ICONS[view.health],
+    contextValue: ['node', ...nodeFlags(node, view)].join(' '),
+    children: [...view.transports.map((t, i) => transportEntry(node, t, i + 1)), ...(details ? [details] : [])],
     location: { file, line: node.range.start.line, column: node.range.start.column },
-    opensOnClick: false,
+    node: node.name,
   };
 }

@@ -3,6 +3,7 @@ import type { NodesModel } from './nodesModel';
 import type { TreeEntry } from './treeEntry';
 
 export const OPEN_HOSTS_FILE_COMMAND = 'ringriftSync.openHostsFile';
+export const OPEN_DASHBOARD_COMMAND = 'ringriftSync.openDashboard';
 
 /** Thin glue: the model decides every row; this maps a `TreeEntry` to a `vscode.TreeItem`. */
 export class NodesTreeProvider implements vscode.TreeDataProvider<TreeEntry>, vscode.Disposable {
@@ -19,14 +20,25 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<TreeEntry>, vs
   }
 
   getTreeItem(entry: TreeEntry): vscode.TreeItem {
-    const collapsed = entry.children.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
-    const item = new vscode.TreeItem(entry.label, collapsed);
+    const state =
+      entry.children.length === 0
+        ? vscode.TreeItemCollapsibleState.None
+        : entry.expanded
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(entry.label, state);
     item.id = entry.id;
     item.description = entry.description;
-    item.tooltip = new vscode.MarkdownString(entry.tooltip);
     item.iconPath = new vscode.ThemeIcon(entry.icon.id, entry.icon.color ? new vscode.ThemeColor(entry.icon.color) : undefined);
     item.contextValue = entry.contextValue;
-    if (entry.opensOnClick) item.command = { command: OPEN_HOSTS_FILE_COMMAND, title: 'Open Hosts File', arguments: [entry] };
+    if (entry.onClick === 'openLocation') item.command = { command: OPEN_HOSTS_FILE_COMMAND, title: 'Open Hosts File', arguments: [entry] };
+    if (entry.onClick === 'openDashboard') item.command = { command: OPEN_DASHBOARD_COMMAND, title: 'Open Dashboard' };
+    return item;
+  }
+
+  /** Tooltips are filled in on hover: building 1,000 of them up front would slow every repaint. */
+  resolveTreeItem(item: vscode.TreeItem, entry: TreeEntry): vscode.TreeItem {
+    item.tooltip = new vscode.MarkdownString(entry.tooltip, true);
     return item;
   }
 

@@ -33,7 +33,7 @@ export function problemEntry(problem: Problem, index: number): TreeEntry {
     contextValue: 'problem',
     children: [],
     location: problem.location,
-    opensOnClick: problem.location !== undefined,
+    onClick: problem.location !== undefined ? 'openLocation' : undefined,
   };
 }
 

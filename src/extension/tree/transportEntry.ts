@@ -1,4 +1,5 @@
 import type { NodeSpec, TransportKind } from '../../core/hosts';
+import type { TransportView } from '../cluster/nodeView';
 import { code, escapeMarkdown } from './markdown';
 import type { EntryIcon, TreeEntry } from './treeEntry';
 
@@ -24,28 +25,60 @@ export function transportTarget(node: NodeSpec, kind: TransportKind): string | u
   }
 }
 
-/** A child of a node row: one step of its escalation chain. */
-export function transportEntry(node: NodeSpec, kind: TransportKind, step: number): TreeEntry {
+/** `ok · 3 ms`, `failed: port 8770 refused`, `untested`, `testing…`, `NAT-blocked: skipped`. */
+export function transportStateText(t: TransportView): string {
+  switch (t.health) {
+    case 'ok':
+      return t.latencyMs === undefined ? 'ok (last sync)' : `ok · ${t.latencyMs} ms`;
+    case 'failed':
+      return `failed: ${(t.error ?? 'no message').split('\n')[0]}`;
+    case 'testing':
+      return 'testing…';
+    case 'nat_blocked':
+      return 'NAT-blocked: syncs start past it';
+    case 'untested':
+      return 'untested';
+  }
+}
+
+function iconOf(kind: TransportKind, t: TransportView, target: string | undefined): EntryIcon {
+  if (t.health === 'testing') return { id: 'loading~spin' };
+  const color = !target || t.health === 'failed' ? 'charts.red' : t.health === 'ok' ? 'charts.green' : t.health === 'nat_blocked' ? 'disabledForeground' : undefined;
+  return color ? { id: ICONS[kind], color } : { id: ICONS[kind] };
+}
+
+/** A child of a node row: one step of its escalation chain, with its last result. */
+export function transportEntry(node: NodeSpec, t: TransportView, step: number): TreeEntry {
+  const kind = t.kind;
   const target = transportTarget(node, kind);
-  const natBlocked = kind === 'p2p' && node.natBlocked;
-  const notes = [target ?? 'no address', natBlocked ? 'NAT-blocked' : undefined].filter(Boolean);
-  const icon: EntryIcon = target ? { id: ICONS[kind] } : { id: ICONS[kind], color: 'errorForeground' };
-  const tooltip = [
-    `**${escapeMarkdown(kind)}** · step ${step} of ${node.transports.length} for ${escapeMarkdown(node.name)}`,
+  const state = transportStateText(t);
+  const description = [t.preferred ? '★ preferred' : undefined, state.length > 70 ? state.slice(0, 69) + '…' : state, target ?? 'no address'];
+  const tooltipOf = () => [
+    `**${escapeMarkdown(kind)}** · step ${step} of ${node.transports.length} for ${escapeMarkdown(node.name)}${t.preferred ? ' · preferred: syncs try it first' : ''}`,
     '',
     escapeMarkdown(WHAT[kind]) + (target ? `: ${code(target)}` : ''),
+    '',
+    `State: ${escapeMarkdown(state)}`,
+    ...(t.at ? ['', `Checked: ${new Date(t.at).toISOString()}`] : []),
+    ...(t.failures > 0 ? ['', `${t.failures} failure(s) in a row`] : []),
     ...(target ? [] : ['', `No address for ${escapeMarkdown(kind)}: set \`ssh_host\` (or \`tailscale_ip\`) for this host.`]),
-    ...(natBlocked ? ['', 'The host is `nat_blocked`: this step is expected to fail and escalate.'] : []),
+    ...(t.health === 'nat_blocked' ? ['', 'The host is `nat_blocked`: this step is expected to fail and escalate.'] : []),
   ].join('\n');
+  let tooltip: string | undefined;
+  const flags = ['transport', kind, ...(t.preferred ? ['preferred'] : []), ...(t.health === 'failed' || t.failures > 0 ? ['failures'] : [])];
   return {
     id: `node/${node.name}/${kind}`,
     kind: 'transport',
     label: kind,
-    description: notes.join(' · '),
-    tooltip,
-    icon,
-    contextValue: 'transport',
+    description: description.filter(Boolean).join(' · '),
+    // Built when first read (on hover), like the node's.
+    get tooltip() {
+      return (tooltip ??= tooltipOf());
+    },
+    icon: iconOf(kind, t, target),
+    contextValue: flags.join(' '),
     children: [],
-    opensOnClick: false,
+    node: node.name,
+    transport: kind,
   };
 }

@@ -1,8 +1,10 @@
+import type { TransportKind } from '../../core/hosts/nodeSpec';
+
 /**
  * One row of the Nodes tree as plain data. Everything a row shows is decided here, without
  * `vscode`, so it is unit-testable; `nodesTreeProvider.ts` only maps it to a `vscode.TreeItem`.
  */
-export type TreeEntryKind = 'node' | 'transport' | 'problem';
+export type TreeEntryKind = 'node' | 'transport' | 'problem' | 'summary' | 'group' | 'details' | 'field';
 
 export interface EntryIcon {
   /** Codicon id (`vm-running`, `error`, ...). */
@@ -24,14 +26,22 @@ export interface TreeEntry {
   kind: TreeEntryKind;
   label: string;
   description?: string;
-  /** Markdown. */
-  tooltip: string;
+  /** Markdown. May be a getter that builds it on first read (the tree asks on hover only). */
+  readonly tooltip: string;
   icon: EntryIcon;
-  /** For `view/item/context` menus: `node`, `transport`, `problem`. */
-  contextValue: TreeEntryKind;
+  /**
+   * For `view/item/context` menus: the kind, then space-separated flags (`node ready disabled ssh`);
+   * package.json's `when` clauses match words of it (see commands/commandTable.ts).
+   */
+  contextValue: string;
   children: TreeEntry[];
+  /** Shown expanded the first time (groups). */
+  expanded?: boolean;
   /** Where `ringriftSync.openHostsFile` goes for this row. */
   location?: FileLocation;
-  /** Clicking the row opens `location` (problems); other rows expand instead. */
-  opensOnClick: boolean;
+  /** What a click does: open `location` (problems), open the dashboard (summary), or expand. */
+  onClick?: 'openLocation' | 'openDashboard';
+  /** The node a row belongs to (nodes, transports, details), for commands run on it. */
+  node?: string;
+  transport?: TransportKind;
 }

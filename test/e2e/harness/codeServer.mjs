@@ -41,13 +41,18 @@ async function waitForStatus(url, status, timeoutMs) {
 }
 
 /**
- * @param {{ toolchain: { node24Dir: string, csBin: string }, runDir: string, workspace: string, log: (s: string) => void }} opts
+ * `restricted`: workspace trust on, no startup prompt, so the folder opens in Restricted Mode.
+ * @param {{ toolchain: { node24Dir: string, csBin: string }, runDir: string, workspace: string, log: (s: string) => void, restricted?: boolean }} opts
  * @returns {Promise<{ baseUrl: string, pid: number, logFile: string, stop: () => Promise<void> }>}
  */
-export async function startCodeServer({ toolchain, runDir, workspace, log }) {
-  const dir = path.join(runDir, 'code-server');
+export async function startCodeServer({ toolchain, runDir, workspace, log, restricted = false }) {
+  const dir = path.join(runDir, restricted ? 'code-server-restricted' : 'code-server');
   for (const sub of ['udd/User', 'exts', 'tmp', 'xdg/config', 'xdg/data']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
-  fs.copyFileSync(SETTINGS, path.join(dir, 'udd/User/settings.json'));
+  let settings = fs.readFileSync(SETTINGS, 'utf8');
+  if (restricted) {
+    settings = settings.replace('"security.workspace.trust.enabled": false', '"security.workspace.trust.enabled": true, "security.workspace.trust.startupPrompt": "never", "security.workspace.trust.emptyWindow": false');
+  }
+  fs.writeFileSync(path.join(dir, 'udd/User/settings.json'), settings);
   const port = await freePort();
   const logFile = path.join(dir, 'code-server.log');
   const out = fs.openSync(logFile, 'w');
@@ -64,7 +69,7 @@ export async function startCodeServer({ toolchain, runDir, workspace, log }) {
   };
   const args = [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override',
+    ...(restricted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     // The default grace (3 h) keeps extension hosts alive after the browser closes.
     '--reconnection-grace-time', '5',
     '--config', path.join(dir, 'config.yaml'), '--user-data-dir', path.join(dir, 'udd'), '--extensions-dir', path.join(dir, 'exts'),

@@ -15,9 +15,9 @@ const NOISE =
 /**
  * @returns {Promise<{ exitCode: number | 'TIMEOUT', passes: number, failures: number, counted: boolean }>}
  */
-export async function runExtensionTests({ toolchain, server, runDir, workspace, extensionPath, testsPath, timeoutMs, log }) {
-  const { page, close } = await launchBrowser({ executablePath: toolchain.chromium, runDir, name: 'ext-tests' });
-  const fullLog = fs.createWriteStream(path.join(runDir, 'ext-tests.log'));
+export async function runExtensionTests({ toolchain, server, runDir, workspace, extensionPath, testsPath, timeoutMs, log, name = 'ext-tests' }) {
+  const { page, close } = await launchBrowser({ executablePath: toolchain.chromium, runDir, name });
+  const fullLog = fs.createWriteStream(path.join(runDir, `${name}.log`));
   const t0 = Date.now();
   let counts = null;
   try {

@@ -3,57 +3,92 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RingriftSyncApi } from '../../../src/extension/api';
-import { activateExtension, rows, waitForRows, workspaceFolder } from './helpers';
+import { activateExtension, clusterInfo, rows, waitForRows, workspaceFolder, type ClusterInfo } from './helpers';
 
-// test/e2e/workspace/distributed_hosts.yaml: one node per way a chain is resolved.
+// The live cluster's hosts file (test/e2e/harness/liveCluster.ts), before anything connected.
 const FIXTURE = [
-  { label: 'gpu-alpha', description: 'p2p → http → rsync → base64 · ready', children: ['p2p', 'http', 'rsync', 'base64'] },
-  { label: 'gpu-beta', description: 'rsync → base64 · ready', children: ['rsync', 'base64'] },
-  { label: 'gpu-gamma', description: 'p2p → rsync → base64 · maintenance', children: ['p2p', 'rsync', 'base64'] },
+  { label: '4 nodes, 0 disabled, no alerts', description: '', children: [] },
+  { label: 'gpu-alpha', description: 'untested · p2p → http → rsync → base64', children: ['p2p', 'http', 'rsync', 'base64', 'details'] },
+  { label: 'gpu-beta', description: 'untested · rsync → base64', children: ['rsync', 'base64', 'details'] },
+  { label: 'gpu-dead', description: 'untested · p2p → rsync → base64', children: ['p2p', 'rsync', 'base64', 'details'] },
+  { label: 'gpu-gamma', description: 'maintenance · not synced', children: ['p2p', 'rsync', 'base64', 'details'] },
 ];
+const NODE_LABELS = 'gpu-alpha,gpu-beta,gpu-dead,gpu-gamma';
 
-describe('the Nodes tree (ringriftSync.nodes) on the workspace fixture', () => {
+describe('the Nodes tree (ringriftSync.nodes) on the live cluster fixture', () => {
   let api: RingriftSyncApi;
   let hostsFile: string;
   let original: string;
+  let cluster: ClusterInfo;
 
   before(async () => {
     api = await activateExtension();
+    cluster = clusterInfo();
     hostsFile = path.join(workspaceFolder(), 'distributed_hosts.yaml');
     original = fs.readFileSync(hostsFile, 'utf8');
   });
 
   afterEach(async () => {
-    // Each test starts from the fixture as shipped.
+    // Each test starts from the fixture as written, in the default arrangement.
+    api.model.setView({ groupBy: 'none', filter: '', onlyProblems: false });
     if (!fs.existsSync(hostsFile) || fs.readFileSync(hostsFile, 'utf8') !== original) {
       fs.writeFileSync(hostsFile, original);
-      await waitForRows(api, 'the fixture restored', (r) => r.map((x) => x.label).join() === 'gpu-alpha,gpu-beta,gpu-gamma');
+      await waitForRows(api, 'the fixture restored', (r) => r.slice(1).map((x) => x.label).join() === NODE_LABELS);
     }
   });
 
-  it('shows one row per node with its chain and status, children the chain', () => {
+  it('shows a summary row, then one row per node with its state, children its chain and details', () => {
     const shown = rows(api).map((r) => ({ label: r.label, description: r.description, children: r.children.map((c) => c.label) }));
     assert.deepEqual(shown, FIXTURE);
   });
 
-  it("gives each node a tooltip with address, user and port, and each transport its target", () => {
-    const [alpha, beta] = rows(api);
-    assert.match(alpha.tooltip, /`127\.0\.0\.12` \(tailscale_ip\)/);
-    assert.match(alpha.tooltip, /`ubuntu@127\.0\.0\.2:2202`/);
-    assert.match(beta.tooltip, /`root@127\.0\.0\.3:22`/);
+  it("gives each node a tooltip with address, user, port, status and role, and each transport its target", () => {
+    const [, alpha, beta, , gamma] = rows(api);
+    const a = cluster.nodes['gpu-alpha'];
+    assert.match(alpha.tooltip, new RegExp(`\\| address \\| \`${a.address.replace(/\./g, '\\.')}\``));
+    assert.match(alpha.tooltip, new RegExp(`@${a.address.replace(/\./g, '\\.')}:${a.sshPort}\``));
+    assert.match(alpha.tooltip, /\| role \| gpu_training \|/);
+    assert.match(alpha.tooltip, /\| status \| ready \(synced\) \|/);
+    assert.match(beta.tooltip, /\| p2p port \| p2p disabled \|/);
+    assert.match(gamma.tooltip, /\| status \| maintenance \(shown, not synced\) \|/);
     assert.deepEqual(
-      alpha.children.map((c) => c.description),
-      ['127.0.0.12:8770', '127.0.0.2:8771', 'ubuntu@127.0.0.2:2202', 'ubuntu@127.0.0.2:2202'],
+      alpha.children.slice(0, 4).map((c) => c.description),
+      [`untested · ${a.address}:${a.agentPort}`, `untested · ${a.address}:${a.agentPort}`, ...['rsync', 'base64'].map(() => `untested · ${alpha.tooltip.match(/\| ssh \| `([^`]+)`/)![1]}`)],
     );
+  });
+
+  it('lists the fields syncing does not use under a collapsed "details" child', () => {
+    const alpha = rows(api)[1];
+    const details = alpha.children.at(-1)!;
+    assert.equal(details.description, '4 fields not used for syncing');
+    assert.deepEqual(details.children.map((c) => `${c.label}=${c.description}`), ['role=gpu_training', 'gpu=H100', 'gpu_vram_gb=80', 'vast_instance_id=1234567']);
+    const beta = rows(api)[2];
+    assert.match(beta.children.at(-1)!.children.find((c) => c.label === 'provider_note')!.tooltip, /Not a field ringrift-sync knows/);
+  });
+
+  it('groups by state and by role, filters by name, and shows only problems', async () => {
+    await vscode.commands.executeCommand('ringriftSync.groupBy', 'role');
+    assert.deepEqual(rows(api).slice(1).map((r) => `${r.label}:${r.children.map((c) => c.label)}`), ['backbone:gpu-gamma', 'gpu_selfplay:gpu-beta,gpu-dead', 'gpu_training:gpu-alpha']);
+    await vscode.commands.executeCommand('ringriftSync.groupBy', 'state');
+    assert.deepEqual(rows(api).slice(1).map((r) => `${r.label}:${r.description}`), ['Untested:3', 'Not synced (status):1']);
+    await vscode.commands.executeCommand('ringriftSync.groupBy', 'none');
+    await vscode.commands.executeCommand('ringriftSync.filter', 'BETA');
+    assert.deepEqual(rows(api).slice(1).map((r) => r.label), ['gpu-beta']);
+    assert.equal(api.model.message(), "Showing 1 of 4 nodes: name contains 'BETA'");
+    await vscode.commands.executeCommand('ringriftSync.clearFilter');
+    await vscode.commands.executeCommand('ringriftSync.showOnlyProblems');
+    assert.deepEqual(rows(api).slice(1).map((r) => r.label), [], 'nothing was tested yet: no problems');
+    await vscode.commands.executeCommand('ringriftSync.showAllNodes');
+    assert.equal(rows(api).slice(1).map((r) => r.label).join(), NODE_LABELS);
   });
 
   it('shows a host written into the file after the debounce', async () => {
     const t0 = Date.now();
-    fs.writeFileSync(hostsFile, original.replace('hosts:\n', 'hosts:\n  gpu-delta:\n    ssh_host: 127.0.0.5\n    p2p_enabled: false\n    status: offline\n'));
+    fs.writeFileSync(hostsFile, original.replace('hosts:\n', 'hosts:\n  gpu-delta:\n    ssh_host: 127.0.231.99\n    p2p_enabled: false\n    status: offline\n'));
     const after = await waitForRows(api, 'gpu-delta in the tree', (r) => r.some((x) => x.label === 'gpu-delta'));
     console.log(`    new host shown ${Date.now() - t0} ms after the write`);
-    assert.deepEqual(after.map((r) => r.label), ['gpu-delta', 'gpu-alpha', 'gpu-beta', 'gpu-gamma']);
-    assert.equal(after[0].description, 'rsync → base64 · offline');
+    assert.deepEqual(after.slice(1).map((r) => r.label), ['gpu-delta', ...NODE_LABELS.split(',')]);
+    assert.equal(after[1].description, 'offline · not synced');
   });
 
   it('shows a broken file as an error row whose tooltip says where', async () => {
@@ -70,14 +105,16 @@ describe('the Nodes tree (ringriftSync.nodes) on the workspace fixture', () => {
     assert.match(after[0].tooltip, /No distributed_hosts\.yaml in .*ws-tests.*set ringriftSync\.hostsFile/);
   });
 
-  it('ringriftSync.refresh reloads, and ringriftSync.openHostsFile opens the file at a node', async () => {
+  it('ringriftSync.refresh reloads; openHostsFile and revealInHostsFile open the file at a node', async () => {
     await vscode.commands.executeCommand('ringriftSync.refresh');
-    assert.deepEqual(rows(api).map((r) => r.label), ['gpu-alpha', 'gpu-beta', 'gpu-gamma']);
-    const beta = api.tree.getChildren()[1];
-    const opened = await vscode.commands.executeCommand<string>('ringriftSync.openHostsFile', beta);
-    assert.equal(opened, hostsFile);
+    assert.equal(rows(api).slice(1).map((r) => r.label).join(), NODE_LABELS);
+    const beta = api.tree.getChildren()[2];
+    assert.equal(await vscode.commands.executeCommand<string>('ringriftSync.openHostsFile', beta), hostsFile);
     const editor = vscode.window.activeTextEditor;
     assert.equal(editor?.document.uri.fsPath, hostsFile);
     assert.match(editor?.document.lineAt(editor.selection.active.line).text ?? '', /^  gpu-beta:/);
+    assert.equal(await vscode.commands.executeCommand<string>('ringriftSync.revealInHostsFile', 'gpu-gamma'), hostsFile);
+    assert.match(vscode.window.activeTextEditor!.document.lineAt(vscode.window.activeTextEditor!.selection.active.line).text, /^  gpu-gamma:/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 interface MochaRunner {
   addFile(file: string): void;
-  run(done: (failures: number) => void): { on(event: 'pass' | 'fail', fn: () => void): void };
+  run(done: (failures: number) => void): { on(event: 'pass' | 'fail', fn: (test: { fullTitle(): string }, err?: Error) => void): void };
 }
 type MochaCtor = new (opts: Record<string, unknown>) => MochaRunner;
 
@@ -14,7 +14,7 @@ export function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require('mocha') as { default?: MochaCtor } & MochaCtor;
   const Mocha = mod.default ?? mod;
-  const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, color: false, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   for (const f of fs.readdirSync(__dirname).sort()) {
     if (f.endsWith('.test.js')) mocha.addFile(path.join(__dirname, f));
   }
@@ -27,5 +27,8 @@ export function run(): Promise<void> {
       else resolve();
     });
     runner.on('pass', () => passes++);
+    // The failure right away, not only in the closing summary: a run cut off by the harness's
+    // timeout still says what failed.
+    runner.on('fail', (test, err) => console.log(`FAILED: ${test.fullTitle()}: ${String(err?.message ?? err).split('\n').slice(0, 6).join(' | ')}`));
   });
 }

@@ -6,7 +6,23 @@ import * as path from 'node:path';
  * The extension keeps `vscode` in a few thin glue files; everything else under src/extension is
  * pure, so unit tests can load it without an editor.
  */
-const GLUE = ['extension.ts', 'commands.ts', 'hostsWatcher.ts', 'tree/nodesTreeProvider.ts'];
+const GLUE = [
+  'extension.ts',
+  'app.ts',
+  'hostsWatcher.ts',
+  'statusBar.ts',
+  'tree/nodesTreeProvider.ts',
+  'cluster/stateWatcher.ts',
+  'commands/commandContext.ts',
+  'commands/fileCommands.ts',
+  'commands/registerCommands.ts',
+  'commands/syncCommands.ts',
+  'commands/viewCommands.ts',
+  'dashboard/dashboardPanel.ts',
+  'ui/vscodeUi.ts',
+];
+/** src/extension/language/ (YAML editing help) keeps its own list. */
+const OWN_LIST = /^language\//;
 const IMPORTS_VSCODE = /(from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/;
 
 function sourceFiles(dir: string, base = dir): string[] {
@@ -18,7 +34,7 @@ function sourceFiles(dir: string, base = dir): string[] {
 
 describe('src/extension purity', () => {
   const root = path.resolve(__dirname, '../../../src/extension');
-  const files = sourceFiles(root);
+  const files = sourceFiles(root).filter((f) => !OWN_LIST.test(f));
 
   it('every glue file exists (the list is kept current)', () => {
     for (const f of GLUE) assert.ok(files.includes(f), `${f} listed as glue but missing`);

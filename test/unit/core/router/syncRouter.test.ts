@@ -111,6 +111,16 @@ describe('SyncRouter escalation', () => {
     assert.equal(t.router.status().state.nodes.a.enabled, false);
   });
 
+  it('a forced push does not reroute later syncs', async () => {
+    const n = makeNode('a');
+    const t = setup([n]);
+    assert.equal((await t.sync(n, 'base64')).transportUsed, 'base64');
+    const ns = t.router.status().state.nodes.a;
+    assert.equal(ns.lastWorkingTransport, undefined);
+    assert.equal(ns.upgradeRetryAt, undefined);
+    assert.equal((await t.sync(n)).transportUsed, 'p2p');
+  });
+
   it('a failed forced transport does not disable a node', async () => {
     const n = makeNode('a');
     const t = setup([n]);

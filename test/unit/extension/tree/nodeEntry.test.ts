@@ -1,42 +1,82 @@
 import { strict as assert } from 'node:assert';
+import { emptyState } from '../../../../src/core/router';
+import { nodeView } from '../../../../src/extension/cluster/nodeView';
 import { chainText, nodeEntry } from '../../../../src/extension/tree/nodeEntry';
 import { makeNode } from './nodeFixture';
+import { NOW, StateBuilder } from './stateFixture';
+
+const FILE = '/c/distributed_hosts.yaml';
+const entryOf = (node = makeNode(), state = emptyState()) => nodeEntry(node, nodeView(node, state, NOW), FILE);
 
 describe('nodeEntry', () => {
-  it('describes a node by its chain and status', () => {
-    const entry = nodeEntry(makeNode(), '/c/distributed_hosts.yaml');
+  it('describes an untested node by its chain', () => {
+    const entry = entryOf();
     assert.equal(entry.label, 'gpu-1');
-    assert.equal(entry.description, 'p2p → http → rsync → base64 · ready');
-    assert.equal(entry.kind, 'node');
+    assert.equal(entry.description, 'untested · p2p → http → rsync → base64');
+    assert.equal(entry.icon.id, 'circle-large-outline');
+    assert.equal(entry.contextValue, 'node ready ssh p2p');
   });
 
-  it('has one child per transport, in chain order', () => {
-    const entry = nodeEntry(makeNode({ transports: ['p2p', 'rsync', 'base64'] }), '/c/h.yaml');
-    assert.deepEqual(entry.children.map((c) => c.label), ['p2p', 'rsync', 'base64']);
-    assert.deepEqual(entry.children.map((c) => c.id), ['node/gpu-1/p2p', 'node/gpu-1/rsync', 'node/gpu-1/base64']);
+  it('describes a working node by its working transport and latency, with a state icon', () => {
+    const entry = entryOf(makeNode(), new StateBuilder().probe('gpu-1', 'p2p', true, { latencyMs: 12 }).state);
+    assert.equal(entry.description, 'p2p · 12 ms');
+    assert.deepEqual(entry.icon, { id: 'pass-filled', color: 'charts.green' });
   });
 
-  it('puts address, user and ports in the tooltip', () => {
-    const { tooltip } = nodeEntry(makeNode({ user: 'root', sshPort: 2222 }), '/c/h.yaml');
+  it('says which transports fail on a degraded node', () => {
+    const s = new StateBuilder().probe('gpu-1', 'p2p', false).probe('gpu-1', 'http', false).probe('gpu-1', 'rsync', true, { latencyMs: 40 }).state;
+    assert.equal(entryOf(makeNode(), s).description, 'rsync · 40 ms · p2p, http failing');
+    assert.match(entryOf(makeNode(), s).contextValue, /\bfailures\b/);
+  });
+
+  it('gives the disable reason and flags the row for the re-enable menu', () => {
+    const entry = entryOf(makeNode(), new StateBuilder().disable('gpu-1').state);
+    assert.equal(entry.description, 'disabled: all transports exhausted');
+    assert.deepEqual(entry.icon, { id: 'circle-slash', color: 'charts.red' });
+    assert.equal(entry.contextValue, 'node ready disabled ssh p2p');
+    assert.match(entry.tooltip, /\| disabled_at \| 2026-01-02T12:29:59\.000Z \|/);
+  });
+
+  it('shortens an unreachable node\'s first error to one line for the row, full in the tooltip', () => {
+    const long = 'p2p: 10.0.0.1:8770 refused the connection: the agent is not running or a firewall rejects it\nsecond line';
+    const entry = entryOf(makeNode(), new StateBuilder().probe('gpu-1', 'p2p', false, { message: long }).state);
+    assert.equal(entry.description, `unreachable: ${long.slice(0, 59)}…`);
+    assert.match(entry.tooltip, /\| last error \| p2p: 10\.0\.0\.1:8770 refused the connection: the agent is not running or a firewall rejects it/);
+  });
+
+  it('has one child per transport, in chain order, then the details', () => {
+    const entry = entryOf(makeNode({ transports: ['p2p', 'rsync', 'base64'], fields: { role: 'backbone' } }));
+    assert.deepEqual(entry.children.map((c) => c.label), ['p2p', 'rsync', 'base64', 'details']);
+    assert.deepEqual(entry.children.slice(0, 3).map((c) => c.id), ['node/gpu-1/p2p', 'node/gpu-1/rsync', 'node/gpu-1/base64']);
+  });
+
+  it('puts address, user, ports, status, role and each transport in the tooltip table', () => {
+    const node = makeNode({ user: 'root', sshPort: 2222, fields: { role: 'gpu_training' } });
+    const { tooltip } = entryOf(node, new StateBuilder().probe('gpu-1', 'rsync', false, { message: 'auth failed' }).syncFailure('gpu-1', 'rsync', 'auth failed').state);
     assert.match(tooltip, /\| address \| `127\.0\.0\.11` \(tailscale_ip\) \|/);
     assert.match(tooltip, /\| ssh \| `root@127\.0\.0\.1:2222` \|/);
     assert.match(tooltip, /\| p2p port \| `8770` \|/);
-    assert.match(tooltip, /\(default\)/);
+    assert.match(tooltip, /\| status \| ready \(synced\) \|/);
+    assert.match(tooltip, /\| role \| gpu\\_training \|/);
+    assert.match(tooltip, /\| rsync \| failed: auth failed · 1 failure\(s\) in a row \|/);
   });
 
   it('escapes Markdown in a host name', () => {
-    const { tooltip } = nodeEntry(makeNode({ name: 'gpu_*x*' }), '/c/h.yaml');
-    assert.ok(tooltip.startsWith('**gpu\\_\\*x\\*** · ready'), tooltip.split('\n')[0]);
+    const { tooltip } = entryOf(makeNode({ name: 'gpu_*x*' }));
+    assert.equal(tooltip.split('\n')[0], '**gpu\\_\\*x\\***');
   });
 
-  it('marks a node that is not synced', () => {
-    const entry = nodeEntry(makeNode({ status: 'maintenance', ready: false }), '/c/h.yaml');
-    assert.equal(entry.icon.id, 'vm-outline');
+  it('marks a node that is not synced, whatever its probes say', () => {
+    const node = makeNode({ status: 'maintenance', ready: false });
+    const entry = entryOf(node, new StateBuilder().probe('gpu-1', 'p2p', true).state);
+    assert.equal(entry.description, 'maintenance · not synced');
+    assert.equal(entry.icon.id, 'debug-pause');
+    assert.match(entry.contextValue, /^node notReady\b/);
     assert.match(entry.tooltip, /maintenance \(shown, not synced\)/);
   });
 
   it("points at the host's key in the file", () => {
-    assert.deepEqual(nodeEntry(makeNode(), '/c/h.yaml').location, { file: '/c/h.yaml', line: 3, column: 3 });
+    assert.deepEqual(entryOf().location, { file: FILE, line: 3, column: 3 });
   });
 
   it('says so when a node has no transport left', () => {

@@ -1,6 +1,10 @@
 import { strict as assert } from 'node:assert';
 import type { HostsState } from '../../../../src/extension/hosts/hostsState';
+import { parseHostsText } from '../../../../src/core/hosts';
+import { emptyState, type RouterState } from '../../../../src/core/router';
+import { LiveProbes } from '../../../../src/extension/cluster/liveProbes';
 import { NodesModel, type Timers } from '../../../../src/extension/tree/nodesModel';
+import { StateBuilder } from './stateFixture';
 
 /** Timers the test fires by hand: debouncing without waiting. */
 class ManualTimers implements Timers {
@@ -91,5 +95,63 @@ describe('NodesModel', () => {
     model.dispose();
     assert.equal(timers.pending.size, 0);
     assert.equal(changes, 0);
+  });
+
+  describe('with router state and live tests', () => {
+    const FILE = '/c/distributed_hosts.yaml';
+    const LOADED: HostsState = { kind: 'loaded', file: FILE, hosts: parseHostsText('hosts:\n  a:\n    ssh_host: 10.0.0.1\n  b:\n    ssh_host: 10.0.0.2\n', FILE) };
+
+    function withState() {
+      const timers = new ManualTimers();
+      let state: RouterState = emptyState();
+      const live = new LiveProbes();
+      const loaded: string[] = [];
+      const model = new NodesModel({ load: async () => LOADED, readState: () => state, live, log: { info: () => undefined, warn: () => undefined }, timers });
+      model.onDidLoad((h) => loaded.push(h.kind));
+      return { model, timers, live, loaded, setState: (s: RouterState) => (state = s) };
+    }
+    const descriptions = (model: NodesModel) => model.roots().filter((e) => e.kind === 'node').map((e) => `${e.label}: ${e.description}`);
+
+    it('tells load listeners about each hosts-file load (the session follows the file)', async () => {
+      const { model, loaded } = withState();
+      await model.reload();
+      assert.deepEqual(loaded, ['loaded']);
+    });
+
+    it('re-reads the router state when the state dir changes, debounced', async () => {
+      const { model, timers, setState } = withState();
+      await model.reload();
+      setState(new StateBuilder().disable('b').state);
+      model.scheduleStateRefresh();
+      model.scheduleStateRefresh();
+      assert.equal(timers.pending.size, 1);
+      assert.deepEqual(descriptions(model), ['a: untested · p2p → rsync → base64', 'b: untested · p2p → rsync → base64']);
+      timers.fireAll();
+      assert.deepEqual(descriptions(model), ['a: untested · p2p → rsync → base64', 'b: disabled: all transports exhausted']);
+      assert.equal(model.summary()?.stats.disabledNodeCount, 1);
+    });
+
+    it('repaints live test results at most once per interval, not once per result', async () => {
+      const { model, timers, live } = withState();
+      await model.reload();
+      let repaints = 0;
+      model.onDidChange(() => repaints++);
+      live.start([{ node: 'a', transports: ['p2p', 'rsync'] }]);
+      live.result({ node: 'a', transport: 'p2p', success: true, message: 'ok', latencyMs: 3 });
+      live.result({ node: 'a', transport: 'rsync', success: true, message: 'ok', latencyMs: 4 });
+      assert.equal(repaints, 0);
+      assert.equal(timers.pending.size, 1);
+      timers.fireAll();
+      assert.equal(repaints, 1);
+      assert.deepEqual(descriptions(model)[0], 'a: p2p · 3 ms');
+    });
+
+    it('applies view options (filter) and says what is hidden', async () => {
+      const { model } = withState();
+      await model.reload();
+      model.setView({ filter: 'b' });
+      assert.deepEqual(descriptions(model).map((d) => d.split(':')[0]), ['b']);
+      assert.equal(model.message(), "Showing 1 of 2 nodes: name contains 'b'");
+    });
   });
 });

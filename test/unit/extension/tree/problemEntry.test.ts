@@ -17,14 +17,14 @@ describe('problemEntry', () => {
     assert.equal(entry.description, 'distributed_hosts.yaml:4:15');
     assert.equal(entry.tooltip, "/c/distributed\\_hosts.yaml:4:15: host 'gpu-1': ssh\\_port 70000 is not a port (1-65535)");
     assert.deepEqual(entry.location, { file: '/c/distributed_hosts.yaml', line: 4, column: 15 });
-    assert.equal(entry.opensOnClick, true);
+    assert.equal(entry.onClick, 'openLocation');
     assert.deepEqual(entry.icon, { id: 'error', color: 'errorForeground' });
   });
 
   it('has no place to open when the problem is that there is no file', () => {
     const entry = problemEntry({ label: 'No hosts file found', message: 'set ringriftSync.hostsFile', severity: 'error' }, 0);
     assert.equal(entry.description, undefined);
-    assert.equal(entry.opensOnClick, false);
+    assert.equal(entry.onClick, undefined);
   });
 
   it('keeps ids apart for rows with the same text', () => {

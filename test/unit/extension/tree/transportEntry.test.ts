@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { transportEntry, transportTarget } from '../../../../src/extension/tree/transportEntry';
+import type { TransportView } from '../../../../src/extension/cluster/nodeView';
+import { transportEntry, transportStateText, transportTarget } from '../../../../src/extension/tree/transportEntry';
 import { makeNode } from './nodeFixture';
+
+const view = (over: Partial<TransportView> = {}): TransportView => ({ kind: 'rsync', health: 'untested', preferred: false, failures: 0, ...over });
 
 describe('transportEntry', () => {
   it('names where each transport connects', () => {
@@ -11,22 +14,44 @@ describe('transportEntry', () => {
     assert.equal(transportTarget(node, 'base64'), 'ubuntu@127.0.0.1:2202');
   });
 
-  it('says which step of how many it is', () => {
-    const entry = transportEntry(makeNode(), 'rsync', 3);
+  it('shows its state, latency and target, and which step of how many it is', () => {
+    const entry = transportEntry(makeNode(), view({ health: 'ok', latencyMs: 9 }), 3);
     assert.equal(entry.label, 'rsync');
+    assert.equal(entry.description, 'ok · 9 ms · ubuntu@127.0.0.1:22');
+    assert.deepEqual(entry.icon, { id: 'sync', color: 'charts.green' });
     assert.match(entry.tooltip, /step 3 of 4 for gpu-1/);
+    assert.equal(entry.contextValue, 'transport rsync');
+  });
+
+  it('shows the last error of a failed transport, and marks it for the reset menu', () => {
+    const entry = transportEntry(makeNode(), view({ health: 'failed', error: 'auth failed for ubuntu', failures: 2 }), 3);
+    assert.equal(entry.description, 'failed: auth failed for ubuntu · ubuntu@127.0.0.1:22');
+    assert.equal(entry.icon.color, 'charts.red');
+    assert.match(entry.tooltip, /2 failure\(s\) in a row/);
+    assert.equal(entry.contextValue, 'transport rsync failures');
+  });
+
+  it('marks the preferred transport with a star and a flag for the menus', () => {
+    const entry = transportEntry(makeNode(), view({ preferred: true, health: 'ok', latencyMs: 1 }), 3);
+    assert.match(entry.description!, /^★ preferred · ok/);
+    assert.equal(entry.contextValue, 'transport rsync preferred');
+  });
+
+  it('spins while being tested', () => {
+    assert.deepEqual(transportEntry(makeNode(), view({ health: 'testing' }), 3).icon, { id: 'loading~spin' });
+    assert.equal(transportStateText(view({ health: 'testing' })), 'testing…');
   });
 
   it('flags a node without an address and tells what to set', () => {
-    const entry = transportEntry(makeNode({ sshHost: undefined }), 'rsync', 3);
-    assert.equal(entry.description, 'no address');
-    assert.equal(entry.icon.color, 'errorForeground');
+    const entry = transportEntry(makeNode({ sshHost: undefined }), view(), 3);
+    assert.equal(entry.description, 'untested · no address');
+    assert.equal(entry.icon.color, 'charts.red');
     assert.match(entry.tooltip, /set `ssh_host`/);
   });
 
   it('marks p2p on a NAT-blocked node as expected to fail', () => {
-    const entry = transportEntry(makeNode({ natBlocked: true }), 'p2p', 1);
-    assert.equal(entry.description, '127.0.0.11:8770 · NAT-blocked');
+    const entry = transportEntry(makeNode({ natBlocked: true }), view({ kind: 'p2p', health: 'nat_blocked' }), 1);
+    assert.equal(entry.description, 'NAT-blocked: syncs start past it · 127.0.0.11:8770');
     assert.match(entry.tooltip, /expected to fail/);
   });
 });

@@ -1,0 +1,68 @@
+import type { SourceRange } from '../hosts/nodeSpec';
+import type { HostsDocument, HostSummary } from './hostsDocument';
+import { liveStateLabel, type LiveStateLookup } from './liveState';
+
+/**
+ * Per-host things the editor shows: one outline symbol per host, the Test / Sync / History lenses
+ * above it, and the faint live-state text after its name.
+ */
+export interface HostSymbol {
+  name: string;
+  /** `p2p → rsync → base64 · ready`. */
+  detail: string;
+  /** The host's lines (to the start of the next); `selectionRange` is its key. */
+  range: SourceRange;
+  selectionRange: SourceRange;
+}
+
+export type LensAction = 'test' | 'sync' | 'history';
+
+export interface HostLens {
+  host: string;
+  action: LensAction;
+  title: string;
+  /** Where the lens sits: the host's key. */
+  range: SourceRange;
+}
+
+export interface InlineState {
+  host: string;
+  /** Shown after this range (the host's key). */
+  range: SourceRange;
+  text: string;
+}
+
+function detailOf(h: HostSummary): string {
+  if (h.duplicate) return 'defined twice: this definition is ignored';
+  if (!h.node) return 'not a map of fields';
+  return `${h.node.transports.join(' → ') || 'no transport'} · ${h.node.status}`;
+}
+
+export function hostSymbols(doc: HostsDocument): HostSymbol[] {
+  return doc.hosts.map((h) => {
+    // To the start of the line after the host's last: the whole last line is in.
+    const range = { start: { line: h.firstLine, column: 1 }, end: { line: Math.max(h.lastLine, h.keyRange.end.line) + 1, column: 1 } };
+    return { name: h.name, detail: detailOf(h), range, selectionRange: h.keyRange };
+  });
+}
+
+const LENSES: ReadonlyArray<{ action: LensAction; title: string }> = [
+  { action: 'test', title: 'Test' },
+  { action: 'sync', title: 'Sync' },
+  { action: 'history', title: 'History' },
+];
+
+/** Lenses for hosts that are nodes (a repeated or broken host has nothing to test). */
+export function hostLenses(doc: HostsDocument): HostLens[] {
+  return doc.hosts.filter((h) => h.node && !h.duplicate).flatMap((h) => LENSES.map((l) => ({ host: h.name, ...l, range: h.keyRange })));
+}
+
+export function inlineStates(doc: HostsDocument, lookup: LiveStateLookup): InlineState[] {
+  const out: InlineState[] = [];
+  for (const h of doc.hosts) {
+    if (h.duplicate) continue;
+    const state = lookup(h.name);
+    if (state) out.push({ host: h.name, range: h.keyRange, text: liveStateLabel(state) });
+  }
+  return out;
+}

@@ -1,0 +1,93 @@
+import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
+import { failuresLastHour, type NodeState, type RouterState } from '../../core/router';
+import type { LiveProbe } from './liveProbes';
+
+/**
+ * What the UI shows about one node and each transport of its chain, derived from the router's
+ * state (shared with the CLI) and any test in flight. Pure; the tree and the dashboard share it.
+ */
+export type TransportHealth = 'ok' | 'failed' | 'untested' | 'testing' | 'nat_blocked';
+export type NodeHealth = 'healthy' | 'degraded' | 'unreachable' | 'disabled' | 'untested' | 'testing' | 'not_ready';
+
+export interface TransportView {
+  kind: TransportKind;
+  health: TransportHealth;
+  latencyMs?: number;
+  /** Its last error, while it is failing. */
+  error?: string;
+  /** Stable reason code of the last failed probe (`host_key_changed`, `refused`, ...). */
+  code?: string;
+  /** Epoch ms of the result shown. */
+  at?: number;
+  preferred: boolean;
+  /** Consecutive sync failures on it. */
+  failures: number;
+}
+
+export interface NodeView {
+  name: string;
+  health: NodeHealth;
+  /** The transport a sync would use now: first working one in plan order. */
+  working?: TransportView;
+  transports: TransportView[];
+  disabled?: { at?: string; reason?: string; failedTransports: string[] };
+  hostKeyChanged: boolean;
+  failuresLastHour: number;
+  lastSuccessAt?: string;
+}
+
+function transportView(node: NodeSpec, ns: NodeState | undefined, kind: TransportKind, live: LiveProbe | undefined): TransportView {
+  const rec = ns?.transports[kind];
+  const base = { kind, preferred: ns?.preferredTransport === kind, failures: rec?.consecutiveFailures ?? 0 };
+  if (live?.status === 'testing') return { ...base, health: 'testing' };
+  if (live?.status === 'done') {
+    const r = live.row;
+    return r.success ? { ...base, health: 'ok', latencyMs: r.latencyMs } : { ...base, health: 'failed', error: r.message, code: r.code, latencyMs: r.latencyMs };
+  }
+  const probe = rec?.lastProbe;
+  const lastFailAt = rec && rec.consecutiveFailures > 0 ? Math.max(0, ...rec.failureTimes) : undefined;
+  if (probe && (lastFailAt === undefined || probe.time >= lastFailAt)) {
+    return probe.success
+      ? { ...base, health: 'ok', latencyMs: probe.latencyMs, at: probe.time }
+      : { ...base, health: 'failed', error: probe.message, code: probe.code, at: probe.time };
+  }
+  if (lastFailAt !== undefined) return { ...base, health: 'failed', error: rec?.lastError, at: lastFailAt };
+  if (ns?.lastWorkingTransport === kind) return { ...base, health: 'ok' };
+  if (kind === 'p2p' && node.natBlocked) return { ...base, health: 'nat_blocked' };
+  return { ...base, health: 'untested' };
+}
+
+export function nodeView(node: NodeSpec, state: RouterState, now: number, live?: ReadonlyMap<TransportKind, LiveProbe>): NodeView {
+  const ns = state.nodes[node.name];
+  const transports = node.transports.map((k) => transportView(node, ns, k, live?.get(k)));
+  const order = [...transports].sort((a, b) => Number(b.preferred) - Number(a.preferred));
+  const usable = order.filter((t) => t.health !== 'nat_blocked');
+  const working = usable.find((t) => t.health === 'ok');
+  const view: NodeView = {
+    name: node.name,
+    health: 'untested',
+    working,
+    transports,
+    hostKeyChanged: transports.some((t) => t.code === 'host_key_changed'),
+    failuresLastHour: failuresLastHour(state, node.name, now),
+    lastSuccessAt: ns?.lastSuccessAt,
+  };
+  if (ns && !ns.enabled) view.disabled = { at: ns.disabledAt, reason: ns.reason, failedTransports: ns.failedTransports };
+  view.health = !node.ready
+    ? 'not_ready'
+    : view.disabled
+      ? 'disabled'
+      : transports.some((t) => t.health === 'testing')
+        ? 'testing'
+        : working === undefined
+          ? usable.some((t) => t.health === 'failed') ? 'unreachable' : 'untested'
+          : usable[0] === working && !usable.some((t) => t.health === 'failed')
+            ? 'healthy'
+            : 'degraded';
+  return view;
+}
+
+/** Whether a node needs a look ("show only problems"). */
+export function isProblem(view: NodeView): boolean {
+  return view.health === 'degraded' || view.health === 'unreachable' || view.health === 'disabled' || view.hostKeyChanged;
+}

@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { inlineStates, type LiveStateLookup } from '../../core/language';
+import { toRange } from './convert';
+import type { HostsDocuments } from './hostsDocuments';
+
+/** The faint live-state text after each host name, in every visible hosts-file editor. */
+export class LiveStateDecorations implements vscode.Disposable {
+  private readonly type = vscode.window.createTextEditorDecorationType({
+    after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 2em', fontStyle: 'italic' },
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+  });
+
+  constructor(
+    private readonly documents: HostsDocuments,
+    private readonly liveState: LiveStateLookup,
+  ) {}
+
+  refresh(document?: vscode.TextDocument): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (document && editor.document !== document) continue;
+      const doc = this.documents.settings.switches.inlineState ? this.documents.get(editor.document) : undefined;
+      const states = doc ? inlineStates(doc, this.liveState) : [];
+      editor.setDecorations(
+        this.type,
+        states.map((s) => ({ range: toRange(s.range), renderOptions: { after: { contentText: s.text } }, hoverMessage: `${s.host}: ${s.text}` })),
+      );
+    }
+  }
+
+  dispose(): void {
+    this.type.dispose();
+  }
+}

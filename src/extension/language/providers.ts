@@ -1,0 +1,129 @@
+import * as vscode from 'vscode';
+import {
+  completionsAt,
+  hostLenses,
+  hostSymbols,
+  hoverAt,
+  quickFixesAt,
+  semanticTokens,
+  TOKEN_MODIFIERS,
+  TOKEN_TYPES,
+  type CompletionEntry,
+  type LensAction,
+  type LiveStateLookup,
+} from '../../core/language';
+import { DIAGNOSTIC_SOURCE, fromPosition, fromRange, toRange } from './convert';
+import type { HostsDocuments } from './hostsDocuments';
+
+/** The VS Code providers: each asks the core and translates the answer; nothing more. */
+const KIND: Record<CompletionEntry['kind'], vscode.CompletionItemKind> = {
+  field: vscode.CompletionItemKind.Property,
+  value: vscode.CompletionItemKind.EnumMember,
+  host: vscode.CompletionItemKind.Reference,
+  snippet: vscode.CompletionItemKind.Snippet,
+  section: vscode.CompletionItemKind.Module,
+};
+
+export function completionProvider(documents: HostsDocuments): vscode.CompletionItemProvider {
+  return {
+    provideCompletionItems(document, position, _token, context) {
+      if (!documents.settings.switches.completion) return undefined;
+      // A space opens suggestions only where a value starts (`type: `, `- `), not in indentation.
+      if (context.triggerCharacter === ' ' && !/(:|-) $/.test(document.lineAt(position.line).text.slice(0, position.character))) return undefined;
+      const doc = documents.get(document);
+      if (!doc) return undefined;
+      return completionsAt(doc, fromPosition(position)).map((e) => {
+        const item = new vscode.CompletionItem(e.label, KIND[e.kind]);
+        item.detail = e.detail;
+        if (e.documentation) item.documentation = new vscode.MarkdownString(e.documentation);
+        item.insertText = e.isSnippet ? new vscode.SnippetString(e.insertText) : e.insertText;
+        item.range = document.validateRange(toRange(e.range));
+        if (e.sortText) item.sortText = e.sortText;
+        if (e.kind === 'snippet') item.filterText = document.getText(item.range) || e.label;
+        return item;
+      });
+    },
+  };
+}
+
+export function hoverProvider(documents: HostsDocuments, liveState: LiveStateLookup): vscode.HoverProvider {
+  return {
+    provideHover(document, position) {
+      const { switches } = documents.settings;
+      if (!switches.fieldHover && !switches.hostHover) return undefined;
+      const doc = documents.get(document);
+      const hover = doc && hoverAt(doc, fromPosition(position), liveState);
+      // With Red Hat YAML describing fields from the schema, ours keeps to hosts and transports.
+      if (!hover || (hover.about === 'field' ? !switches.fieldHover : !switches.hostHover)) return undefined;
+      return new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(hover.range));
+    },
+  };
+}
+
+export function codeActionProvider(documents: HostsDocuments): vscode.CodeActionProvider {
+  return {
+    provideCodeActions(document, range, context) {
+      if (!documents.settings.switches.quickFixes) return undefined;
+      const doc = documents.get(document);
+      if (!doc) return undefined;
+      return quickFixesAt(doc, fromRange(range)).map((fix) => {
+        const action = new vscode.CodeAction(fix.title, fix.diagnostic ? vscode.CodeActionKind.QuickFix : vscode.CodeActionKind.RefactorRewrite);
+        action.edit = new vscode.WorkspaceEdit();
+        for (const e of fix.edits) action.edit.replace(document.uri, document.validateRange(toRange(e.range)), e.newText);
+        const d = fix.diagnostic;
+        if (d) {
+          const target = toRange(d.range);
+          action.diagnostics = context.diagnostics.filter((x) => x.source === DIAGNOSTIC_SOURCE && x.code === d.code && x.range.isEqual(document.validateRange(target)));
+        }
+        action.isPreferred = fix.preferred;
+        return action;
+      });
+    },
+  };
+}
+
+export const TOKEN_LEGEND = new vscode.SemanticTokensLegend([...TOKEN_TYPES], [...TOKEN_MODIFIERS]);
+
+export function semanticTokensProvider(documents: HostsDocuments, changed: vscode.Event<void>): vscode.DocumentSemanticTokensProvider {
+  return {
+    onDidChangeSemanticTokens: changed,
+    provideDocumentSemanticTokens(document) {
+      const builder = new vscode.SemanticTokensBuilder(TOKEN_LEGEND);
+      const doc = documents.settings.switches.semanticTokens ? documents.get(document) : undefined;
+      for (const t of doc ? semanticTokens(doc) : []) {
+        const modifiers = t.modifiers.reduce((bits, m) => bits | (1 << TOKEN_MODIFIERS.indexOf(m)), 0);
+        builder.push(t.line - 1, t.column - 1, t.length, TOKEN_TYPES.indexOf(t.type), modifiers);
+      }
+      return builder.build();
+    },
+  };
+}
+
+export function symbolProvider(documents: HostsDocuments): vscode.DocumentSymbolProvider {
+  return {
+    provideDocumentSymbols(document) {
+      const doc = documents.settings.switches.symbols ? documents.get(document) : undefined;
+      if (!doc) return undefined;
+      return hostSymbols(doc).map((s) => {
+        const range = document.validateRange(toRange(s.range));
+        const selection = document.validateRange(toRange(s.selectionRange));
+        return new vscode.DocumentSymbol(s.name, s.detail, vscode.SymbolKind.Object, range.union(selection), selection);
+      });
+    },
+  };
+}
+
+const LENS_ICONS: Record<LensAction, string> = { test: '$(plug)', sync: '$(cloud-upload)', history: '$(history)' };
+
+export function codeLensProvider(documents: HostsDocuments, commands: Record<LensAction, string>, changed: vscode.Event<void>): vscode.CodeLensProvider {
+  return {
+    onDidChangeCodeLenses: changed,
+    provideCodeLenses(document) {
+      const doc = documents.settings.switches.codeLens ? documents.get(document) : undefined;
+      if (!doc) return undefined;
+      return hostLenses(doc).map(
+        (l) => new vscode.CodeLens(toRange(l.range), { title: `${LENS_ICONS[l.action]} ${l.title}`, command: commands[l.action], arguments: [l.host], tooltip: `${l.title} ${l.host}` }),
+      );
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TRANSPORT_KINDS, type TransportKind } from '../../core/hosts/nodeSpec';
+import { DEFAULT_ROUTER_SETTINGS, type RouterSettings } from '../../core/router';
+import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../../core/transports/transport';
+
+/**
+ * `ringriftSync.*` settings turned into what the core takes. Pure: `get` reads one setting (the
+ * VS Code configuration in the extension, a map in tests). The runbook's env vars
+ * (RINGRIFT_SYNC_FAILOVER_THRESHOLD, RINGRIFT_SYNC_BACKUP_TRANSPORT) still win: openSession applies
+ * them on top; `envOverrides` names each one so the log can say why a setting seems ignored.
+ * Paths behave like CLI flags: a setting wins over its env default (RINGRIFT_SYNC_KNOWN_HOSTS).
+ */
+export interface ExtensionSettings {
+  hostsFile: string;
+  stateDir: string | undefined;
+  knownHostsFile: string;
+  router: Partial<RouterSettings>;
+  transport: Pick<TransportOptions, 'connectTimeoutMs' | 'probeTimeoutMs' | 'idleTimeoutMs' | 'base64ChunkBytes'>;
+  /** 0: no periodic health check. */
+  healthCheckIntervalMs: number;
+  /** Run over SSH by "Restart P2P agent". */
+  agentRestartCommand: string;
+  envOverrides: string[];
+}
+
+export type SettingReader = (key: string) => unknown;
+
+export const DEFAULT_AGENT_RESTART_COMMAND = 'sudo systemctl restart ringrift-p2p';
+export const DEFAULT_HEALTH_CHECK_SECONDS = 300;
+
+function num(get: SettingReader, key: string, fallback: number, min: number): number {
+  const v = get(key);
+  return typeof v === 'number' && Number.isFinite(v) && v >= min ? v : fallback;
+}
+
+function str(get: SettingReader, key: string): string {
+  const v = get(key);
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+function expandHome(p: string, env: NodeJS.ProcessEnv): string {
+  if (p === '~' || p.startsWith('~/')) return path.join(env.HOME || os.homedir(), p.slice(1));
+  return p;
+}
+
+export function readSettings(get: SettingReader, env: NodeJS.ProcessEnv): ExtensionSettings {
+  const router: Partial<RouterSettings> = {
+    failoverThreshold: Math.floor(num(get, 'failoverThreshold', DEFAULT_ROUTER_SETTINGS.failoverThreshold, 1)),
+    alertThresholds: {
+      transportFailuresPerHour: num(get, 'alerts.transportFailuresPerHour', DEFAULT_ROUTER_SETTINGS.alertThresholds.transportFailuresPerHour, 0),
+      disabledNodesPercent: num(get, 'alerts.disabledNodesPercent', DEFAULT_ROUTER_SETTINGS.alertThresholds.disabledNodesPercent, 0),
+      escalationsPerHour: num(get, 'alerts.escalationsPerHour', DEFAULT_ROUTER_SETTINGS.alertThresholds.escalationsPerHour, 0),
+    },
+  };
+  // 0 (the default) keeps the hosts file's auto_sync.max_concurrent_syncs.
+  const concurrency = Math.floor(num(get, 'concurrency', 0, 0));
+  if (concurrency > 0) router.concurrency = concurrency;
+  const backup = str(get, 'backupTransport');
+  if ((TRANSPORT_KINDS as readonly string[]).includes(backup)) router.backupTransport = backup as TransportKind;
+
+  const envOverrides: string[] = [];
+  const envThreshold = env.RINGRIFT_SYNC_FAILOVER_THRESHOLD;
+  if (envThreshold && Number(envThreshold) !== router.failoverThreshold) {
+    envOverrides.push(`RINGRIFT_SYNC_FAILOVER_THRESHOLD=${envThreshold} overrides ringriftSync.failoverThreshold (${router.failoverThreshold})`);
+  }
+  const envBackup = env.RINGRIFT_SYNC_BACKUP_TRANSPORT;
+  if (envBackup && envBackup !== (router.backupTransport ?? '')) {
+    envOverrides.push(`RINGRIFT_SYNC_BACKUP_TRANSPORT=${envBackup} overrides ringriftSync.backupTransport (${router.backupTransport ?? 'none'})`);
+  }
+
+  const knownHosts = str(get, 'knownHostsFile');
+  const stateDir = str(get, 'stateDir');
+  return {
+    hostsFile: str(get, 'hostsFile'),
+    stateDir: stateDir ? expandHome(stateDir, env) : undefined,
+    knownHostsFile: knownHosts
+      ? expandHome(knownHosts, env)
+      : env.RINGRIFT_SYNC_KNOWN_HOSTS || path.join(env.HOME || os.homedir(), '.ssh', 'known_hosts'),
+    router,
+    transport: {
+      connectTimeoutMs: num(get, 'connectTimeoutSeconds', DEFAULT_TRANSPORT_OPTIONS.connectTimeoutMs / 1000, 0.1) * 1000,
+      probeTimeoutMs: num(get, 'probeTimeoutSeconds', DEFAULT_TRANSPORT_OPTIONS.probeTimeoutMs / 1000, 0.1) * 1000,
+      idleTimeoutMs: num(get, 'idleTimeoutSeconds', DEFAULT_TRANSPORT_OPTIONS.idleTimeoutMs / 1000, 1) * 1000,
+      base64ChunkBytes: Math.floor(num(get, 'base64ChunkBytes', DEFAULT_TRANSPORT_OPTIONS.base64ChunkBytes, 4096)),
+    },
+    healthCheckIntervalMs: num(get, 'healthCheckIntervalSeconds', DEFAULT_HEALTH_CHECK_SECONDS, 0) * 1000,
+    agentRestartCommand: str(get, 'agentRestartCommand') || DEFAULT_AGENT_RESTART_COMMAND,
+    envOverrides,
+  };
+}

@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { applyEnv, DEFAULT_ROUTER_SETTINGS } from '../../../../src/core/router';
+import { DEFAULT_AGENT_RESTART_COMMAND, readSettings } from '../../../../src/extension/settings/extensionSettings';
+import { RESTRICTED_SETTINGS, SETTINGS_PROPERTIES } from '../../../../src/extension/settings/settingsSchema';
+
+const ENV = { HOME: '/home/op' };
+const from = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('extension settings', () => {
+  it('defaults to what the core and the CLI default to', () => {
+    const s = readSettings(from({}), ENV);
+    assert.equal(s.knownHostsFile, '/home/op/.ssh/known_hosts');
+    assert.equal(s.stateDir, undefined);
+    assert.equal(s.router.concurrency, undefined, 'the hosts file decides');
+    assert.equal(s.router.failoverThreshold, 1);
+    assert.deepEqual(s.router.alertThresholds, DEFAULT_ROUTER_SETTINGS.alertThresholds);
+    assert.deepEqual(s.transport, { connectTimeoutMs: 5000, probeTimeoutMs: 8000, idleTimeoutMs: 30000, base64ChunkBytes: 64 * 1024 * 1024 });
+    assert.equal(s.healthCheckIntervalMs, 300_000);
+    assert.equal(s.agentRestartCommand, DEFAULT_AGENT_RESTART_COMMAND);
+  });
+
+  it('turns every setting into the core\'s units', () => {
+    const s = readSettings(
+      from({
+        concurrency: 3, failoverThreshold: 2, backupTransport: 'rsync', connectTimeoutSeconds: 2, probeTimeoutSeconds: 3.5, idleTimeoutSeconds: 60,
+        healthCheckIntervalSeconds: 0, 'alerts.transportFailuresPerHour': 9, 'alerts.disabledNodesPercent': 50, 'alerts.escalationsPerHour': 1,
+        knownHostsFile: '~/kh', stateDir: '~/state', base64ChunkBytes: 1 << 20, agentRestartCommand: ' pkill -HUP agent ',
+      }),
+      ENV,
+    );
+    assert.deepEqual(s.router, { failoverThreshold: 2, backupTransport: 'rsync', concurrency: 3, alertThresholds: { transportFailuresPerHour: 9, disabledNodesPercent: 50, escalationsPerHour: 1 } });
+    assert.deepEqual(s.transport, { connectTimeoutMs: 2000, probeTimeoutMs: 3500, idleTimeoutMs: 60000, base64ChunkBytes: 1 << 20 });
+    assert.equal(s.knownHostsFile, '/home/op/kh');
+    assert.equal(s.stateDir, '/home/op/state');
+    assert.equal(s.healthCheckIntervalMs, 0);
+    assert.equal(s.agentRestartCommand, 'pkill -HUP agent');
+  });
+
+  it('ignores values out of range or of the wrong type instead of failing', () => {
+    const s = readSettings(from({ failoverThreshold: 0, concurrency: 'x', backupTransport: 'ftp', probeTimeoutSeconds: -1 }), ENV);
+    assert.equal(s.router.failoverThreshold, 1);
+    assert.equal(s.router.concurrency, undefined);
+    assert.equal(s.router.backupTransport, undefined);
+    assert.equal(s.transport.probeTimeoutMs, 8000);
+  });
+
+  it("lets the runbook's env vars win, and says so for the log", () => {
+    const env = { ...ENV, RINGRIFT_SYNC_FAILOVER_THRESHOLD: '3', RINGRIFT_SYNC_BACKUP_TRANSPORT: 'base64' };
+    const s = readSettings(from({ failoverThreshold: 2, backupTransport: 'rsync' }), env);
+    assert.deepEqual(s.envOverrides, [
+      'RINGRIFT_SYNC_FAILOVER_THRESHOLD=3 overrides ringriftSync.failoverThreshold (2)',
+      'RINGRIFT_SYNC_BACKUP_TRANSPORT=base64 overrides ringriftSync.backupTransport (rsync)',
+    ]);
+    // What openSession does with them: env on top.
+    const applied = applyEnv({ ...DEFAULT_ROUTER_SETTINGS, ...s.router }, env).settings;
+    assert.deepEqual([applied.failoverThreshold, applied.backupTransport], [3, 'base64']);
+  });
+
+  it('takes known_hosts from $RINGRIFT_SYNC_KNOWN_HOSTS when the setting is empty; the setting wins (like --known-hosts)', () => {
+    assert.equal(readSettings(from({}), { ...ENV, RINGRIFT_SYNC_KNOWN_HOSTS: '/etc/kh' }).knownHostsFile, '/etc/kh');
+    assert.equal(readSettings(from({ knownHostsFile: '/x/kh' }), { ...ENV, RINGRIFT_SYNC_KNOWN_HOSTS: '/etc/kh' }).knownHostsFile, '/x/kh');
+  });
+
+  it('package.json contributes exactly these settings, and keeps the risky ones out of untrusted workspaces', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8'));
+    for (const [key, schema] of Object.entries(SETTINGS_PROPERTIES)) assert.deepEqual(pkg.contributes.configuration.properties[key], schema, key);
+    assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, RESTRICTED_SETTINGS);
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    // Every key readSettings reads is contributed.
+    const read = new Set<string>();
+    readSettings((k) => (read.add(`ringriftSync.${k}`), undefined), ENV);
+    assert.deepEqual([...read].sort(), Object.keys(SETTINGS_PROPERTIES).sort());
+  });
+});
