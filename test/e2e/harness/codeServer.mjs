@@ -42,10 +42,12 @@ async function waitForStatus(url, status, timeoutMs) {
 
 /**
  * `restricted`: workspace trust on, no startup prompt, so the folder opens in Restricted Mode.
- * @param {{ toolchain: { node24Dir: string, csBin: string }, runDir: string, workspace: string, log: (s: string) => void, restricted?: boolean }} opts
+ * `testDriver` (default on): VS Code's smoke-test driver, which test payloads need; it also skips
+ * dialogs and toasts, so `npm start` (a person at the browser) turns it off.
+ * @param {{ toolchain: { node24Dir: string, csBin: string }, runDir: string, workspace: string, log: (s: string) => void, restricted?: boolean, testDriver?: boolean, port?: number }} opts
  * @returns {Promise<{ baseUrl: string, pid: number, logFile: string, stop: () => Promise<void> }>}
  */
-export async function startCodeServer({ toolchain, runDir, workspace, log, restricted = false }) {
+export async function startCodeServer({ toolchain, runDir, workspace, log, restricted = false, testDriver = true, port: wantedPort }) {
   const dir = path.join(runDir, restricted ? 'code-server-restricted' : 'code-server');
   for (const sub of ['udd/User', 'exts', 'tmp', 'xdg/config', 'xdg/data']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   let settings = fs.readFileSync(SETTINGS, 'utf8');
@@ -53,7 +55,7 @@ export async function startCodeServer({ toolchain, runDir, workspace, log, restr
     settings = settings.replace('"security.workspace.trust.enabled": false', '"security.workspace.trust.enabled": true, "security.workspace.trust.startupPrompt": "never", "security.workspace.trust.emptyWindow": false');
   }
   fs.writeFileSync(path.join(dir, 'udd/User/settings.json'), settings);
-  const port = await freePort();
+  const port = wantedPort ?? (await freePort());
   const logFile = path.join(dir, 'code-server.log');
   const out = fs.openSync(logFile, 'w');
   const env = {
@@ -74,7 +76,7 @@ export async function startCodeServer({ toolchain, runDir, workspace, log, restr
     '--reconnection-grace-time', '5',
     '--config', path.join(dir, 'config.yaml'), '--user-data-dir', path.join(dir, 'udd'), '--extensions-dir', path.join(dir, 'exts'),
     // The built workbench honours ?payload= (extensionDevelopmentPath/extensionTestsPath) only in this mode.
-    '--vscode-option', 'enable-smoke-test-driver',
+    ...(testDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     workspace,
   ];
   const t0 = Date.now();
