@@ -9,7 +9,7 @@ import type { SshSession } from './session';
 
 /** Progress is reported at most this often, and a heartbeat repeats it: at least once a second. */
 const PROGRESS_EVERY_MS = 250;
-/** Bound on the small bookkeeping commands (prepare, remove a partial) once connected. */
+/** Bound on the prepare step once connected. */
 const COMMAND_TIMEOUT_MS = 60_000;
 
 export type PushFail = { ok: false; code: string; message: string };
@@ -20,17 +20,22 @@ interface OpenedExec {
   stdin: PassThrough;
   cancel: AbortController;
   result: ReturnType<SshSession['exec']>;
+  /** Its stdout so far (small: reports, never file data). */
+  readonly out: string;
 }
 
 /**
  * One file pushed as base64 over an open SSH session (the base64 transport's work):
- *   1. prepare (one exec): mkdir, partial size, tools, free space. The first chunk's exec opens at
- *      the same time, gated (remoteFileOps), so its login shell starts while prepare runs;
- *   2. chunks of `base64 -d >> PARTIAL` from the partial's size on, each next exec opened while the
- *      current one streams, fed only after it exited (`>>` appends at the end whenever it writes);
- *      the local sha256 is taken from the bytes as they go;
- *   3. finish (opened while the last chunk streams): the node's sha256 of the partial must equal
- *      ours, then `mv -f` onto the target; a mismatch drops the partial.
+ *   1. one exec prepares (mkdir, partial size, tools, free space), reports, then waits for a gate
+ *      line; a refusal never sends it, so nothing is written. With the gate it becomes the first
+ *      chunk: `base64 -d >> PARTIAL` from the partial's size on;
+ *   2. later chunks: each exec opened (gated) while the previous one streams, fed only after it
+ *      exited (`>>` appends at the end whenever it writes); the local sha256 comes from the bytes
+ *      as they go;
+ *   3. finish, opened while the last chunk streams: the node's sha256 of the partial must equal
+ *      ours (sent as its first stdin line), then `mv -f` onto the target; a mismatch drops the partial.
+ *      When one exec wrote the whole file (`whole`: fresh push, one chunk) the node hashed it as
+ *      it wrote it (tee), so the finish compares that hash and the size instead of reading it again.
  */
 export class Base64PushRun {
   resumedFrom = 0;
@@ -70,32 +75,50 @@ export class Base64PushRun {
     return { ok: false, code: r.code, message: `${r.message} (base64 push to ${this.paths.target})${resume}` };
   }
 
-  private open(command: string): OpenedExec {
+  private open(command: string, onStdout?: (out: string) => void): OpenedExec {
     const stdin = new PassThrough({ highWaterMark: 1 << 20 });
     const cancel = new AbortController();
-    const result = this.ssh.exec(command, { stdin, signal: AbortSignal.any([this.signal, cancel.signal]) });
-    const e = { stdin, cancel, result };
+    const seen = { out: '' };
+    const collect = (b: Buffer) => {
+      seen.out += b.toString('utf8');
+      onStdout?.(seen.out);
+    };
+    const result = this.ssh.exec(command, { stdin, onStdout: collect, signal: AbortSignal.any([this.signal, cancel.signal]) });
+    const e: OpenedExec = { stdin, cancel, result, get out() { return seen.out; } };
     this.opened.push(e);
     return e;
   }
 
-  private async attemptOnce(): Promise<AttemptResult> {
-    const firstChunk = this.size > 0 ? this.open(ops.appendChunkCommand(this.paths)) : undefined;
-    const prep = await this.ssh.exec(ops.prepareCommand(this.paths), { signal: this.signal, timeoutMs: COMMAND_TIMEOUT_MS });
-    if (!prep.ok) return this.sshFail(prep);
-    const report = ops.parsePrepareOutput(prep.value.stdout);
+  /** Opens the prepare-and-append exec; resolves with its report once it waits for the gate. */
+  private async prepare(): Promise<{ ok: true; exec: OpenedExec; report: ops.PrepareReport } | PushFail> {
+    let seen: () => void = () => undefined;
+    const prepared = new Promise<void>((resolve) => (seen = resolve));
+    const mark = new RegExp(`^${ops.PREPARED_MARK}$`, 'm');
+    const exec = this.open(ops.prepareCommand(this.paths), (out) => mark.test(out) && seen());
+    const text = () => exec.out;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), COMMAND_TIMEOUT_MS)));
+    const first = await Promise.race([prepared.then(() => 'prepared' as const), exec.result, timeout]);
+    clearTimeout(timer);
+    if (first === 'prepared') return { ok: true, exec, report: ops.parsePrepareOutput(text()) };
+    if (first === 'timeout') return this.fail('timeout', `the node did not answer the prepare step within ${COMMAND_TIMEOUT_MS} ms`);
+    if (!first.ok) return this.sshFail(first);
+    const report = ops.parsePrepareOutput(text());
     if (report.mkdirError) return this.fail('remote_error', `cannot create the directory ${this.paths.dir}: ${report.mkdirError}`);
+    return this.fail('remote_error', `the prepare step ended early (exit ${first.value.code}): ${first.value.stderr || text().trim() || 'no output'}`);
+  }
+
+  private async attemptOnce(): Promise<AttemptResult> {
+    const prep = await this.prepare();
+    if (!prep.ok) return prep;
+    const { report } = prep;
     if (report.targetIsDir) return this.fail('target_is_dir', `${this.paths.target} is a directory on the node; give a file name`);
     if (!report.base64Present) return this.fail('remote_tool_missing', `the node has no 'base64' command (install coreutils); nothing was written`);
     if (!report.decodeFlag) return this.fail('remote_tool_missing', `the node's 'base64' decodes neither with -d nor -D; nothing was written`);
-    if (!report.shaTool) return this.fail('remote_tool_missing', `the node has neither 'sha256sum' nor 'shasum' to verify the file; nothing was written`);
-    let resume = report.partialSize ?? 0;
-    if (resume > this.size) {
-      // Longer than the file: not a prefix of it. Start over.
-      const rm = await this.ssh.exec(ops.removePartialCommand(this.paths), { signal: this.signal, timeoutMs: COMMAND_TIMEOUT_MS });
-      if (!rm.ok) return this.sshFail(rm);
-      resume = 0;
-    }
+    if (!report.shaTool) return this.fail('remote_tool_missing', `the node has no sha256 tool (openssl, sha256sum or shasum) to verify the file; nothing was written`);
+    // A partial longer than the file is not a prefix of it: the gate tells the node to drop it.
+    const restart = (report.partialSize ?? 0) > this.size;
+    const resume = restart ? 0 : (report.partialSize ?? 0);
     const remaining = this.size - resume;
     if (report.freeBytes !== undefined && report.freeBytes < remaining) {
       return this.fail('disk_full', `needs ${remaining} bytes but ${this.paths.dir} has ${report.freeBytes} free; free space on the node (nothing was written, the old file is intact)`);
@@ -104,14 +127,14 @@ export class Base64PushRun {
     const hash = createHash('sha256');
     const prefix = await hashRange(this.localPath, resume, hash); // the part already on the node
     if (prefix) return this.fail('local_unreadable', prefix);
-    const openFinish = () => this.open(ops.finishCommand(this.paths, report.shaTool!));
-    const sent = remaining > 0 ? await this.sendChunks(firstChunk!, resume, report.decodeFlag, hash, openFinish) : { ok: true as const, finish: openFinish() };
+    const sent = await this.sendChunks(prep.exec, resume, report.decodeFlag, report.shaTool, restart, hash);
     if (!sent.ok) return sent;
     const sha256 = hash.digest('hex');
-    sent.finish.stdin.end(`${sha256}\n`);
+    const whole = sent.whole;
+    sent.finish.stdin.end(ops.finishLine(sha256, whole && whole.sha256 === sha256 && whole.size === this.size ? whole.size : undefined));
     const fin = await sent.finish.result;
     if (!fin.ok) return this.sshFail(fin);
-    const outcome = ops.parseFinishOutput(fin.value.stdout);
+    const outcome = ops.parseFinishOutput(sent.finish.out);
     switch (outcome.kind) {
       case 'ok':
         this.report(this.size, true);
@@ -126,16 +149,19 @@ export class Base64PushRun {
   }
 
   /**
-   * Sends [from, size) in chunk-sized execs, the first one already open. Opens the next exec (or,
-   * for the last chunk, the finish via `openFinish`) while the current one streams.
+   * Sends [from, size) in chunk-sized execs, the first one (prepare) already open and waiting for
+   * its gate. Opens the next exec (after the last chunk: the finish) while the current one streams.
+   * With nothing left to send, the first exec still gets its gate and an empty stream (it creates
+   * the partial of an empty file, or drops an overlong one).
    */
   private async sendChunks(
     first: OpenedExec,
     from: number,
     flag: ops.Base64DecodeFlag,
+    tool: ops.ShaTool,
+    restart: boolean,
     hash: Hash,
-    openFinish: () => OpenedExec,
-  ): Promise<{ ok: true; finish: OpenedExec } | PushFail> {
+  ): Promise<{ ok: true; finish: OpenedExec; whole: ReturnType<typeof ops.parseWholeOutput> } | PushFail> {
     const chunk = alignChunkBytes(this.opts.base64ChunkBytes);
     let done = from;
     this.report(done, true);
@@ -148,24 +174,35 @@ export class Base64PushRun {
     let current = first;
     for (let offset = from; ; offset += chunk) {
       const end = Math.min(this.size, offset + chunk);
-      const next = end < this.size ? this.open(ops.appendChunkCommand(this.paths)) : openFinish();
+      const next = this.open(end < this.size ? ops.appendChunkCommand(this.paths) : ops.finishCommand(this.paths, tool));
+      // One data exec for the whole file: it hashes on the node as it writes (no second read at the end).
+      const mode = offset === 0 && end === this.size ? 'whole' : offset === from && restart ? 'restart' : 'append';
       let idle = false;
       idleTimer = setTimeout(() => ((idle = true), this.ssh.close()), this.opts.idleTimeoutMs);
+      current.stdin.write(ops.gateLine(flag, mode, tool)); // from here on the node writes
       const encoder = new Base64Encoder(hash, onBytes);
-      const source = fs.createReadStream(this.localPath, { start: offset, end: end - 1, highWaterMark: 1 << 20 });
-      source.on('error', (err) => encoder.destroy(err));
-      current.stdin.write(`${flag}\n`); // the gate: from here on the node appends
-      source.pipe(encoder).pipe(current.stdin);
+      encoder.pipe(current.stdin);
+      let source: fs.ReadStream | undefined;
+      let readError: string | undefined;
+      if (end > offset) {
+        source = fs.createReadStream(this.localPath, { start: offset, end: end - 1, highWaterMark: 1 << 20 });
+        const running = current;
+        source.on('error', (err) => ((readError = describeError(err)), running.cancel.abort()));
+        source.pipe(encoder);
+      } else {
+        encoder.end();
+      }
       const r = await current.result;
       clearTimeout(idleTimer);
-      source.destroy();
+      source?.destroy();
+      if (readError) return this.fail('local_unreadable', `reading ${this.localPath} failed at byte ${done}: ${readError}; the partial stays for the next push`);
       if (idle) return this.fail('idle_timeout', `no progress for ${this.opts.idleTimeoutMs} ms at byte ${done} of ${this.size}; the partial stays for the next push to resume`);
       if (!r.ok) return this.sshFail(r);
       if (r.value.code !== 0) {
         return this.fail('remote_error', `'base64 ${flag}' on the node failed (exit ${r.value.code}): ${r.value.stderr || 'no message'}; the partial stays for the next push`);
       }
       this.report(end, true);
-      if (end === this.size) return { ok: true, finish: next };
+      if (end === this.size) return { ok: true, finish: next, whole: mode === 'whole' ? ops.parseWholeOutput(current.out) : undefined };
       current = next;
     }
   }

@@ -124,8 +124,10 @@ async function connectHop(
     };
     // Our own ready timer instead of ssh2's readyTimeout: it must pause while a person decides
     // about an unknown host key, which ssh2's cannot. Same bound otherwise (connect -> logged in).
+    let deadline = Date.now() + opts.connectTimeoutMs;
     const armTimer = () => {
-      readyTimer = setTimeout(() => settle(timeoutFailure(label, opts.connectTimeoutMs, tcpConnected)), opts.connectTimeoutMs);
+      const fire = () => settle(timeoutFailure(label, opts.connectTimeoutMs, tcpConnected));
+      readyTimer = setTimeout(fire, Math.max(0, deadline - Date.now()));
     };
     const onAbort = () => settle(abortedFailure(label, 'SSH connection'));
     signal.addEventListener('abort', onAbort, { once: true });
@@ -141,8 +143,10 @@ async function connectHop(
       algorithms: { serverHostKey: hostKeyOrder as never },
       hostVerifier: (blob: Buffer, verify: (ok: boolean) => void) => {
         clearTimeout(readyTimer); // a prompt may follow: time spent deciding is not the node's
+        const pausedAt = Date.now();
         void decideHostKey(nodeName, hop.host, hop.port, blob, opts).then((decision) => {
           if (!settled) {
+            deadline += Date.now() - pausedAt;
             if (decision.ok) armTimer();
             else hostKeyRefusal = decision;
           }

@@ -31,8 +31,9 @@ describe('integration: core/ssh/connect (real sshd)', function () {
   afterEach(() => sessions.splice(0).forEach((s) => s.close()));
   after(async () => cluster?.stop());
 
+  // Generous bounds where a test is not about them: a busy 2-core machine can take seconds to log in.
   const options = (over: Partial<TransportOptions> = {}): TransportOptions => ({
-    ...DEFAULT_TRANSPORT_OPTIONS, knownHostsFile: cluster.knownHostsFile, env: { HOME: dir, USER: cluster.user }, ...over,
+    ...DEFAULT_TRANSPORT_OPTIONS, connectTimeoutMs: 20000, knownHostsFile: cluster.knownHostsFile, env: { HOME: dir, USER: cluster.user }, ...over,
   });
   const open = async (n: TestNode, over: Partial<TransportOptions> = {}, spec = {}) => {
     const r = await openSsh(nodeSpecOf(cluster, n, spec), options(over), never);
@@ -93,6 +94,14 @@ describe('integration: core/ssh/connect (real sshd)', function () {
     assert.ok(accepted.ok, !accepted.ok ? accepted.message : '');
     assert.equal(fs.readFileSync(file, 'utf8'), cluster.node('alpha').knownHostsLine() + '\n');
     assert.ok((await open(cluster.node('alpha'), { knownHostsFile: file })).ok);
+  });
+
+  it('does not count the time a person takes to decide on an unknown key against the connect timeout', async () => {
+    const file = path.join(dir, 'slow-prompt', 'known_hosts');
+    const slowYes = () => new Promise<'once'>((res) => setTimeout(() => res('once'), 3000));
+    const r = await open(cluster.node('alpha'), { knownHostsFile: file, connectTimeoutMs: 2500, onUnknownHostKey: slowYes });
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    assert.ok(!fs.existsSync(file), "'once' writes nothing");
   });
 
   it('refuses a host key marked @revoked', async () => {

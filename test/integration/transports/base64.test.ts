@@ -60,8 +60,9 @@ describe('integration: base64 transport (real sshd)', function () {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
+  // Generous bounds where a test is not about them: a busy 2-core machine can take seconds to log in.
   const options = (over: Partial<TransportOptions> = {}): TransportOptions => ({
-    ...DEFAULT_TRANSPORT_OPTIONS, connectTimeoutMs: 3000, probeTimeoutMs: 4000,
+    ...DEFAULT_TRANSPORT_OPTIONS, connectTimeoutMs: 20000, probeTimeoutMs: 25000,
     knownHostsFile: cluster.knownHostsFile, env: { HOME: work, USER: cluster.user }, ...over,
   });
   const spec = (n: TestNode, over: Partial<NodeSpec> = {}) => nodeSpecOf(cluster, n, over);
@@ -84,7 +85,7 @@ describe('integration: base64 transport (real sshd)', function () {
     const r = await new Base64Transport(options()).probe(spec(cluster.node('data')), never);
     assert.ok(r.success, r.message);
     assert.equal(r.transport, 'base64');
-    assert.ok(r.latencyMs > 0 && r.latencyMs < 4000);
+    assert.ok(r.latencyMs > 0 && r.latencyMs < 25000);
     assert.match(r.message, /node data: base64 over SSH ok \(sha256sum\)/);
   });
 
@@ -99,6 +100,14 @@ describe('integration: base64 transport (real sshd)', function () {
     assert.ok(!fs.existsSync(partialOf(n, 'models/big.bin')));
     assert.equal(progress[progress.length - 1], 50 * MiB);
     assert.ok(progress.every((v, i) => i === 0 || v >= progress[i - 1]), 'progress never goes back');
+  });
+
+  it('splits a file into chunk-sized execs (1 MiB here) and verifies the whole on the node', async () => {
+    const n = cluster.node('data');
+    const file = localFile('chunked.bin', 3 * MiB + 1);
+    const r = await push(new Base64Transport(options({ base64ChunkBytes: MiB })), spec(n), file, 'chunked.bin');
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    assert.equal(sha256(n.file('chunked.bin')), sha256(file));
   });
 
   it('lands hostile remote names under exactly that name, and nothing in them runs', async () => {
@@ -206,16 +215,17 @@ describe('integration: base64 transport (real sshd)', function () {
       assert.equal(sha256(path.join(fakeRoot, 'r.bin')), sha256(file));
     });
 
-    it('a base64 that vanished after the check fails the chunk as remote_error; the old file stays', async () => {
+    it('a later chunk whose base64 is gone fails as remote_error; the old file stays, the partial is kept', async () => {
       fs.writeFileSync(path.join(fakeRoot, 'v.bin'), 'kept');
-      fake.failCommands = /exec base64 "\$flag"/; // the chunk command only
+      fake.failCommands = /^sh -c 'read -r flag mode/; // chunks after the first (which rides on the prepare exec)
       try {
-        const r = await push(new Base64Transport(fakeOpts), fakeNode, localFile('v.bin', 4000), 'v.bin');
-        assert.match(expectFail(r, 'remote_error'), /exit 127/);
+        const r = await push(new Base64Transport(fakeOpts), fakeNode, localFile('v.bin', 3 * MiB), 'v.bin');
+        assert.match(expectFail(r, 'remote_error'), /exit 127.*command not found/);
       } finally {
         fake.failCommands = undefined;
       }
       assert.equal(fs.readFileSync(path.join(fakeRoot, 'v.bin'), 'utf8'), 'kept');
+      assert.equal(fs.statSync(path.join(fakeRoot, '.v.bin.ringrift-partial')).size, MiB - 1); // one aligned chunk
     });
   });
 

@@ -17,11 +17,16 @@ function node(over: Partial<NodeSpec> = {}): NodeSpec {
 }
 
 describe('core/transports/base64 (no network)', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringrift-b64unit-'));
-  const local = path.join(dir, 'f.bin');
-  fs.writeFileSync(local, 'x');
+  let dir: string;
+  let local: string;
+  let transport: Base64Transport;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringrift-b64unit-'));
+    local = path.join(dir, 'f.bin');
+    fs.writeFileSync(local, 'x');
+    transport = new Base64Transport({ ...DEFAULT_TRANSPORT_OPTIONS, connectTimeoutMs: 1, knownHostsFile: path.join(dir, 'kh'), env: { HOME: dir } });
+  });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const transport = new Base64Transport({ ...DEFAULT_TRANSPORT_OPTIONS, connectTimeoutMs: 1, knownHostsFile: path.join(dir, 'kh'), env: { HOME: dir } });
   const never = new AbortController().signal;
 
   it('refuses a remote path that climbs out of the base, naming node and transport', async () => {
