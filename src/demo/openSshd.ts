@@ -46,26 +46,7 @@ export async function startOpenSshd(opts: SshdOptions): Promise<RunningSshd> {
   fs.writeFileSync(authorized, opts.authorizedKeys.join('\n') + '\n', { mode: 0o600 });
   const port = opts.port ?? (await freePort(opts.address));
   const config = path.join(opts.dir, 'sshd_config');
-  fs.writeFileSync(
-    config,
-    [
-      `ListenAddress ${opts.address}:${port}`,
-      `HostKey ${hostKeyFile}`,
-      `PidFile ${path.join(opts.dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${authorized}`,
-      'UsePAM no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PermitRootLogin prohibit-password',
-      // Keys under /tmp fail sshd's ownership checks otherwise.
-      'StrictModes no',
-      'MaxStartups 200:30:400',
-      'LogLevel ERROR',
-      'Subsystem sftp /usr/lib/openssh/sftp-server',
-      ...(opts.extraConfig ?? []),
-      '',
-    ].join('\n'),
-  );
+  fs.writeFileSync(config, sshdConfigText({ address: opts.address, port, dir: opts.dir, extraConfig: opts.extraConfig }));
   const child = spawn(SSHD_PATH, ['-D', '-e', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (b: Buffer) => void (out = (out + b.toString()).slice(-8000));
@@ -94,6 +75,30 @@ export async function startOpenSshd(opts: SshdOptions): Promise<RunningSshd> {
     throw new Error(`${(err as Error).message}: ${out.trim() || 'no output'}`);
   }
   return running;
+}
+
+/**
+ * sshd_config for a private loopback node whose host key, pid file and authorized_keys live in
+ * `dir` (host_key, sshd.pid, authorized_keys).
+ */
+export function sshdConfigText(o: { address: string; port: number; dir: string; logLevel?: string; extraConfig?: string[] }): string {
+  return [
+    `ListenAddress ${o.address}:${o.port}`,
+    `HostKey ${path.join(o.dir, 'host_key')}`,
+    `PidFile ${path.join(o.dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${path.join(o.dir, 'authorized_keys')}`,
+    'UsePAM no',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin prohibit-password',
+    // Keys under /tmp fail sshd's ownership checks otherwise.
+    'StrictModes no',
+    'MaxStartups 200:30:400',
+    `LogLevel ${o.logLevel ?? 'ERROR'}`,
+    'Subsystem sftp /usr/lib/openssh/sftp-server',
+    ...(o.extraConfig ?? []),
+    '',
+  ].join('\n');
 }
 
 /** known_hosts line for a node's host key (`[addr]:port type key`, port 22 unbracketed). */

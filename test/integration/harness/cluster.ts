@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sshdConfigText } from '../../../src/demo/openSshd';
 import { freePort, startProcess, waitForPort, type Started } from './processes';
 
 /**
@@ -142,22 +143,7 @@ export async function startCluster(specs: NodeOptions[], third = 0): Promise<Tes
     const agentPort = await freePort(address);
     fs.writeFileSync(
       path.join(nodeDir, 'sshd_config'),
-      [
-        `ListenAddress ${address}:${sshPort}`,
-        `HostKey ${path.join(nodeDir, 'host_key')}`,
-        `PidFile ${path.join(nodeDir, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${path.join(nodeDir, 'authorized_keys')}`,
-        'UsePAM no',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'PermitRootLogin prohibit-password',
-        'StrictModes no',
-        'MaxStartups 200:30:400',
-        `LogLevel ${spec.logLevel ?? 'ERROR'}`,
-        'Subsystem sftp /usr/lib/openssh/sftp-server',
-        ...(spec.sshdConfig ?? []),
-        '',
-      ].join('\n'),
+      sshdConfigText({ address, port: sshPort, dir: nodeDir, logLevel: spec.logLevel, extraConfig: spec.sshdConfig }),
     );
     const hostKeyPub = fs.readFileSync(path.join(nodeDir, 'host_key.pub'), 'utf8');
     nodes.push(new TestNode(spec.name, address, sshPort, agentPort, root, nodeDir, hostKeyPub, spec));

@@ -55,38 +55,7 @@ export function startProcess(cmd: string, args: string[], opts: SpawnOptions = {
   };
 }
 
-/** A free TCP port on `host` (bind to 0, read, close). */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once `host:port` accepts a connection (and, when `banner` is set, sends data). */
-export async function waitForPort(host: string, port: number, timeoutMs: number, what: string, banner = false): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const sock = net.connect({ host, port });
-      const done = (v: boolean) => {
-        sock.destroy();
-        resolve(v);
-      };
-      sock.setTimeout(500, () => done(false));
-      sock.once('error', () => done(false));
-      if (banner) sock.once('data', () => done(true));
-      else sock.once('connect', () => done(true));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not come up on ${host}:${port} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { freePort, waitForPort } from '../../../src/demo/ports';
 
 /** A TCP server that accepts connections and never sends a byte: the "hung service" fault. */
 export async function startSilentServer(host: string): Promise<{ port: number; close(): Promise<void> }> {
