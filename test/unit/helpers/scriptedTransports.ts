@@ -3,31 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NodeSpec, TransportKind } from '../../../src/core/hosts/nodeSpec';
 import type { ProbeResult, PushResult, Transport } from '../../../src/core/transports/transport';
+import { nodeSpec } from './nodeSpec';
 
 /** A NodeSpec with the default chain, for router tests. */
 export function makeNode(name: string, over: Partial<NodeSpec> = {}): NodeSpec {
-  return {
-    name,
-    address: '127.0.0.1',
-    sshHost: '127.0.0.1',
-    tailscaleIp: undefined,
-    user: 'ubuntu',
-    sshPort: 22,
-    sshKey: undefined,
-    p2pEnabled: true,
-    p2pPort: 8770,
-    httpPort: 8771,
-    status: 'ready',
-    ready: true,
-    natBlocked: false,
-    remoteBase: '/data',
-    bandwidthLimitMbps: undefined,
-    transports: ['p2p', 'http', 'rsync', 'base64'],
-    chainSource: 'default',
-    fields: {},
-    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-    ...over,
-  };
+  return nodeSpec({ name, ...over });
 }
 
 export type Behaviour = 'ok' | 'probe-fails' | 'push-fails' | 'hangs';

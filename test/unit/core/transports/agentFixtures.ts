@@ -6,31 +6,20 @@ import * as path from 'node:path';
 import type { RunningAgent } from '../../../../src/agent/server';
 import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../../../../src/core/transports/transport';
+import { nodeSpec } from '../../helpers/nodeSpec';
 
 /** A ready node whose p2p and http addresses both point at `agent` unless overridden. */
 export function nodeFor(agent: Pick<RunningAgent, 'address' | 'port'>, overrides: Partial<NodeSpec> = {}): NodeSpec {
-  return {
+  return nodeSpec({
     name: 'test-node',
     address: agent.address,
     sshHost: agent.address,
     tailscaleIp: undefined,
-    user: 'ubuntu',
-    sshPort: 22,
-    sshKey: undefined,
-    p2pEnabled: true,
     p2pPort: agent.port,
     httpPort: agent.port,
-    status: 'ready',
-    ready: true,
-    natBlocked: false,
     remoteBase: undefined,
-    bandwidthLimitMbps: undefined,
-    transports: ['p2p', 'http', 'rsync', 'base64'],
-    chainSource: 'default',
-    fields: {},
-    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
     ...overrides,
-  };
+  });
 }
 
 /** Short bounds, so the fault tests finish quickly; a hang still fails them. */
