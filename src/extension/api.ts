@@ -1,5 +1,6 @@
 import type { ClusterService } from './cluster/clusterService';
 import type { DashboardPanel } from './dashboard/dashboardPanel';
+import type { DoctorPanel } from './doctor/doctorPanel';
 import type { NodesModel } from './tree/nodesModel';
 import type { NodesTreeProvider } from './tree/nodesTreeProvider';
 import type { Ui } from './ui/ui';
@@ -11,6 +12,8 @@ export interface RingriftSyncApi {
   model: NodesModel;
   service: ClusterService;
   dashboard: DashboardPanel;
+  /** The doctor's report view: the report on screen, and its fix buttons (`applyFix`). */
+  doctor: DoctorPanel;
   /**
    * The prompts the commands use. Replace methods to answer them without a person (the e2e suite
    * does: dialogs cannot be clicked from inside the extension host).

@@ -6,6 +6,7 @@ import { HealthCheck } from './cluster/healthCheck';
 import { LiveProbes } from './cluster/liveProbes';
 import { StateWatcher } from './cluster/stateWatcher';
 import type { CommandDeps } from './commands/commandContext';
+import { doctorCommands } from './commands/doctorCommands';
 import { fileCommands } from './commands/fileCommands';
 import { infoCommands } from './commands/infoCommands';
 import { recoveryCommands } from './commands/recoveryCommands';
@@ -15,6 +16,8 @@ import { syncCommands } from './commands/syncCommands';
 import { testCommands } from './commands/testCommands';
 import { restoreView, viewCommands } from './commands/viewCommands';
 import { DashboardPanel } from './dashboard/dashboardPanel';
+import { DoctorPanel } from './doctor/doctorPanel';
+import { FixTerminal } from './doctor/fixTerminal';
 import { loadHostsState } from './hosts/hostsSource';
 import { HostsWatcher } from './hostsWatcher';
 import { readSettings } from './settings/extensionSettings';
@@ -49,6 +52,7 @@ export async function startRingriftSync(context: vscode.ExtensionContext, t0: nu
       }),
     readState: (hosts) => service!.readState(hosts),
     thresholds: () => service!.thresholds(),
+    diagnosis: (node) => service!.diagnoses.get(node),
   });
   service = new ClusterService({ hosts: () => model.state(), settings, env: process.env, prompts, log });
 
@@ -61,6 +65,13 @@ export async function startRingriftSync(context: vscode.ExtensionContext, t0: nu
   };
   const stateWatcher = new StateWatcher(model, service, log);
   const dashboard = new DashboardPanel(context.extensionUri, model, service);
+  const fixTerminal = new FixTerminal(context.extensionUri.fsPath, vscode.Uri.joinPath(context.globalStorageUri, 'bin').fsPath);
+  const doctor = new DoctorPanel(context.extensionUri, uiRef, {
+    ui: uiRef,
+    log,
+    runInTerminal: (command, usesCli) => fixTerminal.run(command, usesCli),
+    openSettings: async (query) => void (await vscode.commands.executeCommand('workbench.action.openSettings', query)),
+  });
   const health = new HealthCheck(service, () => settings().healthCheckIntervalMs, isTrusted, () => model.refreshState(), log);
 
   const deps: CommandDeps = {
@@ -84,6 +95,7 @@ export async function startRingriftSync(context: vscode.ExtensionContext, t0: nu
     ...recoveryCommands(deps),
     ...infoCommands(deps),
     ...sshCommands(deps),
+    ...doctorCommands(deps, doctor),
     'ringriftSync.openDashboard': async () => dashboard.show(),
   };
 
@@ -95,6 +107,8 @@ export async function startRingriftSync(context: vscode.ExtensionContext, t0: nu
     new HostsWatcher(model),
     stateWatcher,
     dashboard,
+    doctor,
+    fixTerminal,
     createStatusBar(model),
     docs,
     ...registerCommands(handlers, uiRef, isTrusted, log, () => prompts.forgetOnceDecisions()),
@@ -122,5 +136,5 @@ export async function startRingriftSync(context: vscode.ExtensionContext, t0: nu
   if (!isTrusted()) log.info('Restricted Mode: the tree and editing help work; nothing connects to any node until the workspace is trusted');
   const activationMs = Date.now() - t0;
   log.info(`activated in ${activationMs} ms`);
-  return { tree, model, service, dashboard, ui, activationMs };
+  return { tree, model, service, dashboard, doctor, ui, activationMs };
 }

@@ -19,6 +19,7 @@ import { startLiveCluster, writeWorkspace } from './harness/liveCluster.mjs';
 import { runScenarios } from './harness/scenarioRunner.mjs';
 import { findToolchain } from './harness/toolchain.mjs';
 import { dashboardScenarios } from './scenarios/dashboard.scenarios.mjs';
+import { doctorScenarios } from './scenarios/doctor.scenarios.mjs';
 import { languageScenarios } from './scenarios/language.scenarios.mjs';
 import { nodeTreeScenarios } from './scenarios/nodeTree.scenarios.mjs';
 
@@ -100,7 +101,7 @@ async function main() {
     log(`${step}:`);
     scenarios = await runScenarios({
       toolchain, server, runDir, workspace: workspace('ws-ui'), extensionPath: REPO,
-      scenarios: [...nodeTreeScenarios, ...dashboardScenarios, ...languageScenarios], shotsDir: SHOTS_DIR, log: relay,
+      scenarios: [...nodeTreeScenarios, ...dashboardScenarios, ...languageScenarios, ...doctorScenarios], shotsDir: SHOTS_DIR, log: relay,
     });
     passed += scenarios.passes;
     failed += scenarios.failures;

@@ -5,6 +5,7 @@ import type { TransportOptions } from '../../core/transports/transport';
 import type { HostsState } from '../hosts/hostsState';
 import type { ExtensionSettings } from '../settings/extensionSettings';
 import type { Log } from '../tree/nodesModel';
+import { DiagnosisMemory } from './lastDiagnosis';
 
 export interface ClusterServiceDeps {
   hosts: () => HostsState | undefined;
@@ -22,6 +23,8 @@ export interface ClusterServiceDeps {
  */
 export class ClusterService {
   private cached: ClusterSession | undefined;
+  /** The last `doctor` report of each node (the tree's tooltips and the report view read it). */
+  readonly diagnoses = new DiagnosisMemory();
 
   constructor(private readonly deps: ClusterServiceDeps) {}
 

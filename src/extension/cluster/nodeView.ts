@@ -1,5 +1,6 @@
 import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
 import { failuresLastHour, type NodeState, type RouterState } from '../../core/router';
+import { diagnosedProbe, type LastDiagnosis } from './lastDiagnosis';
 import type { LiveProbe } from './liveProbes';
 
 /**
@@ -36,7 +37,7 @@ export interface NodeView {
   lastSuccessAt?: string;
 }
 
-function transportView(node: NodeSpec, ns: NodeState | undefined, kind: TransportKind, live: LiveProbe | undefined): TransportView {
+function transportView(node: NodeSpec, ns: NodeState | undefined, kind: TransportKind, live: LiveProbe | undefined, diagnosed: LastDiagnosis | undefined): TransportView {
   const rec = ns?.transports[kind];
   const base = { kind, preferred: ns?.preferredTransport === kind, failures: rec?.consecutiveFailures ?? 0 };
   if (live?.status === 'testing') return { ...base, health: 'testing' };
@@ -44,7 +45,9 @@ function transportView(node: NodeSpec, ns: NodeState | undefined, kind: Transpor
     const r = live.row;
     return r.success ? { ...base, health: 'ok', latencyMs: r.latencyMs } : { ...base, health: 'failed', error: r.message, code: r.code, latencyMs: r.latencyMs };
   }
-  const probe = rec?.lastProbe;
+  // A diagnosis probes too (without recording it): the newer of the two probes is the one shown.
+  const fromDoctor = diagnosedProbe(diagnosed, kind);
+  const probe = fromDoctor && !(rec?.lastProbe && rec.lastProbe.time >= fromDoctor.time) ? fromDoctor : rec?.lastProbe;
   const lastFailAt = rec && rec.consecutiveFailures > 0 ? Math.max(0, ...rec.failureTimes) : undefined;
   if (probe && (lastFailAt === undefined || probe.time >= lastFailAt)) {
     return probe.success
@@ -57,9 +60,9 @@ function transportView(node: NodeSpec, ns: NodeState | undefined, kind: Transpor
   return { ...base, health: 'untested' };
 }
 
-export function nodeView(node: NodeSpec, state: RouterState, now: number, live?: ReadonlyMap<TransportKind, LiveProbe>): NodeView {
+export function nodeView(node: NodeSpec, state: RouterState, now: number, live?: ReadonlyMap<TransportKind, LiveProbe>, diagnosed?: LastDiagnosis): NodeView {
   const ns = state.nodes[node.name];
-  const transports = node.transports.map((k) => transportView(node, ns, k, live?.get(k)));
+  const transports = node.transports.map((k) => transportView(node, ns, k, live?.get(k), diagnosed));
   const order = [...transports].sort((a, b) => Number(b.preferred) - Number(a.preferred));
   const usable = order.filter((t) => t.health !== 'nat_blocked');
   const working = usable.find((t) => t.health === 'ok');

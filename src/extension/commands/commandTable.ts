@@ -49,6 +49,8 @@ export const COMMANDS: CommandSpec[] = [
   c('showLog', { title: 'Show Log', icon: 'output', needsTrust: false, viewTitle: { group: '2_info@2' } }),
   c('openHostsFile', { title: 'Open Hosts File', icon: 'go-to-file', needsTrust: false, viewTitle: { group: '3_file@1' }, items: [{ kind: 'problem', group: 'navigation@9' }] }),
   c('testNode', { title: 'Test Connectivity', icon: 'plug', needsTrust: true, items: [{ kind: 'node', inline: true, group: '1_test@1' }] }),
+  c('diagnoseNode', { title: 'Diagnose Node', icon: 'pulse', needsTrust: true, items: [{ kind: 'node', group: '1_test@2' }] }),
+  c('diagnoseAll', { title: 'Diagnose All Nodes', icon: 'pulse', needsTrust: true, viewTitle: { group: 'navigation@7' } }),
   c('testTransport', { title: 'Test This Transport', icon: 'plug', needsTrust: true, items: [{ kind: 'transport', inline: true, group: '1_test@1' }] }),
   c('syncFile', { title: 'Sync File to Nodes…', icon: 'cloud-upload', needsTrust: true, explorer: true, items: [{ kind: 'node', all: ['ready'], none: ['disabled'], group: '2_sync@1' }] }),
   c('pushRsync', { title: 'Push File via rsync…', needsTrust: true, items: [{ kind: 'node', all: ['ssh'], group: '2_sync@2' }] }),

@@ -22,7 +22,11 @@ export class LiveStateDecorations implements vscode.Disposable {
       const states = doc ? inlineStates(doc, this.liveState) : [];
       editor.setDecorations(
         this.type,
-        states.map((s) => ({ range: toRange(s.range), renderOptions: { after: { contentText: s.text } }, hoverMessage: `${s.host}: ${s.text}` })),
+        // At the end of the host's line (after `name:` and any comment), not inside it.
+        states.map((s) => {
+          const end = editor.document.lineAt(toRange(s.range).end.line).range.end;
+          return { range: new vscode.Range(end, end), renderOptions: { after: { contentText: s.text } } };
+        }),
       );
     }
   }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { TransportKind } from '../../core/hosts/nodeSpec';
 import { computeAlerts, computeStats, type AlertThresholds, type RouterState } from '../../core/router';
+import type { LastDiagnosis } from '../cluster/lastDiagnosis';
 import type { LiveProbe } from '../cluster/liveProbes';
 import { isProblem, nodeView, type NodeHealth, type NodeView } from '../cluster/nodeView';
 import type { HostsState } from '../hosts/hostsState';
@@ -17,6 +18,8 @@ export interface TreeInputs {
   now: number;
   thresholds: AlertThresholds;
   live?: (node: string) => ReadonlyMap<TransportKind, LiveProbe> | undefined;
+  /** The node's last `doctor` report in this window. */
+  diagnosis?: (node: string) => LastDiagnosis | undefined;
   view?: ViewOptions;
 }
 
@@ -83,9 +86,10 @@ export function buildTree(inputs: TreeInputs): BuiltTree {
   const shown: Array<{ entry: TreeEntry; view: NodeView; role: string }> = [];
   for (const node of nodes) {
     if (needle && !node.name.toLowerCase().includes(needle)) continue;
-    const v = nodeView(node, inputs.state, inputs.now, inputs.live?.(node.name));
+    const diagnosed = inputs.diagnosis?.(node.name);
+    const v = nodeView(node, inputs.state, inputs.now, inputs.live?.(node.name), diagnosed);
     if (view.onlyProblems && !isProblem(v)) continue;
-    shown.push({ entry: nodeEntry(node, v, hosts.file), view: v, role: node.fields.role === undefined ? '' : String(node.fields.role) });
+    shown.push({ entry: nodeEntry(node, v, hosts.file, diagnosed), view: v, role: node.fields.role === undefined ? '' : String(node.fields.role) });
   }
   let body: TreeEntry[] = shown.map((s) => s.entry);
   if (view.groupBy === 'state') {

@@ -1,4 +1,5 @@
 import type { NodeSpec } from '../../core/hosts';
+import { diagnosisSummary, type LastDiagnosis } from '../cluster/lastDiagnosis';
 import type { NodeHealth, NodeView } from '../cluster/nodeView';
 import { detailsEntry } from './detailsEntry';
 import { code, escapeMarkdown } from './markdown';
@@ -57,7 +58,7 @@ export function describeNode(node: NodeSpec, view: NodeView): string {
   }
 }
 
-function tooltipOf(node: NodeSpec, view: NodeView): string {
+function tooltipOf(node: NodeSpec, view: NodeView, diagnosis: LastDiagnosis | undefined): string {
   const address = node.address ?? 'none';
   const viaTailscale = node.tailscaleIp !== undefined && node.address === node.tailscaleIp ? ' (tailscale_ip)' : '';
   const rows: Array<[string, string]> = [
@@ -85,6 +86,7 @@ function tooltipOf(node: NodeSpec, view: NodeView): string {
   }
   if (view.failuresLastHour > 0) rows.push(['failures, last hour', String(view.failuresLastHour)]);
   if (view.lastSuccessAt) rows.push(['last sync', escapeMarkdown(view.lastSuccessAt)]);
+  if (diagnosis) rows.push(['diagnosis', `${escapeMarkdown(diagnosisSummary(diagnosis))} · ${new Date(diagnosis.at).toISOString()}`]);
   const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)];
   return [`**${escapeMarkdown(node.name)}**`, '', ...table].join('\n');
 }
@@ -105,7 +107,7 @@ export function nodeFlags(node: NodeSpec, view: NodeView): string[] {
  * A node row: label the host name, description its live state, children its transports. The
  * tooltip is built when first read (on hover): most of a 1,000-node tree's build time otherwise.
  */
-export function nodeEntry(node: NodeSpec, view: NodeView, file: string): TreeEntry {
+export function nodeEntry(node: NodeSpec, view: NodeView, file: string, diagnosis?: LastDiagnosis): TreeEntry {
   const details = detailsEntry(node);
   let tooltip: string | undefined;
   return {
@@ -114,11 +116,11 @@ export function nodeEntry(node: NodeSpec, view: NodeView, file: string): TreeEnt
     label: node.name,
     description: describeNode(node, view),
     get tooltip() {
-      return (tooltip ??= tooltipOf(node, view));
+      return (tooltip ??= tooltipOf(node, view, diagnosis));
     },
     icon: NODE_ICONS[view.health],
     contextValue: ['node', ...nodeFlags(node, view)].join(' '),
-    children: [...view.transports.map((t, i) => transportEntry(node, t, i + 1)), ...(details ? [details] : [])],
+    children: [...view.transports.map((t, i) => transportEntry(node, t, i + 1, diagnosis)), ...(details ? [details] : [])],
     location: { file, line: node.range.start.line, column: node.range.start.column },
     node: node.name,
   };

@@ -1,5 +1,6 @@
 import type { NodeSpec } from '../../core/hosts';
 import { emptyState, type AlertThresholds, type RouterState } from '../../core/router';
+import type { LastDiagnosis } from '../cluster/lastDiagnosis';
 import type { LiveProbes } from '../cluster/liveProbes';
 import type { HostsState } from '../hosts/hostsState';
 import { buildTree, type BuiltTree } from './buildTree';
@@ -25,6 +26,8 @@ export interface NodesModelOptions {
   readState?: (hosts: HostsState) => RouterState;
   thresholds?: () => AlertThresholds;
   live?: LiveProbes;
+  /** The node's last `doctor` report (ClusterService keeps them). */
+  diagnosis?: (node: string) => LastDiagnosis | undefined;
   log: Log;
   /** File watchers fire several events for one save: wait this long after the last one. */
   debounceMs?: number;
@@ -181,6 +184,7 @@ export class NodesModel {
       now: (this.opts.clock ?? Date.now)(),
       thresholds: this.opts.thresholds?.() ?? NO_ALERTS,
       live: this.opts.live ? (n) => this.opts.live!.get(n) : undefined,
+      diagnosis: this.opts.diagnosis,
       view: this.viewOptions,
     });
     this.lastBuildMs = Date.now() - t0;

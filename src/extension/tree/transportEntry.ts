@@ -1,4 +1,6 @@
+import { CAUSE_TITLES } from '../../core/doctor/causes';
 import type { NodeSpec, TransportKind } from '../../core/hosts';
+import { transportCause, type LastDiagnosis } from '../cluster/lastDiagnosis';
 import type { TransportView } from '../cluster/nodeView';
 import { code, escapeMarkdown } from './markdown';
 import type { EntryIcon, TreeEntry } from './treeEntry';
@@ -47,8 +49,25 @@ function iconOf(kind: TransportKind, t: TransportView, target: string | undefine
   return color ? { id: ICONS[kind], color } : { id: ICONS[kind] };
 }
 
+/** The cause the last diagnosis named for a failing transport, as tooltip lines (none otherwise). */
+export function causeLines(diagnosis: LastDiagnosis | undefined, t: TransportView): string[] {
+  const c = transportCause(diagnosis, t);
+  if (!c) return [];
+  const expected = c.expected ? ' (expected: the hosts file says so)' : '';
+  return [
+    '',
+    `**Cause:** ${escapeMarkdown(CAUSE_TITLES[c.cause])} ${code(c.cause)}${expected}`,
+    '',
+    escapeMarkdown(c.evidence.summary),
+    '',
+    `Fix: ${escapeMarkdown(c.fix.title)}; its command is in the report (**Diagnose Node**).`,
+    '',
+    `Diagnosed: ${new Date(diagnosis!.at).toISOString()}`,
+  ];
+}
+
 /** A child of a node row: one step of its escalation chain, with its last result. */
-export function transportEntry(node: NodeSpec, t: TransportView, step: number): TreeEntry {
+export function transportEntry(node: NodeSpec, t: TransportView, step: number, diagnosis?: LastDiagnosis): TreeEntry {
   const kind = t.kind;
   const target = transportTarget(node, kind);
   const state = transportStateText(t);
@@ -63,6 +82,7 @@ export function transportEntry(node: NodeSpec, t: TransportView, step: number): 
     ...(t.failures > 0 ? ['', `${t.failures} failure(s) in a row`] : []),
     ...(target ? [] : ['', `No address for ${escapeMarkdown(kind)}: set \`ssh_host\` (or \`tailscale_ip\`) for this host.`]),
     ...(t.health === 'nat_blocked' ? ['', 'The host is `nat_blocked`: this step is expected to fail and escalate.'] : []),
+    ...causeLines(diagnosis, t),
   ].join('\n');
   let tooltip: string | undefined;
   const flags = ['transport', kind, ...(t.preferred ? ['preferred'] : []), ...(t.health === 'failed' || t.failures > 0 ? ['failures'] : [])];

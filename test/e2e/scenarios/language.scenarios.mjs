@@ -1,7 +1,9 @@
 // Editing distributed_hosts.yaml in the workbench: typing a transport type opens the suggest
 // widget with the types; the file shows its transport steps coloured and Test / Sync / History
 // above each host. Works on the workspace's hosts file (the live cluster's; gpu-gamma has the
-// runbook's chain) and leaves it unsaved and reverted.
+// runbook's chain), read from disk to find the lines, and leaves it reverted.
+import fs from 'node:fs';
+import path from 'node:path';
 
 const TRANSPORT_TYPES = ['p2p', 'http', 'rsync', 'ssh', 'base64'];
 
@@ -16,6 +18,25 @@ async function runCommand(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/** 1-based line of the first line of the workspace's hosts file that contains `needle`, and that line's text. */
+function lineOf(page, needle) {
+  const folder = new URL(page.url()).searchParams.get('folder');
+  const lines = fs.readFileSync(path.join(folder, 'distributed_hosts.yaml'), 'utf8').split('\n');
+  const index = lines.findIndex((l) => l.includes(needle));
+  if (index === -1) throw new Error(`no '${needle}' in the workspace's distributed_hosts.yaml`);
+  return { line: index + 1, text: lines[index] };
+}
+
+/** Puts the cursor at line:column with Go to Line (the editor has the focus afterwards). */
+async function goTo(page, line, column) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
 async function openHostsFile(page) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
@@ -24,7 +45,12 @@ async function openHostsFile(page) {
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'distributed_hosts.yaml' }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: 'distributed_hosts.yaml' }).waitFor({ timeout: 15_000 });
-  await page.locator('.editor-instance .view-lines', { hasText: 'gpu-gamma' }).waitFor({ timeout: 15_000 });
+  // The editor, not the quick-open box or a webview, gets the keys from here on; start at the top.
+  const lines = page.locator('.editor-instance .view-lines').first();
+  await lines.waitFor({ timeout: 15_000 });
+  await lines.click();
+  await page.keyboard.press('Control+Home');
+  await page.locator('.editor-instance .view-lines', { hasText: 'hosts:' }).waitFor({ timeout: 15_000 });
 }
 
 /** @type {Array<{ name: string, run: (ctx: ScenarioContext) => Promise<void> }>} */
@@ -33,11 +59,9 @@ export const languageScenarios = [
     name: 'typing a transport type in distributed_hosts.yaml opens the suggest widget with the transport types',
     async run({ page, shot }) {
       await openHostsFile(page);
-      // Put the cursor at the end of gpu-gamma's `- type: base64` and retype the value's space.
-      await page.keyboard.press('Control+F');
-      await page.keyboard.type('type: base64');
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('End');
+      // The cursor at the end of gpu-gamma's `- type: base64`; delete the value and retype its space.
+      const { line, text } = lineOf(page, '- type: base64');
+      await goTo(page, line, text.length + 1);
       for (let i = 0; i < ' base64'.length; i++) await page.keyboard.press('Backspace');
       await page.keyboard.type(' ');
       const widget = page.locator('.editor-widget.suggest-widget.visible');
@@ -63,19 +87,18 @@ export const languageScenarios = [
     name: 'the hosts file shows Test / Sync / History above each host and its transport steps coloured',
     async run({ page, shot }) {
       await openHostsFile(page);
-      await page.keyboard.press('Control+Home');
-      const lens = page.locator('.editor-instance .codelens-decoration', { hasText: 'Test' }).first();
+      const lens = page.locator('.codelens-decoration', { hasText: 'History' }).first();
       try {
         await lens.waitFor({ timeout: 15_000 });
       } catch {
-        throw new Error('no Test lens above the first host within 15 s');
+        const shown = await page.locator('.codelens-decoration').evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 200)));
+        throw new Error(`no Test / Sync / History lens shown within 15 s; lens elements: ${JSON.stringify(shown.slice(0, 3))}`);
       }
       const text = await lens.innerText();
       for (const word of ['Test', 'Sync', 'History']) if (!text.includes(word)) throw new Error(`lens row reads '${text}', no ${word}`);
-      // Scroll gpu-gamma's chain into view: its type words are painted with the semantic token colours.
-      await page.keyboard.press('Control+F');
-      await page.keyboard.type('type: base64');
-      await page.keyboard.press('Escape');
+      // gpu-gamma's chain in view: its type words are painted with the semantic token colours.
+      const { line } = lineOf(page, '- type: base64');
+      await goTo(page, line + 2, 1);
       await page.waitForTimeout(800);
       await shot('language-lenses-and-transport-colours');
     },

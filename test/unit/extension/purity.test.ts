@@ -19,6 +19,8 @@ const GLUE = [
   'commands/syncCommands.ts',
   'commands/viewCommands.ts',
   'dashboard/dashboardPanel.ts',
+  'doctor/doctorPanel.ts',
+  'doctor/fixTerminal.ts',
   'ui/vscodeUi.ts',
 ];
 /** src/extension/language/ (YAML editing help) keeps its own list. */

@@ -49,6 +49,12 @@ describe('command table: availability and package.json', () => {
     assert.ok(menuOf(nodeContext(new StateBuilder().probe('gpu-1', 'base64', false, { code: 'host_key_changed' }).state)).includes('removeHostKey'));
   });
 
+  it('offers Diagnose Node on every node row, and Diagnose All Nodes in the view title', () => {
+    assert.ok(menuOf(nodeContext()).includes('diagnoseNode'));
+    assert.ok(menuOf(nodeContext(new StateBuilder().probe('gpu-1', 'p2p', false).disable('gpu-1').state)).includes('diagnoseNode'));
+    assert.ok(COMMANDS.find((c) => c.id === 'ringriftSync.diagnoseAll')?.viewTitle);
+  });
+
   it('on transports: test, force, prefer (or clear when preferred), history', () => {
     assert.deepEqual(menuOf('transport rsync'), ['testTransport', 'forceTransport', 'preferTransport', 'showHistory']);
     assert.deepEqual(menuOf('transport rsync preferred'), ['testTransport', 'forceTransport', 'clearPreferredTransport', 'showHistory']);
@@ -72,7 +78,7 @@ describe('command table: availability and package.json', () => {
   it('marks every command that may connect or change shared state as needing a trusted workspace', () => {
     const needsTrust = COMMANDS.filter((c) => c.needsTrust).map((c) => c.id.replace('ringriftSync.', ''));
     assert.deepEqual(needsTrust.sort(), [
-      'checkDiskSpace', 'clearPreferredTransport', 'forceTransport', 'preferTransport', 'pushBase64', 'pushRsync', 'reenableNode',
+      'checkDiskSpace', 'clearPreferredTransport', 'diagnoseAll', 'diagnoseNode', 'forceTransport', 'preferTransport', 'pushBase64', 'pushRsync', 'reenableNode',
       'removeHostKey', 'resetNode', 'restartAgent', 'syncFile', 'testAll', 'testNode', 'testTransport',
     ]);
   });

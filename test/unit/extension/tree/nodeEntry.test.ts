@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { emptyState } from '../../../../src/core/router';
 import { nodeView } from '../../../../src/extension/cluster/nodeView';
 import { chainText, nodeEntry } from '../../../../src/extension/tree/nodeEntry';
+import { agentDown } from '../doctor/doctorFixtures';
 import { makeNode } from './nodeFixture';
 import { NOW, StateBuilder } from './stateFixture';
 
@@ -81,5 +82,14 @@ describe('nodeEntry', () => {
 
   it('says so when a node has no transport left', () => {
     assert.equal(chainText(makeNode({ transports: [] })), 'no transport');
+  });
+
+  it("shows the last diagnosis in the node's tooltip and hands it to the failing transport's row", () => {
+    const node = makeNode({ name: 'gpu-7', transports: ['p2p', 'rsync', 'base64'] });
+    const d = { at: NOW, report: agentDown() };
+    const entry = nodeEntry(node, nodeView(node, emptyState(), NOW, undefined, d), FILE, d);
+    assert.match(entry.tooltip, /\| diagnosis \| agent\\_not\\_running \(p2p\) · 2026-01-02T12:30:00\.000Z \|/);
+    assert.match(entry.children[0].tooltip, /`agent_not_running`/);
+    assert.equal(entry.description, 'rsync · 20 ms · p2p failing');
   });
 });

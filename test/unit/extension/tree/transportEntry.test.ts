@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { TransportView } from '../../../../src/extension/cluster/nodeView';
 import { transportEntry, transportStateText, transportTarget } from '../../../../src/extension/tree/transportEntry';
+import { agentDown, offline } from '../doctor/doctorFixtures';
 import { makeNode } from './nodeFixture';
 
 const view = (over: Partial<TransportView> = {}): TransportView => ({ kind: 'rsync', health: 'untested', preferred: false, failures: 0, ...over });
@@ -53,5 +54,21 @@ describe('transportEntry', () => {
     const entry = transportEntry(makeNode({ natBlocked: true }), view({ kind: 'p2p', health: 'nat_blocked' }), 1);
     assert.equal(entry.description, 'NAT-blocked: syncs start past it · 127.0.0.11:8770');
     assert.match(entry.tooltip, /expected to fail/);
+  });
+
+  it("shows the last diagnosis's cause, evidence and fix title in a failing transport's tooltip", () => {
+    const at = Date.parse('2026-01-02T12:00:00Z');
+    const entry = transportEntry(makeNode({ name: 'gpu-7' }), view({ kind: 'p2p', health: 'failed', error: 'refused' }), 1, { at, report: agentDown() });
+    assert.match(entry.tooltip, /\*\*Cause:\*\* agent not running: its port refuses while the node answers `agent_not_running`/);
+    assert.match(entry.tooltip, /10\.0\.0\.7:8770 refuses the connection while the node answers/, 'the evidence summary');
+    assert.match(entry.tooltip, /Fix: Start the agent on gpu-7/);
+    assert.match(entry.tooltip, /Diagnosed: 2026-01-02T12:00:00\.000Z/);
+  });
+
+  it('shows no cause on a transport that works now, nor on a failing one the diagnosis did not explain', () => {
+    const d = { at: 0, report: agentDown() };
+    assert.doesNotMatch(transportEntry(makeNode(), view({ kind: 'p2p', health: 'ok', latencyMs: 3 }), 1, d).tooltip, /Cause/);
+    assert.doesNotMatch(transportEntry(makeNode(), view({ kind: 'rsync', health: 'failed', error: 'x' }), 3, d).tooltip, /Cause/);
+    assert.match(transportEntry(makeNode(), view({ kind: 'rsync', health: 'failed', error: 'x' }), 3, { at: 0, report: offline() }).tooltip, /`node_offline`/);
   });
 });
