@@ -54,7 +54,9 @@ function socketFailure(err: NodeJS.ErrnoException, ep: AgentEndpoint): { code: R
     case 'ECONNREFUSED':
       return {
         code: 'refused',
-        message: `${where} refused the connection: the agent is not running (start it: ringrift-sync agent --port ${ep.port} --root <ringrift_path>)`,
+        // A refusal proves only that nothing listens on this port; `doctor` tells an agent that is
+        // down from a node that is down by checking the node's other ports.
+        message: `${where} refused the connection: no agent listens on port ${ep.port} (agent down, or the whole node: 'ringrift-sync doctor ${ep.node}' tells which)`,
       };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

@@ -19,13 +19,13 @@ describe('agentRequest: one bounded HTTP exchange with an agent', () => {
     assert.match(r.value.body, /"status":"ok"/);
   });
 
-  it('refused: says the agent is not running and how to start it, at once', async () => {
+  it('refused: says nothing listens there and how to find out why, at once', async () => {
     const port = await closedPort();
     const t0 = Date.now();
     const r = await agentRequest(ep(port), { method: 'GET', path: '/health', connectTimeoutMs: 5000 }, never());
     assert.ok(!r.ok);
     assert.equal(r.code, 'refused');
-    assert.equal(r.message, `p2p: 127.0.0.1:${port} refused the connection: the agent is not running (start it: ringrift-sync agent --port ${port} --root <ringrift_path>)`);
+    assert.equal(r.message, `p2p: 127.0.0.1:${port} refused the connection: no agent listens on port ${port} (agent down, or the whole node: 'ringrift-sync doctor n1' tells which)`);
     assert.ok(Date.now() - t0 < 2000);
   });
 
