@@ -40,7 +40,7 @@ function readHosts(y: ParsedYaml, options: NormaliseOptions): { nodes: NodeSpec[
   }
   const sections = mapEntries(root, y);
   for (const [name, entry] of sections) {
-    const spec = HOSTS_FILE_SPEC.fields[name];
+    const spec = Object.hasOwn(HOSTS_FILE_SPEC.fields, name) ? HOSTS_FILE_SPEC.fields[name] : undefined;
     if (name !== 'hosts' && spec) checkTree(entry.value, spec, [name], y, true, sink.rangeOf(entry.key));
   }
   const readSettingsValue = readSettings(sections.get('auto_sync')?.value, y);
