@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { utils } from 'ssh2';
 import { startAgent, type RunningAgent } from '../agent/server';
 import { startEmbeddedSshd } from './embeddedSshd';
+import { writeKeyPair } from './keys';
 import { knownHostsLine, opensshAvailable, startOpenSshd } from './openSshd';
 import { assertLoopback, freePort } from './ports';
 
@@ -59,9 +59,8 @@ const yamlValue = (v: unknown) => JSON.stringify(v);
 export async function startDemoCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringrift-demo-'))): Promise<DemoCluster> {
   fs.mkdirSync(dir, { recursive: true });
   const sshKind = opensshAvailable() ? 'openssh' : 'embedded';
-  const clientKey = utils.generateKeyPairSync('ed25519', { comment: 'ringrift-demo-client' });
   const clientKeyFile = path.join(dir, 'client_key');
-  fs.writeFileSync(clientKeyFile, clientKey.private, { mode: 0o600 });
+  const clientKey = writeKeyPair(clientKeyFile, 'ringrift-demo-client');
   const user = os.userInfo().username;
   const stops: Array<() => Promise<void>> = [];
   const known: string[] = [];
@@ -87,8 +86,8 @@ export async function startDemoCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(
         }
         const ssh =
           sshKind === 'openssh'
-            ? await startOpenSshd({ dir: nodeDir, address: publicAddress, authorizedKeys: [clientKey.public], extraConfig: plan.refuseRsync ? [`ForceCommand ${wrapper}`] : [] })
-            : await startEmbeddedSshd({ address: publicAddress, authorizedKey: clientKey.public, refuseCommands: plan.refuseRsync ? ['rsync'] : [] });
+            ? await startOpenSshd({ dir: nodeDir, address: publicAddress, authorizedKeys: [clientKey.publicKey], extraConfig: plan.refuseRsync ? [`ForceCommand ${wrapper}`] : [] })
+            : await startEmbeddedSshd({ address: publicAddress, authorizedKey: clientKey.publicKey, refuseCommands: plan.refuseRsync ? ['rsync'] : [] });
         stops.push(() => ssh.stop());
         sshPort = ssh.port;
         known.push(knownHostsLine(publicAddress, ssh.port, ssh.hostKeyPub));

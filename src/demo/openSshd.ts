@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { utils } from 'ssh2';
+import { writeKeyPair } from './keys';
 import { freePort, waitForPort } from './ports';
 
 /** A private OpenSSH sshd for one loopback node: its own host key, authorized_keys and config. */
@@ -37,11 +37,7 @@ export async function startOpenSshd(opts: SshdOptions): Promise<RunningSshd> {
   fs.mkdirSync(opts.dir, { recursive: true });
   if (process.getuid?.() === 0) fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const hostKeyFile = path.join(opts.dir, 'host_key');
-  if (!fs.existsSync(hostKeyFile)) {
-    const key = utils.generateKeyPairSync('ed25519', { comment: `ringrift-node-${opts.address}` });
-    fs.writeFileSync(hostKeyFile, key.private, { mode: 0o600 });
-    fs.writeFileSync(hostKeyFile + '.pub', key.public + '\n');
-  }
+  if (!fs.existsSync(hostKeyFile)) writeKeyPair(hostKeyFile, `ringrift-node-${opts.address}`);
   const authorized = path.join(opts.dir, 'authorized_keys');
   fs.writeFileSync(authorized, opts.authorizedKeys.join('\n') + '\n', { mode: 0o600 });
   const port = opts.port ?? (await freePort(opts.address));
