@@ -6,6 +6,7 @@
  * same machine load. Target: ours / shell >= 1.0.
  *
  *   npx tsx bench/push-base64.ts [chunkMiB...]
+ * bench/push-speed.ts calls measureBase64Push() for the runner (npm run bench).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -17,16 +18,21 @@ import { Base64Transport } from '../src/core/transports/base64';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../src/core/transports/transport';
 
 const MiB = 1024 * 1024;
-const SIZE = Number(process.env.BENCH_MIB ?? 256) * MiB;
-const RUNS = 3;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 const shaOf = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-async function main(): Promise<void> {
-  const chunkSizes = process.argv.slice(2).map((s) => Number(s) * MiB);
-  if (chunkSizes.length === 0) chunkSizes.push(DEFAULT_TRANSPORT_OPTIONS.base64ChunkBytes);
+/** Wall ms per push, one entry per run; `ours` per chunk size (bytes). */
+export interface Base64PushFigures {
+  sizeMiB: number;
+  shell: number[];
+  shellVerified: number[];
+  ours: Map<number, number[]>;
+}
+
+export async function measureBase64Push(sizeMiB: number, RUNS: number, chunkSizes: number[] = [DEFAULT_TRANSPORT_OPTIONS.base64ChunkBytes]): Promise<Base64PushFigures> {
+  const SIZE = sizeMiB * MiB;
   const cluster = await startCluster([{ name: 'bench', agent: false }]);
   try {
     const n = cluster.node('bench');
@@ -74,12 +80,16 @@ async function main(): Promise<void> {
       const m = mbps(SIZE, median(runs));
       console.log(`ours chunk ${String(c / MiB).padStart(3)} MiB    ${m.toFixed(1)} MB/s  ratio ${(m / shellMBps).toFixed(2)}x  (runs ms: ${runs.map((x) => x.toFixed(0)).join(', ')})`);
     }
+    return { sizeMiB, shell, shellVerified, ours };
   } finally {
     await cluster.stop();
   }
 }
 
-main().catch((err) => {
-  console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  const chunks = process.argv.slice(2).map((s) => Number(s) * MiB);
+  measureBase64Push(Number(process.env.BENCH_MIB ?? 256), 3, chunks.length ? chunks : undefined).catch((err) => {
+    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

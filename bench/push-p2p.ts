@@ -6,6 +6,7 @@
  * node ("again"), it already knows the sha256. curl is handed the sha256 computed beforehand, untimed.
  *
  *   npx tsx bench/push-p2p.ts [MiB] [runs]
+ * bench/push-speed.ts calls measureP2pPush() for the runner (npm run bench).
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,16 +20,25 @@ import { P2PTransport } from '../src/core/transports/p2p';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../src/core/transports/transport';
 
 const MIB = 1 << 20;
-const sizeMiB = Number(process.argv[2] ?? 256);
-const RUNS = Number(process.argv[3] ?? 3);
 const HOST = '127.0.0.1';
 const repo = path.resolve(__dirname, '..');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 
-async function main(): Promise<void> {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repo, stdio: 'inherit' });
+export interface P2pPushFigures {
+  sizeMiB: number;
+  curlMs: number[];
+  /** Our push of a new file (sha256 computed while sending). */
+  firstMs: number[];
+  /** The same file again (sha256 known), as to the next node. */
+  againMs: number[];
+  ourCpuMsPerPush: number;
+}
+
+export async function measureP2pPush(sizeMiB: number, RUNS: number): Promise<P2pPushFigures> {
+  // The runner (npm run bench) has built dist/ already.
+  if (!process.env.RINGRIFT_BENCH_BUILT) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repo, stdio: 'inherit' });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ringrift-bench-p2p-'));
   const root = path.join(work, 'root');
   fs.mkdirSync(root);
@@ -97,9 +107,12 @@ async function main(): Promise<void> {
   console.log(line('ours, first push (hash while sending)', times.first));
   console.log(line('ours, same file again (hash known)', times.again));
   console.log(`ratio ours/curl: first ${ratio(times.first)}, again ${ratio(times.again)} (target >= 0.9x); our client CPU ${(ourCpuMs / (2 * RUNS)).toFixed(0)} ms per push`);
+  return { sizeMiB, curlMs: times.curl, firstMs: times.first, againMs: times.again, ourCpuMsPerPush: ourCpuMs / (2 * RUNS) };
 }
 
-main().catch((err) => {
-  console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  measureP2pPush(Number(process.argv[2] ?? 256), Number(process.argv[3] ?? 3)).catch((err) => {
+    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  });
+}

@@ -8,6 +8,7 @@
  * (the node's rsync and hashing), read from /proc: the same work whatever else runs.
  *
  *   npx tsx bench/push-rsync.ts [MiB] [runs]
+ * bench/push-speed.ts calls measureRsyncPush() for the runner (npm run bench).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,8 +21,6 @@ import { forgetLocalHashes } from '../src/core/transports/rsyncVerify';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../src/core/transports/transport';
 
 const MIB = 1024 * 1024;
-const sizeMiB = Number(process.argv[2] ?? 256);
-const runs = Number(process.argv[3] ?? 3);
 
 /** utime+stime+cutime+cstime of a process, in ms (/proc/PID/stat, clock ticks of 10 ms). */
 function cpuMs(pid: number | 'self'): number {
@@ -33,7 +32,18 @@ function cpuMs(pid: number | 'self'): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 
-async function main(): Promise<void> {
+/** Wall and CPU ms per push, one entry per run. */
+export interface RsyncPushFigures {
+  sizeMiB: number;
+  plain: number[];
+  cpuPlain: number[];
+  ours: number[];
+  cpuOurs: number[];
+  oursWarm: number[];
+  cpuWarm: number[];
+}
+
+export async function measureRsyncPush(sizeMiB: number, runs: number): Promise<RsyncPushFigures> {
   const cluster = await startCluster([{ name: 'bench', agent: false }]);
   const node = cluster.node('bench');
   const spec = nodeSpecOf(cluster, node);
@@ -110,9 +120,12 @@ async function main(): Promise<void> {
   const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
   console.log(`ratio ours/plain, MB/s: ${ratio(plain, ours)}x (computed), ${ratio(plain, oursWarm)}x (remembered); target >= 0.95x`);
   console.log(`ratio ours/plain, by CPU per push: ${ratio(cpuPlain, cpuOurs)}x (computed), ${ratio(cpuPlain, cpuWarm)}x (remembered)`);
+  return { sizeMiB, plain, cpuPlain, ours, cpuOurs, oursWarm, cpuWarm };
 }
 
-main().catch((err) => {
-  console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  measureRsyncPush(Number(process.argv[2] ?? 256), Number(process.argv[3] ?? 3)).catch((err) => {
+    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  });
+}
