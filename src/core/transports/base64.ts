@@ -28,11 +28,14 @@ export class Base64Transport implements Transport {
     const done = (success: boolean, message: string, code?: string): ProbeResult => ({
       transport: 'base64', success, message, latencyMs: Date.now() - started, ...(code ? { code } : {}),
     });
+    // Our own bound fired (not the caller's cancel): say so, not the "cancelled" the SSH layer reports.
+    const probeTimedOut = (what: string) =>
+      done(false, `node ${node.name}: base64: ${what} within the ${this.opts.probeTimeoutMs / 1000} s probe bound (node or sshd overloaded, or a hung login shell)`, 'timeout');
     const ssh = await openSsh(node, this.opts, bound, this.sshOverrides);
-    if (!ssh.ok) return done(false, `${ssh.message} (base64 probe)`, timedOut(bound, signal) ? 'timeout' : ssh.code);
+    if (!ssh.ok) return timedOut(bound, signal) ? probeTimedOut('no SSH session') : done(false, `${ssh.message} (base64 probe)`, ssh.code);
     try {
       const r = await ssh.value.exec(ops.PROBE_COMMAND, { signal: bound });
-      if (!r.ok) return done(false, `${r.message} (base64 probe)`, timedOut(bound, signal) ? 'timeout' : r.code);
+      if (!r.ok) return timedOut(bound, signal) ? probeTimedOut('the probe command did not finish') : done(false, `${r.message} (base64 probe)`, r.code);
       const out = r.value.stdout;
       if (!/^ok$/m.test(out)) return done(false, `node ${node.name}: base64: the remote shell did not answer 'ok' (${r.value.stderr || out.trim() || 'no output'})`, 'remote_error');
       if (!/^base64=present$/m.test(out)) return done(false, `node ${node.name}: base64: the node has no 'base64' command; install coreutils`, 'remote_tool_missing');
