@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { freePort, waitForPort } from '../../src/demo/ports';
 import { startTracked, type Tracked } from '../lib/processes';
+import { sshdConfigText } from '../../src/demo/openSshd';
 
 /**
  * One real OpenSSH sshd per node, each on its own loopback address. They share one host key (a
@@ -24,22 +25,6 @@ export interface SshdFleet {
   stop(): Promise<void>;
 }
 
-function configText(dir: string, address: string, port: number, hostKey: string, authorizedKeys: string): string {
-  return [
-    `ListenAddress ${address}:${port}`,
-    `HostKey ${hostKey}`,
-    `PidFile ${path.join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${authorizedKeys}`,
-    'UsePAM no',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'PermitRootLogin prohibit-password',
-    'StrictModes no',
-    'MaxStartups 200:30:400',
-    'LogLevel ERROR',
-    '',
-  ].join('\n');
-}
 
 /** Starts them `batch` at a time (sshd start-up is CPU-bound; 2 cores). */
 export async function startSshdFleet(dir: string, specs: Array<{ name: string; address: string }>, clientPub: string, batch = 16): Promise<SshdFleet> {
@@ -63,7 +48,7 @@ export async function startSshdFleet(dir: string, specs: Array<{ name: string; a
         fs.mkdirSync(nodeDir, { recursive: true });
         const port = await freePort(s.address);
         const config = path.join(nodeDir, 'sshd_config');
-        fs.writeFileSync(config, configText(nodeDir, s.address, port, hostKey, authorized));
+        fs.writeFileSync(config, sshdConfigText({ address: s.address, port, dir: nodeDir, hostKeyFile: hostKey, authorizedKeysFile: authorized }));
         const proc = startTracked(SSHD, ['-D', '-e', '-f', config]);
         nodes.push({ name: s.name, address: s.address, port, proc });
         await waitForPort(s.address, port, 10_000, `sshd of ${s.name}`, true).catch((err: Error) => {

@@ -77,12 +77,21 @@ export async function startOpenSshd(opts: SshdOptions): Promise<RunningSshd> {
  * sshd_config for a private loopback node whose host key, pid file and authorized_keys live in
  * `dir` (host_key, sshd.pid, authorized_keys).
  */
-export function sshdConfigText(o: { address: string; port: number; dir: string; logLevel?: string; extraConfig?: string[] }): string {
+export function sshdConfigText(o: {
+  address: string;
+  port: number;
+  dir: string;
+  logLevel?: string;
+  extraConfig?: string[];
+  /** Shared files instead of the ones in `dir` (a fleet of nodes with one host key). */
+  hostKeyFile?: string;
+  authorizedKeysFile?: string;
+}): string {
   return [
     `ListenAddress ${o.address}:${o.port}`,
-    `HostKey ${path.join(o.dir, 'host_key')}`,
+    `HostKey ${o.hostKeyFile ?? path.join(o.dir, 'host_key')}`,
     `PidFile ${path.join(o.dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${path.join(o.dir, 'authorized_keys')}`,
+    `AuthorizedKeysFile ${o.authorizedKeysFile ?? path.join(o.dir, 'authorized_keys')}`,
     'UsePAM no',
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',

@@ -1,4 +1,5 @@
 import type { DashboardModel, Metric, TimelineBucket } from './dashboardModel';
+import { webviewPage, type WebviewPageOptions } from '../webviewPage';
 
 /**
  * The dashboard as HTML: a nodes x transports matrix, the last 24 h as an inline SVG plot, and the
@@ -91,21 +92,7 @@ export function renderDashboardBody(model: DashboardModel): string {
   ].join('');
 }
 
-/** The whole page: CSP with a nonce for our one script, nothing else loadable but our media folder. */
-export function dashboardPage(opts: { nonce: string; cspSource: string; styleUri: string; scriptUri: string; body: string }): string {
-  const csp = `default-src 'none'; style-src ${opts.cspSource}; img-src ${opts.cspSource} data:; font-src ${opts.cspSource}; script-src 'nonce-${opts.nonce}';`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${opts.styleUri}">
-<title>RingRift Sync dashboard</title>
-</head>
-<body>
-<main id="root">${opts.body}</main>
-<script nonce="${opts.nonce}" src="${opts.scriptUri}"></script>
-</body>
-</html>`;
+/** The whole page (see webviewPage: strict CSP, our one script). */
+export function dashboardPage(opts: Omit<WebviewPageOptions, 'title'>): string {
+  return webviewPage({ ...opts, title: 'RingRift Sync dashboard' });
 }

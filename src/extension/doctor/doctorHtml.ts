@@ -3,6 +3,7 @@ import { formatBytes } from '../../core/doctor/commands';
 import { groupCauses, hasProblems, type CauseGroup, type DoctorReport, type NodeReport } from '../../core/doctor/report';
 import { escapeHtml } from '../dashboard/dashboardHtml';
 import { fixAction } from './fixAction';
+import { webviewPage, type WebviewPageOptions } from '../webviewPage';
 
 /**
  * The doctor's report view as HTML: per node, each cause with its evidence and its fix command,
@@ -83,21 +84,7 @@ export function renderDoctorBody(report: DoctorReport, meta: ReportMeta): string
   ].join('');
 }
 
-/** The whole page: CSP with a nonce for our one script, nothing else loadable but our media folder. */
-export function doctorPage(opts: { nonce: string; cspSource: string; styleUri: string; scriptUri: string; body: string }): string {
-  const csp = `default-src 'none'; style-src ${opts.cspSource}; img-src ${opts.cspSource} data:; font-src ${opts.cspSource}; script-src 'nonce-${opts.nonce}';`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${opts.styleUri}">
-<title>RingRift Sync doctor</title>
-</head>
-<body>
-<main id="root">${opts.body}</main>
-<script nonce="${opts.nonce}" src="${opts.scriptUri}"></script>
-</body>
-</html>`;
+/** The whole page (see webviewPage: strict CSP, our one script). */
+export function doctorPage(opts: Omit<WebviewPageOptions, 'title'>): string {
+  return webviewPage({ ...opts, title: 'RingRift Sync doctor' });
 }
