@@ -6,6 +6,8 @@ import { agentRequest, type AgentEndpoint, type AgentReply, type RequestFailure 
 
 /** Read size for the body: large reads keep syscalls and event-loop turns per MiB low. */
 const READ_CHUNK = 1 << 20;
+/** Buffers of READ_CHUNK bytes that take turns: enough to keep the socket busy while one is read. */
+const SEND_BUFFERS = 4;
 
 export interface UploadPlan {
   file: string;
@@ -49,20 +51,34 @@ async function streamFile(req: http.ClientRequest, plan: UploadPlan, hashing: Pr
   const { file, offset, size } = plan;
   let read = 0;
   if (offset < size) {
-    const rs = fs.createReadStream(file, { start: offset, end: size - 1, highWaterMark: READ_CHUNK });
+    // A few reused buffers instead of a stream's fresh buffer per read: a buffer is refilled only
+    // after its previous write reached the socket, so memory stays flat however large the file.
+    const buffers = Array.from({ length: SEND_BUFFERS }, () => Buffer.allocUnsafe(READ_CHUNK));
+    const inFlight: Array<Promise<void> | undefined> = new Array(SEND_BUFFERS);
+    const gone = new Promise<void>((resolve) => req.once('close', resolve));
+    const fh = await fs.promises.open(file, 'r');
     try {
-      for await (const chunk of rs as AsyncIterable<Buffer>) {
+      for (let slot = 0; offset + read < size; slot = (slot + 1) % SEND_BUFFERS) {
+        await Promise.race([inFlight[slot], gone]);
         if (req.destroyed) return undefined;
-        read += chunk.length;
-        const more = req.write(chunk, (err) => {
-          if (err) return;
-          sent(chunk.length);
-          touch();
+        const { bytesRead } = await fh.read(buffers[slot], 0, Math.min(READ_CHUNK, size - offset - read), offset + read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+        let more = true;
+        inFlight[slot] = new Promise<void>((resolve) => {
+          more = req.write(buffers[slot].subarray(0, bytesRead), (err) => {
+            if (!err) {
+              sent(bytesRead);
+              touch();
+            }
+            resolve();
+          });
         });
         if (!more) await drained(req);
       }
+      await Promise.race([Promise.all(inFlight), gone]);
     } finally {
-      rs.destroy();
+      await fh.close();
     }
   }
   if (read !== size - offset) throw new Error(`${file} changed size while being sent (${offset + read} of ${size} bytes); push it again`);
