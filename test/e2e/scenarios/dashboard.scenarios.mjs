@@ -1,14 +1,5 @@
 // The dashboard webview: nodes x transports matrix, 24 h plot, alert metrics; it updates live.
-
-/** Runs a command from the palette by its exact title. */
-async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
+import { runCommand } from './ui.mjs';
 
 /** @type {Array<{ name: string, run: (ctx: { page: import('playwright-core').Page, shot: (name: string) => Promise<void> }) => Promise<void> }>} */
 export const dashboardScenarios = [

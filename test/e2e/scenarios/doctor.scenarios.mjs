@@ -1,17 +1,7 @@
 // The doctor's report view: "Diagnose Node" from the dead node's context menu opens it with the
 // cause, its evidence and fix command, and a button per fix; the tree's tooltip of a failing
 // transport then names that cause.
-import { clickMenuItem, openView, treeItem } from './ui.mjs';
-
-/** Runs a command from the palette by its exact title. */
-async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
+import { clickMenuItem, openView, runCommand, treeItem } from './ui.mjs';
 
 /** @type {Array<{ name: string, run: (ctx: { page: import('playwright-core').Page, shot: (name: string) => Promise<void> }) => Promise<void> }>} */
 export const doctorScenarios = [

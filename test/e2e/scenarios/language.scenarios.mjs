@@ -4,19 +4,11 @@
 // runbook's chain), read from disk to find the lines, and leaves it reverted.
 import fs from 'node:fs';
 import path from 'node:path';
+import { runCommand } from './ui.mjs';
 
 const TRANSPORT_TYPES = ['p2p', 'http', 'rsync', 'ssh', 'base64'];
 
 /** @typedef {{ page: import('playwright-core').Page, shot: (name: string) => Promise<void> }} ScenarioContext */
-
-async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
 
 /** 1-based line of the first line of the workspace's hosts file that contains `needle`, and that line's text. */
 function lineOf(page, needle) {

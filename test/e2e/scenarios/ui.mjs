@@ -61,3 +61,13 @@ export async function clickMenuItem(page, name, timeout = 10_000) {
   await page.waitForTimeout(400);
   await item.click();
 }
+
+/** Runs a command from the palette by its exact title. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
