@@ -16,7 +16,7 @@ if ((${#need[@]})); then
     exit 1
   fi
   echo "[test-deps] installing ${need[*]}" >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+  scripts/clean-env apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive scripts/clean-env apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 bash scripts/setup-e2e.sh

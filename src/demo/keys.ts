@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { utils } from 'ssh2';
+import { isExecutable } from '../core/localTools';
 
 /**
  * An ed25519 key pair written to `file` (private, mode 600) and `file.pub`. OpenSSH's own
@@ -11,7 +12,7 @@ import { utils } from 'ssh2';
 export function writeKeyPair(file: string, comment: string): { privateKey: string; publicKey: string } {
   fs.rmSync(file, { force: true });
   fs.rmSync(file + '.pub', { force: true });
-  if (fs.existsSync('/usr/bin/ssh-keygen')) {
+  if (isExecutable('/usr/bin/ssh-keygen')) {
     execFileSync('/usr/bin/ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], { stdio: 'ignore' });
   } else {
     const key = utils.generateKeyPairSync('ed25519', { comment });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isExecutable } from '../core/localTools';
 import { writeKeyPair } from './keys';
 import { freePort, waitForPort } from './ports';
 
@@ -9,7 +10,7 @@ import { freePort, waitForPort } from './ports';
 export const SSHD_PATH = '/usr/sbin/sshd';
 
 export function opensshAvailable(): boolean {
-  return fs.existsSync(SSHD_PATH);
+  return isExecutable(SSHD_PATH);
 }
 
 export interface RunningSshd {

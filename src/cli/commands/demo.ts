@@ -25,7 +25,9 @@ file for them, runs an escalating sync of an 8 MiB file to every node and prints
 Then keeps the cluster up for you to try the other commands, until Ctrl-C.
 
 Options:
-  --once      stop after the first sync (exit 0 when every node ended as expected)
+  --once      stop after the first sync (exit 0 when every node ended where it can end on
+              this machine: without a local rsync the agent-down node ends on base64, and
+              the output says so and how to install it)
   --dir DIR   where the cluster's files go (default: a new temporary directory)`,
   options: { once: { type: 'boolean' }, dir: { type: 'string' } },
   allowPositionals: false,
@@ -41,6 +43,7 @@ Options:
           ? `demo: ${cluster.nodes.length} nodes on loopback, OpenSSH sshd + reference agent (${cluster.dir})\n`
           : `demo: OpenSSH sshd is not installed (apt-get install openssh-server rsync); using the demo's built-in SSH server instead (${cluster.dir})\n`,
       );
+      for (const m of cluster.missingTools) io.stderr(`demo: ${m.tool} is not installed on this machine, so the rsync rung cannot be shown: nodes that would sync over rsync end on ${m.instead}. Fix: ${m.fix}\n`);
       const hosts = await loadHostsFile(cluster.hostsFile);
       if (!hosts.ok) throw new Error(hosts.message);
       const session = openSession({ hosts: hosts.value, env: io.env, stateDir: cluster.stateDir, knownHostsFile: cluster.knownHostsFile, warn: (m) => io.stderr(`warning: ${m}\n`) });
@@ -52,12 +55,14 @@ Options:
       const mismatched = cluster.nodes.filter((n: DemoNode) => outcomeOf(byName.get(n.name)!) !== n.expect);
       if (json) {
         const expected = Object.fromEntries(cluster.nodes.map((n) => [n.name, n.expect]));
-        io.stdout(JSON.stringify({ dir: cluster.dir, hostsFile: cluster.hostsFile, sshKind: cluster.sshKind, expected, results }, null, 2) + '\n');
+        const { dir, hostsFile, sshKind, missingTools } = cluster;
+        io.stdout(JSON.stringify({ dir, hostsFile, sshKind, missingTools, expected, results }, null, 2) + '\n');
       } else {
         io.stdout('\nWhat each node shows:\n');
         for (const n of cluster.nodes) {
           const got = outcomeOf(byName.get(n.name)!);
           io.stdout(`  ${n.name.padEnd(16)} ${got === n.expect ? style.ok(got.padEnd(10)) : style.bad(`${got} (expected ${n.expect})`)}  ${n.story}\n`);
+          for (const m of n.missing ?? []) io.stdout(`  ${''.padEnd(16)} ${''.padEnd(10)}  ${m.tool} is not installed here, so ${m.instead} took over. ${m.fix}\n`);
         }
       }
       const code = mismatched.length === 0 && !io.signal.aborted ? EXIT_OK : EXIT_FAILED;

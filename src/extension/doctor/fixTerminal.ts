@@ -1,21 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { onPath } from '../../core/localTools';
 import { shellQuote } from '../../core/transports/remotePath';
 
 const NAME = 'RingRift Sync fixes';
-
-/** An executable `name` in one of PATH's folders. */
-export function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
-  return (env.PATH ?? '').split(path.delimiter).some((dir) => {
-    try {
-      fs.accessSync(path.join(dir, name), fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 /**
  * The terminal the report view's "Run in Terminal" buttons send their command to, exactly as shown.

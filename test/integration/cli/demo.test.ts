@@ -39,4 +39,23 @@ describe('ringrift-sync demo --once', function () {
     assert.match(stdout, /gpu-dead\s+DISABLED/);
     assert.match(stdout, /cpu-maintenance\s+SKIPPED/);
   });
+
+  // A fresh machine: no rsync and no OpenSSH sshd. A private mount namespace hides both from the
+  // demo alone (bind-mounting /dev/null over them), as scripts/fresh-check.sh does.
+  it('without rsync and sshd: uses the built-in SSH server, ends the agent-down node on base64, names the missing rsync and its fix, exits 0', async () => {
+    assert.equal(process.getuid?.(), 0, 'hiding rsync and sshd needs root (unshare -m and bind mounts): run the suite as root');
+    const hide = 'mount --bind /dev/null /usr/bin/rsync && mount --bind /dev/null /usr/sbin/sshd && exec "$0" "$@"';
+    const { stdout, stderr } = await run('unshare', ['-m', 'sh', '-c', hide, process.execPath, CLI_JS, 'demo', '--once', '--json']);
+    const out = JSON.parse(stdout);
+    assert.equal(out.sshKind, 'embedded');
+    assert.deepEqual(out.missingTools.map((m: { tool: string }) => m.tool), ['rsync']);
+    assert.match(out.missingTools[0].fix, /apt-get install rsync/);
+    assert.equal(out.expected['gpu-agent-down'], 'base64');
+    const byNode = Object.fromEntries(out.results.map((r: { node: string; transportUsed: string | null }) => [r.node, r.transportUsed]));
+    assert.equal(byNode['gpu-agent-down'], 'base64');
+    assert.equal(byNode['gpu-healthy'], 'p2p');
+    assert.equal(byNode['gpu-nat-blocked'], 'http');
+    assert.match(stderr, /OpenSSH sshd is not installed/);
+    assert.match(stderr, /rsync is not installed on this machine.*Fix: apt-get install rsync/);
+  });
 });

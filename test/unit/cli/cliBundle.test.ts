@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const REPO = path.resolve(__dirname, '../../..');
-const REALWORLD = path.resolve(REPO, '../shared/fixtures/realworld');
+const REALWORLD = path.resolve(REPO, 'test/fixtures/realworld');
 
 /** The shipped bundle, run as a user would: built fresh, so this checks what `npm run build` produces. */
 describe('dist/cli.js (the built bundle)', function () {

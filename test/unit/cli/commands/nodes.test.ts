@@ -7,7 +7,7 @@ import { captureIo } from '../captureIo';
 
 const REPO = path.resolve(__dirname, '../../../..');
 const FIXTURES = path.join(REPO, 'test/fixtures/hosts');
-const REAL = path.resolve(REPO, '../shared/fixtures/realworld/ringrift-hosts-2026-01-01.yaml');
+const REAL = path.resolve(REPO, 'test/fixtures/realworld/ringrift-hosts-2026-01-01.yaml');
 
 describe('ringrift-sync nodes', () => {
   it('--json: every node with name, address, status, transports and fields; exit 0', async () => {

@@ -5,7 +5,7 @@ import { captureIo } from '../captureIo';
 
 const REPO = path.resolve(__dirname, '../../../..');
 const FIXTURES = path.join(REPO, 'test/fixtures/hosts');
-const REAL = path.resolve(REPO, '../shared/fixtures/realworld/ringrift-hosts-2025-12-26.yaml');
+const REAL = path.resolve(REPO, 'test/fixtures/realworld/ringrift-hosts-2025-12-26.yaml');
 
 describe('ringrift-sync validate', () => {
   it('a real file: no problems, exit 0, a summary line', async () => {

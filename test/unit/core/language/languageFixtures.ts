@@ -7,7 +7,7 @@ import { HostsDocument } from '../../../../src/core/language';
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 export const LANGUAGE_FIXTURES = path.join(REPO_ROOT, 'test/fixtures/language');
 export const HOSTS_FIXTURES = path.join(REPO_ROOT, 'test/fixtures/hosts');
-export const REALWORLD = path.resolve(REPO_ROOT, '../shared/fixtures/realworld');
+export const REALWORLD = path.resolve(REPO_ROOT, 'test/fixtures/realworld');
 export const REAL_FILES = ['ringrift-hosts-2025-12-26.yaml', 'ringrift-hosts-2026-01-01.yaml'].map((f) => path.join(REALWORLD, f));
 export const HOME = '/home/operator';
 
