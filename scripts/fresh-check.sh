@@ -4,7 +4,7 @@
 # way to run the README's test command by hand with nothing warm.
 #   usage: scripts/fresh-check.sh [--keep]     (as root; --keep leaves the temp dir for a look)
 # What it does:
-#   1. clones HEAD (committed work only) into a new temp dir with nothing beside it (no ../shared);
+#   1. clones HEAD (committed work only) into a new temp dir with nothing beside it;
 #   2. gives both commands an empty HOME (only the machine's ~/.npmrc, which is configuration, not a
 #      cache, is copied), empty XDG cache/state/config/data dirs, so an empty npm cache and an empty
 #      toolchain prefix (Node 24 + code-server are downloaded again), and the user agent of an outer

@@ -1,11 +1,12 @@
 // The README's test command: installs what the suites need (when missing), builds, type-checks,
 // then runs the unit, integration and real-VS-Code e2e suites. Every suite runs even when an
-// earlier one fails, and the last line is the plain total: "N passed, N failed".
+// earlier step fails (a suite whose parts are missing fails itself, saying which), and the last
+// line is the plain total over every suite: "N passed, N failed"; exit 1 when any step failed.
 import { spawn } from 'node:child_process';
 
 const steps = [
   { name: 'test dependencies', cmd: 'bash', args: ['scripts/install-test-deps.sh'] },
-  { name: 'build', cmd: 'npm', args: ['run', '--silent', 'build'] },
+  { name: 'build', cmd: 'npm', args: ['run', '--silent', 'build'], blocks: true },
   { name: 'typecheck', cmd: 'npm', args: ['run', '--silent', 'typecheck'] },
   { name: 'unit', cmd: 'npm', args: ['run', '--silent', 'test:unit'], suite: true },
   { name: 'integration', cmd: 'npm', args: ['run', '--silent', 'test:integration'], suite: true },
@@ -37,17 +38,25 @@ function counts(tail) {
 const summary = [];
 let passed = 0;
 let failed = 0;
-let ok = true;
+/** Why the suites cannot run at all (the build failed); set, every suite counts as one failure. */
+let blocker;
 for (const step of steps) {
   console.log(`\n== ${step.name}`);
   const t0 = Date.now();
+  if (step.suite && blocker) {
+    failed += 1;
+    summary.push(`${step.name}: could not run: ${blocker}`);
+    continue;
+  }
   const { code, tail } = await run(step);
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
   if (!step.suite) {
-    if (code !== 0) {
-      console.log(`\n${step.name} failed (exit ${code}); the test suites cannot run without it.\n0 passed, 1 failed`);
-      process.exit(1);
-    }
+    if (code === 0) continue;
+    // A missing install fails the suites that need it, each saying why; the others still run.
+    // The type check fails on its own; a failed build leaves nothing to test.
+    failed += 1;
+    summary.push(`${step.name}: FAILED (exit ${code}, ${secs} s): see its output above`);
+    if (step.blocks) blocker = `${step.name} failed (exit ${code})`;
     continue;
   }
   const c = counts(tail);
@@ -55,9 +64,8 @@ for (const step of steps) {
   const f = (c?.failed ?? 0) + (code !== 0 && !(c?.failed > 0) ? 1 : 0);
   passed += c?.passed ?? 0;
   failed += f;
-  if (code !== 0) ok = false;
   summary.push(`${step.name}: ${c?.passed ?? 0} passed, ${f} failed (exit ${code}, ${secs} s)`);
 }
 console.log(`\n== summary\n${summary.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(ok && failed === 0 ? 0 : 1);
+process.exit(failed === 0 ? 0 : 1);
