@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in openssh-server openssh-client rsync curl procps; do
+for pkg in openssh-server openssh-client rsync curl procps python3-venv iproute2 nftables gcc libc6-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

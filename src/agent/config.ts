@@ -1,6 +1,6 @@
 /** How one agent process is set up (the `ringrift-sync agent` flags). */
 export interface AgentConfig {
-  /** Directory every `/files/<rel>` lives under (a node's `ringrift_path`). */
+  /** Directory every `/files/<rel>` lives under (a node's `ringrift_path`); the orchestrator's data dir is ROOT/data. */
   root: string;
   /** Node name reported by /health and /status. */
   name: string;
@@ -11,6 +11,10 @@ export interface AgentConfig {
   fakeFreeBytes?: number;
   /** Test-only fault: every PUT stores only this many body bytes and never answers (an agent wedged mid-upload). */
   stallAfterBytes?: number;
+  /** POST /sync/pull: bound on connecting to the source (default 5 s). */
+  pullConnectTimeoutMs?: number;
+  /** POST /sync/pull: a source silent this long, before or during a file, fails that file (default 30 s). */
+  pullIdleTimeoutMs?: number;
   /** One line per request and lifecycle event; default: stderr. */
   log?: (line: string) => void;
 }

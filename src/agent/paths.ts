@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { fail, ok, type Result } from '../core/result';
+import { fail, ok, type Failure, type Result } from '../core/result';
 
 /** Suffix of the file an upload grows in, beside its target, until it is complete and verified. */
 export const PARTIAL_SUFFIX = '.ringrift-partial';
@@ -13,10 +13,9 @@ export const FILES_PREFIX = '/files/';
  */
 export function parseFilesPath(urlPath: string): Result<string[], 'bad_path'> {
   const raw = urlPath.slice(FILES_PREFIX.length);
-  if (raw === '') return fail('bad_path', 'no file named after /files/');
-  if (raw.startsWith('/')) return fail('bad_path', `'${raw}' is absolute; the agent takes paths relative to its root`);
-  if (raw.endsWith('/')) return fail('bad_path', `'${raw}' names a directory, not a file`);
-  const segments: string[] = [];
+  const shape = checkShape(raw, 'after /files/');
+  if (shape) return shape;
+  const decoded: string[] = [];
   for (const encoded of raw.split('/')) {
     let seg: string;
     try {
@@ -24,8 +23,31 @@ export function parseFilesPath(urlPath: string): Result<string[], 'bad_path'> {
     } catch {
       return fail('bad_path', `'${encoded}' is not valid percent-encoding`);
     }
-    if (seg.includes('\0')) return fail('bad_path', 'a path with a NUL byte is refused');
     if (seg.includes('/')) return fail('bad_path', `segment '${seg}' holds an encoded '/': send each directory as its own segment`);
+    decoded.push(seg);
+  }
+  return checkSegments(decoded);
+}
+
+/**
+ * The same rules for a path that arrives already decoded (a form field, a query parameter, a
+ * JSON string): relative, `/`-separated, no `..`, no NUL, names a file.
+ */
+export function parseRelPath(rel: string): Result<string[], 'bad_path'> {
+  return checkShape(rel, 'in the path') ?? checkSegments(rel.split('/'));
+}
+
+function checkShape(raw: string, where: string): Failure<'bad_path'> | undefined {
+  if (raw === '') return fail('bad_path', `no file named ${where}`);
+  if (raw.startsWith('/')) return fail('bad_path', `'${raw}' is absolute; the agent takes paths relative to its root`);
+  if (raw.endsWith('/')) return fail('bad_path', `'${raw}' names a directory, not a file`);
+  return undefined;
+}
+
+function checkSegments(raw: string[]): Result<string[], 'bad_path'> {
+  const segments: string[] = [];
+  for (const seg of raw) {
+    if (seg.includes('\0')) return fail('bad_path', 'a path with a NUL byte is refused');
     if (seg === '..') return fail('bad_path', `'..' would leave the agent root; refused`);
     if (seg === '' || seg === '.') continue;
     segments.push(seg);

@@ -6,6 +6,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AgentConfig } from './config';
 import { diskSpace } from './disk';
+import { header } from './exchange';
+import { fsyncPath } from './fileWrite';
 import type { Sha256Cache } from './hashCache';
 import { fileSize, nearestExisting, staysInsideRoot, targetPaths } from './paths';
 import { mib, sendError, sendJson } from './respond';
@@ -22,11 +24,6 @@ interface PutHeaders {
   sha256: string | undefined;
   totalSize: number;
   offset: number;
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
 }
 
 function parsePutHeaders(req: IncomingMessage): PutHeaders | string {
@@ -70,13 +67,6 @@ function bodyTap(hash: Hash, limit: number, stallAt: number | undefined, meter: 
       if (!stalled()) done();
     },
   });
-}
-
-async function fsyncPath(path: string): Promise<void> {
-  // A read-only fd is enough: fsync flushes the file (or directory entry), not the descriptor.
-  const fh = await fsp.open(path, 'r').catch(() => undefined);
-  await fh?.sync().catch(() => undefined);
-  await fh?.close();
 }
 
 /**

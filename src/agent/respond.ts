@@ -8,6 +8,25 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** Every stable `code` an error reply carries; clients branch on these, never on the message. */
+export type ErrorCode =
+  | 'unauthorized'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'bad_path'
+  | 'bad_headers'
+  | 'bad_query'
+  | 'bad_form'
+  | 'bad_body'
+  | 'bad_range'
+  | 'body_too_long'
+  | 'busy'
+  | 'is_directory'
+  | 'offset_mismatch'
+  | 'checksum_mismatch'
+  | 'disk_full'
+  | 'agent_error';
+
 /**
  * An error reply: `{"error": <one line a human can act on>, "code": <stable code>, ...extra}`.
  * Clients show `error` as it is, so it says what was refused and what to do.
@@ -15,7 +34,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 export function sendError(
   res: ServerResponse,
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   extra: Record<string, unknown> = {},
   headers: Record<string, string | number> = {},

@@ -1,14 +1,11 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeError } from '../core/result';
-import { tokenAccepted } from './auth';
 import type { AgentConfig } from './config';
-import { diskSpace } from './disk';
+import type { AgentContext } from './exchange';
 import { Sha256Cache } from './hashCache';
-import { handleHead } from './headFile';
-import { FILES_PREFIX, parseFilesPath } from './paths';
-import { handlePut } from './putFile';
-import { sendError, sendJson } from './respond';
+import { sendError } from './respond';
+import { route } from './routes';
 import { UploadRegistry } from './uploads';
 
 export interface RunningAgent {
@@ -20,44 +17,22 @@ export interface RunningAgent {
   close(): Promise<void>;
 }
 
-/** The reference P2P agent (DESIGN.md "P2P agent protocol"): listens until close(). */
+/**
+ * The reference P2P agent (DESIGN.md "P2P agent protocol"), speaking the RingRift orchestrator's
+ * endpoints too (routes.ts): listens until close().
+ */
 export async function startAgent(config: AgentConfig, port: number, bind: string): Promise<RunningAgent> {
   const log = config.log ?? ((line: string) => void process.stderr.write(line + '\n'));
-  const started = Date.now();
-  const cache = new Sha256Cache();
-  const uploads = new UploadRegistry();
+  const ctx: AgentContext = { config, cache: new Sha256Cache(), uploads: new UploadRegistry(), startedAt: Date.now() };
   const inFlight = new Set<Promise<void>>();
-
-  async function route(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean, meter: { bytes: number }): Promise<void> {
-    if (!tokenAccepted(config.token, req.headers.authorization)) {
-      return sendError(res, 401, 'unauthorized', `agent ${config.name} wants 'Authorization: Bearer <token>' with the token it was started with`,
-        {}, { 'WWW-Authenticate': 'Bearer' });
-    }
-    const urlPath = (req.url ?? '/').split('?')[0];
-    const method = req.method ?? 'GET';
-    if (urlPath === '/health' && method === 'GET') return sendJson(res, 200, { status: 'ok', node: config.name, version: config.version });
-    if (urlPath === '/status' && method === 'GET') {
-      const disk = await diskSpace(config.root, config.fakeFreeBytes);
-      const uptimeS = Math.floor((Date.now() - started) / 1000);
-      return sendJson(res, 200, { node: config.name, version: config.version, uptimeS, root: config.root, disk });
-    }
-    if (urlPath.startsWith(FILES_PREFIX)) {
-      const segs = parseFilesPath(urlPath);
-      if (!segs.ok) return sendError(res, 400, 'bad_path', `${urlPath}: ${segs.message}`);
-      if (method === 'HEAD') return handleHead(config.root, cache, res, segs.value);
-      if (method === 'PUT') return handlePut({ config, cache, uploads }, req, res, segs.value, expectsContinue, meter);
-      return sendError(res, 405, 'method_not_allowed', `${method} is not part of the protocol for /files/ (HEAD, PUT)`, {}, { Allow: 'HEAD, PUT' });
-    }
-    if (urlPath === '/health' || urlPath === '/status') {
-      return sendError(res, 405, 'method_not_allowed', `${urlPath} takes GET`, {}, { Allow: 'GET' });
-    }
-    return sendError(res, 404, 'not_found', `no such endpoint ${urlPath} (GET /health, GET /status, HEAD|PUT /files/<path>)`);
-  }
 
   function onRequest(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean): void {
     const t0 = Date.now();
     const meter = { bytes: 0 };
-    const job = route(req, res, expectsContinue, meter)
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const [urlPath, query] = q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q + 1)];
+    const job = route(ctx, { req, res, urlPath, query: new URLSearchParams(query), expectsContinue, meter })
       .catch((err) => {
         // Our own failure (a disk error, a race with a deleted file): one line to the client and the log.
         log(`${new Date().toISOString()} error in ${req.method} ${req.url}: ${describeError(err)}`);

@@ -5,6 +5,7 @@ import { didYouMean } from '../core/hosts/didYouMean';
 import type { NodeSpec, TransportKind } from '../core/hosts/nodeSpec';
 import { parseTransportName, type RouterSettings } from '../core/router';
 import { openSession, type ClusterSession } from '../core/session';
+import { resolveClusterToken } from '../core/transports/orchestrator/token';
 import type { TransportOptions } from '../core/transports/transport';
 import { boolOpt, ExitError, intOpt, stringOpt, UsageError, type CliIO, type ParsedArgs } from './command';
 import { loadHostsForCommand } from './loadHosts';
@@ -37,6 +38,12 @@ export async function openCluster(command: string, args: ParsedArgs, io: CliIO):
     onUnknownHostKey: boolOpt(args, 'accept-new') ? async () => 'always' : undefined,
     onPassphrase: (keyPath) => askPassphrase(keyPath, io),
   };
+  const tokenFile = stringOpt(args, 'token-file');
+  if (tokenFile !== undefined) {
+    const t = resolveClusterToken(io.env, path.resolve(io.cwd, tokenFile));
+    if (!t.ok) throw new UsageError(`--token-file: ${t.message}`);
+    if (t.value.token) transport.agentToken = t.value.token;
+  }
   const timeoutS = stringOpt(args, 'timeout');
   if (timeoutS !== undefined) {
     const s = Number(timeoutS);

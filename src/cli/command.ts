@@ -64,6 +64,11 @@ export const COMMON_HELP = `Common options:
   --json              machine-readable output
   -h, --help          this help`;
 
+/** For the commands that connect to nodes (test, sync, doctor): the cluster token's file. */
+export const TOKEN_FILE_OPTION: OptionSpec = { 'token-file': { type: 'string' } };
+export const TOKEN_FILE_HELP = `  --token-file FILE   the cluster token (RingRift orchestrator, agent) from FILE, trimmed; default:
+                      $RINGRIFT_CLUSTER_AUTH_TOKEN, $RINGRIFT_CLUSTER_AUTH_TOKEN_FILE, $RINGRIFT_AGENT_TOKEN`;
+
 export function stringOpt(args: ParsedArgs, name: string): string | undefined {
   const v = args.values[name];
   return typeof v === 'string' ? v : undefined;

@@ -12,6 +12,7 @@ import {
   type RouterSettings,
 } from './router';
 import { createTransports } from './transports';
+import { resolveClusterToken } from './transports/orchestrator/token';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from './transports/transport';
 
 /**
@@ -59,9 +60,11 @@ export function openSession(config: SessionConfig): ClusterSession {
   };
   const { settings, warnings } = applyEnv(base, config.env);
   warnings.forEach(warn);
+  const token = resolveClusterToken(config.env);
+  if (!token.ok) warn(`${token.message}; going on without a token`);
   const transportOptions: TransportOptions = {
     ...DEFAULT_TRANSPORT_OPTIONS,
-    agentToken: config.env.RINGRIFT_AGENT_TOKEN || undefined,
+    agentToken: token.ok ? token.value.token : undefined,
     ...config.transport,
     knownHostsFile: config.knownHostsFile,
     env: config.env,

@@ -9,7 +9,7 @@ import { knownHostsLine, opensshAvailable, startOpenSshd } from './openSshd';
 import { assertLoopback, freePort } from './ports';
 
 /**
- * The built-in demo cluster: six loopback nodes, one per path of the runbook. Everything listens on
+ * The built-in demo cluster: seven loopback nodes, one per path of the runbook. Everything listens on
  * 127.0.77.x; nothing leaves the machine.
  */
 export type DemoOutcome = 'p2p' | 'http' | 'rsync' | 'base64' | 'disabled' | 'not synced';
@@ -33,6 +33,8 @@ interface DemoNodePlan {
   agent: boolean;
   ssh: boolean;
   refuseRsync?: boolean;
+  /** The agent answers only on the public address (ssh_host, p2p_public_port); tailscale_ip has nothing. */
+  publicAgentOnly?: boolean;
   natBlocked?: boolean;
   status?: string;
 }
@@ -44,7 +46,11 @@ export const DEMO_PLAN: DemoNodePlan[] = [
     story: 'agent down: rsync over SSH takes over', agent: false, ssh: true,
   },
   { name: 'gpu-base64-only', expect: 'base64', story: 'no agent, rsync missing on the node: base64 over SSH', agent: false, ssh: true, refuseRsync: true },
-  { name: 'gpu-nat-blocked', expect: 'http', story: 'nat_blocked: p2p skipped, HTTP on the public address', agent: true, ssh: true, natBlocked: true },
+  { name: 'gpu-tailscale-down', expect: 'http', story: 'Tailscale address silent: p2p fails, HTTP on the public address', agent: true, ssh: true, publicAgentOnly: true },
+  {
+    name: 'gpu-nat-blocked', expect: 'base64', story: 'nat_blocked (RingRift relay mode): p2p and rsync skipped, base64 over SSH',
+    agent: true, ssh: true, publicAgentOnly: true, natBlocked: true,
+  },
   { name: 'gpu-dead', expect: 'disabled', story: 'nothing answers: every transport fails, node disabled', agent: false, ssh: false },
   { name: 'cpu-maintenance', expect: 'not synced', story: "status maintenance: shown, never synced", agent: true, ssh: true, status: 'maintenance' },
 ];
@@ -108,8 +114,8 @@ export async function startDemoCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(
   try {
     for (const [i, plan] of DEMO_PLAN.entries()) {
       const address = `127.0.77.${10 + i}`;
-      // The NAT-blocked node's agent answers on its public address (ssh_host), not on its tailscale one.
-      const publicAddress = plan.natBlocked ? `127.0.77.${30 + i}` : address;
+      // Such a node's agent answers on its public address (ssh_host), not on its tailscale one.
+      const publicAddress = plan.publicAgentOnly ? `127.0.77.${30 + i}` : address;
       assertLoopback(address);
       assertLoopback(publicAddress);
       const nodeDir = path.join(dir, 'nodes', plan.name);
@@ -138,7 +144,8 @@ export async function startDemoCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(
       }
       const fields: Record<string, unknown> = {
         ssh_host: publicAddress,
-        ...(plan.natBlocked ? { tailscale_ip: address, nat_blocked: true, p2p_public_port: agentPort } : {}),
+        ...(plan.publicAgentOnly ? { tailscale_ip: address, p2p_public_port: agentPort } : {}),
+        ...(plan.natBlocked ? { nat_blocked: true } : {}),
         ssh_port: sshPort,
         ssh_user: user,
         ssh_key: clientKeyFile,
@@ -157,7 +164,7 @@ export async function startDemoCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(
     throw err;
   }
 
-  hostLines.push('', 'auto_sync:', '  max_concurrent_syncs: 6', '', 'p2p_voters:', '  - gpu-healthy', '');
+  hostLines.push('', 'auto_sync:', '  max_concurrent_syncs: 7', '', 'p2p_voters:', '  - gpu-healthy', '');
   const hostsFile = path.join(dir, 'distributed_hosts.yaml');
   fs.writeFileSync(hostsFile, hostLines.join('\n'));
   const knownHostsFile = path.join(dir, 'known_hosts');

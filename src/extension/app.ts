@@ -5,6 +5,7 @@ import { ClusterService } from './cluster/clusterService';
 import { HealthCheck } from './cluster/healthCheck';
 import { LiveProbes } from './cluster/liveProbes';
 import { StateWatcher } from './cluster/stateWatcher';
+import { StoredToken } from './cluster/storedToken';
 import type { CommandDeps } from './commands/commandContext';
 import { doctorCommands } from './commands/doctorCommands';
 import { fileCommands } from './commands/fileCommands';
@@ -14,6 +15,7 @@ import { registerCommands, type Handler } from './commands/registerCommands';
 import { sshCommands } from './commands/sshCommands';
 import { syncCommands } from './commands/syncCommands';
 import { testCommands } from './commands/testCommands';
+import { tokenCommands } from './commands/tokenCommands';
 import { restoreView, viewCommands } from './commands/viewCommands';
 import { DashboardPanel } from './dashboard/dashboardPanel';
 import { DoctorPanel } from './doctor/doctorPanel';
@@ -54,7 +56,8 @@ export async function startRingriftSync(context: vscode.ExtensionContext, t0: nu
     thresholds: () => service!.thresholds(),
     diagnosis: (node) => service!.diagnoses.get(node),
   });
-  service = new ClusterService({ hosts: () => model.state(), settings, env: process.env, prompts, log });
+  const storedToken = new StoredToken(context.secrets, () => service!.invalidate());
+  service = new ClusterService({ hosts: () => model.state(), settings, env: process.env, storedToken: () => storedToken.get(), prompts, log });
 
   const tree = new NodesTreeProvider(model);
   const treeView = vscode.window.createTreeView('ringriftSync.nodes', { treeDataProvider: tree, showCollapseAll: true });
@@ -96,6 +99,7 @@ export async function startRingriftSync(context: vscode.ExtensionContext, t0: nu
     ...infoCommands(deps),
     ...sshCommands(deps),
     ...doctorCommands(deps, doctor),
+    ...tokenCommands(deps, storedToken),
     'ringriftSync.openDashboard': async () => dashboard.show(),
   };
 
@@ -109,6 +113,7 @@ export async function startRingriftSync(context: vscode.ExtensionContext, t0: nu
     dashboard,
     doctor,
     fixTerminal,
+    storedToken,
     createStatusBar(model),
     docs,
     ...registerCommands(handlers, uiRef, isTrusted, log, () => prompts.forgetOnceDecisions()),
@@ -132,7 +137,7 @@ export async function startRingriftSync(context: vscode.ExtensionContext, t0: nu
     }),
   );
   restoreView(model, context.workspaceState);
-  await model.reload();
+  await Promise.all([storedToken.load(), model.reload()]);
   if (!isTrusted()) log.info('Restricted Mode: the tree and editing help work; nothing connects to any node until the workspace is trusted');
   const activationMs = Date.now() - t0;
   log.info(`activated in ${activationMs} ms`);

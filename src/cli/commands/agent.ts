@@ -23,11 +23,13 @@ export const agentCommand: CliCommand = {
   --port P            port to listen on (the node's p2p_port, default 8770; 0 picks a free one)
   --root DIR          directory files land under (the node's ringrift_path); must exist
   --bind ADDR         address to listen on (default 0.0.0.0: every interface)
-  --token T           require 'Authorization: Bearer T' on every request
+  --token T           require 'Authorization: Bearer T' (or 'X-RingRift-Auth: T') on every request but GET /health
   --name NODE         node name reported by /health (default: this machine's hostname)
   --fake-free-bytes N test only: report N free bytes, to exercise "disk full" (also ${FAKE_FREE_BYTES_ENV})
 
-Protocol: GET /health, GET /status, HEAD /files/<path>, PUT /files/<path> (see DESIGN.md).
+Protocol: GET /health, GET /status, HEAD|PUT /files/<path> (resumable upload, see DESIGN.md), and the
+RingRift orchestrator's GET /files/data|models/<path> (with Range), GET /files/info, POST /files/upload,
+GET /sync/file, POST /sync/pull (its data dir is <root>/data).
 Logs one line per request to stderr; stops on SIGTERM or Ctrl-C, keeping partial uploads for resume.`,
   options: {
     port: { type: 'string' },

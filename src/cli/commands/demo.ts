@@ -18,9 +18,10 @@ export const demoCommand: CliCommand = {
   name: 'demo',
   summary: 'start a loopback demo cluster showing every path of the runbook, sync to it, keep it up',
   usage: 'demo [--once] [--dir DIR]',
-  help: `Starts six nodes on 127.0.77.x (OpenSSH sshd when installed, else a built-in SSH server, plus
+  help: `Starts seven nodes on 127.0.77.x (OpenSSH sshd when installed, else a built-in SSH server, plus
 the reference agent): one healthy on p2p, one whose agent is down (rsync), one where only base64
-works, one NAT-blocked (http), one dead (disabled), one in maintenance (not synced). Writes a hosts
+works, one whose Tailscale address is silent (http on its public address), one NAT-blocked (relay
+mode: base64), one dead (disabled), one in maintenance (not synced). Writes a hosts
 file for them, runs an escalating sync of an 8 MiB file to every node and prints the result.
 Then keeps the cluster up for you to try the other commands, until Ctrl-C.
 

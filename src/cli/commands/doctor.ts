@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CAUSE_TITLES, diagnoseNodes, groupCauses, hasProblems, reportExitCode, type DoctorReport, type NodeReport } from '../../core/doctor';
-import { EXIT_FAILED, UsageError, boolOpt, stringOpt, type CliCommand, type CliIO, type ParsedArgs } from '../command';
+import { EXIT_FAILED, UsageError, boolOpt, stringOpt, TOKEN_FILE_HELP, TOKEN_FILE_OPTION, type CliCommand, type CliIO, type ParsedArgs } from '../command';
 import { openCluster, pickNodes } from '../cluster';
 import { formatBytes, formatMs, styleFor, type Style } from '../format';
 
@@ -73,7 +73,7 @@ function repeatFlags(args: ParsedArgs, io: CliIO): string[] {
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   summary: "why a node's transports fail: the cause of each, its evidence, and the fix command (never run)",
-  usage: 'doctor [NODE...] [--all] [--json] [--timeout S] [--path LOCAL]',
+  usage: 'doctor [NODE...] [--all] [--json] [--timeout S] [--path LOCAL] [--token-file FILE]',
   help: `Runs the runbook's diagnosis: each transport's test, TCP to the agent and SSH ports (with
 latency and the SSH banner), the agent's free disk, tailscale status, the node's history; then
 names the cause of each failing transport (node_offline, port_blocked, agent_not_running,
@@ -86,8 +86,10 @@ Options:
   --path LOCAL        the file you mean to push: the disk check uses its size (default: 1 GiB free)
   --timeout S         bound on each probe, in seconds (default 8; connect timeout 5)
   --concurrency N     nodes diagnosed at once (default: auto_sync.max_concurrent_syncs, else 12)
+${TOKEN_FILE_HELP}
 Exit code: 0 when no node has a problem, 1 otherwise, 2 usage.`,
   options: {
+    ...TOKEN_FILE_OPTION,
     all: { type: 'boolean' },
     path: { type: 'string' },
     timeout: { type: 'string' },

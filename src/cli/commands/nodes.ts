@@ -1,4 +1,5 @@
-import type { NodeSpec } from '../../core/hosts';
+import { DEFAULT_DATA_SERVER_PORT, relayFlag, type NodeSpec } from '../../core/hosts';
+import { whyNotTarget } from '../../core/router';
 import { boolOpt, EXIT_FAILED, EXIT_OK, type CliCommand } from '../command';
 import { styleFor, table, type Style } from '../format';
 import { countBySeverity, loadHostsForCommand } from '../loadHosts';
@@ -26,6 +27,11 @@ function nodeJson(n: NodeSpec) {
     line: n.range.start.line,
     column: n.range.start.column,
     fields: n.fields,
+    // Added for RingRift's own fields (issue 13); the keys above never change.
+    forceRelayMode: n.forceRelayMode ?? false,
+    skipSyncReceive: n.skipSyncReceive ?? false,
+    isEphemeral: n.isEphemeral ?? false,
+    dataServerPort: n.dataServerPort ?? DEFAULT_DATA_SERVER_PORT,
   };
 }
 
@@ -38,7 +44,10 @@ function statusCell(n: NodeSpec, style: Style): string {
 function notes(n: NodeSpec): string {
   const out: string[] = [];
   if (n.chainSource === 'host') out.push('own chain');
-  if (n.natBlocked) out.push('NAT-blocked: p2p skipped');
+  const relay = relayFlag(n);
+  if (relay) out.push(`${relay}: p2p, rsync skipped`);
+  if (n.skipSyncReceive) out.push('skip_sync_receive: never synced');
+  if (n.isEphemeral) out.push('ephemeral');
   return out.join(', ');
 }
 
@@ -70,7 +79,7 @@ Exit status: 0 listed, 1 the file has errors (the nodes are still listed), 2 hos
       n.bandwidthLimitMbps === undefined ? '-' : String(n.bandwidthLimitMbps),
       notes(n),
     ]);
-    const ready = hosts.nodes.filter((n) => n.ready).length;
+    const ready = hosts.nodes.filter((n) => !whyNotTarget(n, false)).length;
     io.stdout(table(['NAME', 'STATUS', 'ADDRESS', 'SSH', 'TRANSPORTS', 'MBIT/S', 'NOTES'], rows, style));
     io.stdout(`${hosts.nodes.length} nodes, ${ready} ready to sync (${label})\n`);
     return exitCode;

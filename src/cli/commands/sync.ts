@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SyncResult } from '../../core/router';
-import { EXIT_FAILED, EXIT_OK, UsageError, boolOpt, stringOpt, type CliCommand, type CliIO } from '../command';
+import { EXIT_FAILED, EXIT_OK, UsageError, boolOpt, stringOpt, TOKEN_FILE_HELP, TOKEN_FILE_OPTION, type CliCommand, type CliIO } from '../command';
 import { openCluster, pickNodes, transportOpt } from '../cluster';
 import { formatBytes, formatMs, styleFor, table } from '../format';
 
@@ -23,7 +23,7 @@ export function renderSyncResults(results: SyncResult[], io: CliIO): string {
 export const syncCommand: CliCommand = {
   name: 'sync',
   summary: 'push a file to nodes, escalating p2p -> http -> rsync -> base64; disables a node when all fail',
-  usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--all] [--accept-new]',
+  usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--all] [--accept-new] [--token-file FILE]',
   help: `Options:
   --path LOCAL           the local file to push (required)
   --remote PATH          where it goes on the node: relative to its ringrift_path (default: the file's name);
@@ -33,8 +33,10 @@ export const syncCommand: CliCommand = {
   --concurrency N        nodes synced at once (default: auto_sync.max_concurrent_syncs, else 12)
   --timeout S            bound on each probe, in seconds
   --accept-new           add unknown SSH host keys to known_hosts instead of failing
+${TOKEN_FILE_HELP}
 Exit code: 0 when every node got the file, 1 when any did not.`,
   options: {
+    ...TOKEN_FILE_OPTION,
     path: { type: 'string' },
     remote: { type: 'string' },
     'force-transport': { type: 'string' },

@@ -1,5 +1,5 @@
 import { HealthMonitor, testConnectivity, type ProbeRow } from '../../core/router';
-import { EXIT_FAILED, EXIT_OK, boolOpt, intOpt, type CliCommand, type CliIO } from '../command';
+import { EXIT_FAILED, EXIT_OK, boolOpt, intOpt, TOKEN_FILE_HELP, TOKEN_FILE_OPTION, type CliCommand, type CliIO } from '../command';
 import { openCluster, pickNodes, transportOpt } from '../cluster';
 import { formatMs, styleFor, table } from '../format';
 
@@ -15,7 +15,7 @@ function render(rows: ProbeRow[], io: CliIO): string {
 export const testCommand: CliCommand = {
   name: 'test',
   summary: 'connectivity test of each transport of the given nodes (curl the agent, ssh, rsync --dry-run, base64)',
-  usage: 'test [NODE...] [--all] [--transport T] [--concurrency N] [--timeout S] [--watch SECONDS] [--accept-new]',
+  usage: 'test [NODE...] [--all] [--transport T] [--concurrency N] [--timeout S] [--watch SECONDS] [--accept-new] [--token-file FILE]',
   help: `Options:
   --all               every node of the hosts file (also the default when no node is named)
   --transport T       only this transport (p2p, http, rsync, ssh, base64)
@@ -23,8 +23,10 @@ export const testCommand: CliCommand = {
   --timeout S         bound on each probe, in seconds (default 8; connect timeout 5)
   --watch SECONDS     repeat every SECONDS until Ctrl-C; failures are logged as TRANSPORT_DEGRADED
   --accept-new        add unknown SSH host keys to known_hosts instead of failing
+${TOKEN_FILE_HELP}
 Exit code: 0 when every probe succeeded, 1 when any failed.`,
   options: {
+    ...TOKEN_FILE_OPTION,
     all: { type: 'boolean' },
     transport: { type: 'string' },
     concurrency: { type: 'string' },

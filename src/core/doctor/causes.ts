@@ -20,6 +20,10 @@ export const CAUSE_IDS = [
   'sshd_not_running',
   'tailscale_down',
   'agent_token_rejected',
+  // 401/403 from the real RingRift orchestrator (the cluster token). Our reference agent's 401
+  // keeps its older id agent_token_rejected, which `doctor --json` consumers already match on;
+  // both name the same fix.
+  'auth_failed',
   'wrong_service',
   'address_unresolved',
   'local_tool_missing',
@@ -44,6 +48,7 @@ export const CAUSE_TITLES: Record<CauseId, string> = {
   sshd_not_running: 'sshd not running: the SSH port refuses while the node answers',
   tailscale_down: 'tailscale down: the node is not online in the tailnet',
   agent_token_rejected: 'agent wants another token',
+  auth_failed: 'the node refuses our cluster token (or we sent none)',
   wrong_service: 'another program holds the agent port',
   address_unresolved: 'the node address does not resolve',
   local_tool_missing: 'a tool is missing on this machine',

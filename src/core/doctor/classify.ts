@@ -90,6 +90,7 @@ function agentCause(ev: NodeEvidence, p: ProbeEvidence): Finding {
   const p2p = probeOf(ev, 'p2p');
   const http = probeOf(ev, 'http');
 
+  if (code === 'auth_failed') return finding(p, 'auth_failed', `the RingRift orchestrator at ${where} answers 401/403: ${p.message}`, tried);
   if (code === 'unauthorized') return finding(p, 'agent_token_rejected', `the agent at ${where} answers 401: it was started with a token we do not send`, tried);
   if (code === 'bad_answer') {
     return finding(p, 'wrong_service', `${where} answers, but not as a ringrift agent: ${p.message}`, tried, ['a proxy in front of the agent', 'p2p_port points at another service']);

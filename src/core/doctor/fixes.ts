@@ -7,6 +7,7 @@ import type { NodeEvidence } from './evidence';
 import { firstWorking, hostPort, sshLoginWorks, sshdSpoke } from './facts';
 import { manualFix } from './manualFix';
 import type { DoctorFix } from './report';
+import { SET_TOKEN_HINT } from '../transports/orchestrator/token';
 import { shellQuote } from '../transports/remotePath';
 
 /**
@@ -110,6 +111,9 @@ export function fixFor(f: Finding, ev: NodeEvidence): DoctorFix {
       return { title: `Bring ${t.node} back into the tailnet (its tailscale_ip ${t.tailscaleIp ?? ''} is not online)`, command: 'sudo tailscale up', changes: 'node', runOn: 'node' };
     case 'agent_token_rejected':
       return here(`Give the token ${t.node}'s agent was started with (--token) to ringrift-sync`, `export RINGRIFT_AGENT_TOKEN=${shellQuote(`<token of the agent on ${t.node}>`)}`, 'local');
+    case 'auth_failed':
+      return here(`Give ringrift-sync ${t.node}'s cluster token (the orchestrator's RINGRIFT_CLUSTER_AUTH_TOKEN): ${SET_TOKEN_HINT}`,
+        `export RINGRIFT_CLUSTER_AUTH_TOKEN_FILE=${shellQuote('<file holding the cluster token>')}`, 'local');
     case 'wrong_service':
       return onNode(ev, `See which program holds port ${t.p2pPort} on ${t.node}`, `sudo ss -ltnp 'sport = :${t.p2pPort}'`, 'nothing');
     case 'address_unresolved':

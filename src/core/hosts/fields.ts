@@ -1,5 +1,7 @@
+import { DEFAULT_DATA_SERVER_PORT, DEFAULT_P2P_PORT, DEFAULT_RINGRIFT_PATH, DEFAULT_SSH_PORT, DEFAULT_STATUS, DEFAULT_USER } from './defaults';
 import type { ChoiceSpec, MapSpec, ValueSpec } from './fieldSpec';
 import { NODE_STATUSES } from './nodeSpec';
+import { RELAY_EFFECT } from './relayMode';
 
 /**
  * What `distributed_hosts.yaml` may say, with the text an editor shows on hover. The validator,
@@ -52,8 +54,12 @@ export const HOST_SPEC: MapSpec = {
         '(that user applies when ssh_user is absent). Also the p2p address when tailscale_ip is absent.',
     },
     tailscale_ip: { kind: 'string', description: 'Tailscale address; preferred over ssh_host for the p2p transport.' },
-    ssh_user: { kind: 'string', description: 'Login user for SSH, rsync and base64. Default: the user in `user@host`, else `ubuntu`.', default: 'ubuntu' },
-    ssh_port: port('SSH port on ssh_host.', 22),
+    ssh_user: {
+      kind: 'string',
+      description: `Login user for SSH, rsync and base64. Default: the user in \`user@host\`, else \`${DEFAULT_USER}\`.`,
+      default: DEFAULT_USER,
+    },
+    ssh_port: port('SSH port on ssh_host.', DEFAULT_SSH_PORT),
     ssh_key: {
       kind: 'string',
       description: 'Private key file (`~` is your home directory). Absent: ssh-agent, ~/.ssh/config and the default keys are tried.',
@@ -61,7 +67,9 @@ export const HOST_SPEC: MapSpec = {
     ringrift_path: {
       kind: 'string',
       description:
-        'Base directory on the node: relative remote paths land under it over SSH, and the p2p agent serves it as its root. May start with `~` (the node\'s home).',
+        'Base directory on the node: relative remote paths land under it over SSH, and the p2p agent serves it as its root. ' +
+        'May start with `~` (the node\'s home). Absent: RingRift\'s default; `null`: the node has no codebase (as RingRift reads it).',
+      default: DEFAULT_RINGRIFT_PATH,
     },
     status: {
       kind: 'choice',
@@ -70,17 +78,27 @@ export const HOST_SPEC: MapSpec = {
       unknownCode: 'unknown_status',
       knownLabel: 'known statuses',
       unknownEffect: 'the node is shown but not synced',
-      default: 'ready',
+      default: DEFAULT_STATUS,
       description: `Only \`ready\` nodes are synced; ${NODE_STATUSES.slice(1).join(', ')} are shown but skipped. Absent: ready.`,
     },
     p2p_enabled: { kind: 'boolean', description: 'false removes the p2p transport from this node\'s chain.', default: true },
-    p2p_port: port('Port of the p2p agent on tailscale_ip (or ssh_host).', 8770),
+    p2p_port: port('Port of the p2p agent on tailscale_ip (or ssh_host).', DEFAULT_P2P_PORT),
     p2p_public_port: port('Port of the agent on ssh_host, for the `http` transport. Absent: the node has no http transport.'),
-    nat_blocked: {
+    nat_blocked: { kind: 'boolean', description: `The node is behind NAT and accepts no direct connection: ${RELAY_EFFECT}.`, default: false },
+    force_relay_mode: { kind: 'boolean', description: `Relay mode whatever the NAT, as nat_blocked: ${RELAY_EFFECT}.`, default: false },
+    skip_sync_receive: {
       kind: 'boolean',
-      description: 'The node cannot be reached directly: p2p stays in the chain but syncs start at the next transport.',
+      description:
+        'true: never a sync target (RingRift sets it on coordinators to keep their disks free). `sync` refuses the node and says why, ' +
+        'without counting a failure or disabling it; `test` still probes it.',
       default: false,
     },
+    is_ephemeral: {
+      kind: 'boolean',
+      description: 'A rented or spot instance (vast.ai, ...) that may vanish at any time. Informational: shown in the node list, syncs are unchanged.',
+      default: false,
+    },
+    data_server_port: port('Port of the node\'s RingRift data server on tailscale_ip (or ssh_host), for pulls between nodes.', DEFAULT_DATA_SERVER_PORT),
     transports: {
       kind: 'list',
       description: 'This node\'s own escalation chain, tried by priority. Absent: p2p -> http -> rsync -> base64, minus what the host rules out.',

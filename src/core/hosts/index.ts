@@ -21,4 +21,5 @@ export { didYouMean } from './didYouMean';
 export { HOST_SPEC, HOSTS_FILE_SPEC, TRANSPORT_ITEM_SPEC, TRANSPORT_TYPE_WORDS } from './fields';
 export type { ValueSpec, MapSpec } from './fieldSpec';
 export { buildHostsSchema } from './schema';
-export { DEFAULT_P2P_PORT, DEFAULT_SSH_PORT, DEFAULT_STATUS, DEFAULT_USER } from './normalise';
+export { DEFAULT_DATA_SERVER_PORT, DEFAULT_P2P_PORT, DEFAULT_RINGRIFT_PATH, DEFAULT_SSH_PORT, DEFAULT_STATUS, DEFAULT_USER } from './defaults';
+export { relayFlag, relaySkip, syncOrder } from './relayMode';

@@ -3,8 +3,11 @@
 export const TRANSPORT_KINDS = ['p2p', 'http', 'rsync', 'base64'] as const;
 export type TransportKind = (typeof TRANSPORT_KINDS)[number];
 
-/** Values of a host's `status`; only `ready` is synced, the rest are shown. */
-export const NODE_STATUSES = ['ready', 'disabled', 'maintenance', 'offline', 'terminated', 'retired', 'setup', 'proxy_only'] as const;
+/**
+ * Values of a host's `status`; only `ready` is synced, the rest are shown. RingRift's inactive ones
+ * (terminated, offline, setup, retired, archived: ai-service/app/config/cluster_config.py:798) are among them.
+ */
+export const NODE_STATUSES = ['ready', 'disabled', 'maintenance', 'offline', 'terminated', 'retired', 'setup', 'proxy_only', 'archived'] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 /** 1-based line and column in a file, as editors and `file:line:column` show them. */
@@ -39,8 +42,20 @@ export interface NodeSpec {
   statusKnown?: boolean;
   /** Synced: `status` is `ready` (or absent) and the host has no error in the file. */
   ready: boolean;
+  /** `nat_blocked`: RingRift relay mode (see relayMode.ts). */
   natBlocked: boolean;
-  /** `ringrift_path`: base for relative remote paths (may start with `~`, resolved on the node). */
+  /** `force_relay_mode`: relay mode too, whatever the NAT. Absent: false. */
+  forceRelayMode?: boolean;
+  /** `skip_sync_receive`: never a sync target (still tested). Absent: false. */
+  skipSyncReceive?: boolean;
+  /** `is_ephemeral`: a rented/spot instance that may vanish; informational. Absent: false. */
+  isEphemeral?: boolean;
+  /** `data_server_port`: the node's RingRift data server. Absent: DEFAULT_DATA_SERVER_PORT. */
+  dataServerPort?: number;
+  /**
+   * `ringrift_path`: base for relative remote paths (may start with `~`, resolved on the node).
+   * Absent: DEFAULT_RINGRIFT_PATH; written as `null`: none (RingRift's "no codebase" proxy nodes).
+   */
   remoteBase: string | undefined;
   /** Mbit/s from `host_bandwidth_overrides` (first matching glob) or `auto_sync.bandwidth_limit_mbps`. */
   bandwidthLimitMbps: number | undefined;

@@ -2,23 +2,13 @@ import * as path from 'node:path';
 import { isMap, isScalar, type Node as YamlNode } from 'yaml';
 import { resolveChain } from './chain';
 import { checkTree, describe, judge } from './checkValue';
+import { DEFAULT_DATA_SERVER_PORT, DEFAULT_P2P_PORT, DEFAULT_RINGRIFT_PATH, DEFAULT_SSH_PORT, DEFAULT_STATUS, DEFAULT_USER } from './defaults';
 import { HOST_SPEC } from './fields';
 import type { ValueSpec } from './fieldSpec';
 import { NODE_STATUSES, type ClusterSettings, type NodeSpec, type SourceRange } from './nodeSpec';
 import { bandwidthFor } from './settings';
 import { deref, entriesToPlain, ExpansionLimit, HOST_VALUE_BUDGET, mapEntries, type MapEntry } from './yamlValues';
 import type { ParsedYaml } from './yamlDocument';
-
-/**
- * One host of `hosts:` -> NodeSpec. Every problem is reported with the host's name; a value
- * that is wrong is replaced by its default so the node can still be shown (the orchestrator
- * then keeps it from syncing).
- */
-export const DEFAULT_USER = 'ubuntu';
-export const DEFAULT_SSH_PORT = 22;
-export const DEFAULT_P2P_PORT = 8770;
-/** A host without `status:` is synced: a minimal hand-written file should just work. */
-export const DEFAULT_STATUS = 'ready';
 
 export interface NormaliseOptions {
   homedir: string;
@@ -39,10 +29,27 @@ export function splitUserHost(sshHost: string): { user: string | undefined; host
   return { user: user || undefined, host: host || undefined };
 }
 
-function reader(fields: Map<string, MapEntry>, y: ParsedYaml) {
+type Read = <T>(name: string) => T | undefined;
+
+function reader(fields: Map<string, MapEntry>, y: ParsedYaml): Read {
   return <T>(name: string): T | undefined => {
     const v = judge(fields.get(name)?.value, HOST_SPEC.fields[name] as ValueSpec, y);
     return v.ok ? (v.value as T | undefined) : undefined;
+  };
+}
+
+/** Absent: RingRift's default. `null` stays unset, as RingRift's `cfg.get("ringrift_path", default)` returns None for it. */
+function remoteBaseOf(fields: Map<string, MapEntry>, read: Read): string | undefined {
+  return fields.has('ringrift_path') ? read<string>('ringrift_path') : DEFAULT_RINGRIFT_PATH;
+}
+
+/** The RingRift flags; each one absent is false. */
+function flagsOf(read: Read): Pick<NodeSpec, 'natBlocked' | 'forceRelayMode' | 'skipSyncReceive' | 'isEphemeral'> {
+  return {
+    natBlocked: read<boolean>('nat_blocked') ?? false,
+    forceRelayMode: read<boolean>('force_relay_mode') ?? false,
+    skipSyncReceive: read<boolean>('skip_sync_receive') ?? false,
+    isEphemeral: read<boolean>('is_ephemeral') ?? false,
   };
 }
 
@@ -68,6 +75,11 @@ function plainFields(fields: Map<string, MapEntry>, name: string, keyRange: Sour
   }
 }
 
+/**
+ * One host of `hosts:` -> NodeSpec. Every problem is reported with the host's name; a value
+ * that is wrong is replaced by its default so the node can still be shown (the orchestrator
+ * then keeps it from syncing).
+ */
 export function normaliseHost(name: string, key: YamlNode, raw: unknown, y: ParsedYaml, settings: ClusterSettings, options: NormaliseOptions): NodeSpec | undefined {
   const keyRange = y.sink.rangeOf(key);
   const node = deref(raw, y);
@@ -114,8 +126,9 @@ export function normaliseHost(name: string, key: YamlNode, raw: unknown, y: Pars
     status,
     statusKnown,
     ready: statusKnown && status === 'ready',
-    natBlocked: read<boolean>('nat_blocked') ?? false,
-    remoteBase: read<string>('ringrift_path'),
+    ...flagsOf(read),
+    dataServerPort: read<number>('data_server_port') ?? DEFAULT_DATA_SERVER_PORT,
+    remoteBase: remoteBaseOf(fields, read),
     bandwidthLimitMbps: bandwidthFor(name, settings),
     transports: chain.transports,
     chainSource: chain.chainSource,

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { DiagnosticPath } from '../hosts/diagnostics';
 import type { SourcePosition, SourceRange } from '../hosts/nodeSpec';
+import { whyNotTarget } from '../router/syncTarget';
 import { fieldMarkdown, isTransportStep, namesHost, specAt, transportTypeMarkdown } from './fieldDocs';
 import { hostFacts, missingFor } from './hostFacts';
 import type { HostsDocument, HostSummary } from './hostsDocument';
@@ -59,7 +60,7 @@ function hostMarkdown(name: string, summary: HostSummary | undefined, liveState:
   const node = summary?.node;
   if (node) {
     lines.push('', `Chain: ${node.transports.join(' → ') || 'none'}${node.chainSource === 'default' ? ' (default)' : ''}`);
-    lines.push('', `Address: \`${node.address ?? 'none'}\` · user \`${node.user}\` · status \`${node.status}\`${node.ready ? '' : ' (not synced)'}`);
+    lines.push('', `Address: \`${node.address ?? 'none'}\` · user \`${node.user}\` · status \`${node.status}\`${whyNotTarget(node, false) ? ' (not synced)' : ''}`);
   } else if (!summary) {
     lines.push('', 'No host of this name in `hosts:`.');
   }

@@ -1,4 +1,5 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
+import type { ServiceKind } from '../transports/orchestrator/health';
 import type { ProbeResult, Transport } from '../transports/transport';
 import type { EventLog } from './eventLog';
 import { mapWithConcurrency } from './pool';
@@ -18,6 +19,8 @@ export interface ProbeRow {
   message: string;
   latencyMs: number;
   code?: string;
+  /** What answered on a p2p/http port: our agent or the real RingRift orchestrator. */
+  service?: ServiceKind;
 }
 
 export interface ConnectivityTestDeps {
@@ -48,6 +51,7 @@ export async function testConnectivity(deps: ConnectivityTestDeps, nodes: NodeSp
           const r: ProbeResult = await deps.transports[kind].probe(node, opts.signal);
           const row: ProbeRow = { node: node.name, transport: kind, success: r.success, message: r.message, latencyMs: Math.round(r.latencyMs) };
           if (r.code) row.code = r.code;
+          if (r.service) row.service = r.service;
           opts.onResult?.(row);
           return row;
         }),
@@ -67,7 +71,7 @@ async function record(deps: ConnectivityTestDeps, node: NodeSpec, rows: ProbeRow
   await deps.store.update((state) => {
     const ns = nodeState(state, node.name);
     for (const row of rows) {
-      transportRecord(ns, row.transport).lastProbe = { time: now, success: row.success, message: row.message, latencyMs: row.latencyMs, code: row.code };
+      transportRecord(ns, row.transport).lastProbe = { time: now, success: row.success, message: row.message, latencyMs: row.latencyMs, code: row.code, service: row.service };
       pushHistory(ns, { time, transport: row.transport, result: row.success ? 'ok' : 'failed', error: row.success ? undefined : row.message, kind: 'probe', durationMs: row.latencyMs });
     }
   });

@@ -1,4 +1,5 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
+import { relaySkip, syncOrder } from '../hosts/relayMode';
 import type { NodeState } from './routerState';
 import type { RouterSettings } from './routerSettings';
 
@@ -7,11 +8,12 @@ import type { RouterSettings } from './routerSettings';
  * walks this plan; tests read it. In runbook order:
  *   1. a forced transport is the only one;
  *   2. the node's chain (its `transports:` block or the default p2p -> http -> rsync -> base64);
+ *      `nat_blocked` / `force_relay_mode` nodes skip p2p and rsync, then try base64, then http
+ *      (RingRift's relay mode: see hosts/relayMode.ts);
  *   3. the preferred transport (set by `prefer`) goes first;
- *   4. `nat_blocked` nodes start past p2p;
- *   5. a node that has been working on a lower transport starts there, except when its
+ *   4. a node that has been working on a lower transport starts there, except when its
  *      upgrade retry is due: then the better transports are tried again first;
- *   6. a transport whose probe failed moments ago is skipped with that error (no timeout paid twice).
+ *   5. a transport whose probe failed moments ago is skipped with that error (no timeout paid twice).
  */
 export interface PlannedStep {
   transport: TransportKind;
@@ -34,14 +36,14 @@ export function planEscalation(
 ): EscalationPlan {
   if (forceTransport) return { steps: [{ transport: forceTransport }], upgradeAttempt: false };
 
-  let order = [...node.transports];
+  let order = syncOrder(node);
   const preferred = ns?.preferredTransport;
   if (preferred && order.includes(preferred)) order = [preferred, ...order.filter((t) => t !== preferred)];
 
-  const steps: PlannedStep[] = order.map((transport) => ({ transport }));
-  if (node.natBlocked) {
-    for (const s of steps) if (s.transport === 'p2p') s.skip = 'nat_blocked: p2p cannot reach this node; starting past it';
-  }
+  const steps: PlannedStep[] = order.map((transport) => {
+    const skip = relaySkip(node, transport);
+    return skip ? { transport, skip } : { transport };
+  });
 
   let upgradeAttempt = false;
   const working = ns?.lastWorkingTransport;

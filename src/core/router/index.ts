@@ -10,3 +10,4 @@ export * from './routerState';
 export * from './stateStore';
 export * from './syncRouter';
 export * from './syncWalk';
+export * from './syncTarget';

@@ -1,4 +1,5 @@
 import type { TransportKind } from '../hosts/nodeSpec';
+import type { ServiceKind } from '../transports/orchestrator/health';
 
 /** What the router remembers about the cluster, persisted in the state dir (DESIGN.md "State and events"). */
 
@@ -25,7 +26,7 @@ export interface TransportRecord {
   failureTimes: number[];
   lastError?: string;
   /** Result of the last probe: lets a sync skip a transport that just timed out. */
-  lastProbe?: { time: number; success: boolean; message: string; latencyMs: number; code?: string };
+  lastProbe?: { time: number; success: boolean; message: string; latencyMs: number; code?: string; service?: ServiceKind };
 }
 
 export interface NodeState {

@@ -1,4 +1,5 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
+import { relaySkip, syncOrder } from '../hosts/relayMode';
 import { fail, ok, type Result } from '../result';
 import type { PushJob, Transport } from '../transports/transport';
 import { computeAlerts, computeStats, type Alert, type ClusterStats } from './clusterHealth';
@@ -8,6 +9,7 @@ import { mapWithConcurrency } from './pool';
 import { nodeState, pushHistory, recordFailure, recordSuccess, transportRecord, type HistoryEntry, type RouterState } from './routerState';
 import type { RouterSettings } from './routerSettings';
 import type { StateStore } from './stateStore';
+import { whyNotTarget } from './syncTarget';
 import { walkPlan, type Attempt } from './syncWalk';
 
 export interface RouterDeps {
@@ -58,10 +60,8 @@ export class SyncRouter {
   async sync(node: NodeSpec, job: PushJob, opts: SyncOptions): Promise<SyncResult> {
     const { settings, store } = this.deps;
     const base = { node: node.name, transportUsed: null, bytes: 0, sha256: null, attempts: [] };
-    if (!node.ready && !opts.forceTransport) {
-      const why = node.status === 'ready' ? 'its entry in the hosts file has errors (run ringrift-sync validate)' : `status is '${node.status}', only 'ready' nodes are synced`;
-      return { ...base, success: false, disabled: false, message: `not synced: ${why}` };
-    }
+    const refusal = whyNotTarget(node, opts.forceTransport !== undefined);
+    if (refusal) return { ...base, success: false, disabled: false, message: `not synced: ${refusal}` };
     const before = store.read().nodes[node.name];
     const disabled = before ? !before.enabled : false;
     if (disabled && !opts.forceTransport) {
@@ -86,8 +86,11 @@ export class SyncRouter {
     });
     const now = this.clock();
     const cancelled = opts.signal.aborted && !outcome.success;
-    const tried = outcome.attempts.filter((a) => a.result !== 'skipped');
-    const exhausted = !outcome.success && !cancelled && !opts.forceTransport;
+    // A transport that refused this file for a limit of its server is healthy: it is not counted
+    // as a failure, keeps the node enabled, and does not move later syncs off it.
+    const limited = outcome.attempts.find((a) => a.limit);
+    const tried = outcome.attempts.filter((a) => a.result !== 'skipped' && !a.limit);
+    const exhausted = !outcome.success && !cancelled && !opts.forceTransport && !limited;
     const events: RouterEvent[] = outcome.events.map((e) => ({ ...e, time: new Date(now).toISOString(), node: node.name }) as RouterEvent);
 
     const after = await store.update((state) => {
@@ -96,11 +99,12 @@ export class SyncRouter {
         const entry: HistoryEntry = { time: new Date(now).toISOString(), transport: a.transport, result: a.result, kind: 'sync', durationMs: a.durationMs };
         if (a.error) entry.error = a.error;
         pushHistory(ns, entry);
-        if (a.result === 'failed') recordFailure(ns, a.transport, a.error ?? 'failed', now);
+        if (a.result === 'failed' && !a.limit) recordFailure(ns, a.transport, a.error ?? 'failed', now);
         if (a.probe) transportRecord(ns, a.transport).lastProbe = { time: now, success: false, message: a.probe.message, latencyMs: a.probe.latencyMs, code: a.probe.code };
       }
-      if (outcome.success && opts.forceTransport) {
-        // A manual override proves the transport works; it does not reroute later syncs.
+      if (outcome.success && (opts.forceTransport || limited)) {
+        // A manual override, or a file too big or odd for a better transport, proves the transport
+        // works; neither reroutes later syncs.
         transportRecord(ns, outcome.success.transport).consecutiveFailures = 0;
       } else if (outcome.success) {
         const used = outcome.success.transport;
@@ -135,13 +139,15 @@ export class SyncRouter {
           ? 'cancelled: partial files stay on the node and the next sync resumes them'
           : exhausted
             ? `all transports failed (${outcome.attempts.map((a) => a.transport).join(', ')}): node disabled for sync`
-            : `forced transport ${opts.forceTransport} failed: ${outcome.attempts.at(-1)?.error ?? ''}`,
+            : limited && !opts.forceTransport
+              ? `not synced: ${limited.transport} cannot take this file (${limited.limit}) and no other transport did (${outcome.attempts.map((a) => a.transport).join(', ')}); the node stays enabled`
+              : `forced transport ${opts.forceTransport} failed: ${outcome.attempts.at(-1)?.error ?? ''}`,
     };
   }
 
   /** A node that worked on a lower transport retries the better ones with a doubling backoff. */
   private updateUpgradeBackoff(ns: ReturnType<typeof nodeState>, node: NodeSpec, used: TransportKind, upgradeAttempt: boolean, now: number): void {
-    const best = node.transports.find((t) => !(t === 'p2p' && node.natBlocked));
+    const best = syncOrder(node).find((t) => !relaySkip(node, t));
     if (used === best || used === ns.preferredTransport) {
       ns.upgradeRetryAt = undefined;
       ns.upgradeBackoffMs = undefined;

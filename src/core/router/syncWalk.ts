@@ -1,5 +1,5 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
-import type { ProbeResult, PushJob, PushSuccess, Transport } from '../transports/transport';
+import type { ProbeResult, PushJob, PushLimit, PushSuccess, Transport } from '../transports/transport';
 import type { EscalationPlan } from './escalationPlan';
 import type { RouterEvent } from './eventLog';
 import type { RouterSettings } from './routerSettings';
@@ -18,6 +18,11 @@ export interface Attempt {
   durationMs: number;
   /** The failure came from the probe (so it refreshes `lastProbe`). */
   probe?: ProbeResult;
+  /**
+   * The transport is healthy but this file does not fit one of its server's limits (refused before
+   * any byte, or by the server's answer): shown in the attempts, never counted as a failure.
+   */
+  limit?: PushLimit;
 }
 
 export interface WalkOutcome {
@@ -66,7 +71,8 @@ export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
         attempts.push({ transport: step.transport, result: 'skipped', error: step.skip, durationMs: 0 });
         continue;
       }
-      for (let round = 1; round <= settings.failoverThreshold; round++) {
+      let limit: PushLimit | undefined;
+      for (let round = 1; round <= settings.failoverThreshold && !limit; round++) {
         const attempt = await tryTransport(ctx, step.transport, round === 1 ? startProbe(step.transport) : undefined);
         attempts.push(attempt.attempt);
         if (attempt.success) {
@@ -74,9 +80,16 @@ export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
           events.push({ type: 'SYNC_COMPLETED', transport: step.transport, bytes: attempt.success.bytes, durationMs: attempt.success.durationMs });
           return { attempts, success: attempt.success, events };
         }
+        limit = attempt.attempt.limit;
         if (signal.aborted) break;
       }
       if (signal.aborted) break;
+      if (limit) {
+        // A file that does not fit this transport is the next one's: no stall, no backup reordering.
+        const next = queue.find((s) => !s.skip);
+        if (next) events.push({ type: 'SYNC_RETRY_REQUESTED', transport: next.transport, from: step.transport, limit });
+        continue;
+      }
 
       // Runbook: after the threshold, the sync is stalled on this transport and retried on the next.
       if (!firstFailureSeen && settings.backupTransport) {
@@ -110,5 +123,5 @@ async function tryTransport(
   const pushed = await transport.push(ctx.node, ctx.job, (done, total) => ctx.onProgress?.(kind, done, total), ctx.signal);
   const durationMs = ctx.clock() - started;
   if (pushed.ok) return { attempt: { transport: kind, result: 'ok', durationMs }, success: pushed };
-  return { attempt: { transport: kind, result: 'failed', error: pushed.message, durationMs } };
+  return { attempt: { transport: kind, result: 'failed', error: pushed.message, durationMs, ...(pushed.limit ? { limit: pushed.limit } : {}) } };
 }

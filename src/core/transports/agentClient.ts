@@ -1,14 +1,17 @@
 import type { NodeSpec } from '../hosts/nodeSpec';
 import { fail, ok, type Result } from '../result';
 import { pushToAgent, unauthorizedMessage } from './agentPush';
-import { agentRequest, endpointLabel, type AgentEndpoint } from './agentRequest';
+import { endpointLabel, type AgentEndpoint } from './agentRequest';
+import { detectService, type ServiceKind } from './orchestrator/health';
+import { probeOrchestrator, tokenRefused } from './orchestrator/probe';
+import { pushToOrchestrator } from './orchestrator/push';
 import type { ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from './transport';
 
 export type { AgentEndpoint } from './agentRequest';
 
 /**
- * The agent protocol client behind both HTTP transports. They differ only in where they find the
- * agent (DESIGN.md): p2p at the node's preferred address (`tailscale_ip`, else `ssh_host`) on
+ * The client behind both HTTP transports, for our agent and for the real RingRift orchestrator.
+ * They differ only in where they find it (DESIGN.md): p2p at the node's preferred address (`tailscale_ip`, else `ssh_host`) on
  * `p2p_port`; http at the public `ssh_host` on `p2p_public_port`.
  */
 export function agentEndpoint(kind: 'p2p' | 'http', node: NodeSpec, token?: string): Result<AgentEndpoint, 'not_configured'> {
@@ -22,38 +25,53 @@ export function agentEndpoint(kind: 'p2p' | 'http', node: NodeSpec, token?: stri
   return ok({ kind, node: node.name, host: node.sshHost, port: node.httpPort, token });
 }
 
-interface HealthBody {
-  status?: unknown;
-  node?: unknown;
-  version?: unknown;
-}
-
-/** GET /health, bounded by the connect timeout (for connecting and for the answer). */
+/**
+ * GET /health, bounded by the connect timeout (for connecting and for the answer), then what the
+ * answering service needs: our agent is healthy on `"status": "ok"`; the real orchestrator also
+ * gets its token checked (orchestrator/probe.ts).
+ */
 export async function probeAgent(ep: AgentEndpoint, opts: TransportOptions, signal: AbortSignal): Promise<ProbeResult> {
   const t0 = Date.now();
   const where = `${ep.kind}: ${endpointLabel(ep)}`;
-  const result = (success: boolean, message: string, code?: string): ProbeResult => ({ transport: ep.kind, success, message, latencyMs: Date.now() - t0, code });
-  // An agent answers /health at once: one that accepts TCP but stays silent for a whole connect
-  // timeout is hung, and waiting longer only delays the escalation.
-  const answerMs = Math.min(opts.probeTimeoutMs, opts.connectTimeoutMs);
-  const r = await agentRequest(ep, { method: 'GET', path: '/health', connectTimeoutMs: opts.connectTimeoutMs, totalTimeoutMs: answerMs }, signal);
-  if (!r.ok) return result(false, r.message, r.code);
-  const { status, body } = r.value;
-  if (status === 401) return result(false, unauthorizedMessage(ep), 'unauthorized');
-  if (status !== 200) return result(false, `${where} answered HTTP ${status} to GET /health: not a ringrift agent, or a proxy in the way`, 'bad_answer');
-  let health: HealthBody;
-  try {
-    health = JSON.parse(body) as HealthBody;
-  } catch {
-    return result(false, `${where} answered GET /health with something other than JSON: another service holds the port?`, 'bad_answer');
+  const result = (success: boolean, message: string, code?: string, service?: ServiceKind): ProbeResult =>
+    ({ transport: ep.kind, success, message, latencyMs: Date.now() - t0, code, ...(service ? { service } : {}) });
+  const r = await detectService(ep, opts, signal);
+  if (!r.ok) return result(false, r.code === 'unauthorized' ? unauthorizedMessage(ep) : r.message, r.code);
+  const { answer: health, reply } = r.value;
+  if (health.service === 'ringrift_orchestrator') return probeOrchestrator(ep, health, opts, signal, t0);
+  if (health.service === 'other_http_service') {
+    return result(false, `${where} answered GET /health with something that is neither a ringrift agent nor a RingRift orchestrator (${reply.body.slice(0, 80)}): another service holds the port?`, 'bad_answer', health.service);
   }
-  if (health?.status !== 'ok') {
-    return result(false, `${where} answered GET /health without "status":"ok" (${body.slice(0, 80)}): not a healthy ringrift agent`, 'bad_answer');
+  if (!health.healthy) {
+    return result(false, `${where} answered GET /health without "status":"ok" (${reply.body.slice(0, 80)}): not a healthy ringrift agent`, 'bad_answer', health.service);
   }
-  const name = typeof health.node === 'string' ? health.node : '?';
-  const version = typeof health.version === 'string' ? ` ${health.version}` : '';
+  const refused = await tokenRefused(ep, opts, signal);
+  if (!refused.ok) return result(false, refused.message, refused.code, health.service);
+  if (refused.value) return result(false, unauthorizedMessage(ep), 'unauthorized', health.service);
+  const name = health.name ?? '?';
+  const version = health.version ? ` ${health.version}` : '';
   const elsewhere = name !== ep.node ? `; note: it calls itself '${name}', not '${ep.node}' (address of another node?)` : '';
-  return result(true, `${where}: agent ${name}${version} healthy in ${Date.now() - t0} ms${elsewhere}`);
+  return result(true, `${where}: agent ${name}${version} healthy in ${Date.now() - t0} ms${elsewhere}`, undefined, health.service);
+}
+
+/**
+ * A push in the dialect of what answers: the resumable PUT to our agent when it has it (agents
+ * from before the `ringrift_sync` field all do), the orchestrator's multipart upload otherwise.
+ * The real orchestrator's limits apply only where the real orchestrator answers.
+ */
+async function pushByDialect(ep: AgentEndpoint, node: NodeSpec, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
+  const t0 = Date.now();
+  const r = await detectService(ep, opts, signal);
+  if (!r.ok) {
+    const message = r.code === 'unauthorized' ? unauthorizedMessage(ep) : r.message;
+    return { ok: false, transport: ep.kind, code: r.code, message, durationMs: Date.now() - t0 };
+  }
+  const { service, extensions } = r.value.answer;
+  if (service === 'ringrift_sync_agent' && extensions.includes('resumable_put')) return pushToAgent(ep, opts, job, progress, signal);
+  if (service === 'other_http_service') {
+    return { ok: false, transport: ep.kind, code: 'bad_answer', message: `${ep.kind}: ${ep.node} (${endpointLabel(ep)}): neither a ringrift agent nor a RingRift orchestrator answers GET /health; nothing was sent`, durationMs: Date.now() - t0 };
+  }
+  return pushToOrchestrator(ep, node, opts, job, progress, signal, { enforceLimits: service === 'ringrift_orchestrator' });
 }
 
 /** A Transport over the agent protocol; p2p.ts and http.ts only pick the kind. */
@@ -72,6 +90,6 @@ export class AgentTransport implements Transport {
   async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
     const ep = agentEndpoint(this.kind, node, this.opts.agentToken);
     if (!ep.ok) return { ok: false, transport: this.kind, code: ep.code, message: ep.message, durationMs: 0 };
-    return pushToAgent(ep.value, this.opts, job, progress, signal);
+    return pushByDialect(ep.value, node, this.opts, job, progress, signal);
   }
 }

@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import { describeError } from '../result';
 import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply } from './agentRequest';
 import { uploadOnce } from './agentUpload';
+import { SET_TOKEN_HINT } from './orchestrator/token';
 import { httpRemotePath } from './remotePath';
 import { localSha256 } from './rsyncVerify';
+import { fileKey as keyOf, forgetSha, recallSha, rememberSha } from './sentHashes';
 import type { PushJob, PushProgress, PushResult, TransportOptions } from './transport';
 
 /** PUT attempts per push: a stale offset (409), a busy target or a partial that was not our prefix (422) costs one each. */
@@ -12,23 +14,7 @@ const MAX_PUTS = 4;
 const BUSY_RETRY_MS = 300;
 const PROGRESS_EVERY_MS = 500;
 
-/**
- * sha256 of local files hashed while being sent, by (device, inode, size, mtime): a file pushed to
- * many nodes is hashed on its first push only; any change to the file means a new key.
- */
-const sentHashes = new Map<string, string>();
-const SENT_HASHES_KEPT = 16;
-
-function remember(key: string, sha: string): void {
-  sentHashes.delete(key);
-  sentHashes.set(key, sha);
-  if (sentHashes.size > SENT_HASHES_KEPT) sentHashes.delete(sentHashes.keys().next().value!);
-}
-
-/** Forgets the remembered hashes (benchmarks measure the first push of a file with it). */
-export function forgetSentHashes(): void {
-  sentHashes.clear();
-}
+export { forgetSentHashes } from './sentHashes';
 
 interface AgentErrorBody {
   error?: string;
@@ -85,7 +71,7 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
     const st = await fs.promises.stat(job.localPath);
     if (!st.isFile()) return failure('local_read_failed', `${job.localPath} is not a regular file`);
     size = st.size;
-    fileKey = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    fileKey = keyOf(st);
   } catch (err) {
     return failure('local_read_failed', `cannot read ${job.localPath}: ${describeError(err)}`);
   }
@@ -101,7 +87,7 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
   };
   report();
   const ticker = setInterval(report, PROGRESS_EVERY_MS);
-  let sha = sentHashes.get(fileKey);
+  let sha = recallSha(fileKey);
   let remembered = sha;
   const hashFirst = async (): Promise<PushResult | undefined> => {
     if (sha) return undefined;
@@ -139,7 +125,7 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
       }, signal);
       if (!sha && computed) {
         sha = computed;
-        remember(fileKey, computed);
+        rememberSha(fileKey, computed);
       }
       if (!put.ok) {
         const tail = put.code === 'local_read_failed' ? '' : `; ${mib(onNode)} of ${mib(size)} on the node, kept as a partial for the next attempt`;
@@ -165,7 +151,7 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
         restarted = true;
         offset = 0;
         if (remembered) sha = remembered = undefined;
-        sentHashes.delete(fileKey);
+        forgetSha(fileKey);
         continue;
       }
       const r = refusalOf(reply, ep, rel.value) ?? { code: 'http_error', message: `${where} answered HTTP ${reply.status} to PUT ${rel.value}` };
@@ -180,8 +166,8 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
 export function unauthorizedMessage(ep: AgentEndpoint): string {
   const where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
   return ep.token
-    ? `${where}: HTTP 401: agent rejected our token; use the token the agent was started with (--token)`
-    : `${where}: HTTP 401: agent wants a token; configure the token the agent was started with (--token)`;
+    ? `${where}: HTTP 401: agent rejected our token; use the token the agent was started with (--token): ${SET_TOKEN_HINT}`
+    : `${where}: HTTP 401: agent wants a token; configure the token the agent was started with (--token): ${SET_TOKEN_HINT}`;
 }
 
 /** A partial no longer than the file can be resumed; anything else starts over. */

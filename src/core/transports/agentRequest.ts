@@ -29,7 +29,7 @@ export interface AgentReply {
 }
 
 export interface AgentCall {
-  method: 'GET' | 'HEAD' | 'PUT';
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST';
   path: string;
   headers?: Record<string, string | number>;
   connectTimeoutMs: number;

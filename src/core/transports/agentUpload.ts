@@ -44,11 +44,10 @@ function drained(req: http.ClientRequest): Promise<void> {
 }
 
 /**
- * Streams bytes [offset, size) into the request; ends it with the X-Sha256 trailer when `hashing`
- * (the whole file's hash, from the worker) is given.
+ * Writes bytes [offset, size) of `file` into the request without ending it; false when the request
+ * went away first. Shared with the orchestrator's multipart upload, which frames these bytes.
  */
-async function streamFile(req: http.ClientRequest, plan: UploadPlan, hashing: Promise<Result<string>> | undefined, touch: () => void, sent: (n: number) => void): Promise<string | undefined> {
-  const { file, offset, size } = plan;
+export async function streamRange(req: http.ClientRequest, file: string, offset: number, size: number, touch: () => void, sent: (n: number) => void): Promise<boolean> {
   let read = 0;
   if (offset < size) {
     // A few reused buffers instead of a stream's fresh buffer per read: a buffer is refilled only
@@ -60,7 +59,7 @@ async function streamFile(req: http.ClientRequest, plan: UploadPlan, hashing: Pr
     try {
       for (let slot = 0; offset + read < size; slot = (slot + 1) % SEND_BUFFERS) {
         await Promise.race([inFlight[slot], gone]);
-        if (req.destroyed) return undefined;
+        if (req.destroyed) return false;
         const { bytesRead } = await fh.read(buffers[slot], 0, Math.min(READ_CHUNK, size - offset - read), offset + read);
         if (bytesRead === 0) break;
         read += bytesRead;
@@ -82,6 +81,15 @@ async function streamFile(req: http.ClientRequest, plan: UploadPlan, hashing: Pr
     }
   }
   if (read !== size - offset) throw new Error(`${file} changed size while being sent (${offset + read} of ${size} bytes); push it again`);
+  return !req.destroyed;
+}
+
+/**
+ * Streams bytes [offset, size) into the request; ends it with the X-Sha256 trailer when `hashing`
+ * (the whole file's hash, from the worker) is given.
+ */
+async function streamFile(req: http.ClientRequest, plan: UploadPlan, hashing: Promise<Result<string>> | undefined, touch: () => void, sent: (n: number) => void): Promise<string | undefined> {
+  if (!(await streamRange(req, plan.file, plan.offset, plan.size, touch, sent))) return undefined;
   let digest: string | undefined;
   if (hashing) {
     const r = await hashing;

@@ -1,4 +1,5 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
+import type { ServiceKind } from './orchestrator/health';
 
 /** Outcome of one probe: never thrown, always returned. */
 export interface ProbeResult {
@@ -9,6 +10,8 @@ export interface ProbeResult {
   latencyMs: number;
   /** Stable reason code for the router and the doctor (e.g. `refused`, `timeout`, `no_answer`, `host_key_changed`). */
   code?: string;
+  /** What answered on an HTTP transport's port (p2p, http): shown by `test --json` and the tree. */
+  service?: ServiceKind;
 }
 
 export interface PushJob {
@@ -42,8 +45,20 @@ export interface PushFailure {
   code: string;
   message: string;
   durationMs: number;
+  /**
+   * Set when the transport is healthy but this file does not fit a limit of the server: checked
+   * before any byte goes. The walk moves on without counting it against the transport.
+   */
+  limit?: PushLimit;
 }
 export type PushResult = PushSuccess | PushFailure;
+
+/**
+ * Limits of the real RingRift orchestrator's POST /files/upload (file_download.py): a file outside
+ * `data/` and `models/`, with an extension off its allowlist, over 500 MiB, empty, or with `..` in
+ * its path; and its answers 413 (too large) and 503 + X-Handler-Timeout (its 120 s handler bound).
+ */
+export type PushLimit = 'outside_prefixes' | 'extension_not_allowed' | 'file_too_large' | 'empty_file' | 'path_traversal' | 'handler_timeout';
 
 /** One transport of the escalation chain. Implementations never throw: failures are values. */
 export interface Transport {
@@ -78,7 +93,10 @@ export interface TransportOptions {
   onUnknownHostKey?: (info: UnknownHostKeyInfo) => Promise<HostKeyDecision>;
   /** Asked for an encrypted key's passphrase. Absent or undefined answer: the key is skipped with a clear message. */
   onPassphrase?: (keyPath: string) => Promise<string | undefined>;
-  /** Bearer token for the agent, when it was started with one. */
+  /**
+   * Bearer token for the node's agent or RingRift orchestrator (the cluster token): see
+   * orchestrator/token.ts for where it comes from. Never logged.
+   */
   agentToken?: string;
   /** base64 transport: bytes of the original file per remote `base64 -d >> PARTIAL` command. */
   base64ChunkBytes: number;

@@ -6,11 +6,16 @@ import type { HostsState } from '../hosts/hostsState';
 import type { ExtensionSettings } from '../settings/extensionSettings';
 import type { Log } from '../tree/nodesModel';
 import { DiagnosisMemory } from './lastDiagnosis';
+import { chooseToken } from './tokenChoice';
+
+const withToken = (agentToken: string | undefined) => (agentToken ? { agentToken } : {});
 
 export interface ClusterServiceDeps {
   hosts: () => HostsState | undefined;
   settings: () => ExtensionSettings;
   env: NodeJS.ProcessEnv;
+  /** The cluster token kept in SecretStorage, if any (see tokenChoice.ts for who wins). */
+  storedToken: () => string | undefined;
   /** UI prompts the core asks through (unknown host keys, key passphrases). */
   prompts: Pick<TransportOptions, 'onUnknownHostKey' | 'onPassphrase'>;
   log: Log;
@@ -56,7 +61,7 @@ export class ClusterService {
       stateDir: this.stateDir(),
       knownHostsFile: settings.knownHostsFile,
       router: settings.router,
-      transport: { ...settings.transport, ...this.deps.prompts },
+      transport: { ...settings.transport, ...this.deps.prompts, ...withToken(chooseToken(this.deps.env, this.deps.storedToken())) },
       warn: (m) => this.deps.log.warn(m),
     });
     return ok(this.cached);

@@ -1,4 +1,5 @@
 import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
+import { relaySkip, syncOrder } from '../../core/hosts/relayMode';
 import { failuresLastHour, type NodeState, type RouterState } from '../../core/router';
 import { diagnosedProbe, type LastDiagnosis } from './lastDiagnosis';
 import type { LiveProbe } from './liveProbes';
@@ -6,8 +7,9 @@ import type { LiveProbe } from './liveProbes';
 /**
  * What the UI shows about one node and each transport of its chain, derived from the router's
  * state (shared with the CLI) and any test in flight. Pure; the tree and the dashboard share it.
+ * `relay_skipped`: syncs never try it (a direct transport of a nat_blocked / force_relay_mode node).
  */
-export type TransportHealth = 'ok' | 'failed' | 'untested' | 'testing' | 'nat_blocked';
+export type TransportHealth = 'ok' | 'failed' | 'untested' | 'testing' | 'relay_skipped';
 export type NodeHealth = 'healthy' | 'degraded' | 'unreachable' | 'disabled' | 'untested' | 'testing' | 'not_ready';
 
 export interface TransportView {
@@ -30,6 +32,7 @@ export interface NodeView {
   health: NodeHealth;
   /** The transport a sync would use now: first working one in plan order. */
   working?: TransportView;
+  /** In the order syncs walk them (relay mode reorders the chain). */
   transports: TransportView[];
   disabled?: { at?: string; reason?: string; failedTransports: string[] };
   hostKeyChanged: boolean;
@@ -56,15 +59,16 @@ function transportView(node: NodeSpec, ns: NodeState | undefined, kind: Transpor
   }
   if (lastFailAt !== undefined) return { ...base, health: 'failed', error: rec?.lastError, at: lastFailAt };
   if (ns?.lastWorkingTransport === kind) return { ...base, health: 'ok' };
-  if (kind === 'p2p' && node.natBlocked) return { ...base, health: 'nat_blocked' };
+  if (relaySkip(node, kind)) return { ...base, health: 'relay_skipped' };
   return { ...base, health: 'untested' };
 }
 
 export function nodeView(node: NodeSpec, state: RouterState, now: number, live?: ReadonlyMap<TransportKind, LiveProbe>, diagnosed?: LastDiagnosis): NodeView {
   const ns = state.nodes[node.name];
-  const transports = node.transports.map((k) => transportView(node, ns, k, live?.get(k), diagnosed));
+  const transports = syncOrder(node).map((k) => transportView(node, ns, k, live?.get(k), diagnosed));
   const order = [...transports].sort((a, b) => Number(b.preferred) - Number(a.preferred));
-  const usable = order.filter((t) => t.health !== 'nat_blocked');
+  // A probe may have reached a transport syncs skip: it still is not what a sync would use.
+  const usable = order.filter((t) => !relaySkip(node, t.kind));
   const working = usable.find((t) => t.health === 'ok');
   const view: NodeView = {
     name: node.name,

@@ -65,6 +65,8 @@ export const COMMANDS: CommandSpec[] = [
   c('restartAgent', { title: 'Restart P2P Agent over SSH…', needsTrust: true, items: [{ kind: 'node', all: ['ssh', 'p2p'], group: '5_ssh@2' }] }),
   c('removeHostKey', { title: 'Remove Changed Host Key from known_hosts…', needsTrust: true, items: [{ kind: 'node', all: ['ssh', 'hostKeyChanged'], group: '5_ssh@3' }] }),
   c('copyManualCommands', { title: 'Copy Manual Commands (curl, ssh, rsync, base64)', icon: 'copy', needsTrust: false, items: [{ kind: 'node', group: '6_copy@1' }] }),
+  c('setClusterToken', { title: 'Set Cluster Token…', icon: 'key', needsTrust: false }),
+  c('clearClusterToken', { title: 'Clear Cluster Token', needsTrust: false }),
   c('revealInHostsFile', { title: 'Reveal Node in Hosts File', icon: 'go-to-file', needsTrust: false, items: [{ kind: 'node', group: '6_copy@2' }] }),
 ];
 

@@ -1,16 +1,19 @@
-import type { NodeSpec } from '../../core/hosts';
+import { DEFAULT_DATA_SERVER_PORT, relaySkip, syncOrder, type NodeSpec } from '../../core/hosts';
+import { whyNotTarget } from '../../core/router';
 import { diagnosisSummary, type LastDiagnosis } from '../cluster/lastDiagnosis';
 import type { NodeHealth, NodeView } from '../cluster/nodeView';
 import { detailsEntry } from './detailsEntry';
+import { flagRows, flagWords } from './hostFlags';
 import { code, escapeMarkdown } from './markdown';
 import { transportEntry, transportStateText } from './transportEntry';
 import type { EntryIcon, TreeEntry } from './treeEntry';
 
 export const CHAIN_ARROW = ' → ';
 
-/** `p2p → rsync → base64`, the order the sync escalates in. */
+/** `p2p → rsync → base64`, the order the sync escalates in; `(p2p)` is a step syncs skip (relay mode), as `sync` prints it. */
 export function chainText(node: NodeSpec): string {
-  return node.transports.length > 0 ? node.transports.join(CHAIN_ARROW) : 'no transport';
+  const steps = syncOrder(node).map((t) => (relaySkip(node, t) ? `(${t})` : t));
+  return steps.length > 0 ? steps.join(CHAIN_ARROW) : 'no transport';
 }
 
 export const NODE_ICONS: Record<NodeHealth, EntryIcon> = {
@@ -33,7 +36,12 @@ function ms(latency: number | undefined): string {
   return latency === undefined ? '' : ` · ${latency} ms`;
 }
 
+/** The row's description: its live state, then the RingRift flags that matter (`relay mode`, ...). */
 export function describeNode(node: NodeSpec, view: NodeView): string {
+  return [stateText(node, view), ...flagWords(node)].join(' · ');
+}
+
+function stateText(node: NodeSpec, view: NodeView): string {
   switch (view.health) {
     case 'not_ready':
       return node.status === 'ready' ? 'has errors in the hosts file · not synced' : `${node.status} · not synced`;
@@ -58,22 +66,28 @@ export function describeNode(node: NodeSpec, view: NodeView): string {
   }
 }
 
-function tooltipOf(node: NodeSpec, view: NodeView, diagnosis: LastDiagnosis | undefined): string {
-  const address = node.address ?? 'none';
+/** What the hosts file says about the node. */
+function hostRows(node: NodeSpec): Array<[string, string]> {
   const viaTailscale = node.tailscaleIp !== undefined && node.address === node.tailscaleIp ? ' (tailscale_ip)' : '';
   const rows: Array<[string, string]> = [
-    ['state', escapeMarkdown(describeNode(node, view))],
-    ['address', `${code(address)}${viaTailscale}`],
+    ['address', `${code(node.address ?? 'none')}${viaTailscale}`],
     ['ssh', node.sshHost ? code(`${node.user}@${node.sshHost}:${node.sshPort}`) : 'no `ssh_host`'],
     ['user', code(node.user)],
     ['ssh port', code(String(node.sshPort))],
     ['p2p port', node.p2pEnabled ? code(String(node.p2pPort)) : 'p2p disabled'],
-    ['status', `${escapeMarkdown(node.status)} (${node.ready ? 'synced' : 'shown, not synced'})`],
+    ['status', `${escapeMarkdown(node.status)} (${whyNotTarget(node, false) ? 'shown, not synced' : 'synced'})`],
   ];
   if (node.fields.role !== undefined) rows.push(['role', escapeMarkdown(String(node.fields.role))]);
   if (node.httpPort !== undefined) rows.push(['http port', code(String(node.httpPort))]);
-  if (node.natBlocked) rows.push(['nat_blocked', 'p2p expected to fail']);
+  rows.push(['data server port', code(String(node.dataServerPort ?? DEFAULT_DATA_SERVER_PORT))]);
+  rows.push(['ringrift_path', node.remoteBase === undefined ? 'none' : code(node.remoteBase)]);
+  rows.push(...flagRows(node));
   rows.push(['chain', `${escapeMarkdown(chainText(node))} (${node.chainSource === 'host' ? 'from `transports:`' : 'default'})`]);
+  return rows;
+}
+
+function tooltipOf(node: NodeSpec, view: NodeView, diagnosis: LastDiagnosis | undefined): string {
+  const rows: Array<[string, string]> = [['state', escapeMarkdown(describeNode(node, view))], ...hostRows(node)];
   for (const t of view.transports) {
     const failures = t.failures > 0 ? ` · ${t.failures} failure(s) in a row` : '';
     rows.push([`${t.kind}${t.preferred ? ' (preferred)' : ''}`, escapeMarkdown(transportStateText(t)) + failures]);
@@ -93,7 +107,7 @@ function tooltipOf(node: NodeSpec, view: NodeView, diagnosis: LastDiagnosis | un
 
 /** Words for `when` clauses: what the node's context menu may offer. */
 export function nodeFlags(node: NodeSpec, view: NodeView): string[] {
-  const flags = [node.ready ? 'ready' : 'notReady'];
+  const flags = [whyNotTarget(node, false) ? 'notReady' : 'ready'];
   if (view.disabled) flags.push('disabled');
   if (node.sshHost) flags.push('ssh');
   if (node.transports.includes('p2p')) flags.push('p2p');

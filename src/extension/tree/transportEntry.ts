@@ -1,5 +1,5 @@
 import { CAUSE_TITLES } from '../../core/doctor/causes';
-import type { NodeSpec, TransportKind } from '../../core/hosts';
+import { relaySkip, type NodeSpec, type TransportKind } from '../../core/hosts';
 import { transportCause, type LastDiagnosis } from '../cluster/lastDiagnosis';
 import type { TransportView } from '../cluster/nodeView';
 import { code, escapeMarkdown } from './markdown';
@@ -27,7 +27,7 @@ export function transportTarget(node: NodeSpec, kind: TransportKind): string | u
   }
 }
 
-/** `ok · 3 ms`, `failed: port 8770 refused`, `untested`, `testing…`, `NAT-blocked: skipped`. */
+/** `ok · 3 ms`, `failed: port 8770 refused`, `untested`, `testing…`, `relay mode: syncs skip it`. */
 export function transportStateText(t: TransportView): string {
   switch (t.health) {
     case 'ok':
@@ -36,8 +36,8 @@ export function transportStateText(t: TransportView): string {
       return `failed: ${(t.error ?? 'no message').split('\n')[0]}`;
     case 'testing':
       return 'testing…';
-    case 'nat_blocked':
-      return 'NAT-blocked: syncs start past it';
+    case 'relay_skipped':
+      return 'relay mode: syncs skip it';
     case 'untested':
       return 'untested';
   }
@@ -45,7 +45,7 @@ export function transportStateText(t: TransportView): string {
 
 function iconOf(kind: TransportKind, t: TransportView, target: string | undefined): EntryIcon {
   if (t.health === 'testing') return { id: 'loading~spin' };
-  const color = !target || t.health === 'failed' ? 'charts.red' : t.health === 'ok' ? 'charts.green' : t.health === 'nat_blocked' ? 'disabledForeground' : undefined;
+  const color = !target || t.health === 'failed' ? 'charts.red' : t.health === 'ok' ? 'charts.green' : t.health === 'relay_skipped' ? 'disabledForeground' : undefined;
   return color ? { id: ICONS[kind], color } : { id: ICONS[kind] };
 }
 
@@ -71,6 +71,7 @@ export function transportEntry(node: NodeSpec, t: TransportView, step: number, d
   const kind = t.kind;
   const target = transportTarget(node, kind);
   const state = transportStateText(t);
+  const skip = relaySkip(node, kind);
   const description = [t.preferred ? '★ preferred' : undefined, state.length > 70 ? state.slice(0, 69) + '…' : state, target ?? 'no address'];
   const tooltipOf = () => [
     `**${escapeMarkdown(kind)}** · step ${step} of ${node.transports.length} for ${escapeMarkdown(node.name)}${t.preferred ? ' · preferred: syncs try it first' : ''}`,
@@ -81,7 +82,8 @@ export function transportEntry(node: NodeSpec, t: TransportView, step: number, d
     ...(t.at ? ['', `Checked: ${new Date(t.at).toISOString()}`] : []),
     ...(t.failures > 0 ? ['', `${t.failures} failure(s) in a row`] : []),
     ...(target ? [] : ['', `No address for ${escapeMarkdown(kind)}: set \`ssh_host\` (or \`tailscale_ip\`) for this host.`]),
-    ...(t.health === 'nat_blocked' ? ['', 'The host is `nat_blocked`: this step is expected to fail and escalate.'] : []),
+    // Said even when a probe reached it: syncs still skip it.
+    ...(skip ? ['', escapeMarkdown(skip)] : []),
     ...causeLines(diagnosis, t),
   ].join('\n');
   let tooltip: string | undefined;

@@ -31,6 +31,8 @@ export interface Ui {
   pickFile(title: string): Promise<string | undefined>;
   askText(prompt: string, value: string): Promise<string | undefined>;
   askHostKey(info: UnknownHostKeyInfo): Promise<HostKeyDecision>;
+  /** A password-style input (the text is masked); undefined when dismissed. */
+  askSecret(title: string, prompt: string): Promise<string | undefined>;
   /** `again`: the last answer was wrong. */
   askPassphrase(keyPath: string, again: boolean): Promise<string | undefined>;
   /** Runs `task` with a progress notification whose Cancel aborts `signal`. */

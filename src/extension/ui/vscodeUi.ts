@@ -50,6 +50,9 @@ export class VscodeUi implements Ui {
     return choice === ACCEPT_ALWAYS ? 'always' : choice === ACCEPT_ONCE ? 'once' : 'reject';
   };
 
+  askSecret = async (title: string, prompt: string): Promise<string | undefined> =>
+    vscode.window.showInputBox({ title, prompt, password: true, ignoreFocusOut: true });
+
   askPassphrase = async (keyPath: string, again: boolean): Promise<string | undefined> =>
     vscode.window.showInputBox({
       title: 'RingRift Sync: SSH key passphrase',

@@ -145,4 +145,19 @@ describe('commands against the live cluster change what the tree shows', functio
     assert.deepEqual(model.metrics.map((m) => m.metric), ['transport_failures', 'disabled_nodes', 'escalation_count']);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
+
+  it('Set Cluster Token keeps the token in secret storage, not in settings; the next session sends it; Clear removes it', async () => {
+    ui.restore();
+    ui = stubUi(api, { secret: '  tok-e2e-secret  ' });
+    assert.equal(await vscode.commands.executeCommand('ringriftSync.setClusterToken'), true);
+    const s = api.service.session();
+    assert.ok(s.ok, s.ok ? '' : s.message);
+    assert.equal(s.value.transportOptions.agentToken, 'tok-e2e-secret', 'trimmed, and used by the next session');
+    const settingsFile = path.join(workspaceFolder(), '.vscode', 'settings.json');
+    assert.ok(!fs.existsSync(settingsFile) || !fs.readFileSync(settingsFile, 'utf8').includes('tok-e2e-secret'), 'never in settings.json');
+    assert.ok(ui.record.messages.every((m) => !m.text.includes('tok-e2e-secret')), 'never shown');
+    assert.equal(await vscode.commands.executeCommand('ringriftSync.clearClusterToken'), true);
+    const after = api.service.session();
+    assert.ok(after.ok && after.value.transportOptions.agentToken !== 'tok-e2e-secret');
+  });
 });

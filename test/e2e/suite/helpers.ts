@@ -96,7 +96,7 @@ export interface UiRecord {
  */
 export function stubUi(
   api: RingriftSyncApi,
-  answers: Partial<{ confirm: boolean; hostKey: 'once' | 'always' | 'reject'; cancelAtPercent: number }> = {},
+  answers: Partial<{ confirm: boolean; hostKey: 'once' | 'always' | 'reject'; cancelAtPercent: number; secret: string }> = {},
 ): { record: UiRecord; restore: () => void } {
   const ui = api.ui as Ui & Record<string, unknown>;
   const saved = { ...ui };
@@ -109,6 +109,7 @@ export function stubUi(
     confirm: async (message: string, detail: string) => (record.confirms.push({ message, detail }), answers.confirm ?? false),
     askHostKey: async (info: { node: string; fingerprint: string }) => (record.hostKeys.push({ node: info.node, fingerprint: info.fingerprint }), answers.hostKey ?? 'reject'),
     askPassphrase: async () => undefined,
+    askSecret: async () => answers.secret,
     showMarkdown: async (title: string, text: string) => void record.markdown.push({ title, text }),
     copy: async (text: string) => void record.copied.push(text),
     pickOne: async () => {

@@ -35,7 +35,10 @@ describe('ringrift-sync agent (child process)', function () {
     assert.match(agent.proc.output(), new RegExp(`listening on http://127\\.0\\.41\\.10:${agent.port} root ${path.join(work, 'a')}`));
     const health = await get(`${agent.url}/health`);
     assert.equal(health.status, 200);
-    assert.deepEqual(JSON.parse(health.body), { status: 'ok', node: 'gpu-7', version: '0.1.0' });
+    const body = JSON.parse(health.body) as Record<string, unknown>;
+    assert.deepEqual({ status: body.status, node: body.node, version: body.version }, { status: 'ok', node: 'gpu-7', version: '0.1.0' });
+    assert.deepEqual({ healthy: body.healthy, node_id: body.node_id, role: body.role }, { healthy: true, node_id: 'gpu-7', role: 'agent' });
+    assert.deepEqual(body.ringrift_sync, { version: '0.1.0', extensions: ['resumable_put', 'range'], auth: 'open' });
     await waitForOutput(agent.proc, /Z GET \/health 200 0B \d+ms/);
     const exited = new Promise<number | null>((r) => agent!.proc.child.once('exit', (code) => r(code)));
     agent.proc.child.kill('SIGTERM');
@@ -44,10 +47,14 @@ describe('ringrift-sync agent (child process)', function () {
     assert.doesNotMatch(agent.proc.output(), /\n\s+at /, 'no stack trace');
   });
 
-  it('wants the token when started with --token', async () => {
+  it('wants the token when started with --token, except on /health', async () => {
     agent = await spawnAgent({ address: '127.0.41.11', root: path.join(work, 'b'), args: ['--token', 's3'] });
-    assert.equal((await get(`${agent.url}/health`)).status, 401);
-    assert.equal((await get(`${agent.url}/health`, { Authorization: 'Bearer s3' })).status, 200);
+    assert.equal((await get(`${agent.url}/status`)).status, 401);
+    assert.equal((await get(`${agent.url}/status`, { Authorization: 'Bearer s3' })).status, 200);
+    assert.equal((await get(`${agent.url}/status`, { 'X-RingRift-Auth': 's3' })).status, 200);
+    const health = await get(`${agent.url}/health`);
+    assert.equal(health.status, 200);
+    assert.equal(JSON.parse(health.body).ringrift_sync.auth, 'missing');
   });
 
   it('reports fake free bytes from --fake-free-bytes or RINGRIFT_AGENT_FAKE_FREE_BYTES (test only)', async () => {

@@ -25,7 +25,8 @@ describe('ringrift-sync demo --once', function () {
       'gpu-healthy': 'p2p',
       'gpu-agent-down': 'rsync',
       'gpu-base64-only': 'base64',
-      'gpu-nat-blocked': 'http',
+      'gpu-tailscale-down': 'http',
+      'gpu-nat-blocked': 'base64',
       'gpu-dead': 'disabled',
       'cpu-maintenance': 'not synced',
     });
@@ -36,6 +37,7 @@ describe('ringrift-sync demo --once', function () {
   it('prints the escalation table for a human', async () => {
     const { stdout } = await run(process.execPath, [CLI_JS, 'demo', '--once']);
     assert.match(stdout, /gpu-agent-down\s+ok\s+rsync\s+p2p✗ → rsync/);
+    assert.match(stdout, /gpu-nat-blocked\s+ok\s+base64\s+\(p2p\) → \(rsync\) → base64/);
     assert.match(stdout, /gpu-dead\s+DISABLED/);
     assert.match(stdout, /cpu-maintenance\s+SKIPPED/);
   });
@@ -54,7 +56,8 @@ describe('ringrift-sync demo --once', function () {
     const byNode = Object.fromEntries(out.results.map((r: { node: string; transportUsed: string | null }) => [r.node, r.transportUsed]));
     assert.equal(byNode['gpu-agent-down'], 'base64');
     assert.equal(byNode['gpu-healthy'], 'p2p');
-    assert.equal(byNode['gpu-nat-blocked'], 'http');
+    assert.equal(byNode['gpu-tailscale-down'], 'http');
+    assert.equal(byNode['gpu-nat-blocked'], 'base64');
     assert.match(stderr, /OpenSSH sshd is not installed/);
     assert.match(stderr, /rsync is not installed on this machine.*Fix: apt-get install rsync/);
   });

@@ -48,7 +48,7 @@ describe('CLI router on a real loopback cluster', function () {
 
   async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const probing = args[0] === 'sync' || args[0] === 'test';
-    const all = [CLI_JS, ...args, '--hosts', hostsFile, '--state-dir', stateDir, '--known-hosts', cluster.knownHostsFile, ...(probing ? ['--timeout', '3'] : [])];
+    const all = [CLI_JS, ...args, '--hosts', hostsFile, '--state-dir', stateDir, '--known-hosts', cluster.knownHostsFile, ...(probing ? ['--timeout', '8'] : [])];
     try {
       const { stdout, stderr } = await run(process.execPath, all, { env: { ...process.env, HOME: cluster.dir } });
       return { code: 0, stdout, stderr };
@@ -156,5 +156,55 @@ describe('CLI router on a real loopback cluster', function () {
     for (const t of ['SYNC_COMPLETED', 'SYNC_STALLED', 'SYNC_RETRY_REQUESTED', 'NODE_DISABLED', 'NODE_REENABLED', 'PREFERRED_TRANSPORT_SET', 'TRANSPORT_FAILURES_RESET']) {
       assert.ok(types.includes(t), `${t} in events.jsonl`);
     }
+  });
+});
+
+/** RingRift's own host fields through the built CLI: relay mode and skip_sync_receive (issue 13). */
+describe('CLI router: relay mode and skip_sync_receive on a real loopback cluster', function () {
+  this.timeout(120000);
+  let cluster: TestCluster;
+  let hostsFile: string;
+  let payload: string;
+
+  before(async () => {
+    cluster = await startCluster([
+      { name: 'relay', fields: { nat_blocked: true } },
+      { name: 'coord', fields: { skip_sync_receive: true } },
+    ]);
+    hostsFile = cluster.writeHostsFile();
+    payload = path.join(cluster.dir, 'payload.bin');
+    fs.writeFileSync(payload, Buffer.alloc(70 * 1024, 7));
+  });
+  after(async () => cluster?.stop());
+
+  async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
+    const probing = args[0] === 'sync' || args[0] === 'test';
+    const all = [CLI_JS, ...args, '--hosts', hostsFile, '--state-dir', path.join(cluster.dir, 'state'), '--known-hosts', cluster.knownHostsFile, ...(probing ? ['--timeout', '8'] : [])];
+    try {
+      return { code: 0, stdout: (await run(process.execPath, all, { env: { ...process.env, HOME: cluster.dir } })).stdout };
+    } catch (err) {
+      return err as { code: number; stdout: string };
+    }
+  }
+
+  it('sync --all: the relay node skips p2p and rsync (its agent is up) and uses base64; the skip_sync_receive node is refused, not failed', async () => {
+    const r = await cli('sync', '--all', '--path', payload, '--remote', 'data/p.bin', '--json');
+    const by = Object.fromEntries(JSON.parse(r.stdout).results.map((x: { node: string }) => [x.node, x]));
+    assert.deepEqual(by.relay.attempts.map((a: { transport: string; result: string }) => [a.transport, a.result]), [['p2p', 'skipped'], ['rsync', 'skipped'], ['base64', 'ok']]);
+    assert.match(by.relay.attempts[0].error, /^nat_blocked: the node accepts no direct connection/);
+    assert.ok(fs.existsSync(cluster.node('relay').file('data/p.bin')));
+    assert.deepEqual([by.coord.success, by.coord.disabled, by.coord.attempts], [false, false, []]);
+    assert.match(by.coord.message, /skip_sync_receive/);
+    assert.equal(fs.existsSync(cluster.node('coord').file('data/p.bin')), false);
+    const status = JSON.parse((await cli('status', '--json')).stdout);
+    assert.notEqual(status.nodes.coord?.enabled, false, 'never disabled');
+    assert.equal(status.stats.disabledNodeCount, 0);
+  });
+
+  it('test --all still probes the skip_sync_receive node', async () => {
+    const rows: Array<{ node: string; transport: string; success: boolean }> = JSON.parse((await cli('test', '--all', '--json')).stdout).results;
+    const coord = rows.filter((x) => x.node === 'coord');
+    assert.deepEqual(coord.map((x) => x.transport).sort(), ['base64', 'p2p', 'rsync'], 'every transport of its chain probed');
+    assert.equal(coord.find((x) => x.transport === 'p2p')?.success, true);
   });
 });

@@ -33,6 +33,8 @@ export interface RawReply {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The body as received, for binary content. */
+  bytes: Buffer;
   json(): Record<string, unknown>;
 }
 
@@ -43,8 +45,9 @@ export function rawRequest(agent: RunningAgent, method: string, urlPath: string,
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) as Record<string, unknown> });
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, bytes, json: () => JSON.parse(text) as Record<string, unknown> });
       });
     });
     req.on('error', reject);

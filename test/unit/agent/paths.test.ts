@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseFilesPath, staysInsideRoot, targetPaths } from '../../../src/agent/paths';
+import { uploadSegments, treeSegments } from '../../../src/agent/orchestratorPaths';
+import { parseFilesPath, parseRelPath, staysInsideRoot, targetPaths } from '../../../src/agent/paths';
 
 describe('agent paths', () => {
   const segs = (p: string) => {
@@ -20,6 +21,30 @@ describe('agent paths', () => {
     for (const bad of ['/files/../x', '/files/a/%2E%2E/x', '/files//etc/passwd', '/files/%2Fetc%2Fpasswd', '/files/a%00b', '/files/%E0%A4%A', '/files/dir/', '/files/', '/files/./', '/files/.x.ringrift-partial']) {
       assert.equal(segs(bad), 'bad_path', bad);
     }
+  });
+
+  it('applies the same rules to an already decoded path (form field, query, JSON), taking % literally', () => {
+    const rel = (p: string) => {
+      const r = parseRelPath(p);
+      return r.ok ? r.value : r.code;
+    };
+    assert.deepEqual(rel(`a b/$(x) '"\`;%2F.bin`), ['a b', `$(x) '"\`;%2F.bin`]);
+    for (const bad of ['', '../x', 'a/../../x', '/etc/passwd', 'a\0b', 'dir/', '.', './', '.x.ringrift-partial']) assert.equal(rel(bad), 'bad_path', bad);
+  });
+
+  it("maps the orchestrator's paths under the root: upload path data/|models/, tree-relative paths", () => {
+    const up = (p: string) => {
+      const r = uploadSegments(p);
+      return r.ok ? r.value : r.code;
+    };
+    assert.deepEqual(up('data/check/f5.npz'), ['data', 'check', 'f5.npz']);
+    assert.deepEqual(up('models/m.pt'), ['models', 'm.pt']);
+    for (const bad of ['x.npz', '/data/x', 'datax/y', 'model/m.pt']) assert.equal(up(bad), 'bad_prefix', bad);
+    for (const bad of ['data/', 'data/../x', 'data/.', 'models/a/..']) assert.equal(up(bad), 'bad_path', bad);
+    const tree = treeSegments('model', 'v1/m.pt');
+    assert.ok(tree.ok);
+    assert.deepEqual(tree.value, ['models', 'v1', 'm.pt']);
+    assert.equal(treeSegments('data', '../x').ok, false);
   });
 
   it('puts the partial beside its target as .<name>.ringrift-partial', () => {

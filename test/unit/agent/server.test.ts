@@ -7,11 +7,38 @@ describe('agent server: health, status, HEAD, token, logging', () => {
   let fx: AgentFixture;
   afterEach(async () => fx?.close());
 
-  it('answers GET /health with its node name and version', async () => {
+  it('answers GET /health with the orchestrator fields, its own contract and the ringrift_sync extras', async () => {
     fx = await startTestAgent();
     const r = await rawRequest(fx.agent, 'GET', '/health');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json(), { status: 'ok', node: 'test-node', version: '9.9.9' });
+    const { uptime_seconds, timestamp, disk_percent, ...fixed } = r.json();
+    assert.deepEqual(fixed, {
+      healthy: true,
+      node_id: 'test-node',
+      role: 'agent',
+      status: 'ok',
+      node: 'test-node',
+      version: '9.9.9',
+      ringrift_sync: { version: '9.9.9', extensions: ['resumable_put', 'range'], auth: 'open' },
+    });
+    assert.ok(typeof uptime_seconds === 'number' && uptime_seconds >= 0);
+    assert.ok(typeof timestamp === 'number' && Math.abs(timestamp - Date.now() / 1000) < 3600, `timestamp ${timestamp} is epoch seconds`);
+    assert.ok(typeof disk_percent === 'number' && disk_percent >= 0 && disk_percent <= 100);
+  });
+
+  it('GET /health answers without a token and says whether the one sent would be accepted', async () => {
+    fx = await startTestAgent({ token: 'tok-123', fakeFreeBytes: 0 });
+    const auth = async (headers: Record<string, string>) => {
+      const r = await rawRequest(fx.agent, 'GET', '/health', headers);
+      assert.equal(r.status, 200);
+      assert.equal(r.json().healthy, true);
+      return (r.json().ringrift_sync as { auth: string }).auth;
+    };
+    assert.equal(await auth({}), 'missing');
+    assert.equal(await auth({ Authorization: 'Bearer nope' }), 'rejected');
+    assert.equal(await auth({ Authorization: 'Bearer tok-123' }), 'accepted');
+    assert.equal(await auth({ 'X-RingRift-Auth': 'tok-123' }), 'accepted');
+    assert.equal((await rawRequest(fx.agent, 'GET', '/health')).json().disk_percent, 100);
   });
 
   it('answers GET /status with uptime, root and the disk figures of its root', async () => {
@@ -34,10 +61,21 @@ describe('agent server: health, status, HEAD, token, logging', () => {
     fx = await startTestAgent();
     const unknown = await rawRequest(fx.agent, 'GET', '/nope');
     assert.equal(unknown.status, 404);
-    assert.match(String(unknown.json().error), /GET \/health/);
-    const wrong = await rawRequest(fx.agent, 'DELETE', '/files/a');
-    assert.equal(wrong.status, 405);
-    assert.equal(wrong.headers.allow, 'HEAD, PUT');
+    for (const endpoint of ['GET /health', 'GET /status', 'GET /files/info', 'POST /files/upload', 'GET|HEAD|PUT /files/<path>', 'GET /sync/file', 'POST /sync/pull']) {
+      assert.ok(String(unknown.json().error).includes(endpoint), endpoint);
+    }
+    const allowed = async (method: string, p: string) => {
+      const r = await rawRequest(fx.agent, method, p);
+      assert.equal(r.status, 405, `${method} ${p}`);
+      assert.equal(r.json().code, 'method_not_allowed');
+      return r.headers.allow;
+    };
+    assert.equal(await allowed('DELETE', '/files/a'), 'GET, HEAD, PUT');
+    assert.equal(await allowed('POST', '/health'), 'GET');
+    assert.equal(await allowed('POST', '/files/info'), 'GET, HEAD, PUT');
+    assert.equal(await allowed('DELETE', '/files/upload'), 'GET, HEAD, POST, PUT');
+    assert.equal(await allowed('GET', '/sync/pull'), 'POST');
+    assert.equal(await allowed('PUT', '/sync/file'), 'GET');
   });
 
   it('HEAD: 404 for a missing file, 200 with X-Size and X-Sha256 for a present one', async () => {
@@ -65,17 +103,22 @@ describe('agent server: health, status, HEAD, token, logging', () => {
     assert.equal(both.headers['x-partial-size'], '700');
   });
 
-  it('with a token: 401 without it or with a wrong one, on every endpoint; served with it', async () => {
+  it('with a token: 401 without it or with a wrong one on every endpoint but /health; served with it', async () => {
     fx = await startTestAgent({ token: 'tok-123' });
     const body = bytesOf(10);
-    for (const [method, p] of [['GET', '/health'], ['GET', '/status'], ['HEAD', '/files/x'], ['PUT', '/files/x']] as const) {
+    const endpoints = [['GET', '/status'], ['HEAD', '/files/x'], ['PUT', '/files/x'], ['GET', '/files/data/x'], ['GET', '/files/info?path=x'],
+      ['POST', '/files/upload'], ['GET', '/sync/file?path=x'], ['POST', '/sync/pull'], ['GET', '/nope']] as const;
+    for (const [method, p] of endpoints) {
       const headers = method === 'PUT' ? putHeaders(body) : {};
-      assert.equal((await rawRequest(fx.agent, method, p, headers, method === 'PUT' ? body : undefined)).status, 401, `${method} ${p} without token`);
-      assert.equal((await rawRequest(fx.agent, method, p, { ...headers, Authorization: 'Bearer tok-12' }, method === 'PUT' ? body : undefined)).status, 401);
+      const send = method === 'PUT' ? body : undefined;
+      assert.equal((await rawRequest(fx.agent, method, p, headers, send)).status, 401, `${method} ${p} without token`);
+      assert.equal((await rawRequest(fx.agent, method, p, { ...headers, Authorization: 'Bearer tok-12' }, send)).status, 401, `${method} ${p} wrong token`);
+      assert.equal((await rawRequest(fx.agent, method, p, { ...headers, 'X-RingRift-Auth': 'tok-12' }, send)).status, 401, `${method} ${p} wrong X-RingRift-Auth`);
     }
     assert.equal(fs.existsSync(path.join(fx.root, 'x')), false);
-    const ok = await rawRequest(fx.agent, 'GET', '/health', { Authorization: 'Bearer tok-123' });
-    assert.equal(ok.status, 200);
+    assert.equal((await rawRequest(fx.agent, 'GET', '/health')).status, 200);
+    assert.equal((await rawRequest(fx.agent, 'GET', '/status', { Authorization: 'Bearer tok-123' })).status, 200);
+    assert.equal((await rawRequest(fx.agent, 'GET', '/status', { 'X-RingRift-Auth': 'tok-123' })).status, 200);
     const put = await rawRequest(fx.agent, 'PUT', '/files/x', { ...putHeaders(body), Authorization: 'Bearer tok-123' }, body);
     assert.equal(put.status, 201);
   });

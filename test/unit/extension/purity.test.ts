@@ -13,6 +13,7 @@ const GLUE = [
   'statusBar.ts',
   'tree/nodesTreeProvider.ts',
   'cluster/stateWatcher.ts',
+  'cluster/storedToken.ts',
   'commands/commandContext.ts',
   'commands/fileCommands.ts',
   'commands/registerCommands.ts',

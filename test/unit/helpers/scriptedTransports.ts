@@ -10,7 +10,7 @@ export function makeNode(name: string, over: Partial<NodeSpec> = {}): NodeSpec {
   return nodeSpec({ name, ...over });
 }
 
-export type Behaviour = 'ok' | 'probe-fails' | 'push-fails' | 'hangs';
+export type Behaviour = 'ok' | 'probe-fails' | 'push-fails' | 'hangs' | 'does-not-fit';
 
 /**
  * A transport whose outcome per node is scripted. `hangs` waits until aborted or `hangMs`, like a
@@ -45,6 +45,9 @@ export class ScriptedTransport implements Transport {
     this.pushes.push(node.name);
     if (this.behaviour.get(node.name) === 'push-fails') {
       return { ok: false, transport: this.kind, code: 'disconnected', message: `${this.kind}: connection dropped`, durationMs: 1 };
+    }
+    if (this.behaviour.get(node.name) === 'does-not-fit') {
+      return { ok: false, transport: this.kind, code: 'extension_not_allowed', limit: 'extension_not_allowed', message: `${this.kind}: extension '.exe' not accepted; nothing was sent`, durationMs: 1 };
     }
     return { ok: true, transport: this.kind, bytes: 10, bytesSent: 10, sha256: 'ab'.repeat(32), durationMs: 1, remotePath: 'f' };
   }

@@ -26,11 +26,33 @@ describe('ringrift-sync nodes', () => {
     assert.equal(io.err(), '');
   });
 
+  it("--json: RingRift's fields are added keys, with defaults when absent", async () => {
+    const io = captureIo({ env: { HOME: '/home/op' } });
+    await runCli(['nodes', '--json', '--hosts', REAL], io);
+    const by = Object.fromEntries(JSON.parse(io.out()).nodes.map((n: { name: string }) => [n.name, n]));
+    const pick = (name: string) => [by[name].forceRelayMode, by[name].skipSyncReceive, by[name].isEphemeral, by[name].dataServerPort];
+    assert.deepEqual(pick('lambda-gh200-11'), [true, false, false, 8766]);
+    assert.deepEqual(pick('local-mac'), [false, true, false, 8766]);
+    assert.deepEqual(pick('vast-29129529'), [true, false, true, 8766]);
+    assert.equal(by['vast-29129529'].natBlocked, false, 'natBlocked stays what the file says');
+  });
+
+  it('the table notes relay mode, skip_sync_receive and ephemeral nodes, and does not count skip_sync_receive as ready to sync', async () => {
+    const io = captureIo({ env: { HOME: '/home/op' } });
+    await runCli(['nodes', '--hosts', REAL], io);
+    const row = (name: string) => io.out().split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
+    assert.match(row('lambda-gh200-1'), /nat_blocked: p2p, rsync skipped$/);
+    assert.match(row('local-mac'), /skip_sync_receive: never synced$/);
+    assert.match(row('vast-29129529'), /force_relay_mode: p2p, rsync skipped, ephemeral$/);
+    assert.match(io.out(), /^42 nodes, 31 ready to sync /m, '32 have status ready; local-mac receives no syncs');
+  });
+
   it('--json: absent values are null, so every key is always present', async () => {
     const io = captureIo({ cwd: FIXTURES });
     await runCli(['nodes', '--json', '--hosts', 'minimal.yaml'], io);
     const [solo] = JSON.parse(io.out()).nodes;
-    assert.deepEqual([solo.httpPort, solo.remoteBase, solo.sshKey, solo.bandwidthLimitMbps], [null, null, null, null]);
+    assert.deepEqual([solo.httpPort, solo.sshKey, solo.bandwidthLimitMbps], [null, null, null]);
+    assert.equal(solo.remoteBase, '~/ringrift/ai-service', "RingRift's default when ringrift_path is absent");
     assert.deepEqual(solo.fields, { ssh_host: '127.0.0.1' });
   });
 

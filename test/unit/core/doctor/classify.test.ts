@@ -308,6 +308,15 @@ const SCENARIOS: Scenario[] = [
   },
   { name: 'agent wants a token', evidence: () => fail(healthy(), 'p2p', 'unauthorized'), expect: [['p2p', 'agent_token_rejected']] },
   {
+    name: 'the RingRift orchestrator refuses our cluster token',
+    evidence: () => fail(healthy(), 'p2p', 'auth_failed'),
+    expect: [['p2p', 'auth_failed']],
+    check: ([c]) => {
+      assert.match(c.fix.title, /RINGRIFT_CLUSTER_AUTH_TOKEN.*--token-file FILE.*RingRift Sync: Set Cluster Token/);
+      assert.equal(c.fix.runOn, 'here');
+    },
+  },
+  {
     name: 'another program holds the agent port',
     evidence: () => fail(healthy(), 'p2p', 'bad_answer'),
     expect: [['p2p', 'wrong_service']],

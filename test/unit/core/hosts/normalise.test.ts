@@ -63,6 +63,41 @@ describe('normalise', () => {
     });
   });
 
+  describe("RingRift's own fields", () => {
+    const host = (lines: string) => parseText(`hosts:\n  a:\n    ssh_host: 127.0.0.1\n${lines}`);
+
+    it('archived and retired are known inactive statuses: no warning, not synced', () => {
+      for (const status of ['archived', 'retired']) {
+        const f = host(`    status: ${status}\n`);
+        assert.deepEqual(f.diagnostics, []);
+        assert.deepEqual([f.nodes[0].statusKnown, f.nodes[0].ready], [true, false]);
+      }
+    });
+
+    it("ringrift_path: absent is RingRift's ~/ringrift/ai-service; null is no base, as RingRift reads it", () => {
+      assert.equal(host('').nodes[0].remoteBase, '~/ringrift/ai-service');
+      const nulled = host('    ringrift_path: null\n');
+      assert.deepEqual([nulled.nodes[0].remoteBase, nulled.diagnostics], [undefined, []]);
+      assert.equal(host('    ringrift_path: /srv/rr\n').nodes[0].remoteBase, '/srv/rr');
+    });
+
+    it('data_server_port: read as a port, default 8766, checked 1..65535', () => {
+      assert.equal(host('    data_server_port: 9000\n').nodes[0].dataServerPort, 9000);
+      const bad = host('    data_server_port: 70000\n');
+      assert.deepEqual(codes(bad.diagnostics), ['port_range']);
+      assert.match(bad.diagnostics[0].message, /^host 'a': data_server_port /);
+      assert.deepEqual([bad.nodes[0].dataServerPort, bad.nodes[0].ready], [8766, false]);
+    });
+
+    it('the flags are booleans: read when true, an error naming the field otherwise', () => {
+      const n = host('    force_relay_mode: true\n    skip_sync_receive: true\n    is_ephemeral: true\n').nodes[0];
+      assert.deepEqual([n.forceRelayMode, n.skipSyncReceive, n.isEphemeral, n.natBlocked], [true, true, true, false]);
+      const bad = host('    skip_sync_receive: "yes please"\n');
+      assert.match(bad.diagnostics[0].message, /^host 'a': skip_sync_receive must be true or false/);
+      assert.equal(bad.nodes[0].skipSyncReceive, false);
+    });
+  });
+
   describe('YAML 1.1, as RingRift reads the file', () => {
     const file = parseFixture('merge-keys.yaml');
 

@@ -66,6 +66,10 @@ describe('parseHostsText', () => {
       assert.equal(file.nodes.filter((n) => n.ready).length, 32);
     });
 
+    it('reads skip_sync_receive on the coordinator local-mac only', () => {
+      assert.deepEqual(file.nodes.filter((n) => n.skipSyncReceive).map((n) => n.name), ['local-mac']);
+    });
+
     it('gives every node the line and column of its key', () => {
       assert.deepEqual(node(file, 'mac-studio').range.start, { line: 105, column: 3 });
       assert.deepEqual(node(file, 'hetzner-cpu3').range.start, { line: 701, column: 3 });
@@ -85,11 +89,25 @@ describe('parseHostsText', () => {
       assert.deepEqual([lambda.address, lambda.sshHost, lambda.tailscaleIp], ['127.0.1.4', '127.0.1.3', '127.0.1.4']);
     });
 
-    it('records nat_blocked and keeps p2p in the chain (the router starts past it)', () => {
+    it('records nat_blocked and force_relay_mode and keeps the chain as written (the plan applies relay mode)', () => {
       const lambda = node(file, 'lambda-gh200-1');
-      assert.equal(lambda.natBlocked, true);
+      assert.deepEqual([lambda.natBlocked, lambda.forceRelayMode], [true, true]);
       assert.deepEqual(lambda.transports, ['p2p', 'rsync', 'base64']);
-      assert.equal(node(file, 'lambda-gh200-11').natBlocked, false);
+      const onlyForced = node(file, 'lambda-gh200-11');
+      assert.deepEqual([onlyForced.natBlocked, onlyForced.forceRelayMode], [false, true], 'force_relay_mode without nat_blocked');
+      assert.equal(file.nodes.filter((n) => n.forceRelayMode).length, 16);
+      assert.equal(file.nodes.filter((n) => n.natBlocked).length, 13);
+    });
+
+    it('reads is_ephemeral on the vast.ai nodes only, and skip_sync_receive on local-mac', () => {
+      const ephemeral = file.nodes.filter((n) => n.isEphemeral).map((n) => n.name);
+      assert.equal(ephemeral.length, 14);
+      assert.ok(ephemeral.every((name) => name.startsWith('vast-')), ephemeral.join(', '));
+      assert.deepEqual(file.nodes.filter((n) => n.skipSyncReceive).map((n) => n.name), ['local-mac']);
+    });
+
+    it('no host sets data_server_port: every node gets RingRift\'s 8766', () => {
+      assert.deepEqual([...new Set(file.nodes.map((n) => n.dataServerPort))], [8766]);
     });
 
     it('applies the hetzner-* override', () => {
@@ -104,6 +122,11 @@ describe('parseHostsText', () => {
       assert.deepEqual(
         [solo.user, solo.sshPort, solo.p2pEnabled, solo.p2pPort, solo.httpPort, solo.status, solo.ready, solo.natBlocked, solo.sshKey, solo.chainSource],
         ['ubuntu', 22, true, 8770, undefined, 'ready', true, false, undefined, 'default'],
+      );
+      assert.deepEqual(
+        [solo.remoteBase, solo.dataServerPort, solo.forceRelayMode, solo.skipSyncReceive, solo.isEphemeral],
+        ['~/ringrift/ai-service', 8766, false, false, false],
+        "RingRift's defaults",
       );
       assert.deepEqual(solo.transports, ['p2p', 'rsync', 'base64']);
     });

@@ -53,6 +53,14 @@ describe('completionsAt', () => {
     assert.equal(keys[0].insertText, 'priority: ${1:4}');
   });
 
+  it("offers RingRift's fields with their defaults, and archived among the statuses", () => {
+    const entries = completeAfter('\n    ', { needle: 'status: maintenance' });
+    const port = entries.find((e) => e.label === 'data_server_port')!;
+    assert.equal(port.insertText, 'data_server_port: ${1:8766}');
+    for (const field of ['force_relay_mode', 'skip_sync_receive', 'is_ephemeral']) assert.ok(entries.some((e) => e.label === field), field);
+    assert.ok(labels(completeAfter('', { needle: 'status: ', nth: 0 })).includes('archived'));
+  });
+
   it('offers the booleans for fallback and last_resort, and the statuses for status', () => {
     assert.deepEqual(labels(completeAfter('\n        fallback: ', { needle: 'priority: 1' })), ['true', 'false']);
     assert.deepEqual(labels(completeAfter('', { needle: 'status: ', nth: 0 })).slice(0, 3), ['ready', 'disabled', 'maintenance']);

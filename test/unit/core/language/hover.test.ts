@@ -62,4 +62,16 @@ describe('hoverAt', () => {
       assert.match(hoverAt(d, positionOf(real, '  mac-studio:', 4))!.markdown, /^\*\*mac-studio\*\* \(host\)\n\nChain: p2p → rsync → base64 \(default\)/, file);
     }
   });
+
+  it("documents RingRift's fields where the real files use them", () => {
+    const real = fs.readFileSync(REAL_FILES[1], 'utf8');
+    const d = documentOf(real);
+    const at = (needle: string) => hoverAt(d, positionOf(real, needle, 6))!.markdown;
+    assert.match(at('    force_relay_mode: true'), /^\*\*force_relay_mode\*\* \(boolean\)\n\n.*skip the direct transports \(p2p, rsync\) and try base64, then http/);
+    assert.match(at('    nat_blocked: true'), /behind NAT and accepts no direct connection: syncs skip the direct transports/);
+    assert.match(at('    skip_sync_receive: true'), /never a sync target.*`test` still probes it/);
+    assert.match(at('    is_ephemeral: true'), /Informational/);
+    assert.match(at('    ringrift_path: ~/ringrift'), /Default: `~\/ringrift\/ai-service`/);
+    assert.match(hoverAt(d, positionOf(real, '  local-mac:', 4))!.markdown, /status `ready` \(not synced\)/, 'local-mac has skip_sync_receive');
+  });
 });

@@ -56,6 +56,34 @@ describe('SyncRouter escalation', () => {
     assert.equal(st.state.nodes.a.transports.p2p?.consecutiveFailures, 1);
   });
 
+  it('a file that does not fit a limit of p2p goes to the next transport without counting a failure', async () => {
+    const n = makeNode('a');
+    const t = setup([n], { failoverThreshold: 3 });
+    t.transports.p2p.set('a', 'does-not-fit');
+    const r = await t.sync(n);
+    assert.equal(r.transportUsed, 'http');
+    assert.deepEqual(r.attempts.map((a) => [a.transport, a.result, a.limit]), [['p2p', 'failed', 'extension_not_allowed'], ['http', 'ok', undefined]]);
+    assert.match(r.attempts[0].error!, /extension '\.exe'/);
+    assert.equal(t.transports.p2p.pushes.length, 1, 'a limit is not retried');
+    assert.deepEqual(t.seen.map((e) => [e.type, e.transport]), [['SYNC_RETRY_REQUESTED', 'http'], ['SYNC_COMPLETED', 'http']]);
+    const st = t.router.status().state.nodes.a;
+    assert.equal(st.transports.p2p?.consecutiveFailures ?? 0, 0);
+    assert.equal(st.lastWorkingTransport, undefined, 'later syncs still start with p2p');
+    assert.equal(t.router.status().stats.escalationsToday, 0);
+    assert.deepEqual((await t.sync(n)).attempts.map((a) => a.transport), ['p2p', 'http']);
+  });
+
+  it('a limit with every other transport failing leaves the node enabled and says why', async () => {
+    const n = makeNode('a');
+    const t = setup([n]);
+    t.transports.p2p.set('a', 'does-not-fit');
+    for (const k of ['http', 'rsync', 'base64'] as const) t.transports[k].set('a', 'probe-fails');
+    const r = await t.sync(n);
+    assert.deepEqual([r.success, r.disabled], [false, false]);
+    assert.match(r.message, /^not synced: p2p cannot take this file \(extension_not_allowed\)/);
+    assert.equal(t.router.status().state.nodes.a.enabled, true);
+  });
+
   it('retries a transport up to the failover threshold before moving on', async () => {
     const n = makeNode('a');
     const t = setup([n], { failoverThreshold: 3 });
@@ -131,13 +159,50 @@ describe('SyncRouter escalation', () => {
     assert.deepEqual(r.attempts.map((a) => a.transport), ['rsync']);
   });
 
-  it('starts nat_blocked nodes past p2p without contacting it', async () => {
-    const n = makeNode('nat', { natBlocked: true });
+  for (const flag of [{ natBlocked: true }, { forceRelayMode: true }]) {
+    it(`${JSON.stringify(flag)}: skips p2p and rsync without contacting them, then base64 (RingRift relay mode)`, async () => {
+      const n = makeNode('relay', flag);
+      const t = setup([n]);
+      const r = await t.sync(n);
+      assert.deepEqual(r.attempts.map((a) => [a.transport, a.result]), [['p2p', 'skipped'], ['rsync', 'skipped'], ['base64', 'ok']]);
+      assert.match(r.attempts[0].error ?? '', /^(nat_blocked|force_relay_mode): the node accepts no direct connection, so p2p is skipped; relay mode tries base64, then http$/);
+      assert.deepEqual([t.transports.p2p.probes, t.transports.rsync.probes], [[], []]);
+      assert.equal(t.router.status().stats.escalationsToday, 0, 'skipped steps are no escalation');
+      assert.equal(t.router.status().state.nodes.relay.upgradeRetryAt, undefined, 'base64 is the best it may use: no upgrade retry');
+    });
+  }
+
+  it('a relay-mode node whose base64 fails goes on to http; when both fail it is disabled', async () => {
+    const n = makeNode('relay', { natBlocked: true });
     const t = setup([n]);
+    t.transports.base64.set('relay', 'push-fails');
+    assert.deepEqual((await t.sync(n)).attempts.map((a) => [a.transport, a.result]), [['p2p', 'skipped'], ['rsync', 'skipped'], ['base64', 'failed'], ['http', 'ok']]);
+    t.transports.http.set('relay', 'push-fails');
+    t.clock.advance(3600_000);
     const r = await t.sync(n);
-    assert.deepEqual(r.attempts.map((a) => [a.transport, a.result]), [['p2p', 'skipped'], ['http', 'ok']]);
-    assert.deepEqual(t.transports.p2p.probes, []);
-    assert.equal(t.router.status().stats.escalationsToday, 0);
+    assert.equal(r.disabled, true);
+    assert.deepEqual(t.transports.rsync.probes, [], 'rsync never contacted');
+  });
+
+  it('skip_sync_receive: refused naming the field, nothing contacted, no failure recorded, never disabled, even when forced', async () => {
+    const n = makeNode('coord', { skipSyncReceive: true });
+    const t = setup([n]);
+    for (const force of [undefined, 'rsync'] as const) {
+      const r = await t.sync(n, force);
+      assert.deepEqual([r.success, r.disabled, r.attempts], [false, false, []]);
+      assert.match(r.message, /^not synced: skip_sync_receive is true: this node never receives syncs/);
+    }
+    assert.deepEqual([t.transports.p2p.probes, t.transports.rsync.probes, t.transports.rsync.pushes], [[], [], []]);
+    assert.equal(t.router.status().state.nodes.coord, undefined, 'no state written: not a failure');
+    assert.deepEqual(t.seen, []);
+  });
+
+  it('syncMany (sync --all) refuses the skip_sync_receive node alone and syncs the others', async () => {
+    const nodes = [makeNode('a'), makeNode('coord', { skipSyncReceive: true }), makeNode('b')];
+    const t = setup(nodes);
+    const rs = await t.router.syncMany(nodes, job, { signal: new AbortController().signal });
+    assert.deepEqual(rs.map((r) => [r.node, r.success, r.transportUsed]), [['a', true, 'p2p'], ['coord', false, null], ['b', true, 'p2p']]);
+    assert.match(rs[1].message, /skip_sync_receive/);
   });
 
   it('does not sync a node whose status is not ready, and says why', async () => {
@@ -148,6 +213,17 @@ describe('SyncRouter escalation', () => {
     assert.match(r.message, /status is 'maintenance'/);
     assert.deepEqual(t.transports.p2p.probes, []);
   });
+
+  for (const status of ['archived', 'retired']) {
+    it(`does not sync a node whose status is ${status} (RingRift: inactive), without recording a failure`, async () => {
+      const n = makeNode('old', { status, ready: false });
+      const t = setup([n]);
+      const r = await t.sync(n);
+      assert.deepEqual([r.success, r.disabled, r.attempts], [false, false, []]);
+      assert.match(r.message, new RegExp(`status is '${status}'`));
+      assert.equal(t.router.status().state.nodes.old, undefined);
+    });
+  }
 
   it('skips a transport whose probe failed moments ago, recording the earlier error', async () => {
     const n = makeNode('a');

@@ -13,12 +13,14 @@ describe('ClusterService', () => {
   let hosts: HostsState | undefined;
   let settings: Record<string, unknown>;
   const logged: string[] = [];
+  let stored: string | undefined;
   const env = () => ({ HOME: dir, RINGRIFT_SYNC_FAILOVER_THRESHOLD: '4' });
   const service = () =>
     new ClusterService({
       hosts: () => hosts,
       settings: () => readSettings((k) => settings[k], env()),
       env: env(),
+      storedToken: () => stored,
       prompts: {},
       log: { info: (m) => logged.push(m), warn: (m) => logged.push(`warn ${m}`) },
     });
@@ -29,6 +31,7 @@ describe('ClusterService', () => {
     hosts = { kind: 'loaded', file, hosts: parseHostsText('hosts:\n  a:\n    ssh_host: 127.0.0.1\n', file) };
     settings = { stateDir: path.join(dir, 'state'), concurrency: 2 };
     logged.length = 0;
+    stored = undefined;
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -46,6 +49,14 @@ describe('ClusterService', () => {
     svc.invalidate();
     const again = svc.session();
     assert.ok(again.ok && again.value !== first);
+  });
+
+  it('gives the session the token kept in secret storage', () => {
+    stored = 's3cret';
+    const s = service().session();
+    assert.ok(s.ok);
+    assert.equal(s.value.transportOptions.agentToken, 's3cret');
+    assert.ok(!logged.some((l) => l.includes('s3cret')), 'the token is never logged');
   });
 
   it('explains why there is no session without a loaded hosts file', () => {

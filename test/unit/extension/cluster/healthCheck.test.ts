@@ -35,6 +35,7 @@ describe('HealthCheck (the periodic check)', () => {
       hosts: () => hosts,
       settings: () => readSettings((k) => (k === 'stateDir' ? path.join(dir, 'state') : undefined), { HOME: dir }),
       env: { HOME: dir },
+      storedToken: () => undefined,
       prompts: {},
       log: { info: () => undefined, warn: () => undefined },
     });

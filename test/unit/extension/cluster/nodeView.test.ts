@@ -59,9 +59,22 @@ describe('nodeView', () => {
     assert.equal(v.transports.find((t) => t.kind === 'rsync')?.preferred, true);
   });
 
-  it('marks p2p of a NAT-blocked node as expected to fail, not as a problem', () => {
-    const v = nodeView(makeNode({ name: 'n', natBlocked: true }), new StateBuilder().probe('n', 'http', true).state, NOW);
-    assert.equal(v.transports[0].health, 'nat_blocked');
+  it('relay mode: lists transports in sync order, p2p and rsync skipped (not a problem), base64 first', () => {
+    for (const flag of [{ natBlocked: true }, { forceRelayMode: true }]) {
+      const v = nodeView(makeNode({ name: 'n', ...flag }), new StateBuilder().probe('n', 'base64', true).state, NOW);
+      assert.deepEqual(v.transports.map((t) => [t.kind, t.health]), [['p2p', 'relay_skipped'], ['rsync', 'relay_skipped'], ['base64', 'ok'], ['http', 'untested']]);
+      assert.deepEqual([v.health, v.working?.kind, isProblem(v)], ['healthy', 'base64', false]);
+    }
+  });
+
+  it('relay mode: a transport syncs skip is never the working one, even when a test reached it', () => {
+    const s = new StateBuilder().probe('n', 'p2p', true).probe('n', 'http', true).state;
+    const v = nodeView(makeNode({ name: 'n', natBlocked: true }), s, NOW);
+    assert.deepEqual([v.working?.kind, v.health], ['http', 'degraded'], 'base64 comes first and is untested');
+  });
+
+  it('a skip_sync_receive node is still tested and shown by its connectivity', () => {
+    const v = nodeView(makeNode({ name: 'n', skipSyncReceive: true }), new StateBuilder().probe('n', 'p2p', true).state, NOW);
     assert.equal(v.health, 'healthy');
   });
 

@@ -76,6 +76,39 @@ describe('nodeEntry', () => {
     assert.match(entry.tooltip, /maintenance \(shown, not synced\)/);
   });
 
+  it('shows an archived or retired node as inactive: not synced, paused icon', () => {
+    for (const status of ['archived', 'retired']) {
+      const entry = entryOf(makeNode({ status, ready: false }));
+      assert.equal(entry.description, `${status} · not synced`);
+      assert.equal(entry.icon.id, 'debug-pause');
+    }
+  });
+
+  it('relay mode: the chain reads in sync order with skipped steps in parentheses, the tooltip explains the field', () => {
+    const entry = entryOf(makeNode({ natBlocked: true, forceRelayMode: true, transports: ['p2p', 'rsync', 'base64'] }));
+    assert.equal(entry.description, 'untested · (p2p) → (rsync) → base64 · relay mode');
+    assert.match(entry.tooltip, /\| nat_blocked \| The node is behind NAT and accepts no direct connection: syncs skip the direct transports \(p2p, rsync\) and try base64, then http/);
+    assert.match(entry.tooltip, /\| force_relay_mode \| Relay mode whatever the NAT/);
+    assert.deepEqual(entry.children.map((c) => c.label), ['p2p', 'rsync', 'base64']);
+  });
+
+  it('skip_sync_receive: tested like any node, but not synced, and no Sync menu', () => {
+    const entry = entryOf(makeNode({ skipSyncReceive: true }), new StateBuilder().probe('gpu-1', 'p2p', true, { latencyMs: 4 }).state);
+    assert.equal(entry.description, 'p2p · 4 ms · receives no syncs');
+    assert.match(entry.contextValue, /^node notReady\b/);
+    assert.match(entry.tooltip, /\| status \| ready \(shown, not synced\) \|/);
+    assert.match(entry.tooltip, /\| skip_sync_receive \| true: never a sync target/);
+  });
+
+  it('is_ephemeral, data_server_port and ringrift_path are shown', () => {
+    const entry = entryOf(makeNode({ isEphemeral: true, dataServerPort: 9766, remoteBase: '~/ringrift/ai-service' }));
+    assert.equal(entry.description, 'untested · p2p → http → rsync → base64 · ephemeral');
+    assert.match(entry.tooltip, /\| is_ephemeral \| A rented or spot instance/);
+    assert.match(entry.tooltip, /\| data server port \| `9766` \|/);
+    assert.match(entry.tooltip, /\| ringrift_path \| `~\/ringrift\/ai-service` \|/);
+    assert.match(entryOf(makeNode({ dataServerPort: undefined, remoteBase: undefined })).tooltip, /\| data server port \| `8766` \|[\s\S]*\| ringrift_path \| none \|/);
+  });
+
   it("points at the host's key in the file", () => {
     assert.deepEqual(entryOf().location, { file: FILE, line: 3, column: 3 });
   });

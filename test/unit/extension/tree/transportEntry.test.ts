@@ -50,10 +50,17 @@ describe('transportEntry', () => {
     assert.match(entry.tooltip, /set `ssh_host`/);
   });
 
-  it('marks p2p on a NAT-blocked node as expected to fail', () => {
-    const entry = transportEntry(makeNode({ natBlocked: true }), view({ kind: 'p2p', health: 'nat_blocked' }), 1);
-    assert.equal(entry.description, 'NAT-blocked: syncs start past it · 127.0.0.11:8770');
-    assert.match(entry.tooltip, /expected to fail/);
+  it('marks a direct transport of a relay-mode node as skipped, and says why naming the field', () => {
+    const entry = transportEntry(makeNode({ forceRelayMode: true }), view({ kind: 'rsync', health: 'relay_skipped' }), 1);
+    assert.equal(entry.description, 'relay mode: syncs skip it · ubuntu@127.0.0.1:22');
+    assert.equal(entry.icon.color, 'disabledForeground');
+    assert.match(entry.tooltip, /force\\_relay\\_mode: the node accepts no direct connection, so rsync is skipped; relay mode tries base64, then http/);
+  });
+
+  it('still says syncs skip it when a test reached it, and says nothing on a relay transport', () => {
+    const node = makeNode({ natBlocked: true });
+    assert.match(transportEntry(node, view({ kind: 'p2p', health: 'ok', latencyMs: 2 }), 1).tooltip, /so p2p is skipped/);
+    assert.doesNotMatch(transportEntry(node, view({ kind: 'base64' }), 3).tooltip, /skipped/);
   });
 
   it("shows the last diagnosis's cause, evidence and fix title in a failing transport's tooltip", () => {

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+
+const KEY = 'ringriftSync.clusterToken';
+
+/**
+ * The cluster token in VS Code's SecretStorage (the OS keychain where there is one): never in
+ * settings.json, never logged. Read once at start and again whenever it changes (in this window or
+ * another), so sessions read it synchronously.
+ */
+export class StoredToken implements vscode.Disposable {
+  private value: string | undefined;
+  private readonly watch: vscode.Disposable;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    onChange: () => void,
+  ) {
+    this.watch = secrets.onDidChange((e) => {
+      if (e.key === KEY) void this.load().then(onChange);
+    });
+  }
+
+  async load(): Promise<void> {
+    this.value = (await this.secrets.get(KEY)) || undefined;
+  }
+
+  get(): string | undefined {
+    return this.value;
+  }
+
+  async set(token: string): Promise<void> {
+    this.value = token;
+    await this.secrets.store(KEY, token);
+  }
+
+  async clear(): Promise<void> {
+    this.value = undefined;
+    await this.secrets.delete(KEY);
+  }
+
+  dispose(): void {
+    this.watch.dispose();
+  }
+}
