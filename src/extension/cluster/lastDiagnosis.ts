@@ -1,5 +1,6 @@
 import type { TransportKind } from '../../core/hosts/nodeSpec';
 import { causeForTransport, groupCauses, type DoctorCause, type NodeReport } from '../../core/doctor/report';
+import type { TransportRecord } from '../../core/router/routerState';
 import type { TransportView } from './nodeView';
 
 /**
@@ -30,7 +31,7 @@ export class DiagnosisMemory {
 export function diagnosedProbe(
   d: LastDiagnosis | undefined,
   kind: TransportKind,
-): { time: number; success: boolean; message: string; latencyMs: number; code?: string } | undefined {
+): TransportRecord['lastProbe'] {
   const p = d?.report.evidence?.probes.find((x) => x.transport === kind);
   return p && { time: d!.at, success: p.success, message: p.message, latencyMs: p.latencyMs, ...(p.code ? { code: p.code } : {}) };
 }

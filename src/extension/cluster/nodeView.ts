@@ -2,6 +2,7 @@ import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
 import { relaySkip, syncOrder } from '../../core/hosts/relayMode';
 import { failuresLastHour, type NodeState, type RouterState } from '../../core/router';
 import { diagnosedProbe, type LastDiagnosis } from './lastDiagnosis';
+import type { ServiceKind } from '../../core/transports/orchestrator/health';
 import type { LiveProbe } from './liveProbes';
 
 /**
@@ -22,6 +23,8 @@ export interface TransportView {
   code?: string;
   /** Epoch ms of the result shown. */
   at?: number;
+  /** What answered on a p2p/http port at that result (our agent, the real orchestrator, another service). */
+  service?: ServiceKind;
   preferred: boolean;
   /** Consecutive sync failures on it. */
   failures: number;
@@ -46,16 +49,16 @@ function transportView(node: NodeSpec, ns: NodeState | undefined, kind: Transpor
   if (live?.status === 'testing') return { ...base, health: 'testing' };
   if (live?.status === 'done') {
     const r = live.row;
-    return r.success ? { ...base, health: 'ok', latencyMs: r.latencyMs } : { ...base, health: 'failed', error: r.message, code: r.code, latencyMs: r.latencyMs };
+    const seen = { ...base, service: r.service, latencyMs: r.latencyMs };
+    return r.success ? { ...seen, health: 'ok' } : { ...seen, health: 'failed', error: r.message, code: r.code };
   }
   // A diagnosis probes too (without recording it): the newer of the two probes is the one shown.
   const fromDoctor = diagnosedProbe(diagnosed, kind);
   const probe = fromDoctor && !(rec?.lastProbe && rec.lastProbe.time >= fromDoctor.time) ? fromDoctor : rec?.lastProbe;
   const lastFailAt = rec && rec.consecutiveFailures > 0 ? Math.max(0, ...rec.failureTimes) : undefined;
   if (probe && (lastFailAt === undefined || probe.time >= lastFailAt)) {
-    return probe.success
-      ? { ...base, health: 'ok', latencyMs: probe.latencyMs, at: probe.time }
-      : { ...base, health: 'failed', error: probe.message, code: probe.code, at: probe.time };
+    const seen = { ...base, service: probe.service, at: probe.time };
+    return probe.success ? { ...seen, health: 'ok', latencyMs: probe.latencyMs } : { ...seen, health: 'failed', error: probe.message, code: probe.code };
   }
   if (lastFailAt !== undefined) return { ...base, health: 'failed', error: rec?.lastError, at: lastFailAt };
   if (ns?.lastWorkingTransport === kind) return { ...base, health: 'ok' };

@@ -1,5 +1,6 @@
 import { CAUSE_TITLES } from '../../core/doctor/causes';
 import { relaySkip, type NodeSpec, type TransportKind } from '../../core/hosts';
+import type { ServiceKind } from '../../core/transports/orchestrator/health';
 import { transportCause, type LastDiagnosis } from '../cluster/lastDiagnosis';
 import type { TransportView } from '../cluster/nodeView';
 import { code, escapeMarkdown } from './markdown';
@@ -66,6 +67,12 @@ export function causeLines(diagnosis: LastDiagnosis | undefined, t: TransportVie
   ];
 }
 
+const SERVICE_TITLES: Record<ServiceKind, string> = {
+  ringrift_orchestrator: 'the RingRift P2P orchestrator (its upload endpoint and limits apply)',
+  ringrift_sync_agent: "ringrift-sync's reference agent",
+  other_http_service: 'another HTTP service, not a RingRift node agent',
+};
+
 /** A child of a node row: one step of its escalation chain, with its last result. */
 export function transportEntry(node: NodeSpec, t: TransportView, step: number, diagnosis?: LastDiagnosis): TreeEntry {
   const kind = t.kind;
@@ -79,6 +86,7 @@ export function transportEntry(node: NodeSpec, t: TransportView, step: number, d
     escapeMarkdown(WHAT[kind]) + (target ? `: ${code(target)}` : ''),
     '',
     `State: ${escapeMarkdown(state)}`,
+    ...(t.service ? ['', `Answers on the port: ${SERVICE_TITLES[t.service]}`] : []),
     ...(t.at ? ['', `Checked: ${new Date(t.at).toISOString()}`] : []),
     ...(t.failures > 0 ? ['', `${t.failures} failure(s) in a row`] : []),
     ...(target ? [] : ['', `No address for ${escapeMarkdown(kind)}: set \`ssh_host\` (or \`tailscale_ip\`) for this host.`]),

@@ -48,6 +48,11 @@ describe('nodeView', () => {
     assert.deepEqual([failureNewer.transports[0].health, failureNewer.transports[0].error], ['failed', 'reset by peer']);
   });
 
+  it('carries what answered on the port from the last probe', () => {
+    const v = nodeView(node, new StateBuilder().probe('n', 'p2p', true, { service: 'ringrift_orchestrator' }).state, NOW);
+    assert.equal(v.transports[0].service, 'ringrift_orchestrator');
+  });
+
   it('counts a transport that last synced fine as working, without a latency', () => {
     const v = nodeView(node, new StateBuilder().syncOk('n', 'rsync').state, NOW);
     assert.deepEqual([v.working?.kind, v.working?.latencyMs], ['rsync', undefined]);

@@ -32,6 +32,14 @@ describe('transportEntry', () => {
     assert.equal(entry.contextValue, 'transport rsync failures');
   });
 
+  it('says what answered on a p2p port: the real orchestrator, our agent, or another service', () => {
+    const orch = transportEntry(makeNode(), view({ kind: 'p2p', health: 'ok', latencyMs: 3, service: 'ringrift_orchestrator' }), 1);
+    assert.match(orch.tooltip, /Answers on the port: the RingRift P2P orchestrator/);
+    const other = transportEntry(makeNode(), view({ kind: 'p2p', health: 'failed', error: 'not json', service: 'other_http_service' }), 1);
+    assert.match(other.tooltip, /another HTTP service/);
+    assert.doesNotMatch(transportEntry(makeNode(), view({ health: 'ok' }), 3).tooltip, /Answers on the port/);
+  });
+
   it('marks the preferred transport with a star and a flag for the menus', () => {
     const entry = transportEntry(makeNode(), view({ preferred: true, health: 'ok', latencyMs: 1 }), 3);
     assert.match(entry.description!, /^★ preferred · ok/);
