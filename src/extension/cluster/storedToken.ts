@@ -9,6 +9,8 @@ const KEY = 'ringriftSync.clusterToken';
  */
 export class StoredToken implements vscode.Disposable {
   private value: string | undefined;
+  /** Bumped by each write: a read that started before a write must not overwrite what it wrote. */
+  private writes = 0;
   private readonly watch: vscode.Disposable;
 
   constructor(
@@ -21,7 +23,9 @@ export class StoredToken implements vscode.Disposable {
   }
 
   async load(): Promise<void> {
-    this.value = (await this.secrets.get(KEY)) || undefined;
+    const before = this.writes;
+    const read = (await this.secrets.get(KEY)) || undefined;
+    if (before === this.writes) this.value = read;
   }
 
   get(): string | undefined {
@@ -29,11 +33,13 @@ export class StoredToken implements vscode.Disposable {
   }
 
   async set(token: string): Promise<void> {
+    this.writes++;
     this.value = token;
     await this.secrets.store(KEY, token);
   }
 
   async clear(): Promise<void> {
+    this.writes++;
     this.value = undefined;
     await this.secrets.delete(KEY);
   }
