@@ -1,5 +1,5 @@
 // The README's test command: installs what the suites need (when missing), builds, type-checks,
-// then runs the unit, integration and real-VS-Code e2e suites. Every suite runs even when an
+// then runs the unit, integration, network-lab and real-VS-Code e2e suites. Every suite runs even when an
 // earlier step fails (a suite whose parts are missing fails itself, saying which), and the last
 // line is the plain total over every suite: "N passed, N failed"; exit 1 when any step failed.
 import { spawn } from 'node:child_process';
@@ -10,6 +10,7 @@ const steps = [
   { name: 'typecheck', cmd: 'npm', args: ['run', '--silent', 'typecheck'] },
   { name: 'unit', cmd: 'npm', args: ['run', '--silent', 'test:unit'], suite: true },
   { name: 'integration', cmd: 'npm', args: ['run', '--silent', 'test:integration'], suite: true },
+  { name: 'lab (network namespaces)', cmd: 'npm', args: ['run', '--silent', 'test:lab'], suite: true },
   { name: 'e2e (real VS Code)', cmd: 'npm', args: ['run', '--silent', 'test:e2e'], suite: true },
 ];
 

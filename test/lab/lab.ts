@@ -1,0 +1,208 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeKeyPair } from '../../src/demo/keys';
+import { ensureBuilt } from '../integration/harness/cluster';
+import { writeHostsFile } from './hostsFile';
+import {
+  ROUTER_NS,
+  addGuardRoute,
+  cleanStaleLab,
+  createNamespace,
+  deleteClientLink,
+  deleteNamespace,
+  nodeAddress,
+  nodeNamespace,
+  removeGuardRouteIfUnused,
+} from './namespaces';
+import { cubicEnv, cubicShimLib, delayLineBin } from './native';
+import { AGENT_PORT, SSH_PORT, nodeKnownHostsLine, prepareNode, startAgent, startSshd, waitReady, type LabNodeInfo } from './nodes';
+import { isRunning, stopProcess, type LabProcess } from './processes';
+import { validateProfile, type LinkProfile } from './profiles';
+import { requireLabParts } from './requirements';
+import { attachNode, createRouter, routerLink } from './router';
+import { applyProfile, removeDelayRouting } from './shaping';
+import { ipIn } from './sh';
+
+/**
+ * The network lab: N nodes in their own namespaces behind one router, each link with a profile of
+ * real faults. Its state lives in `DIR/lab.json`, so `cli.ts down` can stop a lab that `cli.ts up`
+ * started. One lab per machine: starting one removes any `rrlab-*` namespaces left behind.
+ */
+
+export interface LabNodeState {
+  info: LabNodeInfo;
+  profile: LinkProfile;
+  sshd?: LabProcess;
+  agent?: LabProcess;
+  /** The delay line and flap loop of the current profile. */
+  shapers: LabProcess[];
+}
+
+export interface LabState {
+  dir: string;
+  /** The lab made `dir` itself (a temp dir) and removes it on stop. */
+  ownsDir: boolean;
+  user: string;
+  clientKey: string;
+  knownHosts: string;
+  hostsFile: string;
+  nodes: LabNodeState[];
+}
+
+export interface LabOptions {
+  /** Node names (default n1..nN for a count). */
+  nodes: number | string[];
+  /** One profile for every node, or per node name (missing: clean). */
+  profile?: LinkProfile | Record<string, LinkProfile>;
+  /** Where keys, logs, node roots and lab.json go (default: a new temp dir). */
+  dir?: string;
+}
+
+export const STATE_FILE = 'lab.json';
+
+export class Lab {
+  constructor(readonly state: LabState) {}
+
+  static load(dir: string): Lab {
+    return new Lab(JSON.parse(fs.readFileSync(path.join(dir, STATE_FILE), 'utf8')) as LabState);
+  }
+
+  get dir(): string {
+    return this.state.dir;
+  }
+
+  get nodes(): LabNodeInfo[] {
+    return this.state.nodes.map((n) => n.info);
+  }
+
+  node(name: string): LabNodeInfo {
+    return this.entry(name).info;
+  }
+
+  private entry(name: string): LabNodeState {
+    const n = this.state.nodes.find((x) => x.info.name === name);
+    if (!n) throw new Error(`lab: no node '${name}' (have ${this.state.nodes.map((x) => x.info.name).join(', ')})`);
+    return n;
+  }
+
+  private save(): void {
+    fs.writeFileSync(path.join(this.dir, STATE_FILE), JSON.stringify(this.state, null, 2));
+  }
+
+  /** Environment for the CLI and for senders: hosts file, known_hosts, and the CUBIC shim. */
+  env(): Record<string, string> {
+    return { RINGRIFT_HOSTS_FILE: this.state.hostsFile, RINGRIFT_SYNC_KNOWN_HOSTS: this.state.knownHosts, ...cubicEnv() };
+  }
+
+  /** `ssh` options that log in to any lab node with a verified host key. */
+  sshOptions(): string[] {
+    return ['-i', this.state.clientKey, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${this.state.knownHosts}`, '-o', 'ConnectTimeout=5'];
+  }
+
+  sshTarget(name: string): string {
+    return `${this.state.user}@${this.node(name).address}`;
+  }
+
+  profileOf(name: string): LinkProfile {
+    return this.entry(name).profile;
+  }
+
+  /** Replaces a node's profile while everything keeps running. */
+  async setProfile(name: string, profile: LinkProfile): Promise<void> {
+    validateProfile(profile);
+    const n = this.entry(name);
+    removeDelayRouting(n.info.index);
+    await Promise.all(n.shapers.map((p) => stopProcess(p)));
+    n.shapers = [];
+    n.profile = profile;
+    this.save();
+    n.shapers = await applyProfile({ index: n.info.index, nodeNs: n.info.ns, dir: n.info.dir }, profile);
+    this.save();
+  }
+
+  /** Whether the router's side of the node's link is up (it flaps under a `flap` profile). */
+  linkUp(name: string): boolean {
+    return /<[^>]*\bUP\b/.test(ipIn(ROUTER_NS, ['link', 'show', routerLink(this.node(name).index)]));
+  }
+
+  async stopAgent(name: string): Promise<void> {
+    const n = this.entry(name);
+    if (n.agent) await stopProcess(n.agent);
+    n.agent = undefined;
+    this.save();
+  }
+
+  /** Starts the agent again and waits for it (seen from the client: the link must let it through). */
+  async startAgent(name: string): Promise<void> {
+    const n = this.entry(name);
+    if (n.agent && isRunning(n.agent)) return;
+    n.agent = startAgent(n.info);
+    this.save();
+    await waitReady(n.info, n.agent, AGENT_PORT);
+  }
+
+  /** Stops every process this lab started, then deletes its namespaces. */
+  async stop(): Promise<void> {
+    const procs = this.state.nodes.flatMap((n) => [...n.shapers, ...(n.agent ? [n.agent] : []), ...(n.sshd ? [n.sshd] : [])]);
+    await Promise.all(procs.map((p) => stopProcess(p)));
+    for (const n of this.state.nodes) await deleteNamespace(n.info.ns).catch(() => undefined);
+    deleteClientLink();
+    await deleteNamespace(ROUTER_NS).catch(() => undefined);
+    removeGuardRouteIfUnused();
+    fs.rmSync(this.state.ownsDir ? this.dir : path.join(this.dir, STATE_FILE), { recursive: true, force: true });
+  }
+}
+
+function profileFor(opts: LabOptions, name: string): LinkProfile {
+  const p = opts.profile;
+  if (!p) return [];
+  return Array.isArray(p) ? (p as LinkProfile) : ((p as Record<string, LinkProfile>)[name] ?? []);
+}
+
+/** Namespaces, router, one sshd and agent per node, known_hosts and hosts file; then the profiles. */
+export async function startLab(opts: LabOptions): Promise<Lab> {
+  requireLabParts();
+  ensureBuilt();
+  delayLineBin();
+  cubicShimLib();
+  const names = typeof opts.nodes === 'number' ? Array.from({ length: opts.nodes }, (_, i) => `n${i + 1}`) : opts.nodes;
+  for (const name of names) validateProfile(profileFor(opts, name));
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rrlab-run-'));
+  fs.mkdirSync(dir, { recursive: true });
+  await cleanStaleLab();
+  addGuardRoute();
+  const clientKey = path.join(dir, 'client_key');
+  const clientPub = writeKeyPair(clientKey, 'rrlab-client').publicKey;
+  const state: LabState = {
+    dir,
+    ownsDir: !opts.dir,
+    user: os.userInfo().username,
+    clientKey,
+    knownHosts: path.join(dir, 'known_hosts'),
+    hostsFile: path.join(dir, 'distributed_hosts.yaml'),
+    nodes: [],
+  };
+  const lab = new Lab(state);
+  try {
+    createRouter();
+    for (const [i, name] of names.entries()) {
+      const index = i + 1;
+      const ns = nodeNamespace(name);
+      const nodeDir = path.join(dir, 'nodes', name);
+      createNamespace(ns);
+      attachNode(index, ns);
+      const info = prepareNode({ name, index, ns, address: nodeAddress(index), root: path.join(nodeDir, 'root'), dir: nodeDir }, clientPub);
+      state.nodes.push({ info, profile: [], shapers: [], sshd: startSshd(info), agent: startAgent(info) });
+    }
+    await Promise.all(state.nodes.map((n) => waitReady(n.info, n.sshd!, SSH_PORT)));
+    await Promise.all(state.nodes.map((n) => waitReady(n.info, n.agent!, AGENT_PORT)));
+    fs.writeFileSync(state.knownHosts, state.nodes.map((n) => nodeKnownHostsLine(n.info)).join('\n') + '\n');
+    writeHostsFile(state.hostsFile, lab.nodes, state.user, clientKey);
+    for (const n of state.nodes) await lab.setProfile(n.info.name, profileFor(opts, n.info.name));
+  } catch (err) {
+    await lab.stop();
+    throw err;
+  }
+  return lab;
+}
