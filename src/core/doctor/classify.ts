@@ -1,4 +1,5 @@
 import type { TransportKind } from '../hosts/nodeSpec';
+import type { TransportFailureCode } from '../transports/failureCodes';
 import type { CauseId } from './causes';
 import type { NodeEvidence, PortEvidence, PortRole, ProbeEvidence } from './evidence';
 import {
@@ -134,7 +135,7 @@ function agentCause(ev: NodeEvidence, p: ProbeEvidence): Finding {
     { port: port ?? { role, host: ev.target.address ?? '', port: ev.target.p2pPort } });
 }
 
-const SSH_PROVEN: Partial<Record<string, CauseId>> = {
+const SSH_PROVEN: Partial<Record<TransportFailureCode, CauseId>> = {
   host_key_changed: 'host_key_changed',
   host_key_unknown: 'host_key_unknown',
   host_key_revoked: 'host_key_revoked',
@@ -150,7 +151,7 @@ function sshCause(ev: NodeEvidence, p: ProbeEvidence): Finding {
   const sp = portOf(ev, 'ssh');
   const tried = [probeObservation(p), ...(sp ? [portObservation(sp)] : [])];
   const where = sp ? hostPort(sp.host, sp.port) : `${ev.target.sshHost}:${ev.target.sshPort}`;
-  const proven = SSH_PROVEN[code];
+  const proven = p.code && SSH_PROVEN[p.code];
   if (proven) return provenSsh(ev, p, proven, tried);
 
   const network = code === 'refused' || SILENT_CODES.has(code) || HUNG_CODES.has(code);

@@ -1,5 +1,6 @@
 import type { TransportKind } from '../hosts/nodeSpec';
 import type { HistoryEntry } from '../router/routerState';
+import type { TransportFailureCode } from '../transports/failureCodes';
 import type { TcpOutcome } from '../transports/netChecks';
 
 /**
@@ -63,7 +64,7 @@ export interface PortEvidence {
 export interface ProbeEvidence {
   transport: TransportKind;
   success: boolean;
-  code?: string;
+  code?: TransportFailureCode;
   message: string;
   latencyMs: number;
 }

@@ -1,4 +1,5 @@
 import type { TransportKind } from '../hosts/nodeSpec';
+import type { TransportFailureCode } from '../transports/failureCodes';
 import type { NodeEvidence, PortEvidence, PortRole, ProbeEvidence } from './evidence';
 import type { Observation } from './report';
 
@@ -7,15 +8,18 @@ import type { Observation } from './report';
 export const SSH_TRANSPORTS: readonly TransportKind[] = ['rsync', 'base64'];
 export const AGENT_TRANSPORTS: readonly TransportKind[] = ['p2p', 'http'];
 
+/** A set of probe codes: each one checked against the transports' union, looked up with any string. */
+const codeSet = (...codes: TransportFailureCode[]): ReadonlySet<string> => new Set(codes);
+
 /** SSH probe codes that can only come back after sshd spoke (it said its banner, or more). */
-const SSHD_SPOKE_CODES = new Set([
+const SSHD_SPOKE_CODES = codeSet(
   'auth_failed', 'host_key_changed', 'host_key_unknown', 'host_key_revoked', 'remote_tool_missing', 'remote_error',
   'remote_rsync_no_mkpath', 'remote_permission_denied', 'disk_full',
-]);
+);
 /** Probe codes for "no TCP connection in time" (packets dropped, or no route). */
-export const SILENT_CODES = new Set(['connect_timeout', 'unreachable']);
+export const SILENT_CODES = codeSet('connect_timeout', 'unreachable');
 /** Probe codes for "connected (or started to), then nothing came back in time". */
-export const HUNG_CODES = new Set(['no_answer', 'handshake_timeout', 'timeout', 'disconnected', 'idle_timeout']);
+export const HUNG_CODES = codeSet('no_answer', 'handshake_timeout', 'timeout', 'disconnected', 'idle_timeout');
 
 export function probeOf(ev: NodeEvidence, t: TransportKind): ProbeEvidence | undefined {
   return ev.probes.find((p) => p.transport === t);

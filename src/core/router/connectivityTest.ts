@@ -1,4 +1,5 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
+import type { TransportFailureCode } from '../transports/failureCodes';
 import type { ServiceKind } from '../transports/orchestrator/health';
 import type { ProbeResult, Transport } from '../transports/transport';
 import type { EventLog } from './eventLog';
@@ -18,7 +19,7 @@ export interface ProbeRow {
   success: boolean;
   message: string;
   latencyMs: number;
-  code?: string;
+  code?: TransportFailureCode;
   /** What answered on a p2p/http port: our agent or the real RingRift orchestrator. */
   service?: ServiceKind;
 }

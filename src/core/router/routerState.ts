@@ -1,4 +1,5 @@
 import type { TransportKind } from '../hosts/nodeSpec';
+import { isTransportFailureCode, type TransportFailureCode } from '../transports/failureCodes';
 import type { ServiceKind } from '../transports/orchestrator/health';
 
 /** What the router remembers about the cluster, persisted in the state dir (DESIGN.md "State and events"). */
@@ -19,6 +20,14 @@ export interface HistoryEntry {
   durationMs?: number;
 }
 
+/**
+ * A failure code as the state file holds it. The file is shared with other versions of
+ * ringrift-sync (the CLI and the extension update separately), so it may hold codes this version
+ * does not know: reading turns those into 'unclassified' (`normaliseCodes`) instead of widening the
+ * type to string, so everything downstream still branches over a closed set. The message is kept.
+ */
+export type RecordedFailureCode = TransportFailureCode | 'unclassified';
+
 export interface TransportRecord {
   /** Consecutive failures since the last success (the failover threshold counts these). */
   consecutiveFailures: number;
@@ -26,7 +35,7 @@ export interface TransportRecord {
   failureTimes: number[];
   lastError?: string;
   /** Result of the last probe: lets a sync skip a transport that just timed out. */
-  lastProbe?: { time: number; success: boolean; message: string; latencyMs: number; code?: string; service?: ServiceKind };
+  lastProbe?: { time: number; success: boolean; message: string; latencyMs: number; code?: RecordedFailureCode; service?: ServiceKind };
 }
 
 export interface NodeState {
@@ -88,6 +97,23 @@ export function recordSuccess(ns: NodeState, transport: TransportKind, now: numb
   rec.consecutiveFailures = 0;
   ns.lastWorkingTransport = transport;
   ns.lastSuccessAt = new Date(now).toISOString();
+}
+
+function recordedCode(code: string): RecordedFailureCode {
+  if (isTransportFailureCode(code)) return code;
+  // Versions before the codes were unified said 'aborted' for a cancel.
+  return code === 'aborted' ? 'cancelled' : 'unclassified';
+}
+
+/** Makes a parsed state file's codes `RecordedFailureCode`s; tolerates any shape `isRouterState` lets through. */
+export function normaliseCodes(state: RouterState): RouterState {
+  for (const ns of Object.values(state.nodes)) {
+    for (const rec of Object.values(ns?.transports ?? {})) {
+      const probe = rec?.lastProbe;
+      if (probe?.code !== undefined) probe.code = recordedCode(String(probe.code));
+    }
+  }
+  return state;
 }
 
 /** Loose structural check of a parsed state file; anything else is set aside as foreign. */

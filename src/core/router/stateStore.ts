@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeError } from '../result';
-import { emptyState, isRouterState, type RouterState } from './routerState';
+import { emptyState, isRouterState, normaliseCodes, type RouterState } from './routerState';
 
 /**
  * Router state on disk: one file per hosts file in the state dir, shared by the CLI and the
@@ -52,7 +52,7 @@ export class StateStore {
     }
     try {
       const parsed: unknown = JSON.parse(text);
-      if (isRouterState(parsed)) return parsed;
+      if (isRouterState(parsed)) return normaliseCodes(parsed);
       this.setAside('it is not a ringrift-sync state file of this version');
     } catch (err) {
       this.setAside(`it is not valid JSON (${describeError(err)})`);

@@ -2,17 +2,28 @@ import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { PushProgress, TransportOptions } from '../transports/transport';
-import { describeError } from '../result';
+import { describeError, type Failure } from '../result';
 import { Base64Encoder, alignChunkBytes } from './base64Encoder';
 import * as ops from './remoteFileOps';
 import type { SshSession } from './session';
+import type { SshErrorCode, SshFailure } from './sshErrors';
 
 /** Progress is reported at most this often, and a heartbeat repeats it: at least once a second. */
 const PROGRESS_EVERY_MS = 250;
 /** Bound on the prepare step once connected. */
 const COMMAND_TIMEOUT_MS = 60_000;
 
-export type PushFail = { ok: false; code: string; message: string };
+/** Why one base64 push attempt failed: the SSH layer's codes, or what the node's commands reported. */
+export type Base64PushFailure =
+  | SshErrorCode
+  | 'remote_error'
+  | 'remote_tool_missing'
+  | 'target_is_dir'
+  | 'disk_full'
+  | 'checksum_mismatch'
+  | 'local_unreadable'
+  | 'idle_timeout';
+export type PushFail = Failure<Base64PushFailure>;
 export type AttemptResult = { ok: true; bytesSent: number; sha256: string } | PushFail;
 
 /** A gated remote command, opened ahead of time: it does nothing until `stdin` gets its first line. */
@@ -66,12 +77,12 @@ export class Base64PushRun {
     }
   }
 
-  private fail(code: string, detail: string): PushFail {
+  private fail(code: Base64PushFailure, detail: string): PushFail {
     return { ok: false, code, message: `${this.where}: ${detail}` };
   }
 
-  private sshFail(r: { code: string; message: string }): PushFail {
-    const resume = r.code === 'aborted' || r.code === 'disconnected' ? '; the partial on the node stays for the next push to resume' : '';
+  private sshFail(r: SshFailure): PushFail {
+    const resume = r.code === 'cancelled' || r.code === 'disconnected' ? '; the partial on the node stays for the next push to resume' : '';
     return { ok: false, code: r.code, message: `${r.message} (base64 push to ${this.paths.target})${resume}` };
   }
 

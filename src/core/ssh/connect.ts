@@ -7,7 +7,7 @@ import { loadKeys } from './authKeys';
 import { algorithmsForKeyType, decideHostKey } from './hostKeyPolicy';
 import { knownKeyTypes } from './knownHosts';
 import { Ssh2Session, type SshSession } from './session';
-import { abortedFailure, authFailure, classifySshError, hopText, timeoutFailure, type HopLabel, type SshErrorCode, type SshFailure } from './sshErrors';
+import { cancelledFailure, authFailure, classifySshError, hopText, timeoutFailure, type HopLabel, type SshErrorCode, type SshFailure } from './sshErrors';
 import { resolveSshTarget, type SshEndpoint } from './target';
 
 export interface SshOverrides {
@@ -36,7 +36,7 @@ export async function openSsh(
   signal: AbortSignal,
   overrides: SshOverrides = {},
 ): Promise<Result<SshSession, SshErrorCode>> {
-  if (signal.aborted) return abortedFailure({ node: node.name }, 'SSH connection');
+  if (signal.aborted) return cancelledFailure({ node: node.name }, 'SSH connection');
   if (!node.sshHost) {
     return fail('bad_config', `node ${node.name}: no ssh_host in the hosts file: SSH transports (rsync, base64) cannot reach it`);
   }
@@ -99,7 +99,7 @@ async function connectHop(
     keyFiles: loaded.keys.map((k) => k.file), skippedKeys: loaded.skipped, agent: !!agentSock,
   };
   if (loaded.keys.length === 0 && !agentSock) return authFailure(label);
-  if (signal.aborted) return abortedFailure(label, 'SSH connection');
+  if (signal.aborted) return cancelledFailure(label, 'SSH connection');
   const known = await knownKeyTypes(opts.knownHostsFile, hop.host, hop.port);
   const preferred = known.flatMap(algorithmsForKeyType).filter((a) => HOST_KEY_ALGORITHMS.includes(a));
   const hostKeyOrder = [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])];
@@ -129,7 +129,7 @@ async function connectHop(
       const fire = () => settle(timeoutFailure(label, opts.connectTimeoutMs, tcpConnected));
       readyTimer = setTimeout(fire, Math.max(0, deadline - Date.now()));
     };
-    const onAbort = () => settle(abortedFailure(label, 'SSH connection'));
+    const onAbort = () => settle(cancelledFailure(label, 'SSH connection'));
     signal.addEventListener('abort', onAbort, { once: true });
 
     const config: ConnectConfig = {

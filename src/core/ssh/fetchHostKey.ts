@@ -17,7 +17,7 @@ export interface FetchedHostKey {
  */
 export function fetchHostKey(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<Result<FetchedHostKey, SshErrorCode>> {
   const label: HopLabel = { node: host, user: '', host, port, keyFiles: [], skippedKeys: [], agent: false };
-  if (signal.aborted) return Promise.resolve(fail('aborted', `ssh ${host}:${port}: host key fetch cancelled`));
+  if (signal.aborted) return Promise.resolve(fail('cancelled', `ssh ${host}:${port}: host key fetch cancelled`));
   return new Promise((resolve) => {
     const client = new Client();
     let settled = false;
@@ -31,7 +31,7 @@ export function fetchHostKey(host: string, port: number, timeoutMs: number, sign
       setImmediate(() => client.destroy()); // not from inside ssh2's own hostVerifier call
       resolve(r);
     };
-    const onAbort = () => settle(fail('aborted', `ssh ${host}:${port}: host key fetch cancelled`));
+    const onAbort = () => settle(fail('cancelled', `ssh ${host}:${port}: host key fetch cancelled`));
     signal.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => settle(timeoutFailure(label, timeoutMs, tcpConnected)), timeoutMs);
     client.on('connect', () => (tcpConnected = true));

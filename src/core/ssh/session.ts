@@ -63,7 +63,7 @@ export class Ssh2Session implements SshSession {
   }
 
   exec(command: string, opts: ExecOptions): Promise<Result<ExecResult, SshErrorCode>> {
-    if (opts.signal.aborted) return Promise.resolve(fail('aborted', `${this.label}: cancelled`));
+    if (opts.signal.aborted) return Promise.resolve(fail('cancelled', `${this.label}: cancelled`));
     if (this.isClosed) return Promise.resolve(fail('disconnected', `${this.label}: connection already closed`));
     return new Promise((resolve) => {
       let settled = false;
@@ -79,7 +79,7 @@ export class Ssh2Session implements SshSession {
       };
       const onAbort = () => {
         channel?.close();
-        finish(fail('aborted', `${this.label}: cancelled`));
+        finish(fail('cancelled', `${this.label}: cancelled`));
       };
       opts.signal.addEventListener('abort', onAbort, { once: true });
       if (opts.timeoutMs !== undefined) {

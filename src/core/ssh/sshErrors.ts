@@ -12,7 +12,7 @@ export type SshErrorCode =
   | 'dns'
   | 'unreachable'
   | 'disconnected'
-  | 'aborted'
+  | 'cancelled'
   /** Exec bounded by `timeoutMs` ran out. */
   | 'timeout'
   /** Missing ssh_host, unreadable ssh config or known_hosts. */
@@ -91,6 +91,6 @@ export function timeoutFailure(hop: HopLabel, ms: number, tcpConnected: boolean)
     : fail('connect_timeout', `${at}: no TCP connection within ${ms} ms (node down, or a firewall drops port ${hop.port})`);
 }
 
-export function abortedFailure(hop: { node: string }, what: string): SshFailure {
-  return fail('aborted', `node ${hop.node}: ${what} cancelled`);
+export function cancelledFailure(hop: { node: string }, what: string): SshFailure {
+  return fail('cancelled', `node ${hop.node}: ${what} cancelled`);
 }

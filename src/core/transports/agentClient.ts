@@ -1,13 +1,18 @@
 import type { NodeSpec } from '../hosts/nodeSpec';
 import { fail, ok, type Result } from '../result';
-import { pushToAgent, unauthorizedMessage } from './agentPush';
+import { pushToAgent, unauthorizedMessage, type AgentPushFailure } from './agentPush';
 import { endpointLabel, type AgentEndpoint } from './agentRequest';
-import { detectService, type ServiceKind } from './orchestrator/health';
-import { probeOrchestrator, tokenRefused } from './orchestrator/probe';
-import { pushToOrchestrator } from './orchestrator/push';
+import { detectService, type DetectFailure, type ServiceKind } from './orchestrator/health';
+import { probeOrchestrator, tokenRefused, type OrchestratorProbeFailure } from './orchestrator/probe';
+import { pushToOrchestrator, type OrchestratorPushFailure } from './orchestrator/push';
 import type { ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from './transport';
 
 export type { AgentEndpoint } from './agentRequest';
+
+/** What a p2p/http probe reports, of our agent or of the orchestrator. */
+export type AgentProbeFailure = 'not_configured' | DetectFailure | OrchestratorProbeFailure;
+/** Every code the p2p and http transports report, probe and push. */
+export type AgentTransportFailure = AgentProbeFailure | AgentPushFailure | OrchestratorPushFailure;
 
 /**
  * The client behind both HTTP transports, for our agent and for the real RingRift orchestrator.
@@ -33,7 +38,7 @@ export function agentEndpoint(kind: 'p2p' | 'http', node: NodeSpec, token?: stri
 export async function probeAgent(ep: AgentEndpoint, opts: TransportOptions, signal: AbortSignal): Promise<ProbeResult> {
   const t0 = Date.now();
   const where = `${ep.kind}: ${endpointLabel(ep)}`;
-  const result = (success: boolean, message: string, code?: string, service?: ServiceKind): ProbeResult =>
+  const result = (success: boolean, message: string, code?: AgentProbeFailure, service?: ServiceKind): ProbeResult =>
     ({ transport: ep.kind, success, message, latencyMs: Date.now() - t0, code, ...(service ? { service } : {}) });
   const r = await detectService(ep, opts, signal);
   if (!r.ok) return result(false, r.code === 'unauthorized' ? unauthorizedMessage(ep) : r.message, r.code);

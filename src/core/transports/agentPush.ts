@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import { describeError } from '../result';
-import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply } from './agentRequest';
+import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply, type RequestFailure } from './agentRequest';
 import { uploadOnce } from './agentUpload';
+import type { LocalHashFailure } from './hashWorker';
 import { SET_TOKEN_HINT } from './orchestrator/token';
-import { httpRemotePath } from './remotePath';
+import { httpRemotePath, type RemotePathError } from './remotePath';
 import { localSha256 } from './rsyncVerify';
 import { fileKey as keyOf, forgetSha, recallSha, rememberSha } from './sentHashes';
 import type { PushJob, PushProgress, PushResult, TransportOptions } from './transport';
@@ -15,6 +16,12 @@ const BUSY_RETRY_MS = 300;
 const PROGRESS_EVERY_MS = 500;
 
 export { forgetSentHashes } from './sentHashes';
+
+/** What an agent's non-success answer to HEAD or PUT means (see `refusalOf`). */
+type AgentRefusal = 'bad_path' | 'bad_request' | 'unauthorized' | 'not_found' | 'busy' | 'conflict' | 'checksum_mismatch' | 'disk_full' | 'http_error';
+
+/** Every code a push to our agent reports. */
+export type AgentPushFailure = RequestFailure | RemotePathError | LocalHashFailure | AgentRefusal;
 
 interface AgentErrorBody {
   error?: string;
@@ -61,7 +68,7 @@ export function mib(bytes: number): string {
 export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
   const t0 = Date.now();
   const where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
-  const failure = (code: string, message: string): PushResult => ({ ok: false, transport: ep.kind, code, message, durationMs: Date.now() - t0 });
+  const failure = (code: AgentPushFailure, message: string): PushResult => ({ ok: false, transport: ep.kind, code, message, durationMs: Date.now() - t0 });
 
   const rel = httpRemotePath(job.remotePath);
   if (!rel.ok) return failure(rel.code, `${ep.kind}: ${rel.message}`);
@@ -92,7 +99,7 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
   const hashFirst = async (): Promise<PushResult | undefined> => {
     if (sha) return undefined;
     const r = await localSha256(job.localPath, signal);
-    if (!r.ok) return failure(r.code === 'aborted' ? 'cancelled' : r.code, `${ep.kind}: ${r.message}`);
+    if (!r.ok) return failure(r.code, `${ep.kind}: ${r.message}`);
     sha = r.value;
     return undefined;
   };
@@ -176,7 +183,7 @@ function resumePoint(partial: number | undefined, size: number): number {
 }
 
 /** What an agent's non-success answer means for the operator: code and a line to act on. */
-function refusalOf(reply: AgentReply, ep: AgentEndpoint, rel: string): { code: string; message: string } | undefined {
+function refusalOf(reply: AgentReply, ep: AgentEndpoint, rel: string): { code: AgentRefusal; message: string } | undefined {
   const where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
   const body = parseBody(reply);
   const said = body.error ? `: ${body.error}` : '';

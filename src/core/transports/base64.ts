@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import type { NodeSpec } from '../hosts/nodeSpec';
 import { describeError } from '../result';
-import { Base64PushRun } from '../ssh/base64Push';
+import { Base64PushRun, type Base64PushFailure } from '../ssh/base64Push';
 import { openSsh, type SshOverrides } from '../ssh/connect';
 import * as ops from '../ssh/remoteFileOps';
-import { sshRemotePath } from './remotePath';
+import { sshRemotePath, type RemotePathError } from './remotePath';
 import type { ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from './transport';
 
-type Fail = { code: string; message: string };
+/** Every code the base64 transport reports: its probe's are a subset of its push's. */
+export type Base64Failure = Base64PushFailure | RemotePathError;
+type Fail = { code: Base64Failure; message: string };
 
 /**
  * The last resort of the chain: the file goes as base64 text through `base64 -d >> PARTIAL` over
@@ -25,7 +27,7 @@ export class Base64Transport implements Transport {
   async probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult> {
     const started = Date.now();
     const bound = AbortSignal.any([signal, AbortSignal.timeout(this.opts.probeTimeoutMs)]);
-    const done = (success: boolean, message: string, code?: string): ProbeResult => ({
+    const done = (success: boolean, message: string, code?: Base64Failure): ProbeResult => ({
       transport: 'base64', success, message, latencyMs: Date.now() - started, ...(code ? { code } : {}),
     });
     // Our own bound fired (not the caller's cancel): say so, not the "cancelled" the SSH layer reports.

@@ -31,13 +31,16 @@ try {
 }
 `;
 
+/** Why hashing a local file gave no sha256 (here and in rsyncVerify's localSha256). */
+export type LocalHashFailure = 'local_read_failed' | 'cancelled';
+
 /** sha256 of the first `size` bytes of `file`, computed on a worker thread; cancelled by `signal`. */
-export function sha256InWorker(file: string, size: number, signal: AbortSignal): Promise<Result<string, 'local_read_failed' | 'cancelled'>> {
+export function sha256InWorker(file: string, size: number, signal: AbortSignal): Promise<Result<string, LocalHashFailure>> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(fail('cancelled', `hashing ${file}: cancelled`));
     const worker = new Worker(SOURCE, { eval: true, workerData: { file, size } });
     let settled = false;
-    const finish = (r: Result<string, 'local_read_failed' | 'cancelled'>) => {
+    const finish = (r: Result<string, LocalHashFailure>) => {
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);

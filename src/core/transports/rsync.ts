@@ -4,14 +4,14 @@ import * as path from 'node:path';
 import type { NodeSpec } from '../hosts/nodeSpec';
 import { describeError, fail, ok, type Result } from '../result';
 import { runBounded } from './boundedProcess';
-import { sshRemotePath } from './remotePath';
+import { sshRemotePath, type RemotePathError } from './remotePath';
 import {
   parseRsyncHelp, probeArgs, remoteSpec, rsyncRemotePath, rsyncRemoteShell, sshOptionArgs, sshTargetOf,
   type RsyncFeatures, type SshTarget,
 } from './rsyncArgs';
-import { classifyRsyncExit, type FailureContext } from './rsyncErrors';
-import { acceptUnknownHostKey } from './rsyncHostKeys';
-import { pushOnce, type PushPlan } from './rsyncPush';
+import { classifyRsyncExit, type FailureContext, type RsyncErrorCode } from './rsyncErrors';
+import { acceptUnknownHostKey, type HostKeyAcceptFailure } from './rsyncHostKeys';
+import { pushOnce, type PushPlan, type RsyncPushFailure } from './rsyncPush';
 import { remoteMkdirScript, sshCommandArgs } from './rsyncVerify';
 import type { ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from './transport';
 
@@ -21,10 +21,20 @@ import type { ProbeResult, PushJob, PushProgress, PushResult, Transport, Transpo
  * after every push. Never throws: every failure comes back as a value with an actionable message.
  */
 
-/** `rsync --help`, once per PATH: which flags this rsync has. */
-const featureCache = new Map<string, Promise<Result<RsyncFeatures>>>();
+/** Every code the rsync transport reports, probe and push. */
+export type RsyncFailure =
+  | RsyncPushFailure
+  | HostKeyAcceptFailure
+  | RemotePathError
+  | 'bad_config'
+  | 'local_file_missing'
+  | 'unsafe_remote_path'
+  | 'remote_mkdir_failed';
 
-export function localRsyncFeatures(env: NodeJS.ProcessEnv): Promise<Result<RsyncFeatures>> {
+/** `rsync --help`, once per PATH: which flags this rsync has. */
+const featureCache = new Map<string, Promise<Result<RsyncFeatures, 'local_tool_missing'>>>();
+
+export function localRsyncFeatures(env: NodeJS.ProcessEnv): Promise<Result<RsyncFeatures, 'local_tool_missing'>> {
   const key = env.PATH ?? '';
   let known = featureCache.get(key);
   if (!known) {
@@ -53,7 +63,7 @@ export class RsyncTransport implements Transport {
 
   async probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult> {
     const started = Date.now();
-    const result = (success: boolean, message: string, code?: string): ProbeResult => ({
+    const result = (success: boolean, message: string, code?: RsyncFailure): ProbeResult => ({
       transport: 'rsync', success, message, latencyMs: Date.now() - started, ...(code ? { code } : {}),
     });
     const target = sshTargetOf(node);
@@ -90,7 +100,7 @@ export class RsyncTransport implements Transport {
 
   async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
     const started = Date.now();
-    const failed = (code: string, message: string): PushResult => ({ ok: false, transport: 'rsync', code, message, durationMs: Date.now() - started });
+    const failed = (code: RsyncFailure, message: string): PushResult => ({ ok: false, transport: 'rsync', code, message, durationMs: Date.now() - started });
     try {
       const target = sshTargetOf(node);
       if (typeof target === 'string') return failed('bad_config', target);
@@ -141,7 +151,7 @@ export class RsyncTransport implements Transport {
     }
   }
 
-  private async remoteMkdir(plan: PushPlan, knownHostsFiles: string[]): Promise<Result<void>> {
+  private async remoteMkdir(plan: PushPlan, knownHostsFiles: string[]): Promise<Result<void, RsyncErrorCode | 'remote_mkdir_failed'>> {
     const sshArgs = sshOptionArgs({ target: plan.target, connectTimeoutMs: this.opts.connectTimeoutMs, knownHostsFiles });
     const run = runBounded('ssh', sshCommandArgs(sshArgs, plan.target.user, plan.target.host, remoteMkdirScript(plan.shownPath)), {
       env: this.env, signal: plan.signal, deadlineMs: this.opts.probeTimeoutMs,
@@ -162,7 +172,7 @@ export class RsyncTransport implements Transport {
    * Runs `attempt` with the user's known_hosts; when ssh reports an unknown host key and a callback
    * exists, asks it and runs once more with the accepted key (DESIGN.md "SSH").
    */
-  private async withHostKeys<T>(nodeName: string, target: SshTarget, signal: AbortSignal, attempt: (files: string[]) => Promise<Result<T>>): Promise<Result<T>> {
+  private async withHostKeys<T>(nodeName: string, target: SshTarget, signal: AbortSignal, attempt: (files: string[]) => Promise<Result<T, RsyncFailure>>): Promise<Result<T, RsyncFailure>> {
     const first = await attempt([this.opts.knownHostsFile]);
     if (first.ok || first.code !== 'host_key_unknown' || !this.opts.onUnknownHostKey) return first;
     const accepted = await acceptUnknownHostKey(nodeName, target, this.opts, signal);

@@ -8,7 +8,7 @@ import { PARTIAL_DIR } from './rsyncArgs';
  */
 
 export type RsyncErrorCode =
-  | 'aborted'
+  | 'cancelled'
   | 'timeout'
   | 'connect_timeout'
   | 'refused'
@@ -75,7 +75,7 @@ export function classifyRsyncExit(exit: ExitInfo, ctx: FailureContext): Classifi
   const keep = `the file already on the node (if any) is untouched and the partial in ${PARTIAL_DIR} is resumed by the next push`;
 
   if (exit.aborted) {
-    return { code: 'aborted', message: `rsync ${ctx.action} to ${where} cancelled; ${ctx.action === 'push' ? keep : 'nothing was changed'}` };
+    return { code: 'cancelled', message: `rsync ${ctx.action} to ${where} cancelled; ${ctx.action === 'push' ? keep : 'nothing was changed'}` };
   }
   if (exit.spawnError) {
     return {

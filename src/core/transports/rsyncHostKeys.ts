@@ -2,8 +2,9 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fetchHostKey } from '../ssh/fetchHostKey';
-import { decideHostKey } from '../ssh/hostKeyPolicy';
+import { decideHostKey, type HostKeyRefusal } from '../ssh/hostKeyPolicy';
 import { knownHostName } from '../ssh/knownHosts';
+import type { SshErrorCode } from '../ssh/sshErrors';
 import { describeError, fail, ok, type Result } from '../result';
 import type { TransportOptions } from './transport';
 import type { SshTarget } from './rsyncArgs';
@@ -22,12 +23,15 @@ export interface AcceptedKey {
   dispose(): Promise<void>;
 }
 
+/** Why the node's key was not accepted: fetching it failed, it was refused, or the temporary file failed. */
+export type HostKeyAcceptFailure = SshErrorCode | HostKeyRefusal | 'local_write_failed';
+
 export async function acceptUnknownHostKey(
   nodeName: string,
   target: SshTarget,
   opts: Pick<TransportOptions, 'knownHostsFile' | 'onUnknownHostKey' | 'env' | 'connectTimeoutMs'>,
   signal: AbortSignal,
-): Promise<Result<AcceptedKey>> {
+): Promise<Result<AcceptedKey, HostKeyAcceptFailure>> {
   const fetched = await fetchHostKey(target.host, target.port, opts.connectTimeoutMs, signal);
   if (!fetched.ok) return fetched;
   const { keyType, keyBase64 } = fetched.value;

@@ -1,9 +1,10 @@
 import { fail, ok, type Result } from '../result';
 import { runBounded } from './boundedProcess';
 import { pushArgs, remoteSpec, rsyncRemoteShell, sshOptionArgs, type RsyncFeatures, type SshTarget } from './rsyncArgs';
-import { classifyRsyncExit } from './rsyncErrors';
+import type { LocalHashFailure } from './hashWorker';
+import { classifyRsyncExit, type RsyncErrorCode } from './rsyncErrors';
 import { RsyncOutputReader, parseStats } from './rsyncProgress';
-import { localSha256, openRemoteHash } from './rsyncVerify';
+import { localSha256, openRemoteHash, type RemoteHashFailure } from './rsyncVerify';
 import type { PushProgress, TransportOptions } from './transport';
 
 /**
@@ -37,12 +38,18 @@ export interface PushedFile {
   skipped?: boolean;
 }
 
+/**
+ * Why one run failed: rsync's exit, the check after it, or a sha256 mismatch (`_unchanged`: rsync
+ * sent nothing because size and mtime matched, so the caller retries comparing content).
+ */
+export type RsyncPushFailure = RsyncErrorCode | LocalHashFailure | RemoteHashFailure | 'verify_mismatch' | 'verify_mismatch_unchanged';
+
 /** Progress at least once a second, even while rsync is quiet (it prints about once a second). */
 const HEARTBEAT_MS = 1000;
 /** Hashing on the node: bounded, but generous for big files on slow disks (20 MB/s floor). */
 const hashDeadlineMs = (size: number) => Math.max(30_000, Math.ceil(size / 20_000));
 
-export async function pushOnce(plan: PushPlan, knownHostsFiles: string[], mkpath: boolean, ignoreTimes: boolean): Promise<Result<PushedFile>> {
+export async function pushOnce(plan: PushPlan, knownHostsFiles: string[], mkpath: boolean, ignoreTimes: boolean): Promise<Result<PushedFile, RsyncPushFailure>> {
   const { target, opts, size } = plan;
   const sshArgs = sshOptionArgs({ target, connectTimeoutMs: opts.connectTimeoutMs, knownHostsFiles });
   const idleTimeoutS = Math.max(1, Math.ceil(opts.idleTimeoutMs / 1000));

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fail, ok, describeError, type Result } from '../result';
 import { runBounded, type BoundedRun } from './boundedProcess';
+import type { LocalHashFailure } from './hashWorker';
 import { shellQuoteRemotePath } from './remotePath';
 
 /**
@@ -13,7 +14,7 @@ import { shellQuoteRemotePath } from './remotePath';
  */
 
 /** sha256 of a local file, streamed (never the whole file in memory). */
-export function sha256OfFile(file: string): Promise<Result<string>> {
+export function sha256OfFile(file: string): Promise<Result<string, 'local_read_failed'>> {
   return new Promise((resolve) => {
     const hash = createHash('sha256');
     const stream = createReadStream(file, { highWaterMark: 1 << 20 });
@@ -27,10 +28,10 @@ export function sha256OfFile(file: string): Promise<Result<string>> {
  * The same file is usually pushed to many nodes in a row: its sha256 is kept per
  * (device, inode, size, mtime), so a change to the file always means a fresh hash.
  */
-const localHashes = new Map<string, Promise<Result<string>>>();
+const localHashes = new Map<string, Promise<Result<string, 'local_read_failed'>>>();
 const LOCAL_HASHES_KEPT = 16;
 
-export async function localSha256(file: string, signal: AbortSignal): Promise<Result<string>> {
+export async function localSha256(file: string, signal: AbortSignal): Promise<Result<string, LocalHashFailure>> {
   let key: string;
   try {
     const st = await stat(file);
@@ -50,8 +51,8 @@ export async function localSha256(file: string, signal: AbortSignal): Promise<Re
 }
 
 /** Waits for `work` unless `signal` fires first (the work itself goes on for other callers). */
-function untilAborted(work: Promise<Result<string>>, signal: AbortSignal): Promise<Result<string>> {
-  const cancelled = () => fail('aborted', 'cancelled while hashing the local file');
+function untilAborted(work: Promise<Result<string, 'local_read_failed'>>, signal: AbortSignal): Promise<Result<string, LocalHashFailure>> {
+  const cancelled = () => fail('cancelled', 'cancelled while hashing the local file');
   if (signal.aborted) return Promise.resolve(cancelled());
   return new Promise((resolve) => {
     const onAbort = () => resolve(cancelled());
@@ -97,9 +98,12 @@ export function remoteMkdirScript(remoteFile: string): string {
   return `mkdir -p -- ${shellQuoteRemotePath(path.posix.dirname(remoteFile))}`;
 }
 
+/** Why the node's sha256 of the pushed file could not be read. */
+export type RemoteHashFailure = 'cancelled' | 'verify_failed' | 'remote_tool_missing';
+
 export interface RemoteHashSession {
   /** Sends "go" and waits for the node's sha256 (bounded by `deadlineMs`). */
-  hash(deadlineMs: number): Promise<Result<string>>;
+  hash(deadlineMs: number): Promise<Result<string, RemoteHashFailure>>;
   /** Drops the session (rsync failed). */
   cancel(): void;
 }
@@ -137,7 +141,7 @@ export function openRemoteHash(
       const sha = parseHashOutput(out.stdout);
       if (out.rc === 0 && sha) return ok(sha);
       const why = out.stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop() ?? '';
-      if (out.aborted) return fail('aborted', 'verification cancelled');
+      if (out.aborted) return fail('cancelled', 'verification cancelled');
       if (out.rc === null && !out.spawnError) return fail('verify_failed', `hashing on the node did not finish within ${Math.round(deadlineMs / 1000)} s`);
       return fail(out.rc === 127 ? 'remote_tool_missing' : 'verify_failed', why || `ssh exited with code ${out.rc ?? out.spawnError}`);
     },

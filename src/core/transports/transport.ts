@@ -1,15 +1,16 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
+import type { TransportFailureCode } from './failureCodes';
 import type { ServiceKind } from './orchestrator/health';
 
 /** Outcome of one probe: never thrown, always returned. */
 export interface ProbeResult {
-  transport: TransportKind | string;
+  transport: TransportKind;
   success: boolean;
   /** What an operator can act on: "port 8770 refused", "host key changed: remove line 12 of ~/.ssh/known_hosts". */
   message: string;
   latencyMs: number;
   /** Stable reason code for the router and the doctor (e.g. `refused`, `timeout`, `no_answer`, `host_key_changed`). */
-  code?: string;
+  code?: TransportFailureCode;
   /** What answered on an HTTP transport's port (p2p, http): shown by `test --json` and the tree. */
   service?: ServiceKind;
 }
@@ -42,7 +43,7 @@ export interface PushSuccess {
 export interface PushFailure {
   ok: false;
   transport: TransportKind;
-  code: string;
+  code: TransportFailureCode;
   message: string;
   durationMs: number;
   /**

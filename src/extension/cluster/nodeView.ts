@@ -1,6 +1,6 @@
 import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
 import { relaySkip, syncOrder } from '../../core/hosts/relayMode';
-import { failuresLastHour, type NodeState, type RouterState } from '../../core/router';
+import { failuresLastHour, type NodeState, type RecordedFailureCode, type RouterState } from '../../core/router';
 import { diagnosedProbe, type LastDiagnosis } from './lastDiagnosis';
 import type { ServiceKind } from '../../core/transports/orchestrator/health';
 import type { LiveProbe } from './liveProbes';
@@ -20,7 +20,7 @@ export interface TransportView {
   /** Its last error, while it is failing. */
   error?: string;
   /** Stable reason code of the last failed probe (`host_key_changed`, `refused`, ...). */
-  code?: string;
+  code?: RecordedFailureCode;
   /** Epoch ms of the result shown. */
   at?: number;
   /** What answered on a p2p/http port at that result (our agent, the real orchestrator, another service). */

@@ -8,7 +8,7 @@ import { startFakeSshd, type FakeSshd } from '../harness/fakeSshd';
 import { nodeSpecOf } from '../harness/nodeSpecs';
 import { freePort, startSilentServer } from '../harness/processes';
 import type { NodeSpec } from '../../../src/core/hosts/nodeSpec';
-import { Base64Transport } from '../../../src/core/transports/base64';
+import { Base64Transport, type Base64Failure } from '../../../src/core/transports/base64';
 import { DEFAULT_TRANSPORT_OPTIONS, type PushResult, type TransportOptions } from '../../../src/core/transports/transport';
 
 const MiB = 1024 * 1024;
@@ -73,7 +73,7 @@ describe('integration: base64 transport (real sshd)', function () {
   };
   const push = (t: Base64Transport, node: NodeSpec, localPath: string, remotePath: string, signal = never, progress: number[] = []) =>
     t.push(node, { localPath, remotePath }, (done) => progress.push(done), signal);
-  const expectFail = (r: PushResult, code: string) => {
+  const expectFail = (r: PushResult, code: Base64Failure) => {
     assert.ok(!r.ok, `expected ${code}, got success`);
     assert.equal(r.code, code, r.message);
     assert.equal(r.transport, 'base64');
@@ -238,7 +238,7 @@ describe('integration: base64 transport (real sshd)', function () {
     const r = await t.push(spec(n), { localPath: file, remotePath: 'abort.bin' }, (done) => {
       if (done > 4 * MiB && !abortedAt) (abortedAt = Date.now()), ac.abort();
     }, ac.signal);
-    expectFail(r, 'aborted');
+    expectFail(r, 'cancelled');
     assert.ok(Date.now() - abortedAt < 1000, `stopped ${Date.now() - abortedAt} ms after the abort`);
     const partial = await settledSize(partialOf(n, 'abort.bin'));
     assert.ok(partial > 0 && partial < 24 * MiB);

@@ -149,7 +149,7 @@ describe('rsync transport: pushes (real sshd and rsync on loopback)', function (
       }
     }, ctl.signal);
     assert.ok(!r.ok);
-    assert.equal(r.code, 'aborted');
+    assert.equal(r.code, 'cancelled');
     assert.ok(Date.now() - abortedAt < 3000, 'the abort is honoured promptly');
     assert.equal(fs.readFileSync(s.alpha.file('resume/target.bin'), 'utf8'), 'old version');
     const partial = s.alpha.file(`resume/${PARTIAL_DIR}/target.bin`);

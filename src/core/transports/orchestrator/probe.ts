@@ -17,10 +17,13 @@ export async function tokenRefused(ep: AgentEndpoint, opts: TransportOptions, si
   return ok(r.value.status === 401 || r.value.status === 403 ? r.value.status : undefined);
 }
 
+/** Every code a probe of the real orchestrator reports once it answered /health. */
+export type OrchestratorProbeFailure = RequestFailure | 'unhealthy' | 'auth_failed';
+
 /** The probe's second half where the real orchestrator answered /health. */
 export async function probeOrchestrator(ep: AgentEndpoint, health: HealthAnswer, opts: TransportOptions, signal: AbortSignal, t0: number): Promise<ProbeResult> {
   const where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
-  const result = (success: boolean, message: string, code?: string): ProbeResult =>
+  const result = (success: boolean, message: string, code?: OrchestratorProbeFailure): ProbeResult =>
     ({ transport: ep.kind, success, message, latencyMs: Date.now() - t0, service: 'ringrift_orchestrator', ...(code ? { code } : {}) });
   const name = health.name ?? '?';
   if (!health.healthy) return result(false, `${where}: RingRift orchestrator ${name} answers /health with "healthy": false; see its log on the node`, 'unhealthy');

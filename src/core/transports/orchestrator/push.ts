@@ -1,18 +1,21 @@
 import * as fs from 'node:fs';
 import { describeError, ok } from '../../result';
 import type { NodeSpec } from '../../hosts/nodeSpec';
-import { endpointLabel, type AgentEndpoint, type AgentReply } from '../agentRequest';
+import { endpointLabel, type AgentEndpoint, type AgentReply, type RequestFailure } from '../agentRequest';
 import { mib } from '../agentPush';
 import { sha256InWorker } from '../hashWorker';
 import { fileKey, recallSha, rememberSha } from '../sentHashes';
-import type { PushFailure, PushJob, PushProgress, PushResult, TransportOptions } from '../transport';
-import { remoteFileInfo } from './fileInfo';
+import type { PushFailure, PushJob, PushLimit, PushProgress, PushResult, TransportOptions } from '../transport';
+import { remoteFileInfo, type InfoFailure } from './fileInfo';
 import { checkUploadLimits, limitOfReply, type LimitHit } from './limits';
 import { orchestratorTarget } from './paths';
 import { SET_TOKEN_HINT } from './token';
 import { postUpload } from './upload';
 
 const PROGRESS_EVERY_MS = 500;
+
+/** Every code a push in the orchestrator's dialect reports (a limit it refuses is its own code). */
+export type OrchestratorPushFailure = PushLimit | RequestFailure | InfoFailure | 'auth_failed' | 'http_error' | 'checksum_mismatch';
 
 export interface OrchestratorPushOptions {
   /** The real orchestrator's extension and size limits; off for our agent speaking its dialect. */
@@ -52,7 +55,7 @@ function replyFailure(reply: AgentReply, ep: AgentEndpoint, upload: string): Lim
 export async function pushToOrchestrator(ep: AgentEndpoint, node: NodeSpec, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal, how: OrchestratorPushOptions): Promise<PushResult> {
   const t0 = Date.now();
   const where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
-  const failure = (code: string, message: string, limit?: LimitHit['limit']): PushFailure =>
+  const failure = (code: OrchestratorPushFailure, message: string, limit?: LimitHit['limit']): PushFailure =>
     ({ ok: false, transport: ep.kind, code, message, durationMs: Date.now() - t0, ...(limit ? { limit } : {}) });
   const refuse = (hit: LimitHit, sent: boolean) =>
     failure(hit.limit, `${where}: ${hit.why}; ${sent ? 'the upload was refused' : 'nothing was sent'}; the next transport of the chain takes over`, hit.limit);

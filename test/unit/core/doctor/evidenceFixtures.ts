@@ -1,5 +1,6 @@
 import type { TransportKind } from '../../../../src/core/hosts/nodeSpec';
 import type { NodeEvidence, PortEvidence, PortRole, ProbeEvidence } from '../../../../src/core/doctor';
+import type { TransportFailureCode } from '../../../../src/core/transports/failureCodes';
 
 /**
  * Recorded evidence for one node, as gatherEvidence writes it: gpu-7 at 10.0.0.7, user ubuntu,
@@ -52,7 +53,7 @@ export function withHttp(ev: NodeEvidence): NodeEvidence {
 }
 
 /** The transport's probe fails with `code`. */
-export function fail(ev: NodeEvidence, t: TransportKind, code: string, message = `${t} failed (${code})`, latencyMs = 50): NodeEvidence {
+export function fail(ev: NodeEvidence, t: TransportKind, code: TransportFailureCode, message = `${t} failed (${code})`, latencyMs = 50): NodeEvidence {
   const p: ProbeEvidence = { transport: t, success: false, code, message, latencyMs };
   ev.probes = ev.probes.map((x) => (x.transport === t ? p : x));
   return ev;
@@ -67,6 +68,6 @@ export function port(ev: NodeEvidence, role: PortRole, outcome: PortEvidence['ou
 }
 
 /** Both SSH transports fail the same way. */
-export function sshFails(ev: NodeEvidence, code: string, message?: string): NodeEvidence {
+export function sshFails(ev: NodeEvidence, code: TransportFailureCode, message?: string): NodeEvidence {
   return fail(fail(ev, 'rsync', code, message), 'base64', code, message);
 }

@@ -53,6 +53,29 @@ describe('StateStore', () => {
     });
   }
 
+  it("reads probe codes other versions wrote: 'aborted' as 'cancelled', an unknown one as 'unclassified', the message kept", () => {
+    const dir = tempDir();
+    const store = new StateStore(dir, '/x/h.yaml');
+    const probe = (code: unknown) => ({ lastProbe: { time: 1, success: false, message: `said ${String(code)}`, latencyMs: 5, code } });
+    const old = { consecutiveFailures: 0, failureTimes: [] };
+    fs.writeFileSync(store.file, JSON.stringify({
+      version: STATE_VERSION,
+      escalations: [],
+      nodes: {
+        a: { enabled: true, failedTransports: [], history: [], transports: {
+          p2p: { ...old, ...probe('refused') }, http: { ...old, ...probe('aborted') }, rsync: { ...old, ...probe('quantum_flux') }, base64: { ...old, ...probe(7) },
+        } },
+        b: { enabled: true, failedTransports: [], history: [], transports: { p2p: old } },
+        // Shapes the loose version check lets through must not make reading throw.
+        c: null,
+        d: { transports: { p2p: null, http: { lastProbe: null } } },
+      },
+    }));
+    const t = store.read().nodes.a.transports;
+    assert.deepEqual([t.p2p?.lastProbe?.code, t.http?.lastProbe?.code, t.rsync?.lastProbe?.code, t.base64?.lastProbe?.code], ['refused', 'cancelled', 'unclassified', 'unclassified']);
+    assert.equal(t.rsync?.lastProbe?.message, 'said quantum_flux');
+  });
+
   it('loses no update when many writers in this process update at once', async () => {
     const dir = tempDir();
     const stores = Array.from({ length: 4 }, () => new StateStore(dir, '/x/h.yaml'));

@@ -56,6 +56,6 @@ describe('core/transports/base64 (no network)', () => {
     ac.abort();
     const r = await transport.push(node(), { localPath: local, remotePath: 'x' }, () => undefined, ac.signal);
     assert.ok(!r.ok);
-    assert.equal(r.code, 'aborted');
+    assert.equal(r.code, 'cancelled');
   });
 });

@@ -76,7 +76,7 @@ describe('rsyncErrors', () => {
   });
 
   it('puts our own outcomes first: cancelled, deadline, rsync not installed here', () => {
-    assert.equal(codeOf(exit(null, 'Killed by signal 15.\n', { aborted: true })), 'aborted');
+    assert.equal(codeOf(exit(null, 'Killed by signal 15.\n', { aborted: true })), 'cancelled');
     const dead = classifyRsyncExit(exit(null, '', { timedOut: true }), { ...ctx, action: 'probe', deadlineMs: 8000 });
     assert.equal(dead.code, 'timeout');
     assert.match(dead.message, /within 8 s/);

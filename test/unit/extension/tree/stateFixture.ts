@@ -1,4 +1,4 @@
-import { emptyState, nodeState, transportRecord, type RouterState } from '../../../../src/core/router';
+import { emptyState, nodeState, transportRecord, type RecordedFailureCode, type RouterState } from '../../../../src/core/router';
 import type { ServiceKind } from '../../../../src/core/transports/orchestrator/health';
 
 /** Router state built up the way the router writes it, for tree and dashboard tests. */
@@ -7,7 +7,7 @@ export const NOW = Date.parse('2026-01-02T12:30:00Z');
 export class StateBuilder {
   readonly state: RouterState = emptyState();
 
-  probe(node: string, transport: string, success: boolean, opts: { latencyMs?: number; message?: string; code?: string; ago?: number; service?: ServiceKind } = {}): this {
+  probe(node: string, transport: string, success: boolean, opts: { latencyMs?: number; message?: string; code?: RecordedFailureCode; ago?: number; service?: ServiceKind } = {}): this {
     const time = NOW - (opts.ago ?? 1000);
     const ns = nodeState(this.state, node);
     transportRecord(ns, transport).lastProbe = { time, success, latencyMs: opts.latencyMs ?? 5, message: opts.message ?? (success ? 'ok' : 'refused'), code: opts.code, service: opts.service };
