@@ -31,6 +31,8 @@ const SPECS: BenchSpec[] = [
   { name: 'fleet-test', entry: 'bench/fleet-test.ts', measures: ['test --all on the loopback fleet vs the runbook loop'], timeoutMin: { quick: 3, full: 50 } },
   { name: 'silent-node', entry: 'bench/silent-node.ts', measures: ['silent node: sync to disabled'], timeoutMin: { quick: 2, full: 5 } },
   { name: 'push-p2p', entry: ['bench/push-speed.ts', 'p2pRows'], measures: ['push over p2p vs curl -T'], timeoutMin: { quick: 2, full: 10 } },
+  // Needs root (a network namespace for the real orchestrator, as the integration tests): fails, never skips.
+  { name: 'push-orchestrator', entry: 'bench/push-orchestrator.ts', measures: ['push over p2p to the real RingRift orchestrator vs curl -F'], timeoutMin: { quick: 5, full: 15 } },
   { name: 'push-base64', entry: ['bench/push-speed.ts', 'base64Rows'], measures: ['push over base64 vs the shell pipeline'], timeoutMin: { quick: 2, full: 10 } },
   { name: 'push-rsync', entry: ['bench/push-speed.ts', 'rsyncRows'], measures: ['push over rsync vs plain rsync'], timeoutMin: { quick: 2, full: 10 } },
   { name: 'push-rss', entry: 'bench/push-rss.ts', measures: ['peak RSS growth while pushing'], timeoutMin: { quick: 2, full: 15 } },
