@@ -1,5 +1,7 @@
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type Alias, type CST, type Document, type Node as YamlNode, type Pair, type YAMLError } from 'yaml';
+import { parseCommonYaml } from './commonYaml';
 import { DiagnosticSink, subjectOf, type DiagnosticPath, type HostsDiagnostic } from './diagnostics';
+import { COMPOSE_OPTIONS } from './yamlOptions';
 
 /**
  * Parsing with the `yaml` package, keeping source ranges. YAML 1.1 rules, as RingRift's own
@@ -8,7 +10,8 @@ import { DiagnosticSink, subjectOf, type DiagnosticPath, type HostsDiagnostic } 
  * pair is dropped, so every reader sees the first, as the error message says.
  */
 export interface ParsedYaml {
-  doc: Document.Parsed;
+  /** The document's root node (null: an empty document). */
+  doc: { contents: YamlNode | null };
   sink: DiagnosticSink;
   /** Each alias's anchor, found once in document order (the library re-scans the document per alias). */
   aliases: Map<Alias, YamlNode | undefined>;
@@ -91,7 +94,7 @@ interface WalkItem {
  * One pass over the tree in document order, with an explicit stack (no recursion, so depth is
  * no risk): anchors and aliases, and duplicate keys.
  */
-function walk(doc: Document.Parsed, sink: DiagnosticSink): Map<Alias, YamlNode | undefined> {
+function walk(doc: ParsedYaml['doc'], sink: DiagnosticSink): Map<Alias, YamlNode | undefined> {
   const anchors = new Map<string, YamlNode>();
   const aliases = new Map<Alias, YamlNode | undefined>();
   const stack: WalkItem[] = [{ node: doc.contents, path: [] }];
@@ -159,7 +162,7 @@ function firstTooDeep(tokens: CST.Token[]): number | undefined {
 
 /** The first document, as `parseDocument` would give it, from tokens already checked for depth. */
 function compose(tokens: CST.Token[], length: number): Document.Parsed {
-  const composer = new Composer({ uniqueKeys: false, version: '1.1', keepSourceTokens: false });
+  const composer = new Composer(COMPOSE_OPTIONS);
   let doc: Document.Parsed | undefined;
   for (const next of composer.compose(tokens, true, length)) {
     if (!doc) doc = next;
@@ -171,7 +174,20 @@ function compose(tokens: CST.Token[], length: number): Document.Parsed {
   return doc!; // compose(..., forceDoc = true) always yields one
 }
 
+/**
+ * The text parsed: by the fast reader when the file has the common shape (it builds the same
+ * tree, and such a file has no YAML problem to report), else by the library.
+ */
 export function parseYaml(text: string): ParsedYaml | { tooDeep: HostsDiagnostic } {
+  const common = parseCommonYaml(text);
+  if (!common) return parseAnyYaml(text);
+  const sink = new DiagnosticSink(common.lines);
+  const doc = { contents: common.contents };
+  return { doc, sink, aliases: walk(doc, sink) };
+}
+
+/** Any text, through the `yaml` library (exported for the tests that compare both readers). */
+export function parseAnyYaml(text: string): ParsedYaml | { tooDeep: HostsDiagnostic } {
   const lines = new LineCounter();
   const sink = new DiagnosticSink(lines);
   const tokens = [...new Parser(lines.addNewLine).parse(text)];

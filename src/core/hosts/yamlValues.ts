@@ -95,8 +95,10 @@ export function toPlain(node: unknown, y: ParsedYaml, budget: { left: number }, 
 export function entriesToPlain(entries: Map<string, MapEntry>, y: ParsedYaml, budget: { left: number }, depth = 0): Record<string, unknown> {
   const obj: Record<string, unknown> = {};
   for (const [name, entry] of entries) {
-    // defineProperty: a key named `__proto__` stays an ordinary field.
-    Object.defineProperty(obj, name, { value: toPlain(entry.value, y, budget, depth), enumerable: true, writable: true, configurable: true });
+    const value = toPlain(entry.value, y, budget, depth);
+    // defineProperty keeps a key named `__proto__` an ordinary field; it is slow, so only there.
+    if (name === '__proto__') Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
+    else obj[name] = value;
   }
   return obj;
 }
