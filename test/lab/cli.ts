@@ -64,6 +64,8 @@ async function main(argv: string[]): Promise<void> {
       const names = Array.from({ length: count }, (_, i) => `n${i + 1}`);
       fs.rmSync(dir, { recursive: true, force: true });
       const lab = await startLab({ nodes: names, profile: profilesFor(names, values.profile ?? []), dir });
+      // The lab outlives this command; its lock does not (a test run will then take the machine).
+      lab.unlock();
       return printLab(lab);
     }
     case 'profile': {

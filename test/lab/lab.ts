@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { writeKeyPair } from '../../src/demo/keys';
 import { ensureBuilt } from '../integration/harness/cluster';
 import { writeHostsFile } from './hostsFile';
+import { acquireLabLock, releaseLabLock } from './labLock';
 import {
   ROUTER_NS,
   addGuardRoute,
@@ -57,12 +58,24 @@ export interface LabOptions {
   profile?: LinkProfile | Record<string, LinkProfile>;
   /** Where keys, logs, node roots and lab.json go (default: a new temp dir). */
   dir?: string;
+  /** More hosts-file fields per node name (`{ natted: { nat_blocked: true } }`). */
+  hostFields?: Record<string, Record<string, unknown>>;
 }
 
 export const STATE_FILE = 'lab.json';
 
 export class Lab {
-  constructor(readonly state: LabState) {}
+  /** `locked`: this process took the lab lock for this lab (a lab loaded from lab.json did not). */
+  constructor(
+    readonly state: LabState,
+    private locked = false,
+  ) {}
+
+  /** Frees the lab lock for other runs while the lab keeps running (`cli.ts up` before it exits). */
+  unlock(): void {
+    if (this.locked) releaseLabLock();
+    this.locked = false;
+  }
 
   static load(dir: string): Lab {
     return new Lab(JSON.parse(fs.readFileSync(path.join(dir, STATE_FILE), 'utf8')) as LabState);
@@ -151,6 +164,7 @@ export class Lab {
     await deleteNamespace(ROUTER_NS).catch(() => undefined);
     removeGuardRouteIfUnused();
     fs.rmSync(this.state.ownsDir ? this.dir : path.join(this.dir, STATE_FILE), { recursive: true, force: true });
+    this.unlock();
   }
 }
 
@@ -170,8 +184,6 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   for (const name of names) validateProfile(profileFor(opts, name));
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rrlab-run-'));
   fs.mkdirSync(dir, { recursive: true });
-  await cleanStaleLab();
-  addGuardRoute();
   const clientKey = path.join(dir, 'client_key');
   const clientPub = writeKeyPair(clientKey, 'rrlab-client').publicKey;
   const state: LabState = {
@@ -183,8 +195,12 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     hostsFile: path.join(dir, 'distributed_hosts.yaml'),
     nodes: [],
   };
-  const lab = new Lab(state);
+  // Before anything is deleted: another process's lab is not stale, it is waited for.
+  await acquireLabLock();
+  const lab = new Lab(state, true);
   try {
+    await cleanStaleLab();
+    addGuardRoute();
     createRouter();
     for (const [i, name] of names.entries()) {
       const index = i + 1;
@@ -198,7 +214,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     await Promise.all(state.nodes.map((n) => waitReady(n.info, n.sshd!, SSH_PORT)));
     await Promise.all(state.nodes.map((n) => waitReady(n.info, n.agent!, AGENT_PORT)));
     fs.writeFileSync(state.knownHosts, state.nodes.map((n) => nodeKnownHostsLine(n.info)).join('\n') + '\n');
-    writeHostsFile(state.hostsFile, lab.nodes, state.user, clientKey);
+    writeHostsFile(state.hostsFile, lab.nodes, state.user, clientKey, opts.hostFields);
     for (const n of state.nodes) await lab.setProfile(n.info.name, profileFor(opts, n.info.name));
   } catch (err) {
     await lab.stop();

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CAUSE_TITLES, diagnoseNodes, groupCauses, hasProblems, reportExitCode, type DoctorReport, type NodeReport } from '../../core/doctor';
+import { CAUSE_TITLES, diagnoseNodes, groupCauses, hasProblems, reportExitCode, throughputObservation, type DoctorReport, type NodeReport } from '../../core/doctor';
 import { EXIT_FAILED, UsageError, boolOpt, stringOpt, TOKEN_FILE_HELP, TOKEN_FILE_OPTION, type CliCommand, type CliIO, type ParsedArgs } from '../command';
 import { openCluster, pickNodes } from '../cluster';
 import { formatBytes, formatMs, styleFor, type Style } from '../format';
@@ -17,7 +17,9 @@ function renderNode(n: NodeReport, style: Style): string {
   if (problems === 0) {
     const ok = n.evidence?.probes.filter((p) => p.success).map((p) => p.transport) ?? [];
     const disk = n.evidence?.disk?.freeBytes !== undefined ? `; ${formatBytes(n.evidence.disk.freeBytes)} free` : '';
-    head = `${style.bold(n.node)}: ${style.ok('ok')} (${ok.join(', ') || 'no transport'} answered${disk})`;
+    const m = n.evidence?.throughput;
+    const rate = m ? `; ${throughputObservation(m).detail}` : '';
+    head = `${style.bold(n.node)}: ${style.ok('ok')} (${ok.join(', ') || 'no transport'} answered${disk}${rate})`;
   } else {
     head = `${style.bold(n.node)}: ${style.bad(`${problems} problem${problems > 1 ? 's' : ''}`)}`;
   }
@@ -73,17 +75,22 @@ function repeatFlags(args: ParsedArgs, io: CliIO): string[] {
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   summary: "why a node's transports fail: the cause of each, its evidence, and the fix command (never run)",
-  usage: 'doctor [NODE...] [--all] [--json] [--timeout S] [--path LOCAL] [--token-file FILE]',
+  usage: 'doctor [NODE...] [--all] [--json] [--timeout S] [--path LOCAL] [--measure] [--token-file FILE]',
   help: `Runs the runbook's diagnosis: each transport's test, TCP to the agent and SSH ports (with
 latency and the SSH banner), the agent's free disk, tailscale status, the node's history; then
 names the cause of each failing transport (node_offline, port_blocked, agent_not_running,
 service_unresponsive, nat_blocked, ssh_auth_failed, host_key_changed, host_key_unknown,
-remote_tool_missing, disk_full, transfer_timeout, ...) with the command that fixes it.
+remote_tool_missing, disk_full, transfer_timeout, lossy_link, ...) with the command that fixes it.
+When the agent port refuses or times out but SSH works, it asks the node whether the agent
+listens (ss, netstat, bash or curl there): a firewall and a stopped agent have different fixes.
 Nothing is changed: fix commands are shown, for you to run.
 
 Options:
   --all               every node (the default when none is named); nodes not 'ready' are skipped
   --path LOCAL        the file you mean to push: the disk check uses its size (default: 1 GiB free)
+  --measure           also time a 4 MiB push over the first working transport (into a temp
+                      directory on the node, removed after; needs SSH login) and report the
+                      rate and RTT: lossy_link below 20 Mbit/s over more than 20 ms
   --timeout S         bound on each probe, in seconds (default 8; connect timeout 5)
   --concurrency N     nodes diagnosed at once (default: auto_sync.max_concurrent_syncs, else 12)
 ${TOKEN_FILE_HELP}
@@ -94,6 +101,7 @@ Exit code: 0 when no node has a problem, 1 otherwise, 2 usage.`,
     path: { type: 'string' },
     timeout: { type: 'string' },
     concurrency: { type: 'string' },
+    measure: { type: 'boolean' },
   },
   allowPositionals: true,
   async run(args, io) {
@@ -113,6 +121,7 @@ Exit code: 0 when no node has a problem, 1 otherwise, 2 usage.`,
         neededBytes: push?.bytes,
         pushPath: push?.path,
         cliArgs: repeatFlags(args, io),
+        measure: boolOpt(args, 'measure'),
         skipNotReady: !named,
         onNode: () => showProgress && io.stderr(`\rdiagnosed ${++done}/${nodes.length} nodes`),
       },

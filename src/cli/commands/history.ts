@@ -1,6 +1,6 @@
 import { EXIT_OK, UsageError, boolOpt, intOpt, type CliCommand } from '../command';
 import { openCluster, pickNodes } from '../cluster';
-import { formatMs, styleFor, table } from '../format';
+import { formatBytes, formatMs, styleFor, table } from '../format';
 
 export const historyCommand: CliCommand = {
   name: 'history',
@@ -28,7 +28,7 @@ export const historyCommand: CliCommand = {
       e.time,
       e.kind,
       e.transport,
-      e.result === 'ok' ? style.ok('ok') : e.result === 'failed' ? style.bad('failed') : style.dim('skipped'),
+      e.result === 'ok' ? style.ok('ok') : (e.bytesMoved ?? 0) > 0 ? style.dim(`cut, moved ${formatBytes(e.bytesMoved!)}`) : e.result === 'failed' ? style.bad('failed') : style.dim('skipped'),
       e.durationMs !== undefined ? formatMs(e.durationMs) : '',
       e.error ?? '',
     ]);

@@ -28,16 +28,18 @@ export const CAUSE_IDS = [
   'address_unresolved',
   'local_tool_missing',
   'node_disabled',
+  // Issue #14: a transport works, but a timed push is slow over a long path.
+  'lossy_link',
   'unclassified',
 ] as const;
 export type CauseId = (typeof CAUSE_IDS)[number];
 
 export const CAUSE_TITLES: Record<CauseId, string> = {
   node_offline: 'node offline: no port of the node answers',
-  port_blocked: 'port blocked: connecting times out while another port of the node answers',
-  agent_not_running: 'agent not running: its port refuses while the node answers',
+  port_blocked: 'port blocked: the agent listens on the node, but its port times out or refuses from here',
+  agent_not_running: 'agent not running: nothing listens on its port while the node answers',
   service_unresponsive: 'service hung: TCP accepts but the service never answers',
-  nat_blocked: 'NAT blocked: the agent is not reachable on this address',
+  nat_blocked: 'NAT blocked: the node accepts no connection on this address',
   ssh_auth_failed: 'SSH login refused: our key is not accepted',
   host_key_changed: 'host key changed: known_hosts holds another key for the node',
   host_key_unknown: 'host key unknown: the node is not in known_hosts',
@@ -53,6 +55,7 @@ export const CAUSE_TITLES: Record<CauseId, string> = {
   address_unresolved: 'the node address does not resolve',
   local_tool_missing: 'a tool is missing on this machine',
   node_disabled: 'node disabled for sync although a transport works now',
+  lossy_link: 'slow link: syncs work, but a timed push is slow over a long (lossy) path',
   unclassified: 'failure the doctor cannot attribute',
 };
 

@@ -1,19 +1,21 @@
 import type { TransportKind } from '../hosts/nodeSpec';
 import type { TransportFailureCode } from '../transports/failureCodes';
 import type { CauseId } from './causes';
-import type { NodeEvidence, PortEvidence, PortRole, ProbeEvidence } from './evidence';
+import type { NodeEvidence, PortEvidence, ProbeEvidence } from './evidence';
+import { agentCause } from './agentCause';
 import {
-  AGENT_TRANSPORTS, HUNG_CODES, SILENT_CODES, allPortsRefused, answeredText, firstWorking, hostPort, nodeAnswers, otherObservations,
-  portObservation, portOf, probeObservation, probeOf, sshLoginWorks, sshdSpoke,
+  AGENT_TRANSPORTS, HUNG_CODES, SILENT_CODES, answeredText, hostPort, nodeAnswers, otherObservations, portObservation, portOf, portSilent, probeObservation, probeOf,
 } from './facts';
+import { finding, offline, unclassified } from './findingParts';
 import { fixFor } from './fixes';
-import { diskFinding, disabledFinding, stallFinding } from './nodeFindings';
+import { natLikely, relayExpected } from './natFindings';
+import { diskFinding, disabledFinding, lossyFinding, stallFinding } from './nodeFindings';
 import type { DoctorCause, Observation } from './report';
 
 /**
  * The diagnosis: for each failing transport of the node's chain, the cause its evidence proves,
- * then what stops every transport (disk, a disabled node) and transports that answer probes but
- * stalled on a real push. Pure: evidence in, causes with fixes out.
+ * then what stops every transport (disk, a disabled node), transports that answer probes but
+ * stalled on a real push, and a measured slow link. Pure: evidence in, causes with fixes out.
  */
 
 export interface Finding {
@@ -29,6 +31,8 @@ export interface Finding {
   /** service_unresponsive: what hangs. */
   hung?: 'agent' | 'sshd' | 'login';
   expected?: true;
+  /** nat_blocked without the hosts-file flag: the public address is silent while tailscale answers. */
+  natLikely?: true;
 }
 
 export function classify(ev: NodeEvidence): DoctorCause[] {
@@ -52,87 +56,13 @@ export function findCauses(ev: NodeEvidence): Finding[] {
       if (stalled) out.push(stalled);
     }
   }
+  const slow = lossyFinding(ev);
+  if (slow) out.push(slow);
   const disk = diskFinding(ev);
   if (disk) out.push(disk);
   const disabled = disabledFinding(ev);
   if (disabled) out.push(disabled);
   return out;
-}
-
-function finding(p: ProbeEvidence, cause: CauseId, summary: string, tried: Observation[], couldAlsoBe: string[] = [], extra: Partial<Finding> = {}): Finding {
-  return { transport: p.transport, cause, summary, tried, couldAlsoBe, ...extra };
-}
-
-/** The same failure on a node where nothing answers: which words fit what came back. */
-function offline(ev: NodeEvidence, p: ProbeEvidence): Finding {
-  const refused = allPortsRefused(ev);
-  const checked = ev.ports.map((x) => `${x.role} ${hostPort(x.host, x.port)} ${x.outcome}`).join(', ') || 'no port check ran';
-  const summary = refused
-    ? `no port of ${ev.target.node} answers: every one refused (${checked}); the address is up but no service listens`
-    : `no port of ${ev.target.node} answers (${checked})`;
-  const someRefused = ev.ports.some((x) => x.outcome === 'refused');
-  const also = refused
-    ? ['the machine is up but sshd and the agent are stopped (after a reboot): start them from the provider console', 'a firewall REJECTs every port']
-    : someRefused
-      ? ['the machine is up (a port refused) but its services are stopped and the other ports filtered', 'a firewall drops or rejects every port']
-      : ['a firewall or security group drops every port', 'the network path (or tailscale) to the node is down, not the node'];
-  if (ev.tailscale?.available) also.push(`tailscale: ${ev.tailscale.message}`);
-  if (ev.target.viaProxyJump) also.push('SSH goes through a ProxyJump host (ssh_config): that host may be what cannot reach the node');
-  return finding(p, 'node_offline', summary, [probeObservation(p), ...otherObservations(ev, p.transport)], also);
-}
-
-function agentCause(ev: NodeEvidence, p: ProbeEvidence): Finding {
-  const code = p.code ?? '';
-  const role: PortRole = p.transport === 'http' ? 'http' : 'p2p';
-  const port = portOf(ev, role);
-  const tried = [probeObservation(p), ...(port ? [portObservation(port)] : [])];
-  const rest = [...tried, ...otherObservations(ev, p.transport, role)];
-  const where = port ? hostPort(port.host, port.port) : p.transport;
-  const p2p = probeOf(ev, 'p2p');
-  const http = probeOf(ev, 'http');
-
-  if (code === 'auth_failed') return finding(p, 'auth_failed', `the RingRift orchestrator at ${where} answers 401/403: ${p.message}`, tried);
-  if (code === 'unauthorized') return finding(p, 'agent_token_rejected', `the agent at ${where} answers 401: it was started with a token we do not send`, tried);
-  if (code === 'bad_answer') {
-    return finding(p, 'wrong_service', `${where} answers, but not as a ringrift agent: ${p.message}`, tried, ['a proxy in front of the agent', 'p2p_port points at another service']);
-  }
-  if (code === 'dns') return finding(p, 'address_unresolved', p.message, tried);
-  const network = code === 'refused' || SILENT_CODES.has(code) || HUNG_CODES.has(code);
-  if (!network) return unclassified(ev, p, rest);
-
-  if (p.transport === 'http' && p2p?.success && (code === 'refused' || SILENT_CODES.has(code))) {
-    return finding(p, 'nat_blocked', `the agent answers p2p at ${ev.target.address}:${ev.target.p2pPort} but not on its public address ${where} (${code})`,
-      [...tried, probeObservation(p2p)], ['p2p_public_port is not mapped to the agent port by the provider'], { port: port ?? undefined });
-  }
-  if (!nodeAnswers(ev)) return offline(ev, p);
-  if (ev.target.natBlocked && p.transport === 'p2p' && SILENT_CODES.has(code)) {
-    return finding(p, 'nat_blocked', `${ev.target.node} is marked nat_blocked and ${where} does not connect (${code}), as expected; ${answeredText(ev)} answered`,
-      rest, [], { expected: true });
-  }
-  if (code === 'refused') {
-    if (p.transport === 'p2p' && http?.success) {
-      return unclassified(ev, p, rest,
-        `the agent answers on its public address but ${where} refuses: it may listen on one address only (--bind), or p2p_port is not the port p2p_public_port maps to`);
-    }
-    const login = sshLoginWorks(ev) ? 'SSH login works' : sshdSpoke(ev) ? 'sshd answers (login fails, see its cause)' : `${answeredText(ev)} answered`;
-    return finding(p, 'agent_not_running', `${where} refuses the connection while the node answers (${login}): nothing listens on the agent port`,
-      rest, [`the agent runs on another port than p2p_port ${ev.target.p2pPort}`, `a firewall REJECTs port ${port?.port ?? ev.target.p2pPort}`]);
-  }
-  if (HUNG_CODES.has(code) || port?.outcome === 'open') {
-    const alsoSsh = ev.ports.some((x) => x.role === 'ssh' && x.outcome === 'open' && x.spoke === false);
-    return finding(p, 'service_unresponsive', `${where} accepts TCP but the agent never answered GET /health (${code}, ${p.latencyMs} ms)`,
-      rest,
-      [alsoSsh ? 'sshd is silent too: the whole node may be hung (load, memory, disk I/O)' : 'another program holds the port and says nothing'], { hung: 'agent' });
-  }
-  // SILENT: no TCP connection in time while something else of the node answered.
-  if (p.transport === 'p2p' && ev.target.tailscaleIp && ev.target.address === ev.target.tailscaleIp && ev.tailscale?.available && !(ev.tailscale.found && ev.tailscale.online)) {
-    return finding(p, 'tailscale_down', `${where} does not connect and tailscale says: ${ev.tailscale.message}`, [...tried, tailscaleObservation(ev)],
-      ['tailscale on this machine is logged out or stopped']);
-  }
-  return finding(p, 'port_blocked', `connecting to ${where} times out (${code}) while ${answeredText(ev)} answered: packets to that port are dropped`,
-    rest, ['the provider does not map or expose that port', 'the agent is stopped and a firewall drops instead of refusing',
-      'the node is behind NAT: then mark it nat_blocked: true in the hosts file (syncs start past p2p)'],
-    { port: port ?? { role, host: ev.target.address ?? '', port: ev.target.p2pPort } });
 }
 
 const SSH_PROVEN: Partial<Record<TransportFailureCode, CauseId>> = {
@@ -157,6 +87,10 @@ function sshCause(ev: NodeEvidence, p: ProbeEvidence): Finding {
   const network = code === 'refused' || SILENT_CODES.has(code) || HUNG_CODES.has(code);
   const others = [...tried, ...otherObservations(ev, p.transport, 'ssh')];
   if (!network) return unclassified(ev, p, others);
+  // Our probe deadline can fire before ssh reports its connect timeout: the banner check says which.
+  const silent = SILENT_CODES.has(code) || (code !== 'refused' && portSilent(sp));
+  const nat = relayExpected(ev, p, silent, others) ?? natLikely(ev, p, silent, others);
+  if (nat) return nat;
   if (!nodeAnswers(ev)) return offline(ev, p);
   if (code === 'refused' || sp?.outcome === 'refused') {
     return finding(p, 'sshd_not_running', `${where} refuses SSH while ${answeredText(ev)} answered: sshd is not running there`, others,
@@ -196,15 +130,4 @@ function provenSsh(ev: NodeEvidence, p: ProbeEvidence, cause: CauseId, tried: Ob
   }
   const also = cause === 'host_key_changed' ? ['someone intercepts the connection: compare the new fingerprint with the provider console before removing the old key'] : [];
   return finding(p, cause, p.message, tried, also);
-}
-
-/** `tried`: everything observed that bears on it (callers pass the full list). */
-function unclassified(ev: NodeEvidence, p: ProbeEvidence, tried: Observation[], summary?: string): Finding {
-  return finding(p, 'unclassified', summary ?? `${p.transport} failed with '${p.code ?? 'no code'}': ${p.message}`,
-    tried, firstWorking(ev) ? [] : ['no transport of the chain works now']);
-}
-
-function tailscaleObservation(ev: NodeEvidence): Observation {
-  const ts = ev.tailscale;
-  return { check: 'tailscale status', result: !ts?.available ? 'unavailable' : ts.found ? (ts.online ? 'online' : 'offline') : 'not found', detail: ts?.message ?? '' };
 }

@@ -22,6 +22,8 @@ export interface TargetFacts {
   httpPort?: number;
   remoteBase?: string;
   natBlocked: boolean;
+  /** `force_relay_mode`: relay mode like nat_blocked (absent in evidence recorded before it was kept). */
+  forceRelayMode?: boolean;
   chain: TransportKind[];
   /** ssh_config sends SSH through ProxyJump hosts: a direct TCP check of the node proves nothing. */
   viaProxyJump: boolean;
@@ -112,6 +114,38 @@ export interface HistoryEvidence {
   recent: HistoryEntry[];
 }
 
+/**
+ * Asked over SSH when the agent's port refuses or times out from here: does anything listen on it
+ * on the node itself? Tells a firewall (listening) from a stopped agent (not listening).
+ */
+export interface AgentListenEvidence {
+  port: number;
+  /** What answered: `ss -ltn`, `netstat -an`, bash's /dev/tcp or curl to 127.0.0.1; `none`: no tool, or SSH failed. */
+  tool: 'ss' | 'netstat' | 'bash' | 'curl' | 'none';
+  /**
+   * `listening`: on every address, or on one we connect to (bash/curl: on 127.0.0.1, so possibly
+   * loopback only); `loopback_only`; `other_address`: only on addresses we do not use.
+   */
+  state: 'listening' | 'loopback_only' | 'other_address' | 'not_listening' | 'unknown';
+  /** Local addresses seen listening on the port (ss / netstat). */
+  addresses: string[];
+  detail: string;
+}
+
+/** A timed push of a small file over the first working transport (`doctor --measure`). */
+export interface ThroughputEvidence {
+  transport: TransportKind;
+  /** Bytes counted and the time they took, from the first progress report to the end (setup left out). */
+  bytes: number;
+  durationMs: number;
+  /** TCP connect time to that transport's port just before: the round trip. */
+  rttMs?: number;
+  /** Why nothing was measured (then bytes is 0). */
+  error?: string;
+  /** The test file's directory could not be removed from the node: where it is, and why. */
+  leftOver?: string;
+}
+
 export interface NodeEvidence {
   target: TargetFacts;
   context: FixContext;
@@ -128,4 +162,6 @@ export interface NodeEvidence {
   minFreeBytes: number;
   hostKey?: HostKeyEvidence;
   history?: HistoryEvidence;
+  agentListen?: AgentListenEvidence;
+  throughput?: ThroughputEvidence;
 }

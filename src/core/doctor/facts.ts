@@ -21,6 +21,25 @@ export const SILENT_CODES = codeSet('connect_timeout', 'unreachable');
 /** Probe codes for "connected (or started to), then nothing came back in time". */
 export const HUNG_CODES = codeSet('no_answer', 'handshake_timeout', 'timeout', 'disconnected', 'idle_timeout');
 
+/** The port check got no answer to its SYN (timeout) or had no route: nothing reached the node. */
+export function portSilent(p: PortEvidence | undefined): boolean {
+  return p !== undefined && (p.outcome === 'timeout' || p.outcome === 'unreachable');
+}
+
+/** The hosts file puts the node in RingRift relay mode (nat_blocked / force_relay_mode): no direct connection expected. */
+export function relayMode(ev: NodeEvidence): boolean {
+  return ev.target.natBlocked || ev.target.forceRelayMode === true;
+}
+
+/** Ask the node over SSH whether the agent listens: an agent transport refused or timed out while we can log in. */
+export function wantsAgentListen(ev: NodeEvidence): boolean {
+  const blocked = AGENT_TRANSPORTS.some((t) => {
+    const code = probeOf(ev, t)?.code ?? '';
+    return code === 'refused' || SILENT_CODES.has(code);
+  });
+  return blocked && !relayMode(ev) && sshLoginWorks(ev);
+}
+
 export function probeOf(ev: NodeEvidence, t: TransportKind): ProbeEvidence | undefined {
   return ev.probes.find((p) => p.transport === t);
 }

@@ -53,9 +53,14 @@ export function fixFor(f: Finding, ev: NodeEvidence): DoctorFix {
       // p2p_public_port is the provider's mapping onto the agent's p2p_port: the node opens the latter.
       const port = f.port?.role === 'http' ? t.p2pPort : (f.port?.port ?? t.p2pPort);
       const mapping = f.port?.role === 'http' ? `that the provider maps public port ${f.port.port} to it` : "the provider's security group / port mapping";
-      const fix = onNode(ev, `Open TCP ${port} in ${t.node}'s firewall (also check ${mapping})`, `sudo ufw allow ${port}/tcp`, 'node');
       // The SSH port itself is what is blocked: nothing can go over SSH.
-      return f.port?.role === 'ssh' ? { ...fix, title: `Open TCP ${port} in ${t.node}'s firewall from its console (also the provider's security group)`, command: `sudo ufw allow ${port}/tcp`, runOn: 'node' } : fix;
+      if (f.port?.role === 'ssh') {
+        return { title: `Open TCP ${port} in ${t.node}'s firewall from its console (also the provider's security group)`, command: `sudo ufw allow ${port}/tcp`, changes: 'node', runOn: 'node' };
+      }
+      const meanwhile = t.chain.includes('http') && f.transport !== 'http'
+        ? `; or use the http transport meanwhile: ${cliCommand(ctx, 'prefer', t.node, 'http')}`
+        : '; or use the http transport (give the node p2p_public_port, mapped to it by the provider)';
+      return onNode(ev, `Open TCP ${port} in ${t.node}'s firewall (also check ${mapping})${meanwhile}`, `sudo ufw allow ${port}/tcp`, 'node');
     }
     case 'agent_not_running':
       return onNode(ev, `Start the agent on ${t.node} (port ${t.p2pPort}, root ${t.remoteBase ?? '~'}; log /tmp/ringrift-agent.log)`, agentStartScripts(t, ctx, false), 'node');
@@ -69,12 +74,7 @@ export function fixFor(f: Finding, ev: NodeEvidence): DoctorFix {
       return { title: `Restart sshd on ${t.node} (${hostPort(t.sshHost ?? '', t.sshPort)} accepts but never speaks) from its provider console; reboot it if the console hangs too`,
         command: 'sudo systemctl restart ssh', changes: 'node', runOn: 'node' };
     case 'nat_blocked':
-      if (f.expected) {
-        return here(`Nothing to fix: syncs to ${t.node} start past p2p (nat_blocked: true). If p2p should work, forward port ${t.p2pPort} to it, remove nat_blocked, and test p2p`,
-          cliCommand(ctx, 'test', t.node, '--transport', 'p2p'), 'nothing');
-      }
-      // p2p works (tailscale): only the http fallback is broken; marking nat_blocked would skip the working p2p.
-      return { ...manualFix(ev, 'http'), title: `Map public port ${t.httpPort ?? '?'} to the agent's port ${t.p2pPort} at the provider (or remove p2p_public_port from ${t.node}); p2p works meanwhile. Check it with` };
+      return natFix(f, ev);
     case 'ssh_auth_failed':
       return here(`Authorise ${t.sshKey ? `${t.sshKey}.pub` : 'our key'} for ${t.user} on ${t.node} (ssh-copy-id asks for the password; or append it to ~${t.user}/.ssh/authorized_keys from the console)`, sshCopyId(t, ctx), 'node');
     case 'host_key_changed': {
@@ -122,6 +122,11 @@ export function fixFor(f: Finding, ev: NodeEvidence): DoctorFix {
       return here('Install rsync and ssh on this machine (macOS: brew install rsync)', 'sudo apt-get install -y rsync openssh-client', 'local');
     case 'node_disabled':
       return here(`Re-enable ${t.node}: ${firstWorking(ev)} works again`, cliCommand(ctx, 'reenable', t.node), 'local');
+    case 'lossy_link': {
+      const derp = ev.tailscale?.relay ? `tailscale relays through DERP (${ev.tailscale.relay}): a direct path helps most. Else ` : '';
+      return here(`${derp}Send with BBR on this machine: loss holds CUBIC near MSS/(RTT*sqrt(loss)), BBR is not loss-bound (Linux; add it to /etc/sysctl.d to keep it)`,
+        'sudo modprobe tcp_bbr && sudo sysctl -w net.ipv4.tcp_congestion_control=bbr', 'local');
+    }
     case 'unclassified': {
       // Worth preferring another transport only when syncs would try this one before it.
       const w = firstWorking(ev);
@@ -130,6 +135,27 @@ export function fixFor(f: Finding, ev: NodeEvidence): DoctorFix {
         : manualFix(ev, f.transport);
     }
   }
+}
+
+const RELAY = 'RingRift relay mode: syncs skip p2p and rsync and try base64, then http';
+
+function natFix(f: Finding, ev: NodeEvidence): DoctorFix {
+  const t = ev.target;
+  const ctx = ev.context;
+  if (f.expected) {
+    return here(`Nothing to fix: ${t.node} is in relay mode (${RELAY}). If direct connections should work, forward ports ${t.sshPort} and ${t.p2pPort} to it, remove ${t.natBlocked ? 'nat_blocked' : 'force_relay_mode'}, and test p2p`,
+      cliCommand(ctx, 'test', t.node, '--transport', 'p2p'), 'nothing');
+  }
+  if (f.natLikely && firstWorking(ev) === 'p2p') {
+    // Relay mode would skip the p2p that works: reach SSH over tailscale instead.
+    return here(`${t.node} looks NATed but p2p over tailscale works: leave nat_blocked unset (${RELAY}). For rsync and base64, set ssh_host: ${t.tailscaleIp ?? ''} once this login works`,
+      `${sshPrefix({ ...t, sshHost: t.tailscaleIp }, ctx, '-o ConnectTimeout=5')} true`, 'nothing');
+  }
+  if (f.natLikely) {
+    return here(`Mark ${t.node} nat_blocked: true in the hosts file (${RELAY}; base64 still needs an SSH path to ssh_host), then test it`, cliCommand(ctx, 'test', t.node), 'nothing');
+  }
+  // p2p works (tailscale): only the http fallback is broken; marking nat_blocked would skip the working p2p.
+  return { ...manualFix(ev, 'http'), title: `Map public port ${t.httpPort ?? '?'} to the agent's port ${t.p2pPort} at the provider (or remove p2p_public_port from ${t.node}); p2p works meanwhile. Check it with` };
 }
 
 function stallFix(transport: TransportKind | 'all', ev: NodeEvidence): DoctorFix {

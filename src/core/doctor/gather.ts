@@ -9,14 +9,22 @@ import { bannerCheck, tailscalePeer, tcpCheck } from '../transports/netChecks';
 import type { Transport, TransportOptions } from '../transports/transport';
 import { agentDisk } from './agentStatus';
 import { knownHostsOptions } from './commands';
+import { agentListenEvidence } from './listenCheck';
+import { measureThroughput } from './measure';
 import type { DiskEvidence, FixContext, HistoryEvidence, HostKeyEvidence, NodeEvidence, PortEvidence, TailscaleEvidence, TargetFacts } from './evidence';
-import { sshLoginWorks } from './facts';
+import { sshLoginWorks, wantsAgentListen } from './facts';
 
 /**
  * Collects the evidence for one node: every transport's probe, TCP to the agent ports and the SSH
  * banner with latency, the agent's free disk, `tailscale status` when the node has a tailscale_ip,
  * and its history; all at once, each bounded. Then, only where they can tell more: the host key
- * known_hosts disagrees with, and `df` over SSH when the agent could not say. Nothing is changed.
+ * known_hosts disagrees with, `df` over SSH when the agent could not say, and whether the agent
+ * listens on the node when its port fails from here. Nothing is changed; with `measure`, a small
+ * test file is pushed and removed again (measure.ts).
+ *
+ * Bounds: the first phase is one connect timeout on a node that answers nothing (every check fails
+ * at its own connect timeout, all at once); the second phase only runs checks that need an answer
+ * (a presented host key, an SSH login), so a silent node is diagnosed in about one connect timeout.
  */
 
 export interface DoctorDeps {
@@ -34,6 +42,8 @@ export interface GatherOptions {
   minFreeBytes?: number;
   agentRestartCommand?: string;
   cliArgs?: string[];
+  /** Time a small push over the first working transport (`doctor --measure`). */
+  measure?: boolean;
   signal: AbortSignal;
 }
 
@@ -77,12 +87,16 @@ export async function gatherEvidence(node: NodeSpec, deps: DoctorDeps, opts: Gat
   };
 
   const second = AbortSignal.any([opts.signal, AbortSignal.timeout(phaseMs)]);
-  const [hostKey, sshDisk] = await Promise.all([
+  const [hostKey, sshDisk, agentListen] = await Promise.all([
     probes.some((p) => p.code?.startsWith('host_key_')) ? hostKeyEvidence(node, o, second) : Promise.resolve(undefined),
     ev.disk?.freeBytes === undefined && sshLoginWorks(ev) ? sshDiskEvidence(node, o, second) : Promise.resolve(undefined),
+    wantsAgentListen(ev) ? agentListenEvidence(node, o, second, o.probeTimeoutMs) : Promise.resolve(undefined),
   ]);
   if (hostKey) ev.hostKey = hostKey;
   if (sshDisk) ev.disk = sshDisk.freeBytes !== undefined || !ev.disk ? sshDisk : ev.disk;
+  if (agentListen) ev.agentListen = agentListen;
+  const throughput = opts.measure ? await measureThroughput(node, deps.transports, o, ev, opts.signal) : undefined;
+  if (throughput) ev.throughput = throughput;
   ev.durationMs = Date.now() - t0;
   return ev;
 }
@@ -92,7 +106,7 @@ async function targetFacts(node: NodeSpec, o: TransportOptions): Promise<{ targe
   const facts: TargetFacts = {
     node: node.name, address: node.address, sshHost: node.sshHost, tailscaleIp: node.tailscaleIp, user: node.user, sshPort: node.sshPort,
     sshKey: node.sshKey, p2pPort: node.p2pPort, httpPort: node.httpPort, remoteBase: node.remoteBase, natBlocked: node.natBlocked,
-    chain: node.transports, viaProxyJump: false,
+    ...(node.forceRelayMode ? { forceRelayMode: true } : {}), chain: node.transports, viaProxyJump: false,
   };
   if (!node.sshHost) return { target: facts };
   const resolved = await resolveSshTarget(node, node.sshHost, o.env, o.sshConfigFile);

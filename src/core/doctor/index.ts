@@ -13,6 +13,8 @@ export { diagnoseNode, diagnoseNodes, skipReason, type DiagnoseOptions } from '.
 export type * from './evidence';
 export { DEFAULT_MIN_FREE_BYTES, gatherEvidence, type DoctorDeps, type GatherOptions } from './gather';
 export { renderNodeMarkdown, renderReportMarkdown } from './markdown';
+export { LOSSY_MAX_MBIT, LOSSY_MIN_RTT_MS, throughputObservation } from './nodeFindings';
+export { MEASURE_BYTES } from './measure';
 export {
   causeForTransport, groupCauses, hasProblems, reportExitCode,
   type CauseEvidence, type CauseGroup, type DoctorCause, type DoctorFix, type DoctorReport, type NodeReport, type Observation,

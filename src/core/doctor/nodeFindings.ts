@@ -1,13 +1,13 @@
 import type { Finding } from './classify';
 import { formatBytes } from './commands';
-import type { NodeEvidence, ProbeEvidence } from './evidence';
+import type { NodeEvidence, ProbeEvidence, ThroughputEvidence } from './evidence';
 import { firstWorking, probeObservation } from './facts';
 import type { Observation } from './report';
 
 /**
  * Causes that are not one probe's failure: too little disk (stops every transport), a transport
- * that answers probes but whose last real push stalled, and a node still disabled although a
- * transport works again.
+ * that answers probes but whose last real push stalled, a node still disabled although a
+ * transport works again, and a working transport that a timed push shows slow.
  */
 
 export function diskFinding(ev: NodeEvidence): Finding | undefined {
@@ -60,5 +60,42 @@ export function disabledFinding(ev: NodeEvidence): Finding | undefined {
     summary: `${ev.target.node} is disabled for sync (${h.reason ?? 'no reason recorded'}, since ${h.disabledAt ?? '?'}) but ${working} works now`,
     tried: [{ check: 'router state', result: 'disabled', detail: `disabled at ${h.disabledAt ?? '?'}: ${h.reason ?? ''}` }, ...ev.probes.filter((x) => x.success).map(probeObservation)],
     couldAlsoBe: [],
+  };
+}
+
+/**
+ * A measured push below LOSSY_MAX_MBIT over a round trip above LOSSY_MIN_RTT_MS is a slow link.
+ * CUBIC over 40 ms with 0.5 % loss settles near 5 Mbit/s whatever the capacity (Mathis: MSS / RTT
+ * * 1.22 / sqrt(loss)); 4 MiB measured 4.8-11.2 Mbit/s in the lab, depending on where the first
+ * loss falls. A lossless path still in slow start moves 4 MiB at ~90 Mbit/s at 40 ms and ~37 at
+ * 100 ms: 20 sits between with margin. The RTT floor keeps a slow LAN node (its disk or CPU, not
+ * the path) from being called a bad link.
+ */
+export const LOSSY_MAX_MBIT = 20;
+export const LOSSY_MIN_RTT_MS = 20;
+
+export function mbitPerS(bytes: number, ms: number): number {
+  return (bytes * 8) / (ms * 1000);
+}
+
+export function throughputObservation(m: ThroughputEvidence): Observation {
+  if (m.bytes <= 0 || m.durationMs <= 0) return { check: `timed ${m.transport} push`, result: 'not measured', detail: m.error ?? '' };
+  const rate = `${formatBytes(m.bytes)} in ${(m.durationMs / 1000).toFixed(1)} s = ${mbitPerS(m.bytes, m.durationMs).toFixed(1)} Mbit/s`;
+  const rtt = m.rttMs !== undefined ? `, RTT ${m.rttMs} ms (TCP connect)` : '';
+  return { check: `timed ${m.transport} push`, result: `${mbitPerS(m.bytes, m.durationMs).toFixed(1)} Mbit/s`, latencyMs: m.rttMs, detail: `${rate}${rtt}${m.error ? ` (${m.error})` : ''}` };
+}
+
+export function lossyFinding(ev: NodeEvidence): Finding | undefined {
+  const m = ev.throughput;
+  if (!m || m.bytes <= 0 || m.durationMs <= 0 || m.rttMs === undefined) return undefined;
+  const mbit = mbitPerS(m.bytes, m.durationMs);
+  if (mbit >= LOSSY_MAX_MBIT || m.rttMs <= LOSSY_MIN_RTT_MS) return undefined;
+  return {
+    transport: m.transport,
+    cause: 'lossy_link',
+    summary: `${m.transport} syncs, but slowly: ${mbit.toFixed(1)} Mbit/s measured with a ${m.rttMs} ms round trip ` +
+      `(below ${LOSSY_MAX_MBIT} Mbit/s over more than ${LOSSY_MIN_RTT_MS} ms): packet loss on a long path holds TCP back`,
+    tried: [throughputObservation(m)],
+    couldAlsoBe: ['a rate cap or a saturated uplink on the path (then BBR does not help)', `${ev.target.node} is busy (disk or CPU) during the push`],
   };
 }

@@ -10,7 +10,9 @@ export type RouterEventType =
   | 'TRANSPORT_FAILURES_RESET'
   | 'PREFERRED_TRANSPORT_SET'
   | 'SYNC_COMPLETED'
-  | 'TRANSPORT_DEGRADED';
+  | 'TRANSPORT_DEGRADED'
+  /** A try moved the node's partial forward and the same transport resumes from it (not a failure). */
+  | 'SYNC_RESUMED';
 
 export interface RouterEvent {
   type: RouterEventType;

@@ -13,6 +13,11 @@ export interface AlertThresholds {
 export interface RouterSettings {
   /** Consecutive failures of one transport before the sync moves on (RINGRIFT_SYNC_FAILOVER_THRESHOLD). */
   failoverThreshold: number;
+  /**
+   * Total time one sync keeps resuming a transport whose tries move the node's partial forward
+   * (RINGRIFT_SYNC_RESUME_BUDGET_SECONDS). Unset: from the file's size (`resumeBudgetFor`).
+   */
+  resumeBudgetMs?: number;
   /** Tried right after the primary's first failure (RINGRIFT_SYNC_BACKUP_TRANSPORT). */
   backupTransport?: TransportKind;
   /** A transport whose probe failed this recently is skipped, not paid for again. */
@@ -39,6 +44,14 @@ export const DEFAULT_ROUTER_SETTINGS: RouterSettings = {
   alertThresholds: { transportFailuresPerHour: 5, disabledNodesPercent: 20, escalationsPerHour: 10 },
 };
 
+/** The default resume budget: 5 minutes, or the file at 1 MiB/s when that is longer. */
+const RESUME_BUDGET_FLOOR_MS = 300_000;
+const RESUME_BUDGET_BYTES_PER_S = 1 << 20;
+
+export function resumeBudgetFor(settings: RouterSettings, sizeBytes: number): number {
+  return settings.resumeBudgetMs ?? Math.max(RESUME_BUDGET_FLOOR_MS, Math.ceil((sizeBytes / RESUME_BUDGET_BYTES_PER_S) * 1000));
+}
+
 /** `ssh` is the runbook's name for rsync. */
 export function parseTransportName(name: string): TransportKind | undefined {
   const t = name.trim().toLowerCase();
@@ -58,6 +71,12 @@ export function applyEnv(base: RouterSettings, env: NodeJS.ProcessEnv): { settin
     const n = Number(threshold);
     if (Number.isInteger(n) && n >= 1) settings.failoverThreshold = n;
     else warnings.push(`RINGRIFT_SYNC_FAILOVER_THRESHOLD='${threshold}' is not a whole number >= 1; using ${settings.failoverThreshold}`);
+  }
+  const budget = env.RINGRIFT_SYNC_RESUME_BUDGET_SECONDS;
+  if (budget !== undefined && budget !== '') {
+    const n = Number(budget);
+    if (Number.isFinite(n) && n > 0) settings.resumeBudgetMs = Math.round(n * 1000);
+    else warnings.push(`RINGRIFT_SYNC_RESUME_BUDGET_SECONDS='${budget}' is not a number of seconds > 0; using ${settings.resumeBudgetMs === undefined ? 'the default (from the file size)' : settings.resumeBudgetMs / 1000}`);
   }
   const backup = env.RINGRIFT_SYNC_BACKUP_TRANSPORT;
   if (backup !== undefined && backup !== '') {

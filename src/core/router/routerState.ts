@@ -18,6 +18,10 @@ export interface HistoryEntry {
   /** `sync` (a push attempt) or `probe` (a connectivity test). */
   kind: 'sync' | 'probe';
   durationMs?: number;
+  /** A sync try: bytes it moved onto the node (a failed one: how far the node's partial advanced). */
+  bytesMoved?: number;
+  /** A sync try that resumed from the partial the try before it moved forward. */
+  resumed?: boolean;
 }
 
 /**

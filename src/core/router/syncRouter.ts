@@ -1,16 +1,18 @@
+import * as fs from 'node:fs';
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
 import { relaySkip, syncOrder } from '../hosts/relayMode';
 import { fail, ok, type Result } from '../result';
 import type { PushJob, Transport } from '../transports/transport';
+import { formatBytes } from '../units';
 import { computeAlerts, computeStats, type Alert, type ClusterStats } from './clusterHealth';
 import { nextUpgradeBackoff, planEscalation } from './escalationPlan';
 import type { EventLog, RouterEvent } from './eventLog';
 import { mapWithConcurrency } from './pool';
-import { nodeState, pushHistory, recordFailure, recordSuccess, transportRecord, type HistoryEntry, type RouterState } from './routerState';
-import type { RouterSettings } from './routerSettings';
+import { nodeState, pushHistory, recordFailure, recordSuccess, transportRecord, type HistoryEntry, type NodeState, type RouterState } from './routerState';
+import { resumeBudgetFor, type RouterSettings } from './routerSettings';
 import type { StateStore } from './stateStore';
 import { whyNotTarget } from './syncTarget';
-import { walkPlan, type Attempt } from './syncWalk';
+import { madeProgress, walkPlan, type Attempt, type WalkOutcome } from './syncWalk';
 
 export interface RouterDeps {
   nodes: NodeSpec[];
@@ -33,6 +35,8 @@ export interface SyncResult {
   message: string;
   remotePath?: string;
   bytesSent?: number;
+  /** Tries that resumed from a partial the try before them moved forward (Attempt.resumed). */
+  resumedTries?: number;
 }
 
 export interface SyncOptions {
@@ -74,54 +78,20 @@ export class SyncRouter {
     }
 
     const plan = planEscalation(node, before, settings, this.clock(), opts.forceTransport);
+    const size = await fs.promises.stat(job.localPath).then((st) => st.size, () => 0);
     const outcome = await walkPlan({
       node,
       plan,
       job,
       transports: this.deps.transports,
       settings,
+      resumeBudgetMs: resumeBudgetFor(settings, size),
       signal: opts.signal,
       clock: this.clock,
       onProgress: (t, done, total) => opts.onProgress?.(node.name, t, done, total),
     });
-    const now = this.clock();
-    const cancelled = opts.signal.aborted && !outcome.success;
-    // A transport that refused this file for a limit of its server is healthy: it is not counted
-    // as a failure, keeps the node enabled, and does not move later syncs off it.
-    const limited = outcome.attempts.find((a) => a.limit);
-    const tried = outcome.attempts.filter((a) => a.result !== 'skipped' && !a.limit);
-    const exhausted = !outcome.success && !cancelled && !opts.forceTransport && !limited;
-    const events: RouterEvent[] = outcome.events.map((e) => ({ ...e, time: new Date(now).toISOString(), node: node.name }) as RouterEvent);
-
-    const after = await store.update((state) => {
-      const ns = nodeState(state, node.name);
-      for (const a of outcome.attempts) {
-        const entry: HistoryEntry = { time: new Date(now).toISOString(), transport: a.transport, result: a.result, kind: 'sync', durationMs: a.durationMs };
-        if (a.error) entry.error = a.error;
-        pushHistory(ns, entry);
-        if (a.result === 'failed' && !a.limit) recordFailure(ns, a.transport, a.error ?? 'failed', now);
-        if (a.probe) transportRecord(ns, a.transport).lastProbe = { time: now, success: false, message: a.probe.message, latencyMs: a.probe.latencyMs, code: a.probe.code };
-      }
-      if (outcome.success && (opts.forceTransport || limited)) {
-        // A manual override, or a file too big or odd for a better transport, proves the transport
-        // works; neither reroutes later syncs.
-        transportRecord(ns, outcome.success.transport).consecutiveFailures = 0;
-      } else if (outcome.success) {
-        const used = outcome.success.transport;
-        recordSuccess(ns, used, now);
-        if (tried.length > 1) state.escalations = [...state.escalations.filter((t) => now - t < 48 * 3600_000), now];
-        this.updateUpgradeBackoff(ns, node, used, plan.upgradeAttempt, now);
-      } else if (exhausted) {
-        ns.enabled = false;
-        ns.disabledAt = new Date(now).toISOString();
-        ns.reason = 'all_transports_exhausted';
-        ns.failedTransports = [...new Set(outcome.attempts.map((a) => a.transport))];
-        events.push({ type: 'NODE_DISABLED', time: ns.disabledAt, node: node.name, reason: ns.reason, failedTransports: ns.failedTransports });
-      }
-      return ns;
-    });
-    for (const e of events) this.deps.events.emit(e);
-
+    const verdict = judge(outcome, opts);
+    const after = await this.record(node, plan.upgradeAttempt, outcome, verdict, opts);
     const s = outcome.success;
     return {
       node: node.name,
@@ -131,18 +101,42 @@ export class SyncRouter {
       sha256: s?.sha256 ?? null,
       disabled: !after.enabled,
       attempts: outcome.attempts.map(({ probe: _probe, ...a }) => a),
+      resumedTries: outcome.attempts.filter((a) => a.resumed).length,
       remotePath: s?.remotePath,
       bytesSent: s?.bytesSent,
-      message: s
-        ? `${s.skipped ? 'already up to date' : 'synced'} via ${s.transport}${disabled ? ` (node stays disabled: run 'ringrift-sync reenable ${node.name}')` : ''}`
-        : cancelled
-          ? 'cancelled: partial files stay on the node and the next sync resumes them'
-          : exhausted
-            ? `all transports failed (${outcome.attempts.map((a) => a.transport).join(', ')}): node disabled for sync`
-            : limited && !opts.forceTransport
-              ? `not synced: ${limited.transport} cannot take this file (${limited.limit}) and no other transport did (${outcome.attempts.map((a) => a.transport).join(', ')}); the node stays enabled`
-              : `forced transport ${opts.forceTransport} failed: ${outcome.attempts.at(-1)?.error ?? ''}`,
+      message: resultMessage(node.name, outcome, verdict, disabled, opts),
     };
+  }
+
+  /** Records a walk under one state update (history, failures, disabling), then emits its events. */
+  private async record(node: NodeSpec, upgradeAttempt: boolean, outcome: WalkOutcome, verdict: Verdict, opts: SyncOptions): Promise<NodeState> {
+    const now = this.clock();
+    const events: RouterEvent[] = outcome.events.map((e) => ({ ...e, time: new Date(now).toISOString(), node: node.name }) as RouterEvent);
+    const after = await this.deps.store.update((state) => {
+      const ns = nodeState(state, node.name);
+      recordAttempts(ns, outcome.attempts, now);
+      if (outcome.success && (opts.forceTransport || verdict.limited)) {
+        // A manual override, or a file too big or odd for a better transport, proves the transport
+        // works; neither reroutes later syncs.
+        transportRecord(ns, outcome.success.transport).consecutiveFailures = 0;
+      } else if (outcome.success) {
+        const used = outcome.success.transport;
+        recordSuccess(ns, used, now);
+        // Tries of one transport resuming its partial are not an escalation; moving to another is.
+        const transports = new Set(outcome.attempts.filter((a) => a.result !== 'skipped' && !a.limit).map((a) => a.transport));
+        if (transports.size > 1) state.escalations = [...state.escalations.filter((t) => now - t < 48 * 3600_000), now];
+        this.updateUpgradeBackoff(ns, node, used, upgradeAttempt, now);
+      } else if (verdict.exhausted) {
+        ns.enabled = false;
+        ns.disabledAt = new Date(now).toISOString();
+        ns.reason = 'all_transports_exhausted';
+        ns.failedTransports = [...new Set(outcome.attempts.map((a) => a.transport))];
+        events.push({ type: 'NODE_DISABLED', time: ns.disabledAt, node: node.name, reason: ns.reason, failedTransports: ns.failedTransports });
+      }
+      return ns;
+    });
+    for (const e of events) this.deps.events.emit(e);
+    return after;
   }
 
   /** A node that worked on a lower transport retries the better ones with a doubling backoff. */
@@ -184,4 +178,51 @@ export class SyncRouter {
     const ns = this.deps.store.read().nodes[node.name];
     return ns ? ns.history.slice(-limit).reverse() : [];
   }
+}
+
+interface Verdict {
+  cancelled: boolean;
+  /** A transport that refused this file for a limit of its server is healthy: not counted. */
+  limited: Attempt | undefined;
+  /** Every transport failed without moving the partial: the node is disabled. */
+  exhausted: boolean;
+}
+
+function judge(outcome: WalkOutcome, opts: SyncOptions): Verdict {
+  const cancelled = opts.signal.aborted && !outcome.success;
+  const limited = outcome.attempts.find((a) => a.limit);
+  const exhausted = !outcome.success && !cancelled && !opts.forceTransport && !limited && !outcome.resumeBudgetSpent;
+  return { cancelled, limited, exhausted };
+}
+
+/**
+ * History gets every try, with the bytes it moved; only a failure that moved nothing counts toward
+ * the transport's failures (and so toward the alert and the failover threshold of later syncs).
+ */
+function recordAttempts(ns: NodeState, attempts: Attempt[], now: number): void {
+  for (const a of attempts) {
+    const entry: HistoryEntry = { time: new Date(now).toISOString(), transport: a.transport, result: a.result, kind: 'sync', durationMs: a.durationMs };
+    if (a.error) entry.error = a.error;
+    if (a.bytesMoved !== undefined) entry.bytesMoved = a.bytesMoved;
+    if (a.resumed) entry.resumed = true;
+    pushHistory(ns, entry);
+    if (a.result === 'failed' && !a.limit && !madeProgress(a)) recordFailure(ns, a.transport, a.error ?? 'failed', now);
+    if (a.probe) transportRecord(ns, a.transport).lastProbe = { time: now, success: false, message: a.probe.message, latencyMs: a.probe.latencyMs, code: a.probe.code };
+  }
+}
+
+function resultMessage(node: string, outcome: WalkOutcome, verdict: Verdict, disabled: boolean, opts: SyncOptions): string {
+  const s = outcome.success;
+  const via = () => outcome.attempts.map((a) => a.transport).join(', ');
+  if (s) return `${s.skipped ? 'already up to date' : 'synced'} via ${s.transport}${disabled ? ` (node stays disabled: run 'ringrift-sync reenable ${node}')` : ''}`;
+  if (verdict.cancelled) return 'cancelled: partial files stay on the node and the next sync resumes them';
+  if (outcome.resumeBudgetSpent) {
+    const last = outcome.attempts.at(-1);
+    return `not synced: ${last?.transport} kept moving the file (${formatBytes(last?.partialBytes ?? 0)} on the node) but the resume budget ran out; the node stays enabled and the next sync resumes (RINGRIFT_SYNC_RESUME_BUDGET_SECONDS)`;
+  }
+  if (verdict.exhausted) return `all transports failed (${via()}): node disabled for sync`;
+  if (verdict.limited && !opts.forceTransport) {
+    return `not synced: ${verdict.limited.transport} cannot take this file (${verdict.limited.limit}) and no other transport did (${via()}); the node stays enabled`;
+  }
+  return `forced transport ${opts.forceTransport} failed: ${outcome.attempts.at(-1)?.error ?? ''}`;
 }

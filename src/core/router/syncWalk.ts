@@ -1,5 +1,5 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
-import type { ProbeResult, PushJob, PushLimit, PushSuccess, Transport } from '../transports/transport';
+import { progressOf, type ProbeResult, type PushJob, type PushLimit, type PushSuccess, type Transport } from '../transports/transport';
 import type { EscalationPlan } from './escalationPlan';
 import type { RouterEvent } from './eventLog';
 import type { RouterSettings } from './routerSettings';
@@ -7,8 +7,9 @@ import type { RouterSettings } from './routerSettings';
 /**
  * Walks an escalation plan for one node: the runbook's "try p2p, then http, then rsync, then
  * base64". Probes run ahead of the walk (staggered), so a node whose ports all hang costs about
- * one probe timeout, not one per transport. Writes nothing: returns attempts and
- * events for the router to record under one state update.
+ * one probe timeout, not one per transport. A try that moved the node's partial forward is not a
+ * failure: the same transport resumes from it while the sync's resume budget lasts. Writes
+ * nothing: returns attempts and events for the router to record under one state update.
  */
 
 export interface Attempt {
@@ -23,12 +24,23 @@ export interface Attempt {
    * any byte, or by the server's answer): shown in the attempts, never counted as a failure.
    */
   limit?: PushLimit;
+  /**
+   * Bytes this try moved onto the node: for a failed try, how far the node's partial advanced as
+   * the transport read it back (present only when it could read it); for an ok try, bytes sent.
+   */
+  bytesMoved?: number;
+  /** The node's partial after a failed try whose transport read it: where the next try resumes. */
+  partialBytes?: number;
+  /** The walk made this try because the one before it moved the partial: it resumes from there. */
+  resumed?: true;
 }
 
 export interface WalkOutcome {
   attempts: Attempt[];
   success?: PushSuccess;
   events: Array<Omit<RouterEvent, 'time' | 'node'>>;
+  /** The last try moved the partial but the resume budget was spent: the sync ends, not escalated. */
+  resumeBudgetSpent?: true;
 }
 
 export interface WalkContext {
@@ -37,91 +49,142 @@ export interface WalkContext {
   job: PushJob;
   transports: Record<TransportKind, Transport>;
   settings: RouterSettings;
+  /** How long, from the walk's start, a transport whose tries move the partial keeps resuming. */
+  resumeBudgetMs: number;
   signal: AbortSignal;
   clock: () => number;
   onProgress?: (transport: TransportKind, done: number, total: number) => void;
 }
 
+/** A failed try that moved the node's partial forward: resumed, never counted as a failure. */
+export function madeProgress(a: Pick<Attempt, 'result' | 'bytesMoved'>): boolean {
+  return a.result === 'failed' && (a.bytesMoved ?? 0) > 0;
+}
+
 export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
-  const { node, plan, settings, signal } = ctx;
-  const attempts: Attempt[] = [];
-  const events: WalkOutcome['events'] = [];
-
-  // Probe every transport the walk may reach, staggered like Happy Eyeballs: the next one starts
-  // when the walk reaches it or `probeStaggerMs` later, whichever is first. A healthy node costs one
-  // probe; a silent one costs one probe timeout (plus the stagger), not one per transport.
-  const probesDone = new AbortController();
-  const stopProbes = () => probesDone.abort();
-  signal.addEventListener('abort', stopProbes, { once: true });
-  const preflight = new Map<TransportKind, Promise<ProbeResult>>();
-  const startProbe = (kind: TransportKind) => {
-    if (!preflight.has(kind)) preflight.set(kind, ctx.transports[kind].probe(node, probesDone.signal));
-    return preflight.get(kind)!;
-  };
-  const timers = plan.steps
-    .filter((step) => !step.skip)
-    .map((step, i) => setTimeout(() => startProbe(step.transport), i * settings.probeStaggerMs));
-
-  const queue = [...plan.steps];
+  const { settings, signal } = ctx;
+  const started = ctx.clock();
+  const out: WalkOutcome = { attempts: [], events: [] };
+  const probes = startProbes(ctx);
+  const queue = [...ctx.plan.steps];
   let firstFailureSeen = false;
   try {
     while (queue.length > 0 && !signal.aborted) {
       const step = queue.shift()!;
       if (step.skip) {
-        attempts.push({ transport: step.transport, result: 'skipped', error: step.skip, durationMs: 0 });
+        out.attempts.push({ transport: step.transport, result: 'skipped', error: step.skip, durationMs: 0 });
         continue;
       }
-      let limit: PushLimit | undefined;
-      for (let round = 1; round <= settings.failoverThreshold && !limit; round++) {
-        const attempt = await tryTransport(ctx, step.transport, round === 1 ? startProbe(step.transport) : undefined);
-        attempts.push(attempt.attempt);
-        if (attempt.success) {
-          stopProbes();
-          events.push({ type: 'SYNC_COMPLETED', transport: step.transport, bytes: attempt.success.bytes, durationMs: attempt.success.durationMs });
-          return { attempts, success: attempt.success, events };
-        }
-        limit = attempt.attempt.limit;
-        if (signal.aborted) break;
+      const end = await walkStep(ctx, step.transport, probes.start(step.transport), started, out);
+      if (end.kind === 'success') {
+        probes.stop();
+        out.events.push({ type: 'SYNC_COMPLETED', transport: step.transport, bytes: end.success.bytes, durationMs: end.success.durationMs });
+        return { ...out, success: end.success };
       }
-      if (signal.aborted) break;
-      if (limit) {
+      if (end.kind === 'cancelled') break;
+      if (end.kind === 'budget') return { ...out, resumeBudgetSpent: true };
+      const next = () => queue.find((s) => !s.skip);
+      if (end.kind === 'limit') {
         // A file that does not fit this transport is the next one's: no stall, no backup reordering.
-        const next = queue.find((s) => !s.skip);
-        if (next) events.push({ type: 'SYNC_RETRY_REQUESTED', transport: next.transport, from: step.transport, limit });
+        const to = next();
+        if (to) out.events.push({ type: 'SYNC_RETRY_REQUESTED', transport: to.transport, from: step.transport, limit: out.attempts.at(-1)?.limit });
         continue;
       }
-
       // Runbook: after the threshold, the sync is stalled on this transport and retried on the next.
       if (!firstFailureSeen && settings.backupTransport) {
         const i = queue.findIndex((s) => s.transport === settings.backupTransport && !s.skip);
         if (i > 0) queue.unshift(...queue.splice(i, 1));
       }
       firstFailureSeen = true;
-      const next = queue.find((s) => !s.skip);
-      events.push({ type: 'SYNC_STALLED', transport: step.transport, failures: settings.failoverThreshold, error: attempts.at(-1)?.error });
-      if (next) events.push({ type: 'SYNC_RETRY_REQUESTED', transport: next.transport, from: step.transport });
+      const to = next();
+      out.events.push({ type: 'SYNC_STALLED', transport: step.transport, failures: end.failures, error: out.attempts.at(-1)?.error });
+      if (to) out.events.push({ type: 'SYNC_RETRY_REQUESTED', transport: to.transport, from: step.transport });
     }
   } finally {
-    timers.forEach(clearTimeout);
-    signal.removeEventListener('abort', stopProbes);
-    stopProbes();
+    probes.dispose();
   }
-  return { attempts, events };
+  return out;
+}
+
+/**
+ * Probes every transport the walk may reach, staggered like Happy Eyeballs: the next one starts
+ * when the walk reaches it or `probeStaggerMs` later, whichever is first. A healthy node costs one
+ * probe; a silent one costs one probe timeout (plus the stagger), not one per transport.
+ */
+function startProbes(ctx: WalkContext) {
+  const done = new AbortController();
+  const stop = () => done.abort();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  const preflight = new Map<TransportKind, Promise<ProbeResult>>();
+  const start = (kind: TransportKind) => {
+    if (!preflight.has(kind)) preflight.set(kind, ctx.transports[kind].probe(ctx.node, done.signal));
+    return preflight.get(kind)!;
+  };
+  const timers = ctx.plan.steps
+    .filter((step) => !step.skip)
+    .map((step, i) => setTimeout(() => start(step.transport), i * ctx.settings.probeStaggerMs));
+  const dispose = () => {
+    timers.forEach(clearTimeout);
+    ctx.signal.removeEventListener('abort', stop);
+    stop();
+  };
+  return { start, stop, dispose };
+}
+
+type StepEnd =
+  | { kind: 'success'; success: PushSuccess }
+  | { kind: 'limit' }
+  | { kind: 'stalled'; failures: number }
+  | { kind: 'budget' }
+  | { kind: 'cancelled' };
+
+/**
+ * One transport's tries: again from the partial while each try moves it forward (until the resume
+ * budget is spent), and up to `failoverThreshold` consecutive tries that move nothing. Only those
+ * count as failures.
+ */
+async function walkStep(ctx: WalkContext, kind: TransportKind, preflight: Promise<ProbeResult>, started: number, out: WalkOutcome): Promise<StepEnd> {
+  let stalls = 0;
+  let resuming = false;
+  for (;;) {
+    // A resume follows a try that just reached the node: no probe. A plain retry probes afresh.
+    const probe = resuming ? 'none' : stalls === 0 ? preflight : 'fresh';
+    const tried = await tryTransport(ctx, kind, probe);
+    if (resuming) tried.attempt.resumed = true;
+    out.attempts.push(tried.attempt);
+    if (tried.success) return { kind: 'success', success: tried.success };
+    if (tried.attempt.limit) return { kind: 'limit' };
+    if (ctx.signal.aborted) return { kind: 'cancelled' };
+    resuming = madeProgress(tried.attempt);
+    if (!resuming) {
+      if (++stalls >= ctx.settings.failoverThreshold) return { kind: 'stalled', failures: stalls };
+      continue;
+    }
+    if (ctx.clock() - started >= ctx.resumeBudgetMs) return { kind: 'budget' };
+    stalls = 0;
+    const { bytesMoved, partialBytes } = tried.attempt;
+    out.events.push({ type: 'SYNC_RESUMED', transport: kind, bytesMoved, partialBytes, error: tried.attempt.error });
+  }
 }
 
 async function tryTransport(
   ctx: WalkContext,
   kind: TransportKind,
-  preflight: Promise<ProbeResult> | undefined,
+  preflight: Promise<ProbeResult> | 'fresh' | 'none',
 ): Promise<{ attempt: Attempt; success?: PushSuccess }> {
   const started = ctx.clock();
   const transport = ctx.transports[kind];
-  const probe = await (preflight ?? transport.probe(ctx.node, ctx.signal));
-  if (!probe.success) {
-    return { attempt: { transport: kind, result: 'failed', error: probe.message, durationMs: ctx.clock() - started, probe } };
+  if (preflight !== 'none') {
+    const probe = await (preflight === 'fresh' ? transport.probe(ctx.node, ctx.signal) : preflight);
+    if (!probe.success) {
+      return { attempt: { transport: kind, result: 'failed', error: probe.message, durationMs: ctx.clock() - started, probe } };
+    }
   }
   const pushed = await transport.push(ctx.node, ctx.job, (done, total) => ctx.onProgress?.(kind, done, total), ctx.signal);
   const durationMs = ctx.clock() - started;
-  if (pushed.ok) return { attempt: { transport: kind, result: 'ok', durationMs }, success: pushed };
-  return { attempt: { transport: kind, result: 'failed', error: pushed.message, durationMs, ...(pushed.limit ? { limit: pushed.limit } : {}) } };
+  if (pushed.ok) return { attempt: { transport: kind, result: 'ok', durationMs, bytesMoved: pushed.bytesSent }, success: pushed };
+  const attempt: Attempt = { transport: kind, result: 'failed', error: pushed.message, durationMs };
+  if (pushed.limit) attempt.limit = pushed.limit;
+  if (pushed.partial) Object.assign(attempt, { bytesMoved: progressOf(pushed), partialBytes: pushed.partial.after });
+  return { attempt };
 }

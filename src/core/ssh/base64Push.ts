@@ -49,7 +49,8 @@ interface OpenedExec {
  *      it wrote it (tee), so the finish compares that hash and the size instead of reading it again.
  */
 export class Base64PushRun {
-  resumedFrom = 0;
+  /** Where the last try started sending: the prefix the node held then. Unset until a try got that far. */
+  resumedFrom: number | undefined;
   private lastProgress = 0;
   private lastDone = 0;
   private readonly opened: OpenedExec[] = [];

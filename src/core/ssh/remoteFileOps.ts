@@ -78,6 +78,12 @@ export function prepareCommand(p: RemoteFilePaths): string {
   );
 }
 
+/** Prints `partial=N` (0 without one), read back with parsePrepareOutput: what a cut push left. */
+export function partialSizeCommand(p: RemoteFilePaths): string {
+  const P = shellQuoteRemotePath(p.partial);
+  return inSh(`if [ -f ${P} ]; then echo "partial=$(wc -c < ${P} | tr -d ' ')"; else echo partial=0; fi`);
+}
+
 /** The `Available` column of a `df -Pk` data line (the field before `NN%`), in bytes. */
 export function parseDfLine(line: string): number | undefined {
   const fields = line.trim().split(/\s+/);

@@ -57,7 +57,7 @@ export function classifySshError(err: Error & { level?: string; code?: string },
     case 'ENETUNREACH':
       return fail('unreachable', `${at}: host unreachable (${sysCode}); check the address and the network route`);
     case 'ETIMEDOUT':
-      return fail('connect_timeout', `${at}: TCP connect timed out; the node is down or a firewall drops port ${hop.port}`);
+      return fail('connect_timeout', `${at}: TCP connect timed out (no answer to the SYN); the node is down, a firewall drops port ${hop.port}, or it is behind NAT`);
     case 'ECONNRESET':
     case 'EPIPE':
       return fail('disconnected', `${at}: connection reset by the node (${sysCode}); try again`);

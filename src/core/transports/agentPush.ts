@@ -7,7 +7,7 @@ import { SET_TOKEN_HINT } from './orchestrator/token';
 import { httpRemotePath, type RemotePathError } from './remotePath';
 import { localSha256 } from './rsyncVerify';
 import { fileKey as keyOf, forgetSha, recallSha, rememberSha } from './sentHashes';
-import type { PushJob, PushProgress, PushResult, TransportOptions } from './transport';
+import type { PushFailure, PushJob, PushProgress, PushResult, TransportOptions } from './transport';
 
 /** PUT attempts per push: a stale offset (409), a busy target or a partial that was not our prefix (422) costs one each. */
 const MAX_PUTS = 4;
@@ -68,7 +68,7 @@ export function mib(bytes: number): string {
 export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
   const t0 = Date.now();
   const where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
-  const failure = (code: AgentPushFailure, message: string): PushResult => ({ ok: false, transport: ep.kind, code, message, durationMs: Date.now() - t0 });
+  const failure = (code: AgentPushFailure, message: string): PushFailure => ({ ok: false, transport: ep.kind, code, message, durationMs: Date.now() - t0 });
 
   const rel = httpRemotePath(job.remotePath);
   if (!rel.ok) return failure(rel.code, `${ep.kind}: ${rel.message}`);
@@ -121,6 +121,7 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
       if (head.value.headers['x-sha256'] === sha) return done(true);
     }
     let offset = resumePoint(headerNumber(head.value, 'x-partial-size'), size);
+    const startedFrom = offset;
     let restarted = false;
     let last = '';
     for (let attempt = 0; attempt < MAX_PUTS; attempt++) {
@@ -136,7 +137,11 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
       }
       if (!put.ok) {
         const tail = put.code === 'local_read_failed' ? '' : `; ${mib(onNode)} of ${mib(size)} on the node, kept as a partial for the next attempt`;
-        return failure(put.code, `${put.message} while sending ${rel.value}${tail}`);
+        const cut = failure(put.code, `${put.message} while sending ${rel.value}${tail}`);
+        if (bytesSent === 0 || signal.aborted) return cut;
+        // Bytes written to the socket are not bytes on the node's disk: ask the agent what it kept.
+        const after = await partialOnNode(ep, urlPath, opts.connectTimeoutMs, signal);
+        return after === undefined ? cut : { ...cut, partial: { before: startedFrom, after } };
       }
       const reply = put.value;
       const body = parseBody(reply);
@@ -175,6 +180,16 @@ export function unauthorizedMessage(ep: AgentEndpoint): string {
   return ep.token
     ? `${where}: HTTP 401: agent rejected our token; use the token the agent was started with (--token): ${SET_TOKEN_HINT}`
     : `${where}: HTTP 401: agent wants a token; configure the token the agent was started with (--token): ${SET_TOKEN_HINT}`;
+}
+
+/**
+ * The partial's size on the node after a cut PUT (one HEAD, bounded by the connect timeout), or
+ * undefined when the agent cannot be asked. Read early it may miss the agent's last writes: it
+ * never overstates what is there.
+ */
+async function partialOnNode(ep: AgentEndpoint, urlPath: string, boundMs: number, signal: AbortSignal): Promise<number | undefined> {
+  const head = await agentRequest(ep, { method: 'HEAD', path: urlPath, connectTimeoutMs: boundMs, totalTimeoutMs: boundMs }, signal);
+  return head.ok && (head.value.status === 200 || head.value.status === 404) ? (headerNumber(head.value, 'x-partial-size') ?? 0) : undefined;
 }
 
 /** A partial no longer than the file can be resumed; anything else starts over. */

@@ -5,7 +5,7 @@ import { Base64PushRun, type Base64PushFailure } from '../ssh/base64Push';
 import { openSsh, type SshOverrides } from '../ssh/connect';
 import * as ops from '../ssh/remoteFileOps';
 import { sshRemotePath, type RemotePathError } from './remotePath';
-import type { ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from './transport';
+import type { PartialProgress, ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from './transport';
 
 /** Every code the base64 transport reports: its probe's are a subset of its push's. */
 export type Base64Failure = Base64PushFailure | RemotePathError;
@@ -51,7 +51,8 @@ export class Base64Transport implements Transport {
 
   async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
     const started = Date.now();
-    const failed = (f: Fail): PushResult => ({ ok: false, transport: 'base64', code: f.code, message: f.message, durationMs: Date.now() - started });
+    const failed = (f: Fail, partial?: PartialProgress): PushResult =>
+      ({ ok: false, transport: 'base64', code: f.code, message: f.message, durationMs: Date.now() - started, ...(partial ? { partial } : {}) });
     const resolved = sshRemotePath(job.remotePath, node.remoteBase);
     if (!resolved.ok) return failed({ code: resolved.code, message: `node ${node.name}: base64: ${resolved.message}` });
     let size: number;
@@ -64,15 +65,35 @@ export class Base64Transport implements Transport {
     }
     const ssh = await openSsh(node, this.opts, signal, this.sshOverrides);
     if (!ssh.ok) return failed({ code: ssh.code, message: `${ssh.message} (base64 push)` });
+    const paths = ops.remoteFilePaths(resolved.value);
+    let run: Base64PushRun;
+    let outcome: Awaited<ReturnType<Base64PushRun['attempt']>>;
     try {
-      const paths = ops.remoteFilePaths(resolved.value);
       const where = `node ${node.name}: base64 push to ${paths.target}`;
-      const run = new Base64PushRun(where, job.localPath, size, paths, ssh.value, this.opts, progress, signal);
-      let outcome = await run.attempt();
+      run = new Base64PushRun(where, job.localPath, size, paths, ssh.value, this.opts, progress, signal);
+      outcome = await run.attempt();
       // A resumed partial from an older version of the file fails the check; start over once.
-      if (!outcome.ok && outcome.code === 'checksum_mismatch' && run.resumedFrom > 0) outcome = await run.attempt();
-      if (!outcome.ok) return failed(outcome);
-      return { ok: true, transport: 'base64', bytes: size, bytesSent: outcome.bytesSent, sha256: outcome.sha256, durationMs: Date.now() - started, remotePath: resolved.value };
+      if (!outcome.ok && outcome.code === 'checksum_mismatch' && (run.resumedFrom ?? 0) > 0) outcome = await run.attempt();
+    } finally {
+      ssh.value.close();
+    }
+    if (!outcome.ok) return failed(outcome, await this.partialAfter(node, paths, run.resumedFrom, signal));
+    return { ok: true, transport: 'base64', bytes: size, bytesSent: outcome.bytesSent, sha256: outcome.sha256, durationMs: Date.now() - started, remotePath: resolved.value };
+  }
+
+  /**
+   * After a try that began writing: the partial's size now, over a new SSH session (the old one
+   * is often what broke), bounded like a probe. Undefined when the node cannot be asked.
+   */
+  private async partialAfter(node: NodeSpec, paths: ops.RemoteFilePaths, before: number | undefined, signal: AbortSignal): Promise<PartialProgress | undefined> {
+    if (before === undefined || signal.aborted) return undefined;
+    const bound = AbortSignal.any([signal, AbortSignal.timeout(this.opts.probeTimeoutMs)]);
+    const ssh = await openSsh(node, this.opts, bound, this.sshOverrides);
+    if (!ssh.ok) return undefined;
+    try {
+      const r = await ssh.value.exec(ops.partialSizeCommand(paths), { signal: bound });
+      const after = r.ok && r.value.code === 0 ? ops.parsePrepareOutput(r.value.stdout).partialSize : undefined;
+      return after === undefined ? undefined : { before, after };
     } finally {
       ssh.value.close();
     }

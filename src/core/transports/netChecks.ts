@@ -45,7 +45,7 @@ export function classifySocketError(err: NodeJS.ErrnoException, host: string, po
     case 'ENETDOWN':
       return { outcome: 'unreachable', message: `${where}: no route (${err.code}): the node or its network is down, or tailscale is disconnected` };
     case 'ETIMEDOUT':
-      return { outcome: 'timeout', message: `${where}: connect timed out (packets dropped: firewall, or the node is off)` };
+      return { outcome: 'timeout', message: `${where}: connect timed out (no answer to the SYN: firewall drops, the node is off, or NAT)` };
     default:
       return { outcome: 'unreachable', message: `${where}: ${err.message}` };
   }
@@ -79,11 +79,11 @@ function probeSocket(p: Probe): Promise<BannerCheckResult> {
     const onAbort = () => finish({ open: connected, spoke: false, outcome: 'cancelled', message: `${where}: check cancelled` });
     const timer = setTimeout(() => {
       if (!connected) {
-        finish({ open: false, spoke: false, outcome: 'timeout', message: `${where}: no answer to connect within ${p.timeoutMs} ms (firewall drops packets, or the node is off)` });
+        finish({ open: false, spoke: false, outcome: 'timeout', message: `${where}: no answer to the SYN within ${p.timeoutMs} ms (firewall drops packets, the node is off, or NAT)` });
       } else {
         finish({
           open: true, spoke: false, outcome: 'open',
-          message: `${where}: accepts connections but sent nothing within ${p.timeoutMs} ms: the service is hung (or is not SSH)`,
+          message: `${where}: TCP accepted, but no banner within ${p.timeoutMs} ms: the service is hung (or is not SSH)`,
         });
       }
     }, p.timeoutMs);

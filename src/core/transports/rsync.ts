@@ -11,9 +11,9 @@ import {
 } from './rsyncArgs';
 import { classifyRsyncExit, type FailureContext, type RsyncErrorCode } from './rsyncErrors';
 import { acceptUnknownHostKey, type HostKeyAcceptFailure } from './rsyncHostKeys';
-import { pushOnce, type PushPlan, type RsyncPushFailure } from './rsyncPush';
+import { pushOnce, type PushPlan, type RsyncOutcome, type RsyncPushFailure } from './rsyncPush';
 import { remoteMkdirScript, sshCommandArgs } from './rsyncVerify';
-import type { ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from './transport';
+import type { PartialProgress, ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from './transport';
 
 /**
  * The `rsync` transport: the system rsync over the system ssh (DESIGN.md "SSH"), with the
@@ -100,7 +100,8 @@ export class RsyncTransport implements Transport {
 
   async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
     const started = Date.now();
-    const failed = (code: RsyncFailure, message: string): PushResult => ({ ok: false, transport: 'rsync', code, message, durationMs: Date.now() - started });
+    const failed = (code: RsyncFailure, message: string, partial?: PartialProgress): PushResult =>
+      ({ ok: false, transport: 'rsync', code, message, durationMs: Date.now() - started, ...(partial ? { partial } : {}) });
     try {
       const target = sshTargetOf(node);
       if (typeof target === 'string') return failed('bad_config', target);
@@ -120,7 +121,7 @@ export class RsyncTransport implements Transport {
         bandwidthLimitMbps: node.bandwidthLimitMbps, opts: this.opts, env: this.env, progress, signal,
       };
       const outcome = await this.withHostKeys(node.name, target, signal, (files) => this.pushWithFallbacks(plan, files));
-      if (!outcome.ok) return failed(outcome.code, outcome.message);
+      if (!outcome.ok) return failed(outcome.code, outcome.message, outcome.partial);
       return { ok: true, transport: 'rsync', ...outcome.value, durationMs: Date.now() - started, remotePath: resolved.value };
     } catch (err) {
       return failed('rsync_failed', `rsync push to ${node.name} could not run: ${describeError(err)}`);
@@ -172,7 +173,7 @@ export class RsyncTransport implements Transport {
    * Runs `attempt` with the user's known_hosts; when ssh reports an unknown host key and a callback
    * exists, asks it and runs once more with the accepted key (DESIGN.md "SSH").
    */
-  private async withHostKeys<T>(nodeName: string, target: SshTarget, signal: AbortSignal, attempt: (files: string[]) => Promise<Result<T, RsyncFailure>>): Promise<Result<T, RsyncFailure>> {
+  private async withHostKeys<T>(nodeName: string, target: SshTarget, signal: AbortSignal, attempt: (files: string[]) => Promise<RsyncOutcome<T, RsyncFailure>>): Promise<RsyncOutcome<T, RsyncFailure>> {
     const first = await attempt([this.opts.knownHostsFile]);
     if (first.ok || first.code !== 'host_key_unknown' || !this.opts.onUnknownHostKey) return first;
     const accepted = await acceptUnknownHostKey(nodeName, target, this.opts, signal);

@@ -11,6 +11,7 @@ export type RsyncErrorCode =
   | 'cancelled'
   | 'timeout'
   | 'connect_timeout'
+  | 'handshake_timeout'
   | 'refused'
   | 'dns'
   | 'unreachable'
@@ -123,10 +124,18 @@ export function classifyRsyncExit(exit: ExitInfo, ctx: FailureContext): Classifi
   if (/No route to host|Network is unreachable|Host is unreachable/.test(err)) {
     return { code: 'unreachable', message: `no route to ${t.host} (${node}): the network or tailscale is down, or the node is off` };
   }
-  if (/Connection timed out|Operation timed out|timed out during banner exchange/.test(err)) {
+  // TCP accepted, then sshd said nothing (ssh applies ConnectTimeout to the banner too): a hung sshd.
+  if (/timed out during banner exchange|Connection timed out during banner/.test(err)) {
+    return {
+      code: 'handshake_timeout',
+      message: `${t.host}:${t.port} accepted the TCP connection but sshd sent no banner in time (${node}): sshd is hung or overloaded (MaxStartups), or not an SSH server on that port`,
+    };
+  }
+  // "connect to host ... port 22: Connection timed out": no answer to the SYN at all.
+  if (/Connection timed out|Operation timed out/.test(err)) {
     return {
       code: 'connect_timeout',
-      message: `no SSH answer from ${t.host}:${t.port} (${node}) in time: the node is down, a firewall drops the port, or sshd is hung`,
+      message: `no answer to connect to ${t.host}:${t.port} (${node}): the node is off, a firewall drops the port, or the node is behind NAT (nothing connects in)`,
     };
   }
   if (/--mkpath: unknown option/.test(err)) {
@@ -153,7 +162,11 @@ export function classifyRsyncExit(exit: ExitInfo, ctx: FailureContext): Classifi
   if (exit.timedOut) {
     return {
       code: 'timeout',
-      message: `rsync ${ctx.action} to ${where} got no answer within ${Math.round((ctx.deadlineMs ?? 0) / 1000)} s: sshd accepts but does not respond (hung node?)`,
+      // ssh said nothing before our deadline: its connect timeout may not have fired yet, so a
+      // silent address (SYN unanswered) and a hung sshd look alike here. `doctor` tells them apart.
+      message:
+        `rsync ${ctx.action} to ${where} got no answer within ${Math.round((ctx.deadlineMs ?? 0) / 1000)} s and ssh gave no reason: ` +
+        `either nothing answers the connect (node off, firewall drops, NAT) or sshd accepted and stays silent (hung node); 'ringrift-sync doctor ${node}' tells which`,
     };
   }
   if (exit.rc === 30 || exit.rc === 35) {

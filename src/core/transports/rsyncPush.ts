@@ -1,11 +1,11 @@
-import { fail, ok, type Result } from '../result';
+import { fail, ok, type Failure, type Success } from '../result';
 import { runBounded } from './boundedProcess';
 import { pushArgs, remoteSpec, rsyncRemoteShell, sshOptionArgs, type RsyncFeatures, type SshTarget } from './rsyncArgs';
 import type { LocalHashFailure } from './hashWorker';
 import { classifyRsyncExit, type RsyncErrorCode } from './rsyncErrors';
 import { RsyncOutputReader, parseStats } from './rsyncProgress';
-import { localSha256, openRemoteHash, type RemoteHashFailure } from './rsyncVerify';
-import type { PushProgress, TransportOptions } from './transport';
+import { localSha256, openRemoteHash, remoteAfterFailure, type AfterFailure, type RemoteHashFailure } from './rsyncVerify';
+import type { PartialProgress, PushProgress, TransportOptions } from './transport';
 
 /**
  * One rsync run and its sha256 check. While rsync sends, we hash the local file and a second ssh
@@ -44,12 +44,29 @@ export interface PushedFile {
  */
 export type RsyncPushFailure = RsyncErrorCode | LocalHashFailure | RemoteHashFailure | 'verify_mismatch' | 'verify_mismatch_unchanged';
 
+/** A failure, with how far the run moved rsync's partial on the node when that could be read. */
+export type RsyncOutcome<T, C extends string> = Success<T> | (Failure<C> & { partial?: PartialProgress });
+
 /** Progress at least once a second, even while rsync is quiet (it prints about once a second). */
 const HEARTBEAT_MS = 1000;
+/**
+ * rsync's "error in file IO" (code 11) does not always carry the receiver's reason (seen with
+ * rsync 3.5: exit 11, nothing on stderr, on a full disk): when the node's free space cannot hold
+ * the rest of the file, say so.
+ */
+function diskFullAfterAll(rc: number | null, c: { code: RsyncPushFailure; message: string }, node: AfterFailure, size: number, plan: PushPlan): { code: RsyncPushFailure; message: string } {
+  const rest = size - (node.partial ?? 0);
+  if (rc !== 11 || c.code === 'disk_full' || node.freeBytes === undefined || node.freeBytes >= rest) return c;
+  return {
+    code: 'disk_full',
+    message: `${plan.node} ran out of disk space writing ${plan.shownPath} (rsync: error in file IO, ${node.freeBytes} bytes free there, ${rest} more needed): free space there and push again; the partial stays for the next push to resume`,
+  };
+}
+
 /** Hashing on the node: bounded, but generous for big files on slow disks (20 MB/s floor). */
 const hashDeadlineMs = (size: number) => Math.max(30_000, Math.ceil(size / 20_000));
 
-export async function pushOnce(plan: PushPlan, knownHostsFiles: string[], mkpath: boolean, ignoreTimes: boolean): Promise<Result<PushedFile, RsyncPushFailure>> {
+export async function pushOnce(plan: PushPlan, knownHostsFiles: string[], mkpath: boolean, ignoreTimes: boolean): Promise<RsyncOutcome<PushedFile, RsyncPushFailure>> {
   const { target, opts, size } = plan;
   const sshArgs = sshOptionArgs({ target, connectTimeoutMs: opts.connectTimeoutMs, knownHostsFiles });
   const idleTimeoutS = Math.max(1, Math.ceil(opts.idleTimeoutMs / 1000));
@@ -82,11 +99,17 @@ export async function pushOnce(plan: PushPlan, knownHostsFiles: string[], mkpath
   const out = await runBounded('rsync', args, { env: plan.env, signal: plan.signal, onStdout: (s) => reader.push(s) }).done;
   clearInterval(heartbeat);
   if (out.rc !== 0 || out.aborted) {
+    const before = verifier.partialAtStart();
     verifier.cancel();
     const c = classifyRsyncExit(out, {
       node: plan.node, target, knownHostsFile: opts.knownHostsFile, action: 'push', remotePath: plan.shownPath, idleTimeoutS,
     });
-    return fail(c.code, c.message);
+    // No login of the verifier: the node was never reached, so nothing moved. Otherwise read what
+    // rsync's receiver kept (one more short ssh session): bytes it sent are not bytes it kept.
+    if (out.aborted || before === undefined) return fail(c.code, c.message);
+    const node = await remoteAfterFailure(sshArgs, target.user, target.host, plan.shownPath, plan.env, plan.signal, opts.probeTimeoutMs);
+    const why = diskFullAfterAll(out.rc, c, node, size, plan);
+    return { ...fail(why.code, why.message), ...(node.partial === undefined ? {} : { partial: { before, after: node.partial } }) };
   }
   const stats = parseStats(reader.end());
   done = size;

@@ -6,6 +6,7 @@ import { fail, ok, describeError, type Result } from '../result';
 import { runBounded, type BoundedRun } from './boundedProcess';
 import type { LocalHashFailure } from './hashWorker';
 import { shellQuoteRemotePath } from './remotePath';
+import { PARTIAL_DIR } from './rsyncArgs';
 
 /**
  * The sha256 check after rsync (DESIGN: every push ends with size and sha256 matching). The ssh
@@ -77,6 +78,8 @@ export function forgetLocalHashes(): void {
 export function remoteHashScript(remotePath: string): string {
   const f = shellQuoteRemotePath(remotePath);
   return [
+    // Before the transfer: where a resume starts (the walk's measure of a try's progress).
+    partialSizeScript(remotePath),
     'read -r go || exit 3',
     '[ "$go" = go ] || exit 3',
     `f=${f}`,
@@ -85,6 +88,50 @@ export function remoteHashScript(remotePath: string): string {
       '|| { echo "ringrift-verify: no sha256 tool (openssl, sha256sum, shasum) on the node" >&2; exit 127; }',
     'echo "$h"',
   ].join('; ');
+}
+
+/** Where rsync keeps a broken transfer of `remoteFile` (`--partial-dir`, beside the target). */
+export function rsyncPartialPath(remoteFile: string): string {
+  return path.posix.join(path.posix.dirname(remoteFile), PARTIAL_DIR, path.posix.basename(remoteFile));
+}
+
+/** Prints `partial=N`: the size of rsync's partial of `remoteFile` (0 when there is none). */
+export function partialSizeScript(remoteFile: string): string {
+  const p = shellQuoteRemotePath(rsyncPartialPath(remoteFile));
+  return `if [ -f ${p} ]; then echo "partial=$(wc -c < ${p} | tr -d ' ')"; else echo partial=0; fi`;
+}
+
+export function parsePartialSize(stdout: string): number | undefined {
+  const m = /^partial=(\d+)$/m.exec(stdout);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Also prints `freekb=N`: free space where `remoteFile` lands (df -P works on Linux and macOS). */
+export function afterFailureScript(remoteFile: string): string {
+  const dir = shellQuoteRemotePath(path.posix.dirname(remoteFile));
+  return `${partialSizeScript(remoteFile)}; df -Pk ${dir} 2>/dev/null | awk 'NR==2 {print "freekb=" $4}'`;
+}
+
+export interface AfterFailure {
+  /** Bytes of rsync's partial now. */
+  partial?: number;
+  /** Free bytes where the file lands. */
+  freeBytes?: number;
+}
+
+export function parseAfterFailure(stdout: string): AfterFailure {
+  const free = /^freekb=(\d+)$/m.exec(stdout);
+  return { partial: parsePartialSize(stdout), ...(free ? { freeBytes: Number(free[1]) * 1024 } : {}) };
+}
+
+/**
+ * After a failed push, over one more ssh session bounded by `deadlineMs`: the size of rsync's
+ * partial of `remoteFile` (how far the try got) and the free space there (rsync sometimes exits
+ * "error in file IO" without saying the disk is full). Empty when the node cannot be asked.
+ */
+export async function remoteAfterFailure(sshArgs: string[], user: string, host: string, remoteFile: string, env: NodeJS.ProcessEnv, signal: AbortSignal, deadlineMs: number): Promise<AfterFailure> {
+  const out = await runBounded('ssh', sshCommandArgs(sshArgs, user, host, afterFailureScript(remoteFile)), { env, signal, deadlineMs }).done;
+  return out.rc === 0 ? parseAfterFailure(out.stdout) : {};
 }
 
 /** The last 64-hex word of the output (openssl prints `SHA2-256(stdin)= <hex>`, sha256sum `<hex>  -`). */
@@ -106,6 +153,8 @@ export interface RemoteHashSession {
   hash(deadlineMs: number): Promise<Result<string, RemoteHashFailure>>;
   /** Drops the session (rsync failed). */
   cancel(): void;
+  /** Size of rsync's partial when the session logged in (before rsync changed it), once printed. */
+  partialAtStart(): number | undefined;
 }
 
 /** `ssh ... -- host SCRIPT`, the same options (and host key checks) as rsync's own ssh. */
@@ -124,10 +173,14 @@ export function openRemoteHash(
   const local = new AbortController();
   const onAbort = () => local.abort();
   signal.addEventListener('abort', onAbort, { once: true });
+  let head = '';
   let run: BoundedRun | undefined = runBounded('ssh', sshCommandArgs(sshArgs, user, host, remoteHashScript(remotePath)), {
     env,
     signal: local.signal,
     stdinPipe: true,
+    onStdout: (chunk) => {
+      if (head.length < 200) head += chunk;
+    },
   });
   const release = () => signal.removeEventListener('abort', onAbort);
   return {
@@ -150,5 +203,6 @@ export function openRemoteHash(
       run = undefined;
       release();
     },
+    partialAtStart: () => parsePartialSize(head),
   };
 }

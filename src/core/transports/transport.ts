@@ -51,8 +51,26 @@ export interface PushFailure {
    * before any byte goes. The walk moves on without counting it against the transport.
    */
   limit?: PushLimit;
+  /**
+   * This file's resumable partial on the node at the start and at the end of this try, as read
+   * from the node (never the bytes written to a socket). `after > before`: the try moved it
+   * forward, so the walk resumes instead of counting a failure. Absent when the transport keeps
+   * no partial (the orchestrator writes in place) or could not read it: no progress.
+   */
+  partial?: PartialProgress;
 }
 export type PushResult = PushSuccess | PushFailure;
+
+/** `before`: the prefix of this file the node held when the try began; `after`: what it holds now. */
+export interface PartialProgress {
+  before: number;
+  after: number;
+}
+
+/** Bytes a failed try durably moved onto the node (0 when it moved nothing or could not tell). */
+export function progressOf(f: PushFailure): number {
+  return f.partial ? Math.max(0, f.partial.after - f.partial.before) : 0;
+}
 
 /**
  * Limits of the real RingRift orchestrator's POST /files/upload (file_download.py): a file outside

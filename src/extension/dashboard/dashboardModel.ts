@@ -76,7 +76,8 @@ export function buildTimeline(inputs: DashboardInputs): TimelineBucket[] {
     for (const e of ns.history) {
       const b = at(Date.parse(e.time));
       if (!b) continue;
-      if (e.result === 'failed') b.failures++;
+      // A try that moved the node's partial forward was resumed, not failed.
+      if (e.result === 'failed' && !((e.bytesMoved ?? 0) > 0)) b.failures++;
       else if (e.result === 'ok' && e.kind === 'sync') b.syncs++;
     }
   }

@@ -1,5 +1,6 @@
 import type { NodeSpec } from '../../core/hosts/nodeSpec';
 import { computeAlerts, computeStats, type AlertThresholds, type HistoryEntry, type RouterState } from '../../core/router';
+import { formatBytes } from '../../core/units';
 import { nodeView } from '../cluster/nodeView';
 import { describeNode } from '../tree/nodeEntry';
 
@@ -15,7 +16,7 @@ export function historyMarkdown(node: NodeSpec, entries: HistoryEntry[], transpo
   if (shown.length === 0) {
     return `${title}\n\nNo history yet: test the node or sync a file to it.\n`;
   }
-  const rows = shown.map((e) => `| ${e.time} | ${e.kind} | ${e.transport} | ${e.result} | ${e.durationMs ?? ''} | ${cell(e.error ?? '')} |`);
+  const rows = shown.map((e) => `| ${e.time} | ${e.kind} | ${e.transport} | ${e.result}${(e.bytesMoved ?? 0) > 0 ? ` (moved ${formatBytes(e.bytesMoved!)}: resumed)` : ''} | ${e.durationMs ?? ''} | ${cell(e.error ?? '')} |`);
   return [title, '', `${shown.length} entries, newest first.`, '', '| time | kind | transport | result | ms | error |', '|---|---|---|---|---|---|', ...rows, ''].join('\n');
 }
 

@@ -9,8 +9,8 @@ import { CLI_JS, startCluster, type TestCluster } from '../harness/cluster';
 import { startProcess, waitForPort, type Started } from '../harness/processes';
 
 /**
- * transfer_timeout from a real stall: the node's agent answers /health but stops reading a PUT
- * after 64 KiB (its test fault switch); a real push over p2p stalls and is recorded by the router;
+ * transfer_timeout from a real stall: the node's agent answers /health but stores no byte of a
+ * PUT and never answers (its test fault switch); a real push over p2p stalls and is recorded by the router;
  * then doctor, reading that history while every probe passes, names the stall.
  */
 describe('doctor: a push that really stalled -> transfer_timeout (loopback)', function () {
@@ -22,7 +22,8 @@ describe('doctor: a push that really stalled -> transfer_timeout (loopback)', fu
     cluster = await startCluster([{ name: 'stalls', agent: false }]);
     const n = cluster.nodes[0];
     agent = startProcess(process.execPath, [CLI_JS, 'agent', '--port', String(n.agentPort), '--root', n.root, '--bind', n.address, '--name', n.name], {
-      env: { ...process.env, [STALL_AFTER_BYTES_ENV]: String(64 * 1024) },
+      // Stores nothing at all: a try that moves the partial forward is resumed, not a stall.
+      env: { ...process.env, [STALL_AFTER_BYTES_ENV]: '0' },
     });
     await waitForPort(n.address, n.agentPort, 5000, 'stalling agent');
   });

@@ -13,6 +13,12 @@ export function makeNode(name: string, over: Partial<NodeSpec> = {}): NodeSpec {
 export type Behaviour = 'ok' | 'probe-fails' | 'push-fails' | 'hangs' | 'does-not-fit';
 
 /**
+ * One scripted push: `moved` fails after the node's partial grew by that many bytes (0: a try that
+ * moved nothing but could tell), `fails` fails without a partial reading, `ok` lands the file.
+ */
+export type PushStep = { moved: number } | 'fails' | 'ok';
+
+/**
  * A transport whose outcome per node is scripted. `hangs` waits until aborted or `hangMs`, like a
  * port that accepts and never answers (the real probe timeout is what bounds it).
  */
@@ -20,7 +26,16 @@ export class ScriptedTransport implements Transport {
   readonly behaviour = new Map<string, Behaviour>();
   probes: string[] = [];
   pushes: string[] = [];
+  /** Pushes taken in order before `behaviour` applies; `onPush` runs as each starts (a test's clock, a cancel). */
+  readonly steps = new Map<string, PushStep[]>();
+  onPush?: () => void;
+  private readonly partials = new Map<string, number>();
   constructor(readonly kind: TransportKind, private readonly hangMs = 50) {}
+
+  script(node: string, ...steps: PushStep[]): this {
+    this.steps.set(node, steps);
+    return this;
+  }
 
   set(node: string, b: Behaviour): this {
     this.behaviour.set(node, b);
@@ -41,8 +56,18 @@ export class ScriptedTransport implements Transport {
     return { transport: this.kind, success: true, message: 'ok', latencyMs: 1 };
   }
 
-  async push(node: NodeSpec): Promise<PushResult> {
+  async push(node: NodeSpec, _job: unknown, _progress: unknown, signal: AbortSignal): Promise<PushResult> {
     this.pushes.push(node.name);
+    this.onPush?.();
+    if (signal.aborted) return { ok: false, transport: this.kind, code: 'cancelled', message: `${this.kind}: cancelled`, durationMs: 1 };
+    const step = this.steps.get(node.name)?.shift();
+    if (step !== undefined && step !== 'ok') {
+      if (step === 'fails') return { ok: false, transport: this.kind, code: 'connection_reset', message: `${this.kind}: reset`, durationMs: 1 };
+      const before = this.partials.get(node.name) ?? 0;
+      this.partials.set(node.name, before + step.moved);
+      return { ok: false, transport: this.kind, code: 'connection_reset', message: `${this.kind}: reset`, durationMs: 1, partial: { before, after: before + step.moved } };
+    }
+    if (step === 'ok') return { ok: true, transport: this.kind, bytes: 10, bytesSent: 10, sha256: 'ab'.repeat(32), durationMs: 1, remotePath: 'f' };
     if (this.behaviour.get(node.name) === 'push-fails') {
       return { ok: false, transport: this.kind, code: 'disconnected', message: `${this.kind}: connection dropped`, durationMs: 1 };
     }

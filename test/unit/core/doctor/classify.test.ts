@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { CAUSE_IDS, classify, type DoctorCause, type NodeEvidence } from '../../../../src/core/doctor';
 import { KEY, KNOWN_HOSTS, SSH, fail, healthy, port, sshFails, withHttp } from './evidenceFixtures';
+import { NETWORK_SCENARIOS } from './networkScenarios';
 
 /**
  * classify() on recorded evidence: every cause id, and the ambiguous combinations where the rule
@@ -346,10 +347,13 @@ const SCENARIOS: Scenario[] = [
 ];
 
 describe('doctor classify (recorded evidence)', () => {
-  for (const s of SCENARIOS) {
+  for (const s of [...SCENARIOS, ...NETWORK_SCENARIOS]) {
     it(`${s.name} -> ${s.expect.map(([t, c]) => `${t}:${c}`).join(', ') || 'no cause'}`, () => {
-      const causes = classify(s.evidence());
+      const ev = s.evidence();
+      const causes = classify(ev);
       assert.deepEqual(causes.map((c) => [c.transport, c.cause]), s.expect, JSON.stringify(causes, null, 1));
+      // Recorded evidence (as `doctor --json` writes it) replays to the same diagnosis.
+      assert.deepEqual(classify(JSON.parse(JSON.stringify(ev)) as NodeEvidence), causes);
       for (const c of causes) {
         assert.ok(c.evidence.summary.length > 0 && c.evidence.tried.length > 0, 'every cause says why, from what was tried');
         assert.ok(c.fix.title && c.fix.command, 'every cause has a fix');
@@ -359,7 +363,7 @@ describe('doctor classify (recorded evidence)', () => {
   }
 
   it('the scenarios cover every cause id', () => {
-    const seen = new Set(SCENARIOS.flatMap((s) => s.expect.map(([, c]) => c)));
+    const seen = new Set([...SCENARIOS, ...NETWORK_SCENARIOS].flatMap((s) => s.expect.map(([, c]) => c)));
     assert.deepEqual(CAUSE_IDS.filter((id) => !seen.has(id)), []);
   });
 

@@ -132,3 +132,36 @@ export async function wireTap(target: { address: string; port: number }, host = 
     }),
   };
 }
+
+/**
+ * A TCP pass-through in front of `target` that resets each connection (both sides) once the
+ * client sent `cutAfter` bytes on it, like a middlebox that cuts long flows.
+ */
+export async function cuttingProxy(target: { address: string; port: number }, cutAfter: number, host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const srv = net.createServer((client) => {
+    const upstream = net.connect(target.port, target.address);
+    sockets.add(client).add(upstream);
+    let sent = 0;
+    client.on('data', (d: Buffer) => {
+      const room = cutAfter - sent;
+      sent += d.length;
+      if (room > 0) upstream.write(room >= d.length ? d : d.subarray(0, room));
+      if (sent >= cutAfter) {
+        client.resetAndDestroy();
+        upstream.resetAndDestroy();
+      }
+    });
+    upstream.pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((r) => srv.listen(0, host, r));
+  return {
+    port: (srv.address() as net.AddressInfo).port,
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      srv.close(() => r());
+    }),
+  };
+}

@@ -5,7 +5,7 @@ import { filesUrlPath, forgetSentHashes, pushToAgent } from '../../../../src/cor
 import type { AgentEndpoint } from '../../../../src/core/transports/agentRequest';
 import type { PushResult } from '../../../../src/core/transports/transport';
 import { bytesOf, sha256, sizeOf, startTestAgent, waitFor, type AgentFixture } from '../../agent/agentFixture';
-import { never, tempFile, testOptions, wireTap } from './agentFixtures';
+import { cuttingProxy, never, tempFile, testOptions, wireTap } from './agentFixtures';
 
 describe('pushToAgent: the push shared by p2p and http', () => {
   let fx: AgentFixture;
@@ -148,6 +148,33 @@ describe('pushToAgent: the push shared by p2p and http', () => {
     await waitFor(() => fx.logs.some((l) => l.includes('PUT /files/c.bin client-gone')), 'the agent to close the upload' + JSON.stringify(fx.logs));
     assert.equal(sizeOf(partialOf('c.bin')), 1 << 20);
     assert.ok(ticks >= 1);
+  });
+
+  it('a cut PUT reports how far the partial on the node moved, as the agent reports it, and the next push resumes there', async () => {
+    fx = await startTestAgent();
+    const proxy = await cuttingProxy(fx.agent, 3 << 20);
+    cleanups.push(() => void proxy.close());
+    const via: AgentEndpoint = { kind: 'p2p', node: 'test-node', host: '127.0.0.1', port: proxy.port };
+    const body = bytesOf(8 << 20, 5);
+    const file = local(body);
+    const once = () => pushToAgent(via, testOptions(), { localPath: file, remotePath: 'cut.bin' }, () => undefined, never());
+    const first = await once();
+    assert.ok(!first.ok && first.partial, JSON.stringify(first));
+    assert.equal(first.partial.before, 0);
+    assert.ok(first.partial.after > 1 << 20 && first.partial.after <= 3 << 20, `after ${first.partial.after}`);
+    assert.ok(first.partial.after <= (sizeOf(partialOf('cut.bin')) ?? 0), 'never more than the agent holds');
+    const second = await once();
+    assert.ok(!second.ok && second.partial);
+    assert.ok(second.partial.before >= first.partial.after && second.partial.after > second.partial.before, JSON.stringify(second.partial));
+    assert.ok(!fs.existsSync(path.join(fx.root, 'cut.bin')), 'nothing at the final path until it is whole');
+  });
+
+  it('a push that never reached the agent says nothing about a partial (no progress)', async () => {
+    fx = await startTestAgent();
+    await fx.close();
+    const r = await push(local(bytesOf(1000)), 'gone.bin');
+    assert.ok(!r.ok);
+    assert.equal(r.partial, undefined);
   });
 
   it('idle_timeout when the agent stops taking bytes; progress keeps ticking meanwhile', async () => {

@@ -44,7 +44,14 @@ describe('rsyncErrors', () => {
     assert.equal(auth.code, 'auth_failed');
     assert.ok(auth.message.includes("ssh-copy-id -i /home/op/.ssh/id_cluster -p 2222 ubuntu@10.0.0.5"), auth.message);
     assert.equal(codeOf(exit(255, `ssh: connect to host 10.0.0.5 port 2222: Connection refused\n${TRAILER}`)), 'refused');
-    assert.equal(codeOf(exit(255, `Connection timed out during banner exchange\nConnection to 10.0.0.5 port 2222 timed out\n${TRAILER}`)), 'connect_timeout');
+    // TCP accepted and sshd silent vs no answer to the SYN at all: different faults, different words.
+    const banner = classifyRsyncExit(exit(255, `Connection timed out during banner exchange\nConnection to 10.0.0.5 port 2222 timed out\n${TRAILER}`), ctx);
+    assert.equal(banner.code, 'handshake_timeout');
+    assert.match(banner.message, /accepted the TCP connection but sshd sent no banner/);
+    const syn = classifyRsyncExit(exit(255, `ssh: connect to host 10.0.0.5 port 2222: Connection timed out\n${TRAILER}`), ctx);
+    assert.equal(syn.code, 'connect_timeout');
+    assert.match(syn.message, /no answer to connect to 10\.0\.0\.5:2222.*NAT/);
+    assert.doesNotMatch(syn.message, /hung/);
     assert.equal(codeOf(exit(255, `ssh: connect to host 10.0.0.5 port 2222: Operation timed out\n${TRAILER}`)), 'connect_timeout');
     assert.equal(codeOf(exit(255, `ssh: Could not resolve hostname gpu-5.example: Name or service not known\n${TRAILER}`)), 'dns');
     assert.equal(codeOf(exit(255, `ssh: connect to host 10.0.0.5 port 2222: No route to host\n${TRAILER}`)), 'unreachable');
@@ -80,6 +87,9 @@ describe('rsyncErrors', () => {
     const dead = classifyRsyncExit(exit(null, '', { timedOut: true }), { ...ctx, action: 'probe', deadlineMs: 8000 });
     assert.equal(dead.code, 'timeout');
     assert.match(dead.message, /within 8 s/);
+    // ssh gave no reason before our deadline: a silent address is as likely as a hung sshd.
+    assert.doesNotMatch(dead.message, /sshd accepts/);
+    assert.match(dead.message, /nothing answers the connect .* or sshd accepted and stays silent/);
     assert.equal(codeOf(exit(null, '', { spawnError: 'spawn rsync ENOENT' })), 'local_tool_missing');
   });
 

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { localSha256, parseHashOutput, remoteHashScript, remoteMkdirScript } from '../../../../src/core/transports/rsyncVerify';
+import { afterFailureScript, localSha256, parseAfterFailure, parseHashOutput, parsePartialSize, partialSizeScript, remoteHashScript, remoteMkdirScript, rsyncPartialPath } from '../../../../src/core/transports/rsyncVerify';
 
 const HEX = 'a'.repeat(16) + '0123456789abcdef'.repeat(3);
 const never = () => new AbortController().signal;
@@ -37,6 +37,34 @@ describe('rsyncVerify', () => {
     assert.deepEqual(fs.readdirSync(dir), [name], 'nothing executed');
     const stopped = runScript(remoteHashScript(path.join(dir, name)), '');
     assert.equal(stopped.status, 3, 'no go line: no hashing');
+  });
+
+  it("prints the size of rsync's partial (0 without one) before waiting for go, for any name", () => {
+    const name = `it's $(touch pwned); b.bin`;
+    const target = path.join(dir, name);
+    assert.equal(rsyncPartialPath(target), path.join(dir, '.ringrift-partial', name));
+    assert.equal(parsePartialSize(runScript(remoteHashScript(target), '').stdout), 0);
+    fs.mkdirSync(path.join(dir, '.ringrift-partial'));
+    fs.writeFileSync(rsyncPartialPath(target), Buffer.alloc(12345));
+    const before = runScript(remoteHashScript(target), '');
+    assert.equal(before.status, 3, 'still no hashing without go');
+    assert.equal(parsePartialSize(before.stdout), 12345);
+    assert.equal(parsePartialSize(runScript(partialSizeScript(target), '').stdout), 12345);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['.ringrift-partial'], 'nothing executed');
+  });
+
+  it('after a failure: the partial and the free space where the file lands, for any name', () => {
+    const name = `it's $(touch pwned); c.bin`;
+    const target = path.join(dir, name);
+    fs.mkdirSync(path.join(dir, '.ringrift-partial'));
+    fs.writeFileSync(rsyncPartialPath(target), Buffer.alloc(777));
+    const r = runScript(afterFailureScript(target), '');
+    assert.equal(r.status, 0, r.stderr);
+    const got = parseAfterFailure(r.stdout);
+    assert.equal(got.partial, 777);
+    assert.ok(got.freeBytes !== undefined && got.freeBytes > 0, r.stdout);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['.ringrift-partial'], 'nothing executed');
+    assert.deepEqual(parseAfterFailure('partial=0\n'), { partial: 0 }, 'no df: no free figure');
   });
 
   it("resolves '~/' in the node user's HOME and says when the file is missing", () => {

@@ -74,7 +74,7 @@ describe('transportEntry', () => {
   it("shows the last diagnosis's cause, evidence and fix title in a failing transport's tooltip", () => {
     const at = Date.parse('2026-01-02T12:00:00Z');
     const entry = transportEntry(makeNode({ name: 'gpu-7' }), view({ kind: 'p2p', health: 'failed', error: 'refused' }), 1, { at, report: agentDown() });
-    assert.match(entry.tooltip, /\*\*Cause:\*\* agent not running: its port refuses while the node answers `agent_not_running`/);
+    assert.match(entry.tooltip, /\*\*Cause:\*\* agent not running: nothing listens on its port while the node answers `agent_not_running`/);
     assert.match(entry.tooltip, /10\.0\.0\.7:8770 refuses the connection while the node answers/, 'the evidence summary');
     assert.match(entry.tooltip, /Fix: Start the agent on gpu-7/);
     assert.match(entry.tooltip, /Diagnosed: 2026-01-02T12:00:00\.000Z/);
