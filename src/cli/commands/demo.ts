@@ -60,10 +60,11 @@ Options:
         io.stdout(JSON.stringify({ dir, hostsFile, sshKind, missingTools, expected, results }, null, 2) + '\n');
       } else {
         io.stdout('\nWhat each node shows:\n');
+        const width = Math.max(...cluster.nodes.map((n) => n.name.length));
         for (const n of cluster.nodes) {
           const got = outcomeOf(byName.get(n.name)!);
-          io.stdout(`  ${n.name.padEnd(16)} ${got === n.expect ? style.ok(got.padEnd(10)) : style.bad(`${got} (expected ${n.expect})`)}  ${n.story}\n`);
-          for (const m of n.missing ?? []) io.stdout(`  ${''.padEnd(16)} ${''.padEnd(10)}  ${m.tool} is not installed here, so ${m.instead} took over. ${m.fix}\n`);
+          io.stdout(`  ${n.name.padEnd(width)} ${got === n.expect ? style.ok(got.padEnd(10)) : style.bad(`${got} (expected ${n.expect})`)}  ${n.story}\n`);
+          for (const m of n.missing ?? []) io.stdout(`  ${''.padEnd(width)} ${''.padEnd(10)}  ${m.tool} is not installed here, so ${m.instead} took over. ${m.fix}\n`);
         }
       }
       const code = mismatched.length === 0 && !io.signal.aborted ? EXIT_OK : EXIT_FAILED;

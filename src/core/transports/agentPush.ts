@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { describeError } from '../result';
 import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply, type RequestFailure } from './agentRequest';
+import { progressTicker } from './progressTicker';
 import { uploadOnce } from './agentUpload';
 import type { LocalHashFailure } from './hashWorker';
 import { SET_TOKEN_HINT } from './orchestrator/token';
@@ -13,7 +14,6 @@ import type { PushFailure, PushJob, PushProgress, PushResult, TransportOptions }
 const MAX_PUTS = 4;
 /** Wait before retrying a target another upload holds (often our own cancelled one, still closing). */
 const BUSY_RETRY_MS = 300;
-const PROGRESS_EVERY_MS = 500;
 
 export { forgetSentHashes } from './sentHashes';
 
@@ -85,15 +85,7 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
 
   let onNode = 0;
   let bytesSent = 0;
-  const report = () => {
-    try {
-      progress(onNode, size);
-    } catch {
-      /* a progress display failing must not fail the push */
-    }
-  };
-  report();
-  const ticker = setInterval(report, PROGRESS_EVERY_MS);
+  const { report, stop: stopTicker } = progressTicker(progress, () => ({ done: onNode, total: size }));
   let sha = recallSha(fileKey);
   let remembered = sha;
   const hashFirst = async (): Promise<PushResult | undefined> => {
@@ -171,7 +163,7 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
     }
     return failure('busy', `${where}: gave up on ${rel.value} after ${MAX_PUTS} attempts; another client may be writing it (${last})`);
   } finally {
-    clearInterval(ticker);
+    stopTicker();
   }
 }
 

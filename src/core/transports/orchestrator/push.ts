@@ -5,6 +5,7 @@ import { endpointLabel, type AgentEndpoint, type AgentReply, type RequestFailure
 import { mib } from '../agentPush';
 import { sha256InWorker } from '../hashWorker';
 import { fileKey, recallSha, rememberSha } from '../sentHashes';
+import { progressTicker } from '../progressTicker';
 import type { PushFailure, PushJob, PushLimit, PushProgress, PushResult, TransportOptions } from '../transport';
 import { remoteFileInfo, type InfoFailure } from './fileInfo';
 import { checkUploadLimits, limitOfReply, type LimitHit } from './limits';
@@ -12,7 +13,6 @@ import { orchestratorTarget } from './paths';
 import { SET_TOKEN_HINT } from './token';
 import { postUpload } from './upload';
 
-const PROGRESS_EVERY_MS = 500;
 
 /** Every code a push in the orchestrator's dialect reports (a limit it refuses is its own code). */
 export type OrchestratorPushFailure = PushLimit | RequestFailure | InfoFailure | 'auth_failed' | 'http_error' | 'checksum_mismatch';
@@ -74,15 +74,7 @@ export async function pushToOrchestrator(ep: AgentEndpoint, node: NodeSpec, opts
   if (hit) return refuse(hit, false);
 
   let onNode = 0;
-  const report = () => {
-    try {
-      progress(onNode, size);
-    } catch {
-      /* a progress display failing must not fail the push */
-    }
-  };
-  report();
-  const ticker = setInterval(report, PROGRESS_EVERY_MS);
+  const { report, stop: stopTicker } = progressTicker(progress, () => ({ done: onNode, total: size }));
   const stopHash = new AbortController();
   const key = fileKey(st);
   const known = recallSha(key);
@@ -109,7 +101,7 @@ export async function pushToOrchestrator(ep: AgentEndpoint, node: NodeSpec, opts
     report();
     return { ok: true, transport: ep.kind, bytes: size, bytesSent: size, sha256: sha.value, durationMs: Date.now() - t0, remotePath: upload };
   } finally {
-    clearInterval(ticker);
+    stopTicker();
     stopHash.abort();
   }
 }

@@ -45,14 +45,14 @@ export async function closedPort(host = '127.0.0.1'): Promise<number> {
   return port;
 }
 
-/** A TCP server that accepts and never says a byte (a hung agent, or a SIGSTOPped one). */
-export async function silentServer(host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
+/**
+ * A TCP server on an ephemeral port; `onConnection` registers every socket it opens with `track`,
+ * so close() cuts them all (a server's close alone waits for its connections to end).
+ */
+async function trackedServer(host: string, onConnection: (client: net.Socket, track: (...s: net.Socket[]) => void) => void): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
-  const srv = net.createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.resume();
-  });
+  const track = (...s: net.Socket[]) => s.forEach((x) => sockets.add(x));
+  const srv = net.createServer((client) => onConnection(client, track));
   await new Promise<void>((r) => srv.listen(0, host, r));
   return {
     port: (srv.address() as net.AddressInfo).port,
@@ -61,6 +61,15 @@ export async function silentServer(host = '127.0.0.1'): Promise<{ port: number; 
       srv.close(() => r());
     }),
   };
+}
+
+/** A TCP server that accepts and never says a byte (a hung agent, or a SIGSTOPped one). */
+export function silentServer(host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
+  return trackedServer(host, (s, track) => {
+    track(s);
+    s.on('error', () => undefined);
+    s.resume();
+  });
 }
 
 /**
@@ -109,10 +118,9 @@ export async function otherHttpServer(status: number, body: string, host = '127.
 /** A TCP pass-through in front of `target` that keeps the first bytes each client sent (request heads). */
 export async function wireTap(target: { address: string; port: number }, host = '127.0.0.1'): Promise<{ port: number; heads: string[]; close(): Promise<void> }> {
   const heads: string[] = [];
-  const sockets = new Set<net.Socket>();
-  const srv = net.createServer((client) => {
+  const server = await trackedServer(host, (client, track) => {
     const upstream = net.connect(target.port, target.address);
-    sockets.add(client).add(upstream);
+    track(client, upstream);
     let head = '';
     const index = heads.push('') - 1;
     client.on('data', (d: Buffer) => {
@@ -122,26 +130,17 @@ export async function wireTap(target: { address: string; port: number }, host = 
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
   });
-  await new Promise<void>((r) => srv.listen(0, host, r));
-  return {
-    port: (srv.address() as net.AddressInfo).port,
-    heads,
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      srv.close(() => r());
-    }),
-  };
+  return { ...server, heads };
 }
 
 /**
  * A TCP pass-through in front of `target` that resets each connection (both sides) once the
  * client sent `cutAfter` bytes on it, like a middlebox that cuts long flows.
  */
-export async function cuttingProxy(target: { address: string; port: number }, cutAfter: number, host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const srv = net.createServer((client) => {
+export function cuttingProxy(target: { address: string; port: number }, cutAfter: number, host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
+  return trackedServer(host, (client, track) => {
     const upstream = net.connect(target.port, target.address);
-    sockets.add(client).add(upstream);
+    track(client, upstream);
     let sent = 0;
     client.on('data', (d: Buffer) => {
       const room = cutAfter - sent;
@@ -156,12 +155,4 @@ export async function cuttingProxy(target: { address: string; port: number }, cu
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
   });
-  await new Promise<void>((r) => srv.listen(0, host, r));
-  return {
-    port: (srv.address() as net.AddressInfo).port,
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      srv.close(() => r());
-    }),
-  };
 }
