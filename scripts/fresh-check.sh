@@ -5,8 +5,8 @@
 #   usage: scripts/fresh-check.sh [--keep]     (as root; --keep leaves the temp dir for a look)
 # What it does:
 #   1. clones HEAD (committed work only) into a new temp dir with nothing beside it;
-#   2. gives both commands an empty HOME (only the machine's ~/.npmrc, which is configuration, not a
-#      cache, is copied), empty XDG cache/state/config/data dirs, so an empty npm cache and an empty
+#   2. gives both commands an empty HOME (only the machine's ~/.npmrc and pip.conf, which are
+#      configuration, not caches, are copied), empty XDG cache/state/config/data dirs, so an empty npm cache and an empty
 #      toolchain prefix (Node 24 + code-server are downloaded again), and the user agent of an outer
 #      npm (npm_config_user_agent), as when the commands are started from another npm script;
 #   3. `npm ci && npm run demo -- --once` with rsync and OpenSSH's sshd hidden (a private mount
@@ -35,7 +35,10 @@ git clone -q --no-local "$SRC" "$WORK/ringrift-sync" || { echo "fresh-check: git
 say "cloned $(git -C "$WORK/ringrift-sync" rev-parse --short HEAD) into $WORK/ringrift-sync (nothing beside it)"
 
 mkdir -p "$WORK/home" "$WORK/xdg/cache" "$WORK/xdg/state" "$WORK/xdg/config" "$WORK/xdg/data"
+# The machine's own package-client configuration (where its registries and wheel indexes are), not caches.
 [ -f "$HOME/.npmrc" ] && cp "$HOME/.npmrc" "$WORK/home/.npmrc"
+PIP_USER_CONF=${XDG_CONFIG_HOME:-$HOME/.config}/pip/pip.conf
+[ -f "$PIP_USER_CONF" ] && install -D -m 0644 "$PIP_USER_CONF" "$WORK/xdg/config/pip/pip.conf"
 NODE_V=$(node --version)
 NPM_V=$(npm --version)
 fresh_env=(

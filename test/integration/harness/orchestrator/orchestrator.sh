@@ -21,6 +21,11 @@ die() { echo "orchestrator.sh: $*" >&2; exit 1; }
 
 prepare_cache() {
   [ -f "$CACHE/.ready" ] && return 0
+  # Two instances start at once in the tests: one builds the cache, the other waits and reuses it.
+  mkdir -p "$(dirname "$CACHE")"
+  exec 8>"$CACHE.lock"
+  flock -w 600 8 || die "waited 10 min for $CACHE.lock"
+  [ -f "$CACHE/.ready" ] && { exec 8>&-; return 0; }
   command -v python3 >/dev/null || die "python3 not found"
   if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
     "$CLEAN" apt-get update -qq >/dev/null || die "python3-venv missing and apt-get update failed"
@@ -34,6 +39,7 @@ prepare_cache() {
   "$CLEAN" "$CACHE/venv/bin/pip" install -q --retries 0 -r "$HERE/requirements.txt" \
     || "$CLEAN" "$CACHE/venv/bin/pip" install -q -r "$HERE/requirements.txt" || die "pip install failed"
   touch "$CACHE/.ready"
+  exec 8>&-
 }
 
 cmd_up() {
