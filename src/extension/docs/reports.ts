@@ -16,8 +16,10 @@ export function historyMarkdown(node: NodeSpec, entries: HistoryEntry[], transpo
   if (shown.length === 0) {
     return `${title}\n\nNo history yet: test the node or sync a file to it.\n`;
   }
-  const rows = shown.map((e) => `| ${e.time} | ${e.kind} | ${e.transport} | ${e.result}${(e.bytesMoved ?? 0) > 0 ? ` (moved ${formatBytes(e.bytesMoved!)}: resumed)` : ''} | ${e.durationMs ?? ''} | ${cell(e.error ?? '')} |`);
-  return [title, '', `${shown.length} entries, newest first.`, '', '| time | kind | transport | result | ms | error |', '|---|---|---|---|---|---|', ...rows, ''].join('\n');
+  // A failed try that moved the file forward was resumed, not counted: say so beside its result.
+  const rows = shown.map((e) => `| ${e.time} | ${e.kind} | ${e.transport} | ${e.result}${e.resumed ? ' (resumed)' : ''} | ${e.bytesMoved ? formatBytes(e.bytesMoved) : ''} | ${e.durationMs ?? ''} | ${cell(e.error ?? '')} |`);
+  const head = ['| time | kind | transport | result | moved | ms | error |', '|---|---|---|---|---|---|---|'];
+  return [title, '', `${shown.length} entries, newest first.`, '', ...head, ...rows, ''].join('\n');
 }
 
 export function statsMarkdown(nodes: NodeSpec[], state: RouterState, now: number, thresholds: AlertThresholds, hostsFile: string): string {

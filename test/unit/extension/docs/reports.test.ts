@@ -12,9 +12,19 @@ describe('reports (history, stats)', () => {
     const entries = [...state.nodes.n.history].reverse();
     const all = historyMarkdown(node, entries);
     assert.match(all, /^# n: transport history\n\n2 entries, newest first\./);
-    assert.match(all, /\| probe \| p2p \| failed \|  \| a \\\| b \|/);
+    assert.match(all, /\| probe \| p2p \| failed \|  \|  \| a \\\| b \|/);
     assert.doesNotMatch(historyMarkdown(node, entries, 'rsync'), /p2p/);
     assert.match(historyMarkdown(node, [], undefined), /No history yet/);
+  });
+
+  it('shows the bytes each sync try moved, and marks a cut try that was resumed (not counted as a failure)', () => {
+    const time = new Date(NOW).toISOString();
+    const text = historyMarkdown(node, [
+      { time, kind: 'sync', transport: 'p2p', result: 'ok', bytesMoved: 4 << 20, durationMs: 90 },
+      { time, kind: 'sync', transport: 'p2p', result: 'failed', bytesMoved: 16 << 20, resumed: true, durationMs: 800, error: 'connection reset' },
+    ]);
+    assert.match(text, /\| sync \| p2p \| ok \| 4\.0 MiB \| 90 \|  \|/);
+    assert.match(text, /\| sync \| p2p \| failed \(resumed\) \| 16\.0 MiB \| 800 \| connection reset \|/);
   });
 
   it('gives stats, alerts with thresholds, and one row per node', () => {
