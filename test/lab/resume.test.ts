@@ -110,7 +110,10 @@ describe('network lab: resume on progress over a link that resets every flow aft
     await lab.stopAgent('clean');
     await lab.stopAgent('resetting');
     const r = await deliver('rsync');
-    assert.deepEqual(r.attempts.filter((a) => a.transport === 'p2p').map((a) => a.result), ['failed'], 'p2p refused once, then rsync');
+    // p2p is refused once, or skipped when a probe of it failed in the last minute (the router's rule).
+    const p2p = r.attempts.filter((a) => a.transport === 'p2p').map((a) => a.result);
+    assert.equal(p2p.length, 1, `p2p tried once: ${describeTries(r)}`);
+    assert.ok(p2p[0] === 'failed' || p2p[0] === 'skipped', `p2p refused or skipped, then rsync: ${describeTries(r)}`);
   });
 
   it('rsync cancelled mid-try (SIGINT): only the partial exists, outside the final path; the node stays enabled', async () => {
