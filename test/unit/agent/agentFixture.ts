@@ -80,3 +80,22 @@ export async function waitFor(cond: () => boolean, what: string, ms = 5000): Pro
 }
 
 export const sizeOf = (p: string): number | undefined => (fs.existsSync(p) ? fs.statSync(p).size : undefined);
+
+/**
+ * Sends only the head of a request with `Expect: 100-continue` and returns how the agent answered
+ * before any body byte: its status, and whether it said "100 Continue" first.
+ */
+export function answerBeforeBody(agent: RunningAgent, method: string, urlPath: string, headers: Record<string, string | number>): Promise<{ status: number; continued: boolean }> {
+  return new Promise((resolve, reject) => {
+    let continued = false;
+    const req = http.request({ host: agent.address, port: agent.port, method, path: urlPath, agent: false, headers: { ...headers, Expect: '100-continue' } });
+    req.on('continue', () => (continued = true));
+    req.on('response', (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, continued });
+      req.destroy();
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { bytesOf, putHeaders, rawRequest, sha256, sizeOf, startTestAgent, waitFor, type AgentFixture } from './agentFixture';
+import { answerBeforeBody, bytesOf, putHeaders, rawRequest, sha256, sizeOf, startTestAgent, waitFor, type AgentFixture } from './agentFixture';
 
 describe('agent PUT /files/<rel>', () => {
   let fx: AgentFixture;
@@ -58,18 +58,7 @@ describe('agent PUT /files/<rel>', () => {
   it('with Expect: 100-continue, a refusal arrives before the client sends the body', async () => {
     fx = await startTestAgent({ fakeFreeBytes: 10 });
     const body = bytesOf(5000);
-    const got = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
-      let continued = false;
-      const req = http.request({ host: fx.agent.address, port: fx.agent.port, method: 'PUT', path: '/files/big.bin', agent: false, headers: { ...putHeaders(body), Expect: '100-continue' } });
-      req.on('continue', () => (continued = true));
-      req.on('response', (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, continued });
-        req.destroy();
-      });
-      req.on('error', reject);
-      req.flushHeaders();
-    });
+    const got = await answerBeforeBody(fx.agent, 'PUT', '/files/big.bin', putHeaders(body));
     assert.deepEqual(got, { status: 507, continued: false });
   });
 

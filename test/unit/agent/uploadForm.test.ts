@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { bytesOf, rawRequest, sha256, startTestAgent, waitFor, type AgentFixture } from './agentFixture';
+import { answerBeforeBody, bytesOf, rawRequest, sha256, startTestAgent, waitFor, type AgentFixture } from './agentFixture';
 import { formBody, listTree, uploadForm } from './formFixture';
 
 describe('agent POST /files/upload (the orchestrator form)', () => {
@@ -104,19 +104,7 @@ describe('agent POST /files/upload (the orchestrator form)', () => {
     assert.match(String(r.json().error), /test-node has 0\.0 MiB free/);
     assert.deepEqual(listTree(fx.root), []);
     const form = formBody([{ name: 'path', value: 'data/big.npz' }, { name: 'file', filename: 'big.npz', content: bytesOf(5000) }]);
-    const early = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
-      let continued = false;
-      const req = http.request({ host: fx.agent.address, port: fx.agent.port, method: 'POST', path: '/files/upload', agent: false,
-        headers: { 'Content-Type': form.contentType, 'Content-Length': form.body.length, Expect: '100-continue' } });
-      req.on('continue', () => (continued = true));
-      req.on('response', (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, continued });
-        req.destroy();
-      });
-      req.on('error', reject);
-      req.flushHeaders();
-    });
+    const early = await answerBeforeBody(fx.agent, 'POST', '/files/upload', { 'Content-Type': form.contentType, 'Content-Length': form.body.length });
     assert.deepEqual(early, { status: 507, continued: false });
     fs.mkdirSync(path.join(fx.root, 'data/dir'), { recursive: true });
     const dir = await uploadForm(fx.agent, 'data/dir', bytesOf(10));
