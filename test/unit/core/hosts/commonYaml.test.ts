@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseCommonYaml } from '../../../../src/core/hosts/commonYaml';
 import { parseAnyYaml, parseYaml, type ParsedYaml } from '../../../../src/core/hosts/yamlDocument';
 import { manyHostsYaml } from '../../../fixtures/hosts/manyHosts';
+import { seededRandom as random } from '../../helpers/seededRandom';
 
 /**
  * The fast reader (commonYaml.ts) must give the very tree the `yaml` library gives, or decline.
@@ -43,16 +44,6 @@ function compare(text: string, label: string): boolean {
   assert.deepEqual(common.lines.lineStarts, [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)], context);
   assert.equal(full.aliases.size, 0, context);
   return true;
-}
-
-/** mulberry32: a small seeded generator, so a failure replays. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SCALARS = [

@@ -5,6 +5,7 @@ import { parseHostsText } from '../../../../src/core/hosts';
 import { HostsDocument } from '../../../../src/core/language';
 import { manyHostsYaml } from '../../../fixtures/hosts/manyHosts';
 import { documentOf, HOME, HOSTS_FIXTURES, LANGUAGE_FIXTURES, REAL_FILES } from './languageFixtures';
+import { seededRandom as random } from '../../helpers/seededRandom';
 
 /**
  * The incremental validator must say exactly what `parseHostsText` says (the CLI's `validate`),
@@ -12,16 +13,6 @@ import { documentOf, HOME, HOSTS_FIXTURES, LANGUAGE_FIXTURES, REAL_FILES } from 
  * one HostsDocument across edits, so cached blocks are reused the way typing reuses them.
  */
 const full = (text: string) => parseHostsText(text, 'distributed_hosts.yaml', { homedir: HOME }).diagnostics;
-
-/** mulberry32: a small seeded generator, so a failure replays. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pieces of YAML that break things in the ways typing does: quotes, brackets, anchors, tabs, keys. */
 const PIECES = [
