@@ -35,6 +35,8 @@ const SPECS: BenchSpec[] = [
   { name: 'push-orchestrator', entry: 'bench/push-orchestrator.ts', measures: ['push over p2p to the real RingRift orchestrator vs curl -F'], timeoutMin: { quick: 5, full: 15 } },
   { name: 'push-base64', entry: ['bench/push-speed.ts', 'base64Rows'], measures: ['push over base64 vs the shell pipeline'], timeoutMin: { quick: 2, full: 10 } },
   { name: 'push-rsync', entry: ['bench/push-speed.ts', 'rsyncRows'], measures: ['push over rsync vs plain rsync'], timeoutMin: { quick: 2, full: 10 } },
+  // Needs root (the network lab's namespaces, as the lab tests): fails, never skips.
+  { name: 'wan', entry: 'bench/wan.ts', measures: ['WAN rows of the network lab (p2p, rsync, base64 vs their peers; the 16 MiB-reset link)'], timeoutMin: { quick: 3, full: 20 } },
   { name: 'push-rss', entry: 'bench/push-rss.ts', measures: ['peak RSS growth while pushing'], timeoutMin: { quick: 2, full: 15 } },
   { name: 'yaml', entry: 'bench/yaml.ts', measures: ['hosts file of 5000 hosts: parse + validate', 'whole validate process on 5000 hosts'], timeoutMin: { quick: 1, full: 5 } },
   { name: 'yaml-language', entry: 'bench/yaml-language.ts', measures: ['YAML editing help on 5000 hosts vs yaml-language-server (bench/yaml-language.ts)'], timeoutMin: { quick: 2, full: 10 }, optional: true },

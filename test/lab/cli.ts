@@ -16,7 +16,7 @@ import { PRESETS, describeProfile, parseProfile, type LinkProfile } from './prof
 
 const USAGE = `usage: cli.ts up N [--profile P | --profile NODE=P]... | profile NODE P | agent NODE stop|start | status | down   [--dir DIR]
 profiles: ${Object.keys(PRESETS).join(', ')}, or a spec like rtt=40/5,loss=0.5%,rate=200,reset-after=16M,
-          syn-drop=8770,reject=8770,flap=5000/20000,mtu=1280,nat`;
+          syn-drop=8770,reject=8770,flap=5000/20000,mtu=1280,nat[=ssh]`;
 
 const DEFAULT_DIR = path.join(os.tmpdir(), 'rrlab');
 

@@ -1,11 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { LOSSY_MAX_MBIT, type DoctorCause, type DoctorReport, type NodeReport } from '../../src/core/doctor';
+import { LOSSY_MAX_MBIT, type DoctorCause, type NodeReport } from '../../src/core/doctor';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../../src/core/transports/transport';
-import { CLI_JS } from '../integration/harness/cluster';
 import { startLab, type Lab } from './lab';
+import { labDoctor } from './labCli';
 import { parseProfile } from './profiles';
 
 const run = promisify(execFile);
@@ -41,17 +40,7 @@ describe('network lab: doctor tells the network faults apart', function () {
     await lab?.stop();
   });
 
-  async function doctor(...args: string[]): Promise<{ node: NodeReport; code: number; ms: number }> {
-    const all = [CLI_JS, 'doctor', ...args, '--json', '--state-dir', path.join(lab.dir, 'state')];
-    const t0 = process.hrtime.bigint();
-    const out = await run(process.execPath, all, { env: { ...process.env, ...lab.env() }, maxBuffer: 16 << 20 }).then(
-      (r) => ({ stdout: r.stdout, code: 0 }),
-      (err: { stdout: string; code: number }) => ({ stdout: err.stdout, code: err.code }),
-    );
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    const report = JSON.parse(out.stdout) as DoctorReport;
-    return { node: report.nodes[0], code: out.code, ms };
-  }
+  const doctor = (node: string, ...args: string[]) => labDoctor(lab, node, ...args);
 
   const causes = (n: NodeReport) => n.causes.map((c) => [c.transport, c.cause, c.expected ?? false]);
   const of = (n: NodeReport, transport: string): DoctorCause => n.causes.find((c) => c.transport === transport)!;

@@ -12,14 +12,16 @@ import {
   createNamespace,
   deleteClientLink,
   deleteNamespace,
+  ROUTER_CLIENT_ADDR,
   nodeAddress,
   nodeNamespace,
+  publicSshPort,
   removeGuardRouteIfUnused,
 } from './namespaces';
 import { cubicEnv, cubicShimLib, delayLineBin } from './native';
-import { AGENT_PORT, SSH_PORT, nodeKnownHostsLine, prepareNode, startAgent, startSshd, waitReady, type LabNodeInfo } from './nodes';
+import { AGENT_PORT, SSH_PORT, knownHostsLines, prepareNode, startAgent, startSshd, waitReady, type LabNodeInfo } from './nodes';
 import { isRunning, stopProcess, type LabProcess } from './processes';
-import { validateProfile, type LinkProfile } from './profiles';
+import { find, validateProfile, type LinkProfile } from './profiles';
 import { requireLabParts } from './requirements';
 import { attachNode, createRouter, routerLink } from './router';
 import { applyProfile, removeDelayRouting } from './shaping';
@@ -58,7 +60,10 @@ export interface LabOptions {
   profile?: LinkProfile | Record<string, LinkProfile>;
   /** Where keys, logs, node roots and lab.json go (default: a new temp dir). */
   dir?: string;
-  /** More hosts-file fields per node name (`{ natted: { nat_blocked: true } }`). */
+  /**
+   * More hosts-file fields per node name (`{ natted: { nat_blocked: true } }`). A node that starts
+   * on a `nat=ssh` profile gets its public SSH address (the router's forward) as ssh_host/ssh_port.
+   */
   hostFields?: Record<string, Record<string, unknown>>;
 }
 
@@ -111,6 +116,11 @@ export class Lab {
   /** `ssh` options that log in to any lab node with a verified host key. */
   sshOptions(): string[] {
     return ['-i', this.state.clientKey, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${this.state.knownHosts}`, '-o', 'ConnectTimeout=5'];
+  }
+
+  /** Where a `nat=ssh` node's sshd is reached from outside: the router's forwarded port. */
+  publicSsh(name: string): { host: string; port: number } {
+    return { host: ROUTER_CLIENT_ADDR, port: publicSshPort(this.node(name).index) };
   }
 
   sshTarget(name: string): string {
@@ -168,6 +178,16 @@ export class Lab {
   }
 }
 
+/** ssh_host/ssh_port of the nodes that start behind a NAT with their SSH port forwarded. */
+function publicSshFields(opts: LabOptions, nodes: LabNodeInfo[]): Record<string, Record<string, unknown>> {
+  const fields: Record<string, Record<string, unknown>> = {};
+  for (const n of nodes) {
+    if (find(profileFor(opts, n.name), 'nat')?.forwardSsh) fields[n.name] = { ssh_host: ROUTER_CLIENT_ADDR, ssh_port: publicSshPort(n.index) };
+    if (opts.hostFields?.[n.name]) fields[n.name] = { ...fields[n.name], ...opts.hostFields[n.name] };
+  }
+  return fields;
+}
+
 function profileFor(opts: LabOptions, name: string): LinkProfile {
   const p = opts.profile;
   if (!p) return [];
@@ -213,8 +233,8 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     }
     await Promise.all(state.nodes.map((n) => waitReady(n.info, n.sshd!, SSH_PORT)));
     await Promise.all(state.nodes.map((n) => waitReady(n.info, n.agent!, AGENT_PORT)));
-    fs.writeFileSync(state.knownHosts, state.nodes.map((n) => nodeKnownHostsLine(n.info)).join('\n') + '\n');
-    writeHostsFile(state.hostsFile, lab.nodes, state.user, clientKey, opts.hostFields);
+    fs.writeFileSync(state.knownHosts, state.nodes.flatMap((n) => knownHostsLines(n.info)).join('\n') + '\n');
+    writeHostsFile(state.hostsFile, lab.nodes, state.user, clientKey, publicSshFields(opts, lab.nodes));
     for (const n of state.nodes) await lab.setProfile(n.info.name, profileFor(opts, n.info.name));
   } catch (err) {
     await lab.stop();

@@ -21,6 +21,13 @@ export function nodeAddress(index: number): string {
 export function routerAddress(index: number): string {
   return `10.203.${index}.1`;
 }
+/**
+ * The router's public port that a `nat=ssh` node's sshd is forwarded to, on ROUTER_CLIENT_ADDR (as
+ * a provider's SSH proxy: one public address, a port per machine).
+ */
+export function publicSshPort(index: number): number {
+  return 2200 + index;
+}
 export function nodeNamespace(name: string): string {
   return `${PREFIX}${name}`;
 }

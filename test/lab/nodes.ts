@@ -4,6 +4,7 @@ import { knownHostsLine, sshdConfigText, SSHD_PATH } from '../../src/demo/openSs
 import { writeKeyPair } from '../../src/demo/keys';
 import { waitForPort } from '../../src/demo/ports';
 import { CLI_JS } from '../integration/harness/cluster';
+import { ROUTER_CLIENT_ADDR, publicSshPort } from './namespaces';
 import { cubicEnv } from './native';
 import { logTail, startIn, type LabProcess } from './processes';
 
@@ -35,8 +36,9 @@ export function prepareNode(info: Omit<LabNodeInfo, 'hostKeyPub'>, clientPub: st
   return { ...info, hostKeyPub: publicKey };
 }
 
-export function nodeKnownHostsLine(node: LabNodeInfo): string {
-  return knownHostsLine(node.address, SSH_PORT, node.hostKeyPub);
+/** The node's host key at its own address, and at its public SSH port on the router (`nat=ssh`). */
+export function knownHostsLines(node: LabNodeInfo): string[] {
+  return [knownHostsLine(node.address, SSH_PORT, node.hostKeyPub), knownHostsLine(ROUTER_CLIENT_ADDR, publicSshPort(node.index), node.hostKeyPub)];
 }
 
 export function startSshd(node: LabNodeInfo): LabProcess {

@@ -15,13 +15,16 @@ describe('network lab: profile specs', () => {
       { kind: 'flap', downMs: 500, upMs: 1500 },
       { kind: 'mtuBlackhole', mtu: 1280 },
     ]);
-    assert.deepEqual(parseProfile('nat'), [{ kind: 'nat' }]);
+    assert.deepEqual(parseProfile('nat'), [{ kind: 'nat', forwardSsh: false }]);
+    assert.deepEqual(parseProfile('nat=ssh'), [{ kind: 'nat', forwardSsh: true }]);
+    assert.deepEqual(parseProfile('nat-ssh'), parseProfile('nat=ssh'));
     assert.deepEqual(parseProfile(''), []);
   });
 
   it('describes a profile in the same spec form', () => {
     assert.equal(describeProfile(PRESETS.wan), 'rtt=40,loss=0.5%,rate=200');
     assert.equal(describeProfile([]), 'clean');
+    assert.equal(describeProfile(parseProfile('nat=ssh,reject=22')), 'nat=ssh,reject=22');
   });
 
   it('refuses what it cannot apply, saying why', () => {
@@ -29,6 +32,7 @@ describe('network lab: profile specs', () => {
     assert.throws(() => parseProfile('loss=1,loss=2'), /'loss' twice/);
     assert.throws(() => parseProfile('jitter=5'), /unknown profile item 'jitter'/);
     assert.throws(() => parseProfile('rtt=fast'), /rtt needs a number/);
+    assert.throws(() => parseProfile('nat=8770'), /nat takes nothing or 'ssh'/);
     assert.doesNotThrow(() => parseProfile('reject=22,reject=8770'));
   });
 });

@@ -20,8 +20,11 @@ export type Impairment =
   | { kind: 'flap'; downMs: number; upMs: number }
   /** A smaller MTU on the router's side and no ICMP frag-needed: large packets vanish. */
   | { kind: 'mtuBlackhole'; mtu: number }
-  /** Behind a masquerading router: the node connects out, nothing connects in. */
-  | { kind: 'nat' };
+  /**
+   * Behind a masquerading router: the node connects out, nothing connects in; with `forwardSsh`,
+   * the router forwards one public port to the node's sshd (vast.ai's SSH proxy, RunPod's TCP map).
+   */
+  | { kind: 'nat'; forwardSsh: boolean };
 
 export type ImpairmentKind = Impairment['kind'];
 export type LinkProfile = readonly Impairment[];
@@ -36,7 +39,8 @@ export const PRESETS: Record<string, LinkProfile> = {
   'agent-refused': [{ kind: 'reject', port: 8770 }],
   'agent-firewalled': [{ kind: 'synDrop', port: 8770 }],
   'resets-16m': [{ kind: 'resetAfter', bytes: 16 * 1024 * 1024 }],
-  nat: [{ kind: 'nat' }],
+  nat: [{ kind: 'nat', forwardSsh: false }],
+  'nat-ssh': [{ kind: 'nat', forwardSsh: true }],
   flapping: [{ kind: 'flap', downMs: 5000, upMs: 20000 }],
   'mtu-blackhole': [{ kind: 'mtuBlackhole', mtu: 1280 }],
 };
@@ -102,7 +106,8 @@ function parseItem(key: string, value: string | undefined): Impairment {
     case 'mtu':
       return { kind: 'mtuBlackhole', mtu: num(value, 'mtu') };
     case 'nat':
-      return { kind: 'nat' };
+      if (value !== undefined && value !== 'ssh') throw new Error(`nat takes nothing or 'ssh' (forward a public port to the node's sshd), got '${value}'`);
+      return { kind: 'nat', forwardSsh: value === 'ssh' };
     default:
       throw new Error(`unknown profile item '${key}' (rtt, loss, rate, reset-after, syn-drop, reject, flap, mtu, nat)`);
   }
@@ -110,7 +115,8 @@ function parseItem(key: string, value: string | undefined): Impairment {
 
 /**
  * A preset name (`wan`) or a spec: `rtt=40/5,loss=0.5%,rate=200,reset-after=16M,syn-drop=8770,
- * reject=8770,flap=5000/20000,mtu=1280,nat` (rtt and flap in ms, loss in percent, rate in Mbit/s).
+ * reject=8770,flap=5000/20000,mtu=1280,nat[=ssh]` (rtt and flap in ms, loss in percent, rate in Mbit/s;
+ * `nat=ssh` forwards a public port of the router to the node's sshd).
  */
 export function parseProfile(text: string): LinkProfile {
   const preset = PRESETS[text];
@@ -136,7 +142,7 @@ export function describeProfile(profile: LinkProfile): string {
         case 'reject': return `reject=${i.port}`;
         case 'flap': return `flap=${i.downMs}/${i.upMs}`;
         case 'mtuBlackhole': return `mtu=${i.mtu}`;
-        case 'nat': return 'nat';
+        case 'nat': return i.forwardSsh ? 'nat=ssh' : 'nat';
       }
     })
     .join(',');

@@ -1,19 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { CLI_JS } from '../integration/harness/cluster';
 import { startLab, type Lab } from './lab';
+import { describeTries, labSync, type SyncResult as Result } from './labCli';
 import { parseProfile } from './profiles';
 
-const execFileAsync = promisify(execFile);
 const MiB = 1 << 20;
 const SIZE = 64 * MiB;
-
-interface Attempt { transport: string; result: string; bytesMoved?: number; partialBytes?: number; resumed?: boolean }
-interface Result { success: boolean; disabled: boolean; transportUsed: string | null; message: string; resumedTries?: number; attempts: Attempt[] }
 
 /**
  * Resume on progress, for real: a link that resets every flow after 16 MiB cuts each try of a
@@ -42,17 +38,7 @@ describe('network lab: resume on progress over a link that resets every flow aft
   const state = (node: string) => path.join(lab.dir, `state-${node}`);
   const finalPath = (node: string, name: string) => path.join(lab.node(node).root, name);
 
-  async function sync(node: string, name: string, extra: string[] = [], env: Record<string, string> = {}): Promise<{ r: Result; ms: number }> {
-    const args = [CLI_JS, 'sync', node, '--path', file, '--remote', name, '--state-dir', state(node), '--json', ...extra];
-    const t0 = Date.now();
-    const out = await execFileAsync(process.execPath, args, { env: { ...process.env, ...lab.env(), ...env }, encoding: 'utf8', maxBuffer: 1 << 24 })
-      .catch((err: { stdout: string; stderr: string }) => ({ stdout: err.stdout, stderr: err.stderr }));
-    try {
-      return { r: (JSON.parse(out.stdout) as { results: Result[] }).results[0], ms: Date.now() - t0 };
-    } catch {
-      throw new Error(`sync gave no JSON: ${out.stdout}\n${out.stderr}`);
-    }
-  }
+  const sync = (node: string, name: string, extra: string[] = [], env: Record<string, string> = {}) => labSync(lab, node, file, ['--remote', name, ...extra], env);
 
   /** Watches the final path while a sync runs: it must be absent or the whole file, never less. */
   function watchFinal(node: string, name: string): () => string[] {
@@ -65,7 +51,6 @@ describe('network lab: resume on progress over a link that resets every flow aft
   }
 
   const landedSha = (node: string, name: string) => createHash('sha256').update(fs.readFileSync(finalPath(node, name))).digest('hex');
-  const describeTries = (r: Result) => r.attempts.map((a) => `${a.transport}:${a.result}${a.bytesMoved !== undefined ? `:${(a.bytesMoved / MiB).toFixed(1)}MiB` : ''}`).join(' ');
 
   /** One transport's 64 MiB: clean link for the comparison, then the resetting one, checked. */
   async function deliver(transport: string, extra: string[] = []): Promise<Result> {

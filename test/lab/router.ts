@@ -16,7 +16,8 @@ import { ipIn, nft, run, sysctl } from './sh';
  * route: the lab's packets have nowhere to go but the lab.
  *
  * nftables table `inet rrlab` holds the faults: per node a chain `n<i>` (forward, jumped to for
- * packets from or to the node), `n<i>out` (the router's own output, for ICMP) and `n<i>nat`.
+ * packets from or to the node), `n<i>out` (the router's own output, for ICMP), `n<i>nat`
+ * (masquerade) and `n<i>fwd` (the public port forwarded to it).
  * Packets coming back out of a delay line (`rt-*`) have been filtered on their first pass; they are
  * neither tracked nor filtered again, so per-flow byte counts and random loss apply once.
  */
@@ -26,6 +27,7 @@ table inet rrlab {
   chain raw { type filter hook prerouting priority raw; iifname "rt-*" notrack; }
   chain forward { type filter hook forward priority filter; policy accept; iifname "rt-*" accept; }
   chain output { type filter hook output priority filter; policy accept; }
+  chain prerouting { type nat hook prerouting priority dstnat; policy accept; }
   chain postrouting { type nat hook postrouting priority srcnat; policy accept; }
 }
 `;
@@ -71,10 +73,12 @@ export function attachNode(index: number, nodeNs: string): void {
 add chain inet rrlab n${index}
 add chain inet rrlab n${index}out
 add chain inet rrlab n${index}nat
+add chain inet rrlab n${index}fwd
 add rule inet rrlab forward ip saddr ${addr} jump n${index}
 add rule inet rrlab forward ip daddr ${addr} jump n${index}
 add rule inet rrlab output jump n${index}out
 add rule inet rrlab postrouting jump n${index}nat
+add rule inet rrlab prerouting jump n${index}fwd
 `,
   );
 }

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
-import { ROUTER_NS, nodeAddress } from './namespaces';
+import { ROUTER_CLIENT_ADDR, ROUTER_NS, nodeAddress, publicSshPort } from './namespaces';
 import { delayLineBin } from './native';
 import { startIn, type LabProcess } from './processes';
 import { find, findAll, type LinkProfile } from './profiles';
+import { SSH_PORT } from './nodes';
 import { routerLink } from './router';
 import { ipIn, nft, run, tryRun } from './sh';
 
@@ -30,7 +31,7 @@ function hexAddress(addr: string): string {
 function nftRules(link: LinkRef, profile: LinkProfile): string {
   const i = link.index;
   const addr = nodeAddress(i);
-  const rules = [`flush chain inet rrlab n${i}`, `flush chain inet rrlab n${i}out`, `flush chain inet rrlab n${i}nat`];
+  const rules = ['', 'out', 'nat', 'fwd'].map((c) => `flush chain inet rrlab n${i}${c}`);
   const add = (chain: string, rule: string) => rules.push(`add rule inet rrlab ${chain} ${rule}`);
   const loss = find(profile, 'loss');
   if (loss) add(`n${i}`, `numgen random mod 1000 < ${loss.perMille} drop`);
@@ -38,7 +39,12 @@ function nftRules(link: LinkRef, profile: LinkProfile): string {
   if (reset) add(`n${i}`, `meta l4proto tcp ct bytes > ${reset.bytes} reject with tcp reset`);
   for (const { port } of findAll(profile, 'synDrop')) add(`n${i}`, `ip daddr ${addr} tcp dport ${port} tcp flags & (syn|ack) == syn drop`);
   for (const { port } of findAll(profile, 'reject')) add(`n${i}`, `ip daddr ${addr} tcp dport ${port} reject with tcp reset`);
-  if (find(profile, 'nat')) {
+  const nat = find(profile, 'nat');
+  if (nat) {
+    if (nat.forwardSsh) {
+      add(`n${i}fwd`, `ip daddr ${ROUTER_CLIENT_ADDR} tcp dport ${publicSshPort(i)} dnat ip to ${addr}:${SSH_PORT}`);
+      add(`n${i}`, `ip daddr ${addr} ct status dnat accept`);
+    }
     add(`n${i}`, `ip daddr ${addr} ct state new drop`);
     add(`n${i}nat`, `ip saddr ${addr} masquerade`);
   }

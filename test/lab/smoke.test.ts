@@ -1,13 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { CLI_JS } from '../integration/harness/cluster';
 import { startLab, type Lab } from './lab';
-
-const execFileAsync = promisify(execFile);
+import { labSync } from './labCli';
 
 /** The real CLI against a lab node, with only the environment the lab prints for hand use. */
 describe('network lab: end-to-end sync smoke', function () {
@@ -19,13 +15,7 @@ describe('network lab: end-to-end sync smoke', function () {
   });
   after(async () => lab?.stop());
 
-  async function sync(file: string): Promise<{ success: boolean; transportUsed: string; attempts: { transport: string; result: string }[] }> {
-    const args = [CLI_JS, 'sync', 'gpu1', '--path', file, '--state-dir', path.join(lab.dir, 'state'), '--json'];
-    const { stdout } = await execFileAsync(process.execPath, args, { env: { ...process.env, ...lab.env() }, encoding: 'utf8' }).catch((err) => {
-      throw new Error(`sync failed: ${err.stdout}\n${err.stderr}`);
-    });
-    return JSON.parse(stdout).results[0];
-  }
+  const sync = async (file: string) => (await labSync(lab, 'gpu1', file)).r;
 
   function localFile(name: string): { file: string; sha: string } {
     const file = path.join(lab.dir, name);

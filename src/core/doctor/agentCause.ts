@@ -4,7 +4,7 @@ import {
   HUNG_CODES, SILENT_CODES, answeredText, hostPort, nodeAnswers, otherObservations, portObservation, portOf, probeObservation, probeOf, sshLoginWorks, sshdSpoke,
 } from './facts';
 import { finding, listenObservation, offline, tailscaleObservation, unclassified } from './findingParts';
-import { natLikely, relayExpected } from './natFindings';
+import { natLikely, portForwarded, relayExpected } from './natFindings';
 import type { Observation } from './report';
 
 /**
@@ -47,7 +47,7 @@ export function agentCause(ev: NodeEvidence, p: ProbeEvidence): Finding {
     return finding(p, 'nat_blocked', `the agent answers p2p at ${ev.target.address}:${ev.target.p2pPort} but not on its public address ${where} (${code})`,
       [...tried, probeObservation(p2p)], ['p2p_public_port is not mapped to the agent port by the provider'], { port: port ?? undefined });
   }
-  const nat = relayExpected(ev, p, silent, rest) ?? natLikely(ev, p, silent, rest);
+  const nat = relayExpected(ev, p, silent, rest) ?? natLikely(ev, p, silent, rest) ?? portForwarded(ev, p, rest);
   if (nat) return nat;
   if (!nodeAnswers(ev)) return offline(ev, p);
   if (code === 'refused') return refusedCause(c);

@@ -33,6 +33,8 @@ export interface Finding {
   expected?: true;
   /** nat_blocked without the hosts-file flag: the public address is silent while tailscale answers. */
   natLikely?: true;
+  /** nat_blocked: our SSH login landed through a port forward that maps SSH only. */
+  portForward?: true;
 }
 
 export function classify(ev: NodeEvidence): DoctorCause[] {

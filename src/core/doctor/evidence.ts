@@ -130,6 +130,11 @@ export interface AgentListenEvidence {
   /** Local addresses seen listening on the port (ss / netstat). */
   addresses: string[];
   detail: string;
+  /**
+   * The node's end of our SSH connection, from its SSH_CONNECTION: where a port forward (a
+   * provider's SSH proxy, a NAT router) really landed. Absent: the node's shell did not say.
+   */
+  sshLanded?: { host: string; port: number };
 }
 
 /** A timed push of a small file over the first working transport (`doctor --measure`). */

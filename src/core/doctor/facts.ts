@@ -37,7 +37,9 @@ export function wantsAgentListen(ev: NodeEvidence): boolean {
     const code = probeOf(ev, t)?.code ?? '';
     return code === 'refused' || SILENT_CODES.has(code);
   });
-  return blocked && !relayMode(ev) && sshLoginWorks(ev);
+  // A relay-mode node's refused p2p is asked about too: a port-forwarded SSH makes it expected.
+  const refusedP2p = probeOf(ev, 'p2p')?.code === 'refused';
+  return blocked && (!relayMode(ev) || refusedP2p) && sshLoginWorks(ev);
 }
 
 export function probeOf(ev: NodeEvidence, t: TransportKind): ProbeEvidence | undefined {

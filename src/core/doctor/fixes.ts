@@ -151,6 +151,10 @@ function natFix(f: Finding, ev: NodeEvidence): DoctorFix {
     return here(`${t.node} looks NATed but p2p over tailscale works: leave nat_blocked unset (${RELAY}). For rsync and base64, set ssh_host: ${t.tailscaleIp ?? ''} once this login works`,
       `${sshPrefix({ ...t, sshHost: t.tailscaleIp }, ctx, '-o ConnectTimeout=5')} true`, 'nothing');
   }
+  if (f.portForward) {
+    return here(`${t.node} is reached through a port forward for SSH only. rsync and base64 work over it; for p2p, map a public port to the agent's port ${t.p2pPort} at the provider and set p2p_public_port to it, or mark ${t.node} nat_blocked: true (${RELAY}). Then test it`,
+      cliCommand(ctx, 'test', t.node), 'nothing');
+  }
   if (f.natLikely) {
     return here(`Mark ${t.node} nat_blocked: true in the hosts file (${RELAY}; base64 still needs an SSH path to ssh_host), then test it`, cliCommand(ctx, 'test', t.node), 'nothing');
   }

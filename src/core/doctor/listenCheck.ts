@@ -12,10 +12,14 @@ import type { AgentListenEvidence } from './evidence';
 
 const LINES = 4000;
 
-/** The remote script; the first line it prints names the tool that answered. */
+/**
+ * The remote script. It prints the SSH connection's ends (`@ssh CLIENT CPORT SERVER SPORT`), then
+ * a line naming the tool that answered, then that tool's output.
+ */
 export function listenScript(port: number): string {
   const p = String(port);
   return [
+    `echo "@ssh $SSH_CONNECTION"`,
     `if command -v ss >/dev/null 2>&1 && out=$(ss -ltn 2>/dev/null); then echo '@tool ss'; printf '%s\\n' "$out" | head -n ${LINES}; exit 0; fi`,
     `if command -v netstat >/dev/null 2>&1 && out=$(netstat -an 2>/dev/null); then echo '@tool netstat'; printf '%s\\n' "$out" | grep -i listen | head -n ${LINES}; exit 0; fi`,
     // A connect to loopback is answered at once (RST or SYN-ACK): no timeout needed.
@@ -51,9 +55,20 @@ function listenersOn(lines: string[], port: number): string[] {
   return [...new Set(hosts)];
 }
 
+/** `@ssh 10.0.0.1 50000 10.203.5.2 22` -> the node's end; undefined when SSH_CONNECTION was empty. */
+function sshLanded(line: string): AgentListenEvidence['sshLanded'] {
+  const m = /^@ssh \S+ \d+ (\S+) (\d+)\s*$/.exec(line.trim());
+  return m ? { host: m[1], port: Number(m[2]) } : undefined;
+}
+
 /** Reads the script's output. `ours`: the addresses we connect to (p2p address, ssh_host, tailscale_ip). */
 export function parseListen(stdout: string, port: number, ours: string[]): AgentListenEvidence {
-  const [first = '', ...rest] = stdout.split('\n');
+  const lines = stdout.split('\n');
+  const landed = lines[0]?.startsWith('@ssh') ? sshLanded(lines.shift() ?? '') : undefined;
+  return { ...parseListing(lines, port, ours), ...(landed ? { sshLanded: landed } : {}) };
+}
+
+function parseListing([first = '', ...rest]: string[], port: number, ours: string[]): AgentListenEvidence {
   const tool = /^@tool (ss|netstat|bash|curl|none)$/.exec(first.trim())?.[1] as AgentListenEvidence['tool'] | undefined;
   const base = { port, addresses: [] as string[] };
   if (!tool || tool === 'none') return { ...base, tool: 'none', state: 'unknown', detail: tool ? 'none of ss, netstat, bash, curl there' : `unexpected output: ${first.slice(0, 120)}` };

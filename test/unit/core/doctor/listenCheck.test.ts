@@ -31,6 +31,13 @@ describe('doctor: is the agent listening on the node', () => {
     assert.deepEqual([none.state, none.detail], ['not_listening', 'ss -ltn: nothing listens on port 8770']);
   });
 
+  it("reads where our SSH login landed on the node (SSH_CONNECTION), when the shell says", () => {
+    const ev = parseListen(`@ssh 10.203.0.1 41234 10.203.5.2 22\n@tool ss\n${SS}LISTEN 0 511 0.0.0.0:8770 0.0.0.0:*\n`, 8770, []);
+    assert.deepEqual([ev.state, ev.sshLanded], ['listening', { host: '10.203.5.2', port: 22 }]);
+    const unsaid = parseListen(`@ssh \n@tool ss\n${SS}`, 8770, []);
+    assert.deepEqual([unsaid.state, unsaid.sshLanded], ['not_listening', undefined]);
+  });
+
   it('reads Linux and BSD netstat', () => {
     const linux = parseListen('@tool netstat\ntcp        0      0 0.0.0.0:8770            0.0.0.0:*               LISTEN\ntcp6       0      0 :::22                   :::*                    LISTEN\n', 8770, []);
     assert.deepEqual([linux.tool, linux.state], ['netstat', 'listening']);
@@ -53,7 +60,7 @@ describe('doctor: is the agent listening on the node', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'listen-tools-'));
     const tool = (name: string, body: string) => fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
     for (const t of ['head', 'grep']) fs.symlinkSync(execFileSync('sh', ['-c', `command -v ${t}`], { encoding: 'utf8' }).trim(), path.join(dir, t));
-    const run = () => execFileSync('/bin/sh', ['-c', listenScript(8770)], { encoding: 'utf8', env: { PATH: dir } });
+    const run = () => execFileSync('/bin/sh', ['-c', listenScript(8770)], { encoding: 'utf8', env: { PATH: dir, SSH_CONNECTION: '10.0.0.1 5000 10.0.0.7 22' } }).replace(/^@ssh 10\.0\.0\.1 5000 10\.0\.0\.7 22\n/, '');
     try {
       assert.equal(run(), '@tool none\n');
       tool('curl', 'exit 7');
@@ -79,6 +86,9 @@ describe('doctor: is the agent listening on the node', () => {
     const relay = fail(healthy(), 'p2p', 'connect_timeout');
     relay.target.natBlocked = true;
     assert.equal(wantsAgentListen(relay), false);
+    const proxied = fail(healthy(), 'p2p', 'refused');
+    proxied.target.natBlocked = true;
+    assert.equal(wantsAgentListen(proxied), true, "a relay node's refusal: is SSH a port forward?");
     assert.equal(wantsAgentListen(healthy()), false);
   });
 });

@@ -49,6 +49,31 @@ export const NETWORK_SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'agent port refuses while our SSH login landed through a port forward (public :2205 -> node :22)',
+    evidence: () => {
+      const ev = listen(refused(), 'listening', 'ss', ['0.0.0.0']);
+      ev.target.sshPort = 2205;
+      ev.agentListen!.sshLanded = { host: '172.17.0.4', port: 22 };
+      return ev;
+    },
+    expect: [['p2p', 'nat_blocked']],
+    check: ([c]) => {
+      assert.equal(c.expected, undefined);
+      assert.match(c.evidence.summary, /10\.0\.0\.7:8770 refuses, while our SSH login to 10\.0\.0\.7:2205 landed on the node at 172\.17\.0\.4:22 \(a port forward\)/);
+      assert.match(c.fix.title, /set p2p_public_port to it, or mark gpu-7 nat_blocked: true/);
+      assert.equal(c.fix.command, 'ringrift-sync test gpu-7');
+    },
+  },
+  {
+    name: 'agent port REJECTed, SSH landed on the port we dialed (no forward): still port_blocked',
+    evidence: () => {
+      const ev = listen(refused(), 'listening', 'ss', ['0.0.0.0']);
+      ev.agentListen!.sshLanded = { host: '172.31.0.9', port: 22 };
+      return ev;
+    },
+    expect: [['p2p', 'port_blocked']],
+  },
+  {
     name: 'agent port refuses and nothing listens on the node',
     evidence: () => listen(refused(), 'not_listening'),
     expect: [['p2p', 'agent_not_running']],
@@ -111,6 +136,21 @@ export const NETWORK_SCENARIOS: Scenario[] = [
       assert.equal(base64.expected, undefined);
       assert.match(p2p.fix.title, /relay mode: syncs skip p2p and rsync and try base64, then http/);
       assert.ok(base64.evidence.couldAlsoBe.some((x) => /nat_blocked .*SSH path/.test(x)));
+    },
+  },
+  {
+    name: "nat_blocked node behind a provider's SSH proxy: p2p at the proxy's address refused (expected), SSH lands through a forward",
+    evidence: () => {
+      const ev = listen(refused(), 'listening', 'ss', ['0.0.0.0']);
+      ev.target.natBlocked = true;
+      ev.target.sshPort = 2205;
+      ev.agentListen!.sshLanded = { host: '172.17.0.4', port: 22 };
+      return ev;
+    },
+    expect: [['p2p', 'nat_blocked']],
+    check: ([p2p]) => {
+      assert.equal(p2p.expected, true);
+      assert.match(p2p.evidence.summary, /marked nat_blocked and 10\.0\.0\.7:8770 refuses the connection, as expected: relay mode skips p2p; ssh port 10\.0\.0\.7:22 \(spoke\), rsync probe, base64 probe answered/);
     },
   },
   {

@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { DoctorReport, NodeReport } from '../../src/core/doctor';
+import { CLI_JS } from '../integration/harness/cluster';
+import type { Lab } from './lab';
+
+/** The built CLI run against the lab, with only the environment the lab prints for hand use. */
+
+const execFileAsync = promisify(execFile);
+
+export interface SyncAttempt { transport: string; result: string; bytesMoved?: number; partialBytes?: number; resumed?: boolean }
+export interface SyncResult { success: boolean; disabled: boolean; transportUsed: string | null; message: string; resumedTries?: number; attempts: SyncAttempt[] }
+
+export interface CliRun { stdout: string; stderr: string; code: number; ms: number }
+
+export async function runCli(lab: Lab, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const t0 = process.hrtime.bigint();
+  const out = await execFileAsync(process.execPath, [CLI_JS, ...args], { env: { ...process.env, ...lab.env(), ...env }, encoding: 'utf8', maxBuffer: 1 << 24 }).then(
+    (r) => ({ stdout: r.stdout, stderr: r.stderr, code: 0 }),
+    (err: { stdout: string; stderr: string; code: number }) => ({ stdout: err.stdout, stderr: err.stderr, code: err.code }),
+  );
+  return { ...out, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+}
+
+/** `sync NODE --path FILE --json` with the node's own state dir; the node's one result. */
+export async function labSync(lab: Lab, node: string, file: string, extra: string[] = [], env: Record<string, string> = {}): Promise<{ r: SyncResult; ms: number }> {
+  const out = await runCli(lab, ['sync', node, '--path', file, '--state-dir', path.join(lab.dir, `state-${node}`), '--json', ...extra], env);
+  try {
+    return { r: (JSON.parse(out.stdout) as { results: SyncResult[] }).results[0], ms: out.ms };
+  } catch {
+    throw new Error(`sync gave no JSON (exit ${out.code}): ${out.stdout}\n${out.stderr}`);
+  }
+}
+
+/** `doctor NODE --json`; the node's report. */
+export async function labDoctor(lab: Lab, node: string, ...args: string[]): Promise<{ node: NodeReport; code: number; ms: number }> {
+  const out = await runCli(lab, ['doctor', node, ...args, '--json', '--state-dir', path.join(lab.dir, `state-${node}`)]);
+  try {
+    return { node: (JSON.parse(out.stdout) as DoctorReport).nodes[0], code: out.code, ms: out.ms };
+  } catch {
+    throw new Error(`doctor gave no JSON (exit ${out.code}): ${out.stdout}\n${out.stderr}`);
+  }
+}
+
+export const describeTries = (r: SyncResult) =>
+  r.attempts.map((a) => `${a.transport}:${a.result}${a.bytesMoved !== undefined ? `:${(a.bytesMoved / (1 << 20)).toFixed(1)}MiB` : ''}`).join(' ');
