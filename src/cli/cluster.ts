@@ -5,7 +5,7 @@ import { didYouMean } from '../core/hosts/didYouMean';
 import type { NodeSpec, TransportKind } from '../core/hosts/nodeSpec';
 import { parseTransportName, type RouterSettings } from '../core/router';
 import { openSession, type ClusterSession } from '../core/session';
-import { resolveClusterToken } from '../core/transports/orchestrator/token';
+import { resolveClusterToken } from '../core/transports/http/orchestrator/token';
 import type { TransportOptions } from '../core/transports/transport';
 import { boolOpt, ExitError, intOpt, stringOpt, UsageError, type CliIO, type ParsedArgs } from './command';
 import { loadHostsForCommand } from './loadHosts';

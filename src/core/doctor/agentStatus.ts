@@ -1,6 +1,6 @@
 import type { NodeSpec } from '../hosts/nodeSpec';
-import { agentEndpoint } from '../transports/agentClient';
-import { agentRequest } from '../transports/agentRequest';
+import { agentEndpoint } from '../transports/http/agentClient';
+import { agentRequest } from '../transports/http/agentRequest';
 import type { TransportOptions } from '../transports/transport';
 import type { DiskEvidence } from './evidence';
 

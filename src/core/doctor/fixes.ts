@@ -7,7 +7,7 @@ import type { NodeEvidence } from './evidence';
 import { firstWorking, hostPort, sshLoginWorks, sshdSpoke } from './facts';
 import { manualFix } from './manualFix';
 import type { DoctorFix } from './report';
-import { SET_TOKEN_HINT } from '../transports/orchestrator/token';
+import { SET_TOKEN_HINT } from '../transports/http/orchestrator/token';
 import { shellQuote } from '../transports/remotePath';
 
 /**

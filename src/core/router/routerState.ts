@@ -1,6 +1,6 @@
 import type { TransportKind } from '../hosts/nodeSpec';
 import { isTransportFailureCode, type TransportFailureCode } from '../transports/failureCodes';
-import type { ServiceKind } from '../transports/orchestrator/health';
+import type { ServiceKind } from '../transports/http/orchestrator/health';
 
 /** What the router remembers about the cluster, persisted in the state dir (DESIGN.md "State and events"). */
 

@@ -1,5 +1,5 @@
 import { emptyState, nodeState, transportRecord, type RecordedFailureCode, type RouterState } from '../../../../src/core/router';
-import type { ServiceKind } from '../../../../src/core/transports/orchestrator/health';
+import type { ServiceKind } from '../../../../src/core/transports/http/orchestrator/health';
 
 /** Router state built up the way the router writes it, for tree and dashboard tests. */
 export const NOW = Date.parse('2026-01-02T12:30:00Z');
