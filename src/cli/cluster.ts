@@ -13,12 +13,12 @@ import { askPassphrase } from './prompts';
 
 /** The CLI's side of opening a cluster: flags and env into a core session. */
 
-export function knownHostsPath(args: ParsedArgs, io: CliIO): string {
+function knownHostsPath(args: ParsedArgs, io: CliIO): string {
   return stringOpt(args, 'known-hosts') ?? io.env.RINGRIFT_SYNC_KNOWN_HOSTS ?? path.join(io.env.HOME || os.homedir(), '.ssh', 'known_hosts');
 }
 
 /** Finds and loads the hosts file, printing its errors; a missing or unreadable one ends with exit 2. */
-export async function openHosts(command: string, args: ParsedArgs, io: CliIO): Promise<HostsFile> {
+async function openHosts(command: string, args: ParsedArgs, io: CliIO): Promise<HostsFile> {
   const loaded = await loadHostsForCommand(command, args, io, 'errors');
   if (!loaded.ok) throw new ExitError(loaded.exitCode);
   return loaded.hosts;

@@ -8,7 +8,7 @@ import { EXIT_USAGE, stringOpt, type CliIO, type ParsedArgs } from './command';
  * Diagnostics print the way compilers do (`file:line:column: severity: message`) so editors and
  * terminals can jump to them.
  */
-export interface LoadedHosts {
+interface LoadedHosts {
   ok: true;
   /** Absolute path of the file. */
   file: string;

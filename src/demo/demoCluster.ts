@@ -12,10 +12,10 @@ import { assertLoopback, freePort } from './ports';
  * The built-in demo cluster: seven loopback nodes, one per path of the runbook. Everything listens on
  * 127.0.77.x; nothing leaves the machine.
  */
-export type DemoOutcome = 'p2p' | 'http' | 'rsync' | 'base64' | 'disabled' | 'not synced';
+type DemoOutcome = 'p2p' | 'http' | 'rsync' | 'base64' | 'disabled' | 'not synced';
 
 /** A local tool a rung needs on the operator's machine; without it that rung cannot be shown here. */
-export interface MissingTool {
+interface MissingTool {
   tool: 'rsync' | 'ssh';
   /** What installs it, and what the demo would show then. */
   fix: string;
@@ -39,7 +39,7 @@ interface DemoNodePlan {
   status?: string;
 }
 
-export const DEMO_PLAN: DemoNodePlan[] = [
+const DEMO_PLAN: DemoNodePlan[] = [
   { name: 'gpu-healthy', expect: 'p2p', story: 'agent up: p2p works', agent: true, ssh: true },
   {
     name: 'gpu-agent-down', expect: 'rsync', needs: { tools: ['rsync', 'ssh'], otherwise: 'base64' },

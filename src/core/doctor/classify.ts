@@ -45,7 +45,7 @@ export function classify(ev: NodeEvidence): DoctorCause[] {
   }));
 }
 
-export function findCauses(ev: NodeEvidence): Finding[] {
+function findCauses(ev: NodeEvidence): Finding[] {
   const out: Finding[] = [];
   for (const t of ev.target.chain) {
     const p = probeOf(ev, t);

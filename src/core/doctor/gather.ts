@@ -47,7 +47,7 @@ export interface GatherOptions {
   signal: AbortSignal;
 }
 
-export const DEFAULT_MIN_FREE_BYTES = 1024 ** 3;
+const DEFAULT_MIN_FREE_BYTES = 1024 ** 3;
 const HISTORY_SHOWN = 20;
 /** Slack over the checks' own bounds before a phase is cut short. */
 const PHASE_SLACK_MS = 3000;

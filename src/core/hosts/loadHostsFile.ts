@@ -12,7 +12,7 @@ import { parseHostsText } from './parseHostsText';
  */
 
 /** A real hosts file is tens of kilobytes; 5,000 hosts are about 3 MB. */
-export const MAX_HOSTS_FILE_BYTES = 32 * 1024 * 1024;
+const MAX_HOSTS_FILE_BYTES = 32 * 1024 * 1024;
 
 function whyUnreadable(filePath: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;

@@ -8,7 +8,6 @@ export type TransportKind = (typeof TRANSPORT_KINDS)[number];
  * (terminated, offline, setup, retired, archived: ai-service/app/config/cluster_config.py:798) are among them.
  */
 export const NODE_STATUSES = ['ready', 'disabled', 'maintenance', 'offline', 'terminated', 'retired', 'setup', 'proxy_only', 'archived'] as const;
-export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 /** 1-based line and column in a file, as editors and `file:line:column` show them. */
 export interface SourcePosition {

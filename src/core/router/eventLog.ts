@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Event names of DESIGN.md "State and events". */
-export type RouterEventType =
+type RouterEventType =
   | 'SYNC_STALLED'
   | 'SYNC_RETRY_REQUESTED'
   | 'NODE_DISABLED'

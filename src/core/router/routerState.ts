@@ -5,9 +5,9 @@ import type { ServiceKind } from '../transports/http/orchestrator/health';
 /** What the router remembers about the cluster, persisted in the state dir (DESIGN.md "State and events"). */
 
 export const STATE_VERSION = 1;
-export const HISTORY_LIMIT = 200;
+const HISTORY_LIMIT = 200;
 
-export type AttemptResult = 'ok' | 'failed' | 'skipped';
+type AttemptResult = 'ok' | 'failed' | 'skipped';
 
 export interface HistoryEntry {
   /** ISO time. */

@@ -17,7 +17,7 @@ export function algorithmsForKeyType(keyType: string): string[] {
 }
 
 /** The `ssh-keygen -R` line for a host, naming the file when it is not the default one. */
-export function keygenRemoveHint(host: string, port: number, file: string, defaultFile: string | undefined): string {
+function keygenRemoveHint(host: string, port: number, file: string, defaultFile: string | undefined): string {
   const fileArg = file === defaultFile ? '' : ` -f '${file}'`;
   return `ssh-keygen${fileArg} -R '${knownHostName(host, port)}'`;
 }

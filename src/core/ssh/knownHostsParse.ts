@@ -42,7 +42,7 @@ export function knownHostName(host: string, port: number): string {
 }
 
 /** Glob match with `*` and `?`, case-insensitive (OpenSSH match_pattern). */
-export function wildcardMatch(text: string, pattern: string): boolean {
+function wildcardMatch(text: string, pattern: string): boolean {
   const t = text.toLowerCase();
   const p = pattern.toLowerCase();
   // Iterative glob with single backtrack point: linear enough for host names.

@@ -21,7 +21,7 @@ export interface SshTarget extends SshEndpoint {
 }
 
 /** OpenSSH's default identities, offered when neither the hosts file nor ssh_config names a key. */
-export const DEFAULT_KEY_NAMES = ['id_ed25519', 'id_rsa', 'id_ecdsa'];
+const DEFAULT_KEY_NAMES = ['id_ed25519', 'id_rsa', 'id_ecdsa'];
 
 function localUser(env: NodeJS.ProcessEnv): string {
   return env.USER || env.LOGNAME || os.userInfo().username;

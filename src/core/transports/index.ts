@@ -15,4 +15,4 @@ export function createTransports(opts: TransportOptions): Record<TransportKind, 
   };
 }
 
-export type { ProbeResult, PushJob, PushResult, Transport, TransportOptions } from './transport';
+export type { Transport, TransportOptions } from './transport';

@@ -100,10 +100,6 @@ export class Base64Transport implements Transport {
   }
 }
 
-export function createBase64Transport(opts: TransportOptions, sshOverrides: SshOverrides = {}): Base64Transport {
-  return new Base64Transport(opts, sshOverrides);
-}
-
 function timedOut(bound: AbortSignal, caller: AbortSignal): boolean {
   return bound.aborted && !caller.aborted;
 }

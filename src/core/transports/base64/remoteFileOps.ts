@@ -25,7 +25,7 @@ export function remoteFilePaths(resolved: string): RemoteFilePaths {
 }
 
 /** Wraps a script for the node: `sh -c '<script>'`. */
-export function inSh(script: string): string {
+function inSh(script: string): string {
   return `sh -c ${shellQuote(script)}`;
 }
 

@@ -10,7 +10,7 @@ import type { ProbeResult, PushJob, PushProgress, PushResult, Transport, Transpo
 export type { AgentEndpoint } from './agentRequest';
 
 /** What a p2p/http probe reports, of our agent or of the orchestrator. */
-export type AgentProbeFailure = 'not_configured' | DetectFailure | OrchestratorProbeFailure;
+type AgentProbeFailure = 'not_configured' | DetectFailure | OrchestratorProbeFailure;
 /** Every code the p2p and http transports report, probe and push. */
 export type AgentTransportFailure = AgentProbeFailure | AgentPushFailure | OrchestratorPushFailure;
 

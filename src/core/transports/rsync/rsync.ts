@@ -34,7 +34,7 @@ export type RsyncFailure =
 /** `rsync --help`, once per PATH: which flags this rsync has. */
 const featureCache = new Map<string, Promise<Result<RsyncFeatures, 'local_tool_missing'>>>();
 
-export function localRsyncFeatures(env: NodeJS.ProcessEnv): Promise<Result<RsyncFeatures, 'local_tool_missing'>> {
+function localRsyncFeatures(env: NodeJS.ProcessEnv): Promise<Result<RsyncFeatures, 'local_tool_missing'>> {
   const key = env.PATH ?? '';
   let known = featureCache.get(key);
   if (!known) {

@@ -92,7 +92,7 @@ export function sshOptionArgs(input: SshOptionInput): string[] {
  * transfer is CPU-bound, so this is what makes our push match plain rsync despite the sha256 check.
  * Every default cipher stays in the list, so any server the default reaches still works.
  */
-export const CIPHERS = 'aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr';
+const CIPHERS = 'aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr';
 
 /** The `-e` value: the ssh command line, each word quoted for rsync's split. */
 export function rsyncRemoteShell(sshArgs: string[]): string {

@@ -15,7 +15,7 @@ import { PARTIAL_DIR } from './rsyncArgs';
  */
 
 /** sha256 of a local file, streamed (never the whole file in memory). */
-export function sha256OfFile(file: string): Promise<Result<string, 'local_read_failed'>> {
+function sha256OfFile(file: string): Promise<Result<string, 'local_read_failed'>> {
   return new Promise((resolve) => {
     const hash = createHash('sha256');
     const stream = createReadStream(file, { highWaterMark: 1 << 20 });

@@ -10,7 +10,7 @@ import type { TransportOptions } from '../../transport';
 export type ServiceKind = 'ringrift_orchestrator' | 'ringrift_sync_agent' | 'other_http_service';
 
 /** Agent extensions this client knows; others are ignored. */
-export type AgentExtension = 'resumable_put';
+type AgentExtension = 'resumable_put';
 
 export interface HealthAnswer {
   service: ServiceKind;

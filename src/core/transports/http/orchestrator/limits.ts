@@ -3,7 +3,7 @@ import type { PushLimit } from '../../transport';
 import type { OrchestratorTarget } from './paths';
 
 /** file_download.py:54-61 of RingRift 2aa9f89: ALLOWED_EXTENSIONS and MAX_FILE_SIZE. */
-export const ALLOWED_EXTENSIONS: readonly string[] = ['.pth', '.pt', '.onnx', '.db', '.sqlite', '.sqlite3', '.npz', '.npy', '.json', '.yaml', '.yml'];
+const ALLOWED_EXTENSIONS: readonly string[] = ['.pth', '.pt', '.onnx', '.db', '.sqlite', '.sqlite3', '.npz', '.npy', '.json', '.yaml', '.yml'];
 export const MAX_FILE_SIZE = 500 * 1024 * 1024;
 
 export interface LimitHit {

@@ -10,7 +10,7 @@ import type { PushLimit } from '../../transport';
  * under the node's ringrift_path + /data/ or /models/. Anything else does not fit: the next
  * transport (rsync, base64) can put it anywhere.
  */
-export type OrchestratorDir = 'data' | 'models';
+type OrchestratorDir = 'data' | 'models';
 
 export interface OrchestratorTarget {
   dir: OrchestratorDir;

@@ -9,7 +9,7 @@ import { SET_TOKEN_HINT } from './token';
  * both nodes and land at <data dir>/<entry>: unlike the upload, a `data/` prefix is NOT stripped,
  * so remote paths are mapped here as for a push (`data/x.npz` -> entry `x.npz`).
  */
-export interface PullSource {
+interface PullSource {
   /** The source's node id as the orchestrators know it (a known peer's address wins over host). */
   nodeId: string;
   host: string;

@@ -7,7 +7,7 @@ import { describeError, fail, ok, type Result } from '../../../result';
  * RINGRIFT_CLUSTER_AUTH_TOKEN_FILE, each trimmed), with our `--token-file` flag in the place of
  * --auth-token and RINGRIFT_AGENT_TOKEN (the reference agent's older variable) last.
  */
-export type TokenSource = '--token-file' | 'RINGRIFT_CLUSTER_AUTH_TOKEN' | 'RINGRIFT_CLUSTER_AUTH_TOKEN_FILE' | 'RINGRIFT_AGENT_TOKEN';
+type TokenSource = '--token-file' | 'RINGRIFT_CLUSTER_AUTH_TOKEN' | 'RINGRIFT_CLUSTER_AUTH_TOKEN_FILE' | 'RINGRIFT_AGENT_TOKEN';
 
 export interface ClusterToken {
   token?: string;
