@@ -1,10 +1,9 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
 import type { RouterState } from '../router/routerState';
 import { inspectHostKey } from '../ssh/hostKeyChange';
 import { diskSpace } from '../ssh/nodeCommands';
 import { resolveSshTarget } from '../ssh/target';
+import { opensshKnownHostsFile } from '../ssh/userFiles';
 import { bannerCheck, tailscalePeer, tcpCheck } from '../transports/netChecks';
 import type { Transport, TransportOptions } from '../transports/transport';
 import { agentDisk } from './agentStatus';
@@ -60,7 +59,7 @@ export async function gatherEvidence(node: NodeSpec, deps: DoctorDeps, opts: Gat
   const { target, sshCheckHost } = await targetFacts(node, o);
   const context: FixContext = {
     knownHostsFile: o.knownHostsFile,
-    sshOptions: knownHostsOptions(o.knownHostsFile, path.join(o.env.HOME || os.homedir(), '.ssh', 'known_hosts')),
+    sshOptions: knownHostsOptions(o.knownHostsFile, opensshKnownHostsFile(o.env)),
     agentRestartCommand: opts.agentRestartCommand,
     base64ChunkBytes: o.base64ChunkBytes,
     pushPath: opts.pushPath,

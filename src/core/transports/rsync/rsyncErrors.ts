@@ -1,3 +1,5 @@
+import { knownHostName } from '../../ssh/knownHostsParse';
+import { DEFAULT_KEY_NAMES } from '../../ssh/userFiles';
 import type { SshTarget } from './rsyncArgs';
 import { PARTIAL_DIR } from './rsyncArgs';
 
@@ -56,10 +58,6 @@ export interface ClassifiedFailure {
   offending?: { file: string; line: number };
 }
 
-function hostPort(t: SshTarget): string {
-  return t.port === 22 ? t.host : `[${t.host}]:${t.port}`;
-}
-
 /** The most telling stderr line: rsync's or ssh's own words, without the generic trailer lines. */
 export function telltaleLine(stderr: string): string {
   const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
@@ -94,7 +92,7 @@ export function classifyRsyncExit(exit: ExitInfo, ctx: FailureContext): Classifi
       message:
         `host key of ${where} has CHANGED${fp ? ` (now ${fp})` : ''}: the node was reinstalled or someone is intercepting; nothing was sent. ` +
         `If the new key is expected, remove ${line ? `line ${line} of ${file} (${file}:${line})` : `its entry from ${file}`} ` +
-        `(ssh-keygen -f "${file}" -R "${hostPort(t)}") and test again`,
+        `(ssh-keygen -f "${file}" -R "${knownHostName(t.host, t.port)}") and test again`,
       offending: line ? { file, line } : undefined,
     };
   }
@@ -107,7 +105,7 @@ export function classifyRsyncExit(exit: ExitInfo, ctx: FailureContext): Classifi
     };
   }
   if (/Permission denied \((publickey|password|keyboard)/.test(err)) {
-    const key = t.key ?? '~/.ssh/id_ed25519.pub';
+    const key = t.key ?? `~/.ssh/${DEFAULT_KEY_NAMES[0]}.pub`;
     return {
       code: 'auth_failed',
       message:
