@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { startAgent, type RunningAgent } from '../agent/server';
 import { startEmbeddedSshd } from './embeddedSshd';
 import { writeKeyPair } from './keys';
+import type { TransportKind } from '../core/hosts/nodeSpec';
 import { onPath } from '../core/localTools';
 import { knownHostsLine, opensshAvailable, startOpenSshd } from './openSshd';
 import { assertLoopback, freePort } from './ports';
@@ -12,7 +13,7 @@ import { assertLoopback, freePort } from './ports';
  * The built-in demo cluster: seven loopback nodes, one per path of the runbook. Everything listens on
  * 127.0.77.x; nothing leaves the machine.
  */
-type DemoOutcome = 'p2p' | 'http' | 'rsync' | 'base64' | 'disabled' | 'not synced';
+type DemoOutcome = TransportKind | 'disabled' | 'not synced';
 
 /** A local tool a rung needs on the operator's machine; without it that rung cannot be shown here. */
 interface MissingTool {

@@ -1,12 +1,10 @@
-import type { TransportKind } from '../hosts/nodeSpec';
+import { AGENT_TRANSPORTS, SSH_TRANSPORTS, type TransportKind } from '../hosts/nodeSpec';
 import type { TransportFailureCode } from '../transports/failureCodes';
 import type { NodeEvidence, PortEvidence, PortRole, ProbeEvidence } from './evidence';
 import type { Observation } from './report';
 
 /** Questions `classify` asks of the evidence, each answered from what was observed only. */
 
-const SSH_TRANSPORTS: readonly TransportKind[] = ['rsync', 'base64'];
-export const AGENT_TRANSPORTS: readonly TransportKind[] = ['p2p', 'http'];
 
 /** A set of probe codes: each one checked against the transports' union, looked up with any string. */
 const codeSet = (...codes: TransportFailureCode[]): ReadonlySet<string> => new Set(codes);

@@ -1,4 +1,4 @@
-import type { NodeSpec } from '../../hosts/nodeSpec';
+import type { AgentTransportKind, NodeSpec } from '../../hosts/nodeSpec';
 import { fail, ok, type Result } from '../../result';
 import { pushToAgent, unauthorizedMessage, type AgentPushFailure } from './agentPush';
 import { endpointLabel, type AgentEndpoint } from './agentRequest';
@@ -19,7 +19,7 @@ export type AgentTransportFailure = AgentProbeFailure | AgentPushFailure | Orche
  * They differ only in where they find it (DESIGN.md): p2p at the node's preferred address (`tailscale_ip`, else `ssh_host`) on
  * `p2p_port`; http at the public `ssh_host` on `p2p_public_port`.
  */
-export function agentEndpoint(kind: 'p2p' | 'http', node: NodeSpec, token?: string): Result<AgentEndpoint, 'not_configured'> {
+export function agentEndpoint(kind: AgentTransportKind, node: NodeSpec, token?: string): Result<AgentEndpoint, 'not_configured'> {
   if (kind === 'p2p') {
     if (!node.p2pEnabled) return fail('not_configured', `p2p: ${node.name} has p2p_enabled: false; no p2p transport`);
     if (!node.address) return fail('not_configured', `p2p: ${node.name} has no address; set tailscale_ip or ssh_host`);
@@ -82,7 +82,7 @@ async function pushByDialect(ep: AgentEndpoint, node: NodeSpec, opts: TransportO
 /** A Transport over the agent protocol; p2p.ts and http.ts only pick the kind. */
 export class AgentTransport implements Transport {
   constructor(
-    readonly kind: 'p2p' | 'http',
+    readonly kind: AgentTransportKind,
     private readonly opts: TransportOptions,
   ) {}
 

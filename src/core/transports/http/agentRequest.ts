@@ -1,9 +1,10 @@
 import * as http from 'node:http';
+import type { AgentTransportKind } from '../../hosts/nodeSpec';
 import { describeError, fail, ok, type Result } from '../../result';
 
 /** Where one agent listens: p2p uses `address:p2pPort`, http uses `sshHost:httpPort`. */
 export interface AgentEndpoint {
-  kind: 'p2p' | 'http';
+  kind: AgentTransportKind;
   node: string;
   host: string;
   port: number;
