@@ -67,9 +67,7 @@ export function mib(bytes: number): string {
  */
 export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
   const t0 = Date.now();
-  const where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
   const failure = (code: AgentPushFailure, message: string): PushFailure => ({ ok: false, transport: ep.kind, code, message, durationMs: Date.now() - t0 });
-
   const rel = httpRemotePath(job.remotePath);
   if (!rel.ok) return failure(rel.code, `${ep.kind}: ${rel.message}`);
   let size: number;
@@ -82,88 +80,147 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
   } catch (err) {
     return failure('local_read_failed', `cannot read ${job.localPath}: ${describeError(err)}`);
   }
-
-  let onNode = 0;
-  let bytesSent = 0;
-  const { report, stop: stopTicker } = progressTicker(progress, () => ({ done: onNode, total: size }));
-  let sha = recallSha(fileKey);
-  let remembered = sha;
-  const hashFirst = async (): Promise<PushResult | undefined> => {
-    if (sha) return undefined;
-    const r = await localSha256(job.localPath, signal);
-    if (!r.ok) return failure(r.code, `${ep.kind}: ${r.message}`);
-    sha = r.value;
-    return undefined;
-  };
-  const done = (skipped: boolean): PushResult => {
-    onNode = size;
-    report();
-    return { ok: true, transport: ep.kind, bytes: size, bytesSent, sha256: sha!, durationMs: Date.now() - t0, remotePath: rel.value, ...(skipped ? { skipped } : {}) };
-  };
+  const push = new AgentPushRun(ep, opts, { file: job.localPath, rel: rel.value, size, fileKey }, progress, signal, t0, failure);
   try {
-    const urlPath = filesUrlPath(rel.value);
-    const timing = { connectTimeoutMs: opts.connectTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs };
-    const head = await agentRequest(ep, { method: 'HEAD', path: urlPath, ...timing }, signal);
-    if (!head.ok) return failure(head.code, head.message);
-    const refusal = refusalOf(head.value, ep, rel.value);
-    if (refusal && head.value.status !== 404) return failure(refusal.code, refusal.message);
-    if (head.value.status === 200 && headerNumber(head.value, 'x-size') === size) {
-      const bad = await hashFirst();
+    return await push.run();
+  } finally {
+    push.stopTicker();
+  }
+}
+
+/** The local file of one push and where it goes. */
+interface PushedFile {
+  file: string;
+  rel: string;
+  size: number;
+  fileKey: string;
+}
+
+/** One push's state: bytes on the node and sent, the file's sha256 as known so far. */
+class AgentPushRun {
+  private readonly where: string;
+  private readonly urlPath: string;
+  private readonly timing: { connectTimeoutMs: number; idleTimeoutMs: number };
+  private readonly report: () => void;
+  readonly stopTicker: () => void;
+  private onNode = 0;
+  private bytesSent = 0;
+  private sha: string | undefined;
+  /** The sha256 recalled from an earlier push of the file, until it proves stale. */
+  private remembered: string | undefined;
+
+  constructor(
+    private readonly ep: AgentEndpoint,
+    private readonly opts: TransportOptions,
+    private readonly f: PushedFile,
+    progress: PushProgress,
+    private readonly signal: AbortSignal,
+    private readonly t0: number,
+    private readonly failure: (code: AgentPushFailure, message: string) => PushFailure,
+  ) {
+    this.where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
+    this.urlPath = filesUrlPath(f.rel);
+    this.timing = { connectTimeoutMs: opts.connectTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs };
+    ({ report: this.report, stop: this.stopTicker } = progressTicker(progress, () => ({ done: this.onNode, total: f.size })));
+    this.sha = this.remembered = recallSha(f.fileKey);
+  }
+
+  /** HEAD: refused, already there (skip), or where to start the PUTs. */
+  async run(): Promise<PushResult> {
+    const { ep, f } = this;
+    const head = await agentRequest(ep, { method: 'HEAD', path: this.urlPath, ...this.timing }, this.signal);
+    if (!head.ok) return this.failure(head.code, head.message);
+    const refusal = refusalOf(head.value, ep, f.rel);
+    if (refusal && head.value.status !== 404) return this.failure(refusal.code, refusal.message);
+    if (head.value.status === 200 && headerNumber(head.value, 'x-size') === f.size) {
+      const bad = await this.hashFirst();
       if (bad) return bad;
-      if (head.value.headers['x-sha256'] === sha) return done(true);
+      if (head.value.headers['x-sha256'] === this.sha) return this.done(true);
     }
-    let offset = resumePoint(headerNumber(head.value, 'x-partial-size'), size);
+    return this.putUntilDone(resumePoint(headerNumber(head.value, 'x-partial-size'), f.size));
+  }
+
+  private async hashFirst(): Promise<PushFailure | undefined> {
+    if (this.sha) return undefined;
+    const r = await localSha256(this.f.file, this.signal);
+    if (!r.ok) return this.failure(r.code, `${this.ep.kind}: ${r.message}`);
+    this.sha = r.value;
+    return undefined;
+  }
+
+  private done(skipped: boolean): PushResult {
+    const { ep, f } = this;
+    this.onNode = f.size;
+    this.report();
+    return { ok: true, transport: ep.kind, bytes: f.size, bytesSent: this.bytesSent, sha256: this.sha!, durationMs: Date.now() - this.t0, remotePath: f.rel, ...(skipped ? { skipped } : {}) };
+  }
+
+  /** PUTs from `offset` until one lands, re-planning on 409 and restarting once on 422. */
+  private async putUntilDone(offset: number): Promise<PushResult> {
+    const { ep, f, where } = this;
     const startedFrom = offset;
     let restarted = false;
     let last = '';
     for (let attempt = 0; attempt < MAX_PUTS; attempt++) {
-      onNode = offset;
-      const plan = { file: job.localPath, urlPath, size, offset, sha256: sha, ...timing };
-      const { reply: put, sha256: computed } = await uploadOnce(ep, plan, (n) => {
-        bytesSent += n;
-        onNode += n;
-      }, signal);
-      if (!sha && computed) {
-        sha = computed;
-        rememberSha(fileKey, computed);
-      }
-      if (!put.ok) {
-        const tail = put.code === 'local_read_failed' ? '' : `; ${mib(onNode)} of ${mib(size)} on the node, kept as a partial for the next attempt`;
-        const cut = failure(put.code, `${put.message} while sending ${rel.value}${tail}`);
-        if (bytesSent === 0 || signal.aborted) return cut;
-        // Bytes written to the socket are not bytes on the node's disk: ask the agent what it kept.
-        const after = await partialOnNode(ep, urlPath, opts.connectTimeoutMs, signal);
-        return after === undefined ? cut : { ...cut, partial: { before: startedFrom, after } };
-      }
+      const put = await this.putOnce(offset);
+      if (!put.ok) return this.cutShort(put, startedFrom);
       const reply = put.value;
       const body = parseBody(reply);
-      if (reply.status === 201) {
-        if (body.sha256 !== sha || body.size !== size) {
-          return failure('checksum_mismatch', `${where} stored ${rel.value} as ${body.size} bytes sha256 ${body.sha256}, expected ${size} bytes sha256 ${sha}`);
-        }
-        return done(false);
-      }
-      last = refusalOf(reply, ep, rel.value)?.message ?? `HTTP ${reply.status}`;
+      if (reply.status === 201) return this.landed(body);
+      last = refusalOf(reply, ep, f.rel)?.message ?? `HTTP ${reply.status}`;
       if (reply.status === 409 && (body.code === 'offset_mismatch' || body.code === 'busy')) {
         if (body.code === 'busy') await new Promise((r) => setTimeout(r, BUSY_RETRY_MS));
-        offset = resumePoint(headerNumber(reply, 'x-partial-size'), size);
+        offset = resumePoint(headerNumber(reply, 'x-partial-size'), f.size);
         continue;
       }
-      if (reply.status === 422 && (offset > 0 || remembered) && !restarted) {
+      if (reply.status === 422 && (offset > 0 || this.remembered) && !restarted) {
         // The partial we resumed was not this file's beginning (another version), or the remembered
         // hash was stale: the agent dropped the partial; once more from 0, hashing afresh.
         restarted = true;
         offset = 0;
-        if (remembered) sha = remembered = undefined;
-        forgetSha(fileKey);
+        if (this.remembered) this.sha = this.remembered = undefined;
+        forgetSha(f.fileKey);
         continue;
       }
-      const r = refusalOf(reply, ep, rel.value) ?? { code: 'http_error', message: `${where} answered HTTP ${reply.status} to PUT ${rel.value}` };
-      return failure(r.code, r.message);
+      const r = refusalOf(reply, ep, f.rel) ?? { code: 'http_error', message: `${where} answered HTTP ${reply.status} to PUT ${f.rel}` };
+      return this.failure(r.code, r.message);
     }
-    return failure('busy', `${where}: gave up on ${rel.value} after ${MAX_PUTS} attempts; another client may be writing it (${last})`);
-  } finally {
-    stopTicker();
+    return this.failure('busy', `${where}: gave up on ${f.rel} after ${MAX_PUTS} attempts; another client may be writing it (${last})`);
+  }
+
+  /** One streaming PUT from `offset`; a first push learns the file's sha256 from it. */
+  private async putOnce(offset: number) {
+    this.onNode = offset;
+    const plan = { file: this.f.file, urlPath: this.urlPath, size: this.f.size, offset, sha256: this.sha, ...this.timing };
+    const { reply, sha256: computed } = await uploadOnce(this.ep, plan, (n) => {
+      this.bytesSent += n;
+      this.onNode += n;
+    }, this.signal);
+    if (!this.sha && computed) {
+      this.sha = computed;
+      rememberSha(this.f.fileKey, computed);
+    }
+    return reply;
+  }
+
+  /** A PUT cut short: the failure, with how far the node's partial moved when the agent says. */
+  private async cutShort(put: { code: AgentPushFailure; message: string }, startedFrom: number): Promise<PushFailure> {
+    const { f, signal } = this;
+    const tail = put.code === 'local_read_failed' ? '' : `; ${mib(this.onNode)} of ${mib(f.size)} on the node, kept as a partial for the next attempt`;
+    const cut = this.failure(put.code, `${put.message} while sending ${f.rel}${tail}`);
+    if (this.bytesSent === 0 || signal.aborted) return cut;
+    // Bytes written to the socket are not bytes on the node's disk: ask the agent what it kept.
+    const after = await partialOnNode(this.ep, this.urlPath, this.opts.connectTimeoutMs, signal);
+    return after === undefined ? cut : { ...cut, partial: { before: startedFrom, after } };
+  }
+
+  /** A 201: the agent's stored size and sha256 must be the file's. */
+  private landed(body: AgentErrorBody): PushResult {
+    const { f, where } = this;
+    if (body.sha256 !== this.sha || body.size !== f.size) {
+      return this.failure('checksum_mismatch', `${where} stored ${f.rel} as ${body.size} bytes sha256 ${body.sha256}, expected ${f.size} bytes sha256 ${this.sha}`);
+    }
+    return this.done(false);
   }
 }
 
