@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startCluster } from '../test/integration/harness/cluster';
 import { nodeSpecOf } from '../test/integration/harness/nodeSpecs';
-import { Base64Transport } from '../src/core/transports/base64';
+import { Base64Transport } from '../src/core/transports/base64/base64';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../src/core/transports/transport';
 
 const MiB = 1024 * 1024;

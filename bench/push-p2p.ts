@@ -15,8 +15,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { NodeSpec } from '../src/core/hosts/nodeSpec';
-import { forgetSentHashes } from '../src/core/transports/agentPush';
-import { P2PTransport } from '../src/core/transports/p2p';
+import { forgetSentHashes } from '../src/core/transports/http/agentPush';
+import { P2PTransport } from '../src/core/transports/http/p2p';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../src/core/transports/transport';
 
 const MIB = 1 << 20;

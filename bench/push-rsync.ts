@@ -16,8 +16,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startCluster } from '../test/integration/harness/cluster';
 import { nodeSpecOf } from '../test/integration/harness/nodeSpecs';
-import { RsyncTransport } from '../src/core/transports/rsync';
-import { forgetLocalHashes } from '../src/core/transports/rsyncVerify';
+import { RsyncTransport } from '../src/core/transports/rsync/rsync';
+import { forgetLocalHashes } from '../src/core/transports/rsync/rsyncVerify';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../src/core/transports/transport';
 
 const MIB = 1024 * 1024;

@@ -1,13 +1,16 @@
 // The README's test command: installs what the suites need (when missing), builds, type-checks,
-// then runs the unit, integration, network-lab and real-VS-Code e2e suites. Every suite runs even when an
-// earlier step fails (a suite whose parts are missing fails itself, saying which), and the last
-// line is the plain total over every suite: "N passed, N failed"; exit 1 when any step failed.
+// checks for dead code (knip), then runs the unit, integration, network-lab and real-VS-Code e2e
+// suites. Every suite runs even when an earlier step fails (a suite whose parts are missing fails
+// itself, saying which), and the last line is the plain total over every suite: "N passed,
+// N failed"; exit 1 when any step failed.
 import { spawn } from 'node:child_process';
 
 const steps = [
   { name: 'test dependencies', cmd: 'bash', args: ['scripts/install-test-deps.sh'] },
   { name: 'build', cmd: 'npm', args: ['run', '--silent', 'build'], blocks: true },
   { name: 'typecheck', cmd: 'npm', args: ['run', '--silent', 'typecheck'] },
+  // One test: passes when knip finds no unused file, export or dependency (knip.json names the entries).
+  { name: 'dead code', cmd: 'npm', args: ['run', '--silent', 'deadcode'], check: true },
   { name: 'unit', cmd: 'npm', args: ['run', '--silent', 'test:unit'], suite: true },
   { name: 'integration', cmd: 'npm', args: ['run', '--silent', 'test:integration'], suite: true },
   { name: 'lab (network namespaces)', cmd: 'npm', args: ['run', '--silent', 'test:lab'], suite: true },
@@ -51,6 +54,13 @@ for (const step of steps) {
   }
   const { code, tail } = await run(step);
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
+  if (step.check) {
+    // Its findings (knip prints them, nothing else) go into the summary so they are not scrolled away.
+    if (code === 0) passed += 1;
+    else failed += 1;
+    summary.push(code === 0 ? `${step.name}: 1 passed (${secs} s)` : `${step.name}: 1 failed (exit ${code}, ${secs} s):\n${tail.trimEnd()}`);
+    continue;
+  }
   if (!step.suite) {
     if (code === 0) continue;
     // A missing install fails the suites that need it, each saying why; the others still run.

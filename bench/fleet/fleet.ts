@@ -33,7 +33,7 @@ export interface Fleet {
 }
 
 const PER_SUBNET = 50;
-export const kindOf = (i: number): NodeKind => (i % 8 === 3 ? 'dead' : i % 8 === 7 ? 'silent' : 'healthy');
+const kindOf = (i: number): NodeKind => (i % 8 === 3 ? 'dead' : i % 8 === 7 ? 'silent' : 'healthy');
 
 export async function startFleet(total: number): Promise<Fleet> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringrift-bench-fleet-'));

@@ -10,9 +10,9 @@ import { sshdConfigText } from '../../src/demo/openSshd';
  * known_hosts line per address still names each) to keep start-up cheap for 150 nodes.
  */
 
-export const SSHD = '/usr/sbin/sshd';
+const SSHD = '/usr/sbin/sshd';
 
-export interface SshdNode {
+interface SshdNode {
   name: string;
   address: string;
   port: number;

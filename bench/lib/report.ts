@@ -38,7 +38,7 @@ export function noteMachine(repo: string): MachineNote {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
 
-export function metText(r: BenchRow): string {
+function metText(r: BenchRow): string {
   if (r.failed) return 'FAILED';
   return r.met === undefined ? '-' : r.met ? 'yes' : 'NO';
 }

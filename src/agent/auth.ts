@@ -12,7 +12,7 @@ export type AuthState = 'open' | 'accepted' | 'missing' | 'rejected';
  * The token a request presents, read as the RingRift orchestrator reads it
  * (p2p_orchestrator.py _is_request_authorized): `Authorization: Bearer T`, else `X-RingRift-Auth: T`.
  */
-export function presentedToken(headers: IncomingHttpHeaders): string | undefined {
+function presentedToken(headers: IncomingHttpHeaders): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1].trim();
   if (bearer) return bearer;
   const raw = headers['x-ringrift-auth'];

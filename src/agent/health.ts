@@ -4,9 +4,9 @@ import type { AgentContext, Exchange } from './exchange';
 import { sendJson } from './respond';
 
 /** What this agent adds to the orchestrator's protocol; a client uses one only when listed. */
-export type AgentExtension = 'resumable_put' | 'range';
+type AgentExtension = 'resumable_put' | 'range';
 
-export const EXTENSIONS: readonly AgentExtension[] = ['resumable_put', 'range'];
+const EXTENSIONS: readonly AgentExtension[] = ['resumable_put', 'range'];
 
 /**
  * GET /health, answered without a token (as the orchestrator does) so a client can tell what

@@ -13,7 +13,7 @@ export type FileTree = 'data' | 'model';
 export const TREE_DIR: Record<FileTree, string> = { data: 'data', model: 'models' };
 
 /** The orchestrator's own message, kept word for word so a client matches either server. */
-export const UPLOAD_PREFIX_MESSAGE = "Path must start with 'models/' or 'data/'";
+const UPLOAD_PREFIX_MESSAGE = "Path must start with 'models/' or 'data/'";
 
 /**
  * The `path` field of POST /files/upload: `data/<rest>` or `models/<rest>` (the orchestrator's

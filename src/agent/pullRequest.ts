@@ -1,3 +1,4 @@
+import { DEFAULT_P2P_PORT } from '../core/hosts/defaults';
 import { describeError, fail, ok, type Result } from '../core/result';
 import { header, type Exchange } from './exchange';
 import { treeSegments } from './orchestratorPaths';
@@ -13,8 +14,6 @@ export interface PullRequest {
 
 const MAX_BODY = 1 << 20;
 const MAX_FILES = 10000;
-/** The orchestrator's DEFAULT_PORT, used when the body names no source_port. */
-const DEFAULT_SOURCE_PORT = 8770;
 
 /**
  * Reads the JSON body (at most 1 MiB), answering `100 Continue` first when the client waits for
@@ -46,7 +45,8 @@ export async function readJsonBody(ex: Exchange): Promise<Result<unknown, 'bad_b
 export function parsePullRequest(body: unknown): Result<PullRequest, 'bad_body'> {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const { source_node_id: id, source_host: host, files } = b;
-  const port = b.source_port ?? DEFAULT_SOURCE_PORT;
+  // The orchestrator's DEFAULT_PORT, the p2p port, when the body names none.
+  const port = b.source_port ?? DEFAULT_P2P_PORT;
   if (typeof id !== 'string' || id === '') return fail('bad_body', 'POST /sync/pull: source_node_id must be a non-empty string');
   if (typeof host !== 'string' || !/^[\w.:[\]%-]+$/.test(host)) return fail('bad_body', `POST /sync/pull: source_host must be a host name or IP address, got ${JSON.stringify(host)}`);
   if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) return fail('bad_body', `POST /sync/pull: source_port must be 1-65535, got ${JSON.stringify(port)}`);

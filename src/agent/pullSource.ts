@@ -15,7 +15,7 @@ export interface PullSource {
 export const DEFAULT_PULL_CONNECT_TIMEOUT_MS = 5000;
 export const DEFAULT_PULL_IDLE_TIMEOUT_MS = 30000;
 
-export function sourceUrl(src: PullSource, entry: string): string {
+function sourceUrl(src: PullSource, entry: string): string {
   const host = src.host.includes(':') ? `[${src.host}]` : src.host;
   return `http://${host}:${src.port}/sync/file?path=${encodeURIComponent(entry)}`;
 }

@@ -1,11 +1,11 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HostsFile } from '../core/hosts';
 import { didYouMean } from '../core/hosts/didYouMean';
 import type { NodeSpec, TransportKind } from '../core/hosts/nodeSpec';
 import { parseTransportName, type RouterSettings } from '../core/router';
 import { openSession, type ClusterSession } from '../core/session';
-import { resolveClusterToken } from '../core/transports/orchestrator/token';
+import { defaultKnownHostsFile } from '../core/ssh/userFiles';
+import { resolveClusterToken } from '../core/transports/http/orchestrator/token';
 import type { TransportOptions } from '../core/transports/transport';
 import { boolOpt, ExitError, intOpt, stringOpt, UsageError, type CliIO, type ParsedArgs } from './command';
 import { loadHostsForCommand } from './loadHosts';
@@ -13,12 +13,12 @@ import { askPassphrase } from './prompts';
 
 /** The CLI's side of opening a cluster: flags and env into a core session. */
 
-export function knownHostsPath(args: ParsedArgs, io: CliIO): string {
-  return stringOpt(args, 'known-hosts') ?? io.env.RINGRIFT_SYNC_KNOWN_HOSTS ?? path.join(io.env.HOME || os.homedir(), '.ssh', 'known_hosts');
+function knownHostsPath(args: ParsedArgs, io: CliIO): string {
+  return stringOpt(args, 'known-hosts') ?? defaultKnownHostsFile(io.env);
 }
 
 /** Finds and loads the hosts file, printing its errors; a missing or unreadable one ends with exit 2. */
-export async function openHosts(command: string, args: ParsedArgs, io: CliIO): Promise<HostsFile> {
+async function openHosts(command: string, args: ParsedArgs, io: CliIO): Promise<HostsFile> {
   const loaded = await loadHostsForCommand(command, args, io, 'errors');
   if (!loaded.ok) throw new ExitError(loaded.exitCode);
   return loaded.hosts;

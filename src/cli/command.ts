@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { HOSTS_FILE_CANDIDATES } from '../core/hosts/loadHostsFile';
 
 /** Exit codes of DESIGN.md: scripts branch on these. */
 export const EXIT_OK = 0;
@@ -57,8 +58,8 @@ export const COMMON_OPTIONS: OptionSpec = {
 };
 
 export const COMMON_HELP = `Common options:
-  --hosts FILE        hosts file (default: $RINGRIFT_HOSTS_FILE, ./distributed_hosts.yaml,
-                      ./config/distributed_hosts.yaml, ./ai-service/config/distributed_hosts.yaml)
+  --hosts FILE        hosts file (default: $RINGRIFT_HOSTS_FILE, then the first of
+${HOSTS_FILE_CANDIDATES.map((c) => `                      ./${c}`).join('\n')})
   --state-dir DIR     router state (default: $XDG_STATE_HOME/ringrift-sync)
   --known-hosts FILE  known_hosts (default: $RINGRIFT_SYNC_KNOWN_HOSTS or ~/.ssh/known_hosts)
   --json              machine-readable output

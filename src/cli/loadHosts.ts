@@ -1,5 +1,5 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { homeDir } from '../core/homeDir';
 import { loadHostsFile, locateHostsFile, type HostsDiagnostic, type HostsFile } from '../core/hosts';
 import { EXIT_USAGE, stringOpt, type CliIO, type ParsedArgs } from './command';
 
@@ -8,7 +8,7 @@ import { EXIT_USAGE, stringOpt, type CliIO, type ParsedArgs } from './command';
  * Diagnostics print the way compilers do (`file:line:column: severity: message`) so editors and
  * terminals can jump to them.
  */
-export interface LoadedHosts {
+interface LoadedHosts {
   ok: true;
   /** Absolute path of the file. */
   file: string;
@@ -61,7 +61,7 @@ export async function loadHostsForCommand(command: string, args: ParsedArgs, io:
     io.stderr(`ringrift-sync ${command}: ${located.message}\n`);
     return { ok: false, exitCode: EXIT_USAGE };
   }
-  const loaded = await loadHostsFile(located.value, { homedir: io.env.HOME || os.homedir() });
+  const loaded = await loadHostsFile(located.value, { homedir: homeDir(io.env) });
   const label = displayPath(located.value, io.cwd);
   if (!loaded.ok) {
     io.stderr(`ringrift-sync ${command}: ${loaded.message.replace(located.value, label)}\n`);

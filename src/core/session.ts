@@ -12,7 +12,7 @@ import {
   type RouterSettings,
 } from './router';
 import { createTransports } from './transports';
-import { resolveClusterToken } from './transports/orchestrator/token';
+import { resolveClusterToken } from './transports/http/orchestrator/token';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from './transports/transport';
 
 /**

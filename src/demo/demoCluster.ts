@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { startAgent, type RunningAgent } from '../agent/server';
 import { startEmbeddedSshd } from './embeddedSshd';
 import { writeKeyPair } from './keys';
+import type { TransportKind } from '../core/hosts/nodeSpec';
 import { onPath } from '../core/localTools';
 import { knownHostsLine, opensshAvailable, startOpenSshd } from './openSshd';
 import { assertLoopback, freePort } from './ports';
@@ -12,10 +13,10 @@ import { assertLoopback, freePort } from './ports';
  * The built-in demo cluster: seven loopback nodes, one per path of the runbook. Everything listens on
  * 127.0.77.x; nothing leaves the machine.
  */
-export type DemoOutcome = 'p2p' | 'http' | 'rsync' | 'base64' | 'disabled' | 'not synced';
+type DemoOutcome = TransportKind | 'disabled' | 'not synced';
 
 /** A local tool a rung needs on the operator's machine; without it that rung cannot be shown here. */
-export interface MissingTool {
+interface MissingTool {
   tool: 'rsync' | 'ssh';
   /** What installs it, and what the demo would show then. */
   fix: string;
@@ -39,7 +40,7 @@ interface DemoNodePlan {
   status?: string;
 }
 
-export const DEMO_PLAN: DemoNodePlan[] = [
+const DEMO_PLAN: DemoNodePlan[] = [
   { name: 'gpu-healthy', expect: 'p2p', story: 'agent up: p2p works', agent: true, ssh: true },
   {
     name: 'gpu-agent-down', expect: 'rsync', needs: { tools: ['rsync', 'ssh'], otherwise: 'base64' },

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isExecutable } from '../core/localTools';
+import { knownHostName } from '../core/ssh/knownHostsParse';
 import { writeKeyPair } from './keys';
 import { freePort, waitForPort } from './ports';
 
@@ -110,5 +111,5 @@ export function sshdConfigText(o: {
 /** known_hosts line for a node's host key (`[addr]:port type key`, port 22 unbracketed). */
 export function knownHostsLine(address: string, port: number, hostKeyPub: string): string {
   const [type, key] = hostKeyPub.trim().split(/\s+/);
-  return `${port === 22 ? address : `[${address}]:${port}`} ${type} ${key}`;
+  return `${knownHostName(address, port)} ${type} ${key}`;
 }

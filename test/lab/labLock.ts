@@ -9,7 +9,7 @@ import * as path from 'node:path';
  * process ends, however it ends, the pipe closes and the lock is free. Re-entrant in one process.
  */
 
-export const LOCK_FILE = path.join(os.tmpdir(), 'rrlab.lock');
+const LOCK_FILE = path.join(os.tmpdir(), 'rrlab.lock');
 /** Long enough for another whole lab suite to finish. */
 const WAIT_S = 20 * 60;
 

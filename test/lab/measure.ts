@@ -7,7 +7,7 @@ import { congestionEnv, type Congestion } from './native';
 
 /** Measurements the lab tests assert on: connect outcomes and times, single-stream throughput. */
 
-export type ConnectResult = 'connected' | 'refused' | 'timeout' | 'unreachable' | 'reset';
+type ConnectResult = 'connected' | 'refused' | 'timeout' | 'unreachable' | 'reset';
 
 export interface ConnectOutcome {
   result: ConnectResult;

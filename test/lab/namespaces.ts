@@ -6,7 +6,7 @@ import { run, tryRun } from './sh';
  * when they are deleted. Only `rrlab-*` names are ever deleted.
  */
 
-export const PREFIX = 'rrlab-';
+const PREFIX = 'rrlab-';
 export const ROUTER_NS = 'rrlab-router';
 /** The client's veth in the root namespace; its peer is `c0` in the router. */
 export const CLIENT_IF = 'rrlab-c';

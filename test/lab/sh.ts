@@ -26,7 +26,7 @@ export function ipIn(ns: string, args: string[]): string {
   return run('ip', ['netns', 'exec', ns, 'ip', ...args]);
 }
 
-export function inNs(ns: string, cmd: string, args: string[], input?: string): string {
+function inNs(ns: string, cmd: string, args: string[], input?: string): string {
   return run('ip', ['netns', 'exec', ns, cmd, ...args], input);
 }
 

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FAKE_FREE_BYTES_ENV, STALL_AFTER_BYTES_ENV, type AgentConfig } from '../../agent/config';
 import { startAgent } from '../../agent/server';
+import { DEFAULT_P2P_PORT } from '../../core/hosts/defaults';
 import { describeError } from '../../core/result';
 import { EXIT_OK, UsageError, intOpt, stringOpt, type CliCommand } from '../command';
 import pkg from '../../../package.json';
@@ -20,7 +21,7 @@ export const agentCommand: CliCommand = {
   summary: 'run the reference P2P agent on this node (receives pushes over HTTP)',
   usage: 'agent --port P --root DIR [--bind ADDR] [--token T] [--name NODE]',
   help: `Options:
-  --port P            port to listen on (the node's p2p_port, default 8770; 0 picks a free one)
+  --port P            port to listen on (the node's p2p_port, default ${DEFAULT_P2P_PORT}; 0 picks a free one)
   --root DIR          directory files land under (the node's ringrift_path); must exist
   --bind ADDR         address to listen on (default 0.0.0.0: every interface)
   --token T           require 'Authorization: Bearer T' (or 'X-RingRift-Auth: T') on every request but GET /health
@@ -41,7 +42,7 @@ Logs one line per request to stderr; stops on SIGTERM or Ctrl-C, keeping partial
   },
   allowPositionals: false,
   async run(args, io) {
-    const port = intOpt(args, 'port', 0) ?? 8770;
+    const port = intOpt(args, 'port', 0) ?? DEFAULT_P2P_PORT;
     if (port > 65535) throw new UsageError(`--port takes 0-65535, got ${port}`);
     const rootArg = stringOpt(args, 'root');
     if (!rootArg) throw new UsageError('--root DIR is required: the directory pushed files land under (the node\'s ringrift_path)');

@@ -1,6 +1,6 @@
-import type { NodeSpec } from '../hosts/nodeSpec';
-import { agentEndpoint } from '../transports/agentClient';
-import { agentRequest } from '../transports/agentRequest';
+import { AGENT_TRANSPORTS, type NodeSpec } from '../hosts/nodeSpec';
+import { agentEndpoint } from '../transports/http/agentClient';
+import { agentRequest } from '../transports/http/agentRequest';
 import type { TransportOptions } from '../transports/transport';
 import type { DiskEvidence } from './evidence';
 
@@ -9,7 +9,7 @@ import type { DiskEvidence } from './evidence';
  * the http address at once; the first good answer wins. Bounded like a probe; never throws.
  */
 export async function agentDisk(node: NodeSpec, opts: TransportOptions, signal: AbortSignal): Promise<DiskEvidence | undefined> {
-  const kinds = (['p2p', 'http'] as const).filter((k) => node.transports.includes(k));
+  const kinds = AGENT_TRANSPORTS.filter((k) => node.transports.includes(k));
   const endpoints = kinds.map((k) => agentEndpoint(k, node, opts.agentToken)).flatMap((e) => (e.ok ? [e.value] : []));
   if (endpoints.length === 0) return undefined;
   const answers = await Promise.all(

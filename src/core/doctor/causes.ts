@@ -58,7 +58,3 @@ export const CAUSE_TITLES: Record<CauseId, string> = {
   lossy_link: 'slow link: syncs work, but a timed push is slow over a long (lossy) path',
   unclassified: 'failure the doctor cannot attribute',
 };
-
-export function isCauseId(s: string): s is CauseId {
-  return (CAUSE_IDS as readonly string[]).includes(s);
-}

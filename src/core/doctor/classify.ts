@@ -1,10 +1,10 @@
-import type { TransportKind } from '../hosts/nodeSpec';
+import { isAgentTransport, type TransportKind } from '../hosts/nodeSpec';
 import type { TransportFailureCode } from '../transports/failureCodes';
 import type { CauseId } from './causes';
 import type { NodeEvidence, PortEvidence, ProbeEvidence } from './evidence';
 import { agentCause } from './agentCause';
 import {
-  AGENT_TRANSPORTS, HUNG_CODES, SILENT_CODES, answeredText, hostPort, nodeAnswers, otherObservations, portObservation, portOf, portSilent, probeObservation, probeOf,
+  HUNG_CODES, SILENT_CODES, answeredText, hostPort, nodeAnswers, otherObservations, portObservation, portOf, portSilent, probeObservation, probeOf,
 } from './facts';
 import { finding, offline, unclassified } from './findingParts';
 import { fixFor } from './fixes';
@@ -47,12 +47,12 @@ export function classify(ev: NodeEvidence): DoctorCause[] {
   }));
 }
 
-export function findCauses(ev: NodeEvidence): Finding[] {
+function findCauses(ev: NodeEvidence): Finding[] {
   const out: Finding[] = [];
   for (const t of ev.target.chain) {
     const p = probeOf(ev, t);
     if (!p) continue;
-    if (!p.success) out.push(AGENT_TRANSPORTS.includes(t) ? agentCause(ev, p) : sshCause(ev, p));
+    if (!p.success) out.push(isAgentTransport(t) ? agentCause(ev, p) : sshCause(ev, p));
     else {
       const stalled = stallFinding(ev, p);
       if (stalled) out.push(stalled);

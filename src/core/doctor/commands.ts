@@ -17,7 +17,7 @@ function sshHostOf(t: TargetFacts): string {
 }
 
 /** `USER@HOST` as ssh and ssh-copy-id take it. */
-export function destination(t: TargetFacts): string {
+function destination(t: TargetFacts): string {
   return `${word(t.user)}@${word(sshHostOf(t))}`;
 }
 

@@ -19,12 +19,12 @@ export interface DiagnoseOptions extends GatherOptions {
 }
 
 /** Why a node is not diagnosed under --all, or undefined. */
-export function skipReason(node: NodeSpec): string | undefined {
+function skipReason(node: NodeSpec): string | undefined {
   if (node.status === 'ready') return undefined;
   return `status is '${node.status}' in the hosts file (only 'ready' nodes are synced); name it to diagnose it anyway`;
 }
 
-export async function diagnoseNode(node: NodeSpec, deps: DoctorDeps, opts: GatherOptions): Promise<NodeReport> {
+async function diagnoseNode(node: NodeSpec, deps: DoctorDeps, opts: GatherOptions): Promise<NodeReport> {
   const evidence = await gatherEvidence(node, deps, opts);
   return { node: node.name, causes: classify(evidence), evidence };
 }

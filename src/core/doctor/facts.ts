@@ -1,12 +1,10 @@
-import type { TransportKind } from '../hosts/nodeSpec';
+import { AGENT_TRANSPORTS, SSH_TRANSPORTS, type TransportKind } from '../hosts/nodeSpec';
 import type { TransportFailureCode } from '../transports/failureCodes';
 import type { NodeEvidence, PortEvidence, PortRole, ProbeEvidence } from './evidence';
 import type { Observation } from './report';
 
 /** Questions `classify` asks of the evidence, each answered from what was observed only. */
 
-export const SSH_TRANSPORTS: readonly TransportKind[] = ['rsync', 'base64'];
-export const AGENT_TRANSPORTS: readonly TransportKind[] = ['p2p', 'http'];
 
 /** A set of probe codes: each one checked against the transports' union, looked up with any string. */
 const codeSet = (...codes: TransportFailureCode[]): ReadonlySet<string> => new Set(codes);
@@ -50,12 +48,12 @@ export function portOf(ev: NodeEvidence, role: PortRole): PortEvidence | undefin
   return ev.ports.find((p) => p.role === role);
 }
 
-export function anyProbeOk(ev: NodeEvidence): boolean {
+function anyProbeOk(ev: NodeEvidence): boolean {
   return ev.probes.some((p) => p.success);
 }
 
 /** A TCP connection to some port of the node was accepted. */
-export function anyPortAccepted(ev: NodeEvidence): boolean {
+function anyPortAccepted(ev: NodeEvidence): boolean {
   return ev.ports.some((p) => p.outcome === 'open');
 }
 
@@ -78,12 +76,6 @@ export function sshLoginWorks(ev: NodeEvidence): boolean {
   return SSH_TRANSPORTS.some((t) => probeOf(ev, t)?.success === true);
 }
 
-/** The SSH port accepted TCP and said nothing within the check's time. */
-export function sshPortSilent(ev: NodeEvidence): boolean {
-  const p = portOf(ev, 'ssh');
-  return p !== undefined && p.outcome === 'open' && p.spoke === false;
-}
-
 /** Every port checked refused (the machine sent RSTs: up, but nothing listens, or a REJECT rule). */
 export function allPortsRefused(ev: NodeEvidence): boolean {
   return ev.ports.length > 0 && ev.ports.every((p) => p.outcome === 'refused');
@@ -95,7 +87,7 @@ export function firstWorking(ev: NodeEvidence): TransportKind | undefined {
 }
 
 /** Short outcome word of a port check. */
-export function portResult(p: PortEvidence): string {
+function portResult(p: PortEvidence): string {
   if (p.outcome !== 'open') return p.outcome;
   if (p.role !== 'ssh') return 'open';
   return p.spoke ? 'spoke' : 'silent';

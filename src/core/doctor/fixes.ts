@@ -1,4 +1,4 @@
-import type { TransportKind } from '../hosts/nodeSpec';
+import { isSshTransport, type TransportKind } from '../hosts/nodeSpec';
 import type { Finding } from './classify';
 import {
   agentStartScripts, cliCommand, formatBytes, keygenRemove, overSsh, packageFor, remoteRoot, sshCopyId, sshPrefix, word,
@@ -7,7 +7,7 @@ import type { NodeEvidence } from './evidence';
 import { firstWorking, hostPort, sshLoginWorks, sshdSpoke } from './facts';
 import { manualFix } from './manualFix';
 import type { DoctorFix } from './report';
-import { SET_TOKEN_HINT } from '../transports/orchestrator/token';
+import { SET_TOKEN_HINT } from '../transports/http/orchestrator/token';
 import { shellQuote } from '../transports/remotePath';
 
 /**
@@ -33,7 +33,7 @@ function onNode(ev: NodeEvidence, title: string, scripts: string | string[], cha
 /** `prefer NODE T` then `reenable NODE`: syncs start with a transport that works. */
 function preferWorking(ev: NodeEvidence, failing: TransportKind | 'all', why: string): Fix {
   const t = ev.target;
-  const next = firstWorking(ev) ?? t.chain.find((k) => k !== failing && (k === 'rsync' || k === 'base64'));
+  const next = firstWorking(ev) ?? t.chain.find((k) => k !== failing && isSshTransport(k));
   if (!next) return here(`${why}: no other transport to prefer; fix the node first`, cliCommand(ev.context, 'test', t.node), 'nothing');
   const command = `${cliCommand(ev.context, 'prefer', t.node, next)} && ${cliCommand(ev.context, 'reenable', t.node)}`;
   return here(`${why}: make syncs to ${t.node} start with ${next}${firstWorking(ev) ? ' (it works now)' : ''}, and re-enable it`, command, 'local');

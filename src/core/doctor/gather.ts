@@ -1,10 +1,9 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
 import type { RouterState } from '../router/routerState';
 import { inspectHostKey } from '../ssh/hostKeyChange';
 import { diskSpace } from '../ssh/nodeCommands';
 import { resolveSshTarget } from '../ssh/target';
+import { opensshKnownHostsFile } from '../ssh/userFiles';
 import { bannerCheck, tailscalePeer, tcpCheck } from '../transports/netChecks';
 import type { Transport, TransportOptions } from '../transports/transport';
 import { agentDisk } from './agentStatus';
@@ -47,7 +46,7 @@ export interface GatherOptions {
   signal: AbortSignal;
 }
 
-export const DEFAULT_MIN_FREE_BYTES = 1024 ** 3;
+const DEFAULT_MIN_FREE_BYTES = 1024 ** 3;
 const HISTORY_SHOWN = 20;
 /** Slack over the checks' own bounds before a phase is cut short. */
 const PHASE_SLACK_MS = 3000;
@@ -60,7 +59,7 @@ export async function gatherEvidence(node: NodeSpec, deps: DoctorDeps, opts: Gat
   const { target, sshCheckHost } = await targetFacts(node, o);
   const context: FixContext = {
     knownHostsFile: o.knownHostsFile,
-    sshOptions: knownHostsOptions(o.knownHostsFile, path.join(o.env.HOME || os.homedir(), '.ssh', 'known_hosts')),
+    sshOptions: knownHostsOptions(o.knownHostsFile, opensshKnownHostsFile(o.env)),
     agentRestartCommand: opts.agentRestartCommand,
     base64ChunkBytes: o.base64ChunkBytes,
     pushPath: opts.pushPath,

@@ -4,18 +4,15 @@
  *
  *   diagnoseNodes(nodes, deps, opts) -> DoctorReport        gather + classify, only looks
  *   classify(evidence) -> DoctorCause[]                     pure; replays recorded evidence
- *   renderReportMarkdown(report) / renderNodeMarkdown(node) the report view
+ *   renderReportMarkdown(report)                            the report view
  *   causeForTransport(nodeReport, transport)                the tree's tooltip
  */
-export { CAUSE_IDS, CAUSE_TITLES, isCauseId, type CauseId } from './causes';
-export { classify, findCauses, type Finding } from './classify';
-export { diagnoseNode, diagnoseNodes, skipReason, type DiagnoseOptions } from './diagnose';
+export { CAUSE_IDS, CAUSE_TITLES } from './causes';
+export { classify } from './classify';
+export { diagnoseNodes } from './diagnose';
 export type * from './evidence';
-export { DEFAULT_MIN_FREE_BYTES, gatherEvidence, type DoctorDeps, type GatherOptions } from './gather';
-export { renderNodeMarkdown, renderReportMarkdown } from './markdown';
-export { LOSSY_MAX_MBIT, LOSSY_MIN_RTT_MS, throughputObservation } from './nodeFindings';
-export { MEASURE_BYTES } from './measure';
+export { renderReportMarkdown } from './markdown';
+export { LOSSY_MAX_MBIT, throughputObservation } from './nodeFindings';
 export {
-  causeForTransport, groupCauses, hasProblems, reportExitCode,
-  type CauseEvidence, type CauseGroup, type DoctorCause, type DoctorFix, type DoctorReport, type NodeReport, type Observation,
+  causeForTransport, groupCauses, hasProblems, reportExitCode, type DoctorCause, type DoctorFix, type DoctorReport, type NodeReport,
 } from './report';

@@ -20,7 +20,7 @@ function healthyLine(n: NodeReport): string {
   return `No problem found: ${ok.length ? ok.join(', ') : 'no transport'} answered${disk}.`;
 }
 
-export function renderNodeMarkdown(n: NodeReport): string {
+function renderNodeMarkdown(n: NodeReport): string {
   const lines = [`## ${n.node}`, ''];
   if (n.skipped) return [...lines, `Skipped: ${n.skipped}.`, ''].join('\n');
   if (!hasProblems(n)) lines.push(healthyLine(n), '');

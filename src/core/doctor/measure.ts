@@ -18,7 +18,7 @@ import { firstWorking, portOf, sshLoginWorks } from './facts';
  * writes to the node. The history's bytes per try (cut tries, small files) say little about a rate.
  */
 
-export const MEASURE_BYTES = 4 * 1024 * 1024;
+const MEASURE_BYTES = 4 * 1024 * 1024;
 /** A push slower than this is cut short and its rate taken from the bytes counted so far. */
 const MEASURE_BOUND_MS = 30_000;
 

@@ -72,9 +72,9 @@ export function disabledFinding(ev: NodeEvidence): Finding | undefined {
  * the path) from being called a bad link.
  */
 export const LOSSY_MAX_MBIT = 20;
-export const LOSSY_MIN_RTT_MS = 20;
+const LOSSY_MIN_RTT_MS = 20;
 
-export function mbitPerS(bytes: number, ms: number): number {
+function mbitPerS(bytes: number, ms: number): number {
   return (bytes * 8) / (ms * 1000);
 }
 

@@ -19,7 +19,7 @@ export interface Observation {
   detail: string;
 }
 
-export interface CauseEvidence {
+interface CauseEvidence {
   /** One line: why this cause, from what answered and what did not. */
   summary: string;
   tried: Observation[];

@@ -2,7 +2,7 @@ import { isMap, isSeq } from 'yaml';
 import { judge } from './checkValue';
 import type { DiagnosticPath } from './diagnostics';
 import { TRANSPORT_ITEM_SPEC } from './fields';
-import type { SourceRange, TransportKind } from './nodeSpec';
+import { TRANSPORT_KINDS, type SourceRange, type TransportKind } from './nodeSpec';
 import { deref, mapEntries } from './yamlValues';
 import type { ParsedYaml } from './yamlDocument';
 
@@ -22,7 +22,8 @@ export interface ResolvedChain {
   chainSource: 'host' | 'default';
 }
 
-const DEFAULT_CHAIN: readonly TransportKind[] = ['p2p', 'http', 'rsync', 'base64'];
+/** Every transport, in TRANSPORT_KINDS' order: the runbook's escalation order. */
+const DEFAULT_CHAIN: readonly TransportKind[] = TRANSPORT_KINDS;
 
 /** p2p -> http -> rsync -> base64, without p2p when p2p_enabled is false, without http when there is no p2p_public_port. */
 export function defaultChain(facts: ChainFacts): TransportKind[] {

@@ -98,7 +98,7 @@ export function judge(raw: unknown, spec: ValueSpec, y: ParsedYaml, nullable = t
 }
 
 /** `host 'vast-1': ssh_port` or `auto_sync.bandwidth_limit_mbps`, for the start of a message. */
-export function nameOf(path: DiagnosticPath, spec?: ValueSpec): string {
+function nameOf(path: DiagnosticPath, spec?: ValueSpec): string {
   const { subject, rest } = subjectOf(path);
   const what = spec?.label ?? rest;
   return what ? `${subject}: ${what}` : subject;

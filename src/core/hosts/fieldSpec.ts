@@ -14,20 +14,20 @@ interface SpecBase {
   label?: string;
 }
 
-export interface StringSpec extends SpecBase {
+interface StringSpec extends SpecBase {
   kind: 'string';
 }
-export interface BooleanSpec extends SpecBase {
+interface BooleanSpec extends SpecBase {
   kind: 'boolean';
 }
-export interface IntegerSpec extends SpecBase {
+interface IntegerSpec extends SpecBase {
   kind: 'integer';
   min?: number;
   max?: number;
   /** Says "port" in messages and checks 1..65535. */
   port?: boolean;
 }
-export interface NumberSpec extends SpecBase {
+interface NumberSpec extends SpecBase {
   kind: 'number';
   /** The value must be greater than this. */
   above?: number;
@@ -44,7 +44,7 @@ export interface ChoiceSpec extends SpecBase {
   /** Said after the list when the word is unknown: what happens to the node. */
   unknownEffect?: string;
 }
-export interface ListSpec extends SpecBase {
+interface ListSpec extends SpecBase {
   kind: 'list';
   items: ValueSpec;
 }
@@ -57,7 +57,7 @@ export interface MapSpec extends SpecBase {
   required?: readonly string[];
 }
 /** Known but not checked: described for hover, any value accepted. */
-export interface AnySpec extends SpecBase {
+interface AnySpec extends SpecBase {
   kind: 'any';
 }
 

@@ -16,7 +16,7 @@ const port = (description: string, dflt?: number): ValueSpec => ({ kind: 'intege
 const info = (description: string): ValueSpec => ({ kind: 'any', description: `${description} Informational: shown in the node list, not used for syncing.` });
 const hostNames = (description: string): ValueSpec => ({ kind: 'list', description, items: { kind: 'string', description: 'A host name from `hosts:`.' } });
 
-export const TRANSPORT_TYPE_SPEC: ChoiceSpec = {
+const TRANSPORT_TYPE_SPEC: ChoiceSpec = {
   kind: 'choice',
   label: 'transport type',
   values: TRANSPORT_TYPE_WORDS,

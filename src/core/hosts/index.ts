@@ -12,14 +12,11 @@
  * (schemas/distributed_hosts.schema.json) is buildHostsSchema()'s output.
  */
 export * from './nodeSpec';
-export { formatPath, type DiagnosticPath, type DiagnosticSeverity, type HostsDiagnostic, type HostsFile } from './diagnostics';
+export { formatPath, type HostsDiagnostic, type HostsFile } from './diagnostics';
 export { parseHostsText } from './parseHostsText';
-export { loadHostsFile, locateHostsFile, HOSTS_FILE_CANDIDATES, MAX_HOSTS_FILE_BYTES } from './loadHostsFile';
-export { bandwidthFor, globToRegExp } from './settings';
-export { defaultChain } from './chain';
-export { didYouMean } from './didYouMean';
-export { HOST_SPEC, HOSTS_FILE_SPEC, TRANSPORT_ITEM_SPEC, TRANSPORT_TYPE_WORDS } from './fields';
-export type { ValueSpec, MapSpec } from './fieldSpec';
+export { loadHostsFile, locateHostsFile, HOSTS_FILE_CANDIDATES } from './loadHostsFile';
+export { HOST_SPEC, HOSTS_FILE_SPEC } from './fields';
+export type { ValueSpec } from './fieldSpec';
 export { buildHostsSchema } from './schema';
-export { DEFAULT_DATA_SERVER_PORT, DEFAULT_P2P_PORT, DEFAULT_RINGRIFT_PATH, DEFAULT_SSH_PORT, DEFAULT_STATUS, DEFAULT_USER } from './defaults';
+export { DEFAULT_DATA_SERVER_PORT } from './defaults';
 export { relayFlag, relaySkip, syncOrder } from './relayMode';

@@ -12,7 +12,7 @@ import { parseHostsText } from './parseHostsText';
  */
 
 /** A real hosts file is tens of kilobytes; 5,000 hosts are about 3 MB. */
-export const MAX_HOSTS_FILE_BYTES = 32 * 1024 * 1024;
+const MAX_HOSTS_FILE_BYTES = 32 * 1024 * 1024;
 
 function whyUnreadable(filePath: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
@@ -103,8 +103,12 @@ export async function loadHostsFile(filePath: string, options: Partial<Normalise
   return ok(parseHostsText(text, filePath, options));
 }
 
-/** Where `locateHostsFile` looks, relative to the working directory, after $RINGRIFT_HOSTS_FILE. */
-export const HOSTS_FILE_CANDIDATES = ['distributed_hosts.yaml', 'config/distributed_hosts.yaml', 'ai-service/config/distributed_hosts.yaml'] as const;
+/** The hosts file's names: RingRift writes `.yaml`; `.yml` is the same file under YAML's other extension. */
+const HOSTS_FILE_NAMES = ['distributed_hosts.yaml', 'distributed_hosts.yml'] as const;
+/** Folders of a RingRift checkout the hosts file lives in, relative to the working directory, nearest first. */
+const HOSTS_FILE_DIRS = ['', 'config/', 'ai-service/config/'] as const;
+/** Where `locateHostsFile` looks, in order, after $RINGRIFT_HOSTS_FILE. */
+export const HOSTS_FILE_CANDIDATES: readonly string[] = HOSTS_FILE_DIRS.flatMap((dir) => HOSTS_FILE_NAMES.map((name) => dir + name));
 
 /** The hosts file to use: `explicit` (--hosts) as given, else $RINGRIFT_HOSTS_FILE, else the first candidate that exists. */
 export function locateHostsFile(opts: { explicit?: string; env: NodeJS.ProcessEnv; cwd: string }): Result<string, 'not_found'> {

@@ -2,13 +2,25 @@
 
 export const TRANSPORT_KINDS = ['p2p', 'http', 'rsync', 'base64'] as const;
 export type TransportKind = (typeof TRANSPORT_KINDS)[number];
+/** The transports that push to the node's agent over HTTP, and those that go over SSH. */
+export const AGENT_TRANSPORTS = ['p2p', 'http'] as const satisfies readonly TransportKind[];
+export const SSH_TRANSPORTS = ['rsync', 'base64'] as const satisfies readonly TransportKind[];
+export type AgentTransportKind = (typeof AGENT_TRANSPORTS)[number];
+export type SshTransportKind = (typeof SSH_TRANSPORTS)[number];
+
+export function isAgentTransport(t: TransportKind): t is AgentTransportKind {
+  return (AGENT_TRANSPORTS as readonly TransportKind[]).includes(t);
+}
+
+export function isSshTransport(t: TransportKind): t is SshTransportKind {
+  return (SSH_TRANSPORTS as readonly TransportKind[]).includes(t);
+}
 
 /**
  * Values of a host's `status`; only `ready` is synced, the rest are shown. RingRift's inactive ones
  * (terminated, offline, setup, retired, archived: ai-service/app/config/cluster_config.py:798) are among them.
  */
 export const NODE_STATUSES = ['ready', 'disabled', 'maintenance', 'offline', 'terminated', 'retired', 'setup', 'proxy_only', 'archived'] as const;
-export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 /** 1-based line and column in a file, as editors and `file:line:column` show them. */
 export interface SourcePosition {

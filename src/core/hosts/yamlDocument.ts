@@ -143,7 +143,7 @@ function walk(doc: ParsedYaml['doc'], sink: DiagnosticSink): Map<Alias, YamlNode
  * Deeper than this is refused before the tree is built: a hosts file nests under 10 levels, and
  * the library builds the tree recursively (near the stack limit V8 can even abort the process).
  */
-export const MAX_NESTING = 100;
+const MAX_NESTING = 100;
 
 /** Offset of the first collection nested deeper than MAX_NESTING, found on the flat token tree. */
 function firstTooDeep(tokens: CST.Token[]): number | undefined {

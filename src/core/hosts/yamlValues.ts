@@ -64,14 +64,6 @@ export function mapEntries(map: YAMLMap, y: ParsedYaml, onBadMerge?: (node: unkn
   return out;
 }
 
-/** The plain value of a scalar node (after alias), or undefined when the node is not a scalar. */
-export function scalarValue(node: unknown, y: ParsedYaml): { value: unknown } | undefined {
-  const n = deref(node, y);
-  if (n === null || n === undefined) return { value: null };
-  if (!isScalar(n)) return undefined;
-  return { value: n.value };
-}
-
 function plainScalar(value: unknown, source: string | undefined): unknown {
   if (value instanceof Date) return source ?? value.toISOString(); // keep `2025-12-26` as written
   if (typeof value === 'symbol') return '<<';
@@ -80,7 +72,7 @@ function plainScalar(value: unknown, source: string | undefined): unknown {
 }
 
 /** A plain-JS copy for `fields`; throws ExpansionLimit when the budget or depth runs out. */
-export function toPlain(node: unknown, y: ParsedYaml, budget: { left: number }, depth = 0): unknown {
+function toPlain(node: unknown, y: ParsedYaml, budget: { left: number }, depth = 0): unknown {
   if (--budget.left < 0) throw new ExpansionLimit('budget');
   if (depth > MAX_DEPTH) throw new ExpansionLimit('depth');
   const n = deref(node, y);

@@ -19,7 +19,7 @@ import { lineCounterOf } from './yamlView';
  * as a clean key of its own, something in the block (an unclosed quote or bracket) runs on into
  * the next block, and the block is reported unsupported so the caller validates the whole file.
  */
-export const BLOCK_END_KEY = '__ringrift_block_end__';
+const BLOCK_END_KEY = '__ringrift_block_end__';
 const BLOCK_START_KEY = '__ringrift_block_start__';
 
 export interface ParsedBlock {

@@ -11,7 +11,7 @@
  */
 
 /** What follows a block in the document; the block is parsed with a stand-in for it. */
-export type Follower = 'host' | 'section' | 'end';
+type Follower = 'host' | 'section' | 'end';
 
 export interface TextBlock {
   kind: 'section' | 'host';

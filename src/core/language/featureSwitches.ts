@@ -60,7 +60,7 @@ export function decideFeatures(inputs: FeatureInputs): FeatureSwitches {
  * Codes (diagnostics.ts, yamlDocument.ts, checkValue.ts...) of problems that Red Hat YAML reports
  * from the schema or its own parser. Everything else is ours alone.
  */
-export const SCHEMA_DIAGNOSTIC_CODES: ReadonlySet<string> = new Set([
+const SCHEMA_DIAGNOSTIC_CODES: ReadonlySet<string> = new Set([
   'yaml_syntax',
   'yaml_warning',
   'tab_indent',

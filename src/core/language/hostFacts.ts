@@ -11,7 +11,7 @@ export function pairNamed(map: YAMLMap | undefined, name: string): Pair | undefi
   return map?.items.find((p) => isScalar(p.key) && p.key.value === name) as Pair | undefined;
 }
 
-export function scalarOf(map: YAMLMap | undefined, name: string): unknown {
+function scalarOf(map: YAMLMap | undefined, name: string): unknown {
   const v = pairNamed(map, name)?.value;
   return isScalar(v) ? v.value : undefined;
 }
@@ -52,7 +52,7 @@ export function transportsOf(host: YAMLMap | undefined): YAMLSeq | undefined {
 }
 
 /** Priorities written in a transports list (items that are maps with an integer priority). */
-export function prioritiesOf(seq: YAMLSeq | undefined, except?: unknown): number[] {
+function prioritiesOf(seq: YAMLSeq | undefined, except?: unknown): number[] {
   const out: number[] = [];
   for (const item of seq?.items ?? []) {
     if (item === except || !isMap(item)) continue;
@@ -81,11 +81,4 @@ export function defaultTransportsLines(facts: HostFacts, unit = '  '): string[] 
     if (type === 'base64') lines.push(`${unit}  last_resort: true`);
   });
   return lines;
-}
-
-/** Indentation step the file uses under a host (its fields' column minus the host key's), default 2. */
-export function indentUnitOf(host: YAMLMap | undefined, hostKeyColumn: number, columnOf: (offset: number) => number): string {
-  const first = host?.items[0]?.key as { range?: [number, number, number] } | undefined;
-  const step = first?.range ? columnOf(first.range[0]) - hostKeyColumn : 2;
-  return ' '.repeat(step > 0 && step <= 8 ? step : 2);
 }

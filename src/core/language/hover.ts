@@ -32,7 +32,7 @@ const within = (node: unknown, offset: number) => {
 };
 
 /** The key or scalar value under `offset`, with its path. */
-export function nodeAt(view: YamlView, offset: number): Hit | undefined {
+function nodeAt(view: YamlView, offset: number): Hit | undefined {
   let node: unknown = view.y.doc.contents;
   let path: DiagnosticPath = [];
   for (let depth = 0; depth < 64; depth++) {

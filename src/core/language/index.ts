@@ -9,11 +9,11 @@
  *
  * Positions and ranges are 1-based line:column, as in HostsDiagnostic.
  */
-export { HostsDocument, type HostSummary, type ValidationStats } from './hostsDocument';
+export { HostsDocument } from './hostsDocument';
 export { completionsAt, type CompletionEntry } from './completion';
-export { hoverAt, type HoverResult } from './hover';
-export { quickFixesAt, type QuickFix, type TextEdit } from './quickFixes';
-export { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES, type SemanticToken, type TokenModifier, type TokenType } from './semanticTokens';
-export { hostLenses, hostSymbols, inlineStates, type HostLens, type HostSymbol, type InlineState, type LensAction } from './outline';
-export { liveStateFromRouter, liveStateLabel, NO_LIVE_STATE, type LiveStateLookup, type NodeLiveState } from './liveState';
-export { decideFeatures, SCHEMA_DIAGNOSTIC_CODES, visibleDiagnostics, type FeatureInputs, type FeatureSwitches, type SchemaFeaturesSetting } from './featureSwitches';
+export { hoverAt } from './hover';
+export { quickFixesAt, type QuickFix } from './quickFixes';
+export { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './semanticTokens';
+export { hostLenses, hostSymbols, inlineStates, type LensAction } from './outline';
+export { liveStateFromRouter, liveStateLabel, type LiveStateLookup, type NodeLiveState } from './liveState';
+export { decideFeatures, visibleDiagnostics, type FeatureInputs, type FeatureSwitches } from './featureSwitches';

@@ -12,7 +12,7 @@ import { lineText, nodeAtPath, rangeOfNode, type YamlView } from './yamlView';
  * or host name; renumbering a host's priorities; moving a last_resort step last; removing a
  * duplicate; writing out a host's default `transports:` block.
  */
-export interface TextEdit {
+interface TextEdit {
   range: SourceRange;
   newText: string;
 }

@@ -44,7 +44,7 @@ export function positionAt(view: YamlView, offset: number): SourcePosition {
   return { line: line + view.lineShift, column: col };
 }
 
-export function rangeAt(view: YamlView, start: number, end: number): SourceRange {
+function rangeAt(view: YamlView, start: number, end: number): SourceRange {
   return { start: positionAt(view, start), end: positionAt(view, Math.max(start, end)) };
 }
 

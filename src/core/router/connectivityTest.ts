@@ -1,6 +1,6 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
 import type { TransportFailureCode } from '../transports/failureCodes';
-import type { ServiceKind } from '../transports/orchestrator/health';
+import type { ServiceKind } from '../transports/http/orchestrator/health';
 import type { ProbeResult, Transport } from '../transports/transport';
 import type { EventLog } from './eventLog';
 import { mapWithConcurrency } from './pool';

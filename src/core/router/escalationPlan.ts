@@ -15,7 +15,7 @@ import type { RouterSettings } from './routerSettings';
  *      upgrade retry is due: then the better transports are tried again first;
  *   5. a transport whose probe failed moments ago is skipped with that error (no timeout paid twice).
  */
-export interface PlannedStep {
+interface PlannedStep {
   transport: TransportKind;
   /** Set when the step is not tried; becomes a `skipped` attempt with this text. */
   skip?: string;

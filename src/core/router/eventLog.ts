@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { TransportKind } from '../hosts/nodeSpec';
 
 /** Event names of DESIGN.md "State and events". */
-export type RouterEventType =
+type RouterEventType =
   | 'SYNC_STALLED'
   | 'SYNC_RETRY_REQUESTED'
   | 'NODE_DISABLED'
@@ -19,7 +20,8 @@ export interface RouterEvent {
   /** ISO time. */
   time: string;
   node: string;
-  transport?: string;
+  /** `none`: PREFERRED_TRANSPORT_SET that cleared the preference. */
+  transport?: TransportKind | 'none';
   [field: string]: unknown;
 }
 

@@ -1,18 +1,18 @@
 import type { TransportKind } from '../hosts/nodeSpec';
 import { isTransportFailureCode, type TransportFailureCode } from '../transports/failureCodes';
-import type { ServiceKind } from '../transports/orchestrator/health';
+import type { ServiceKind } from '../transports/http/orchestrator/health';
 
 /** What the router remembers about the cluster, persisted in the state dir (DESIGN.md "State and events"). */
 
 export const STATE_VERSION = 1;
-export const HISTORY_LIMIT = 200;
+const HISTORY_LIMIT = 200;
 
-export type AttemptResult = 'ok' | 'failed' | 'skipped';
+type AttemptResult = 'ok' | 'failed' | 'skipped';
 
 export interface HistoryEntry {
   /** ISO time. */
   time: string;
-  transport: string;
+  transport: TransportKind;
   result: AttemptResult;
   error?: string;
   /** `sync` (a push attempt) or `probe` (a connectivity test). */
@@ -32,6 +32,10 @@ export interface HistoryEntry {
  */
 export type RecordedFailureCode = TransportFailureCode | 'unclassified';
 
+/** Why a node was disabled; as with codes, a reason another version wrote and this one does not know reads as 'unclassified'. */
+type DisableReason = 'all_transports_exhausted' | 'unclassified';
+const DISABLE_REASONS: ReadonlySet<string> = new Set<DisableReason>(['all_transports_exhausted', 'unclassified']);
+
 export interface TransportRecord {
   /** Consecutive failures since the last success (the failover threshold counts these). */
   consecutiveFailures: number;
@@ -45,8 +49,8 @@ export interface TransportRecord {
 export interface NodeState {
   enabled: boolean;
   disabledAt?: string;
-  reason?: string;
-  failedTransports: string[];
+  reason?: DisableReason;
+  failedTransports: TransportKind[];
   preferredTransport?: TransportKind;
   lastWorkingTransport?: TransportKind;
   lastSuccessAt?: string;
@@ -54,7 +58,7 @@ export interface NodeState {
   upgradeRetryAt?: number;
   /** Current backoff for that retry, doubled each time the better transports still fail. */
   upgradeBackoffMs?: number;
-  transports: Partial<Record<string, TransportRecord>>;
+  transports: Partial<Record<TransportKind, TransportRecord>>;
   history: HistoryEntry[];
 }
 
@@ -77,7 +81,7 @@ export function nodeState(state: RouterState, name: string): NodeState {
   return (state.nodes[name] ??= emptyNodeState());
 }
 
-export function transportRecord(ns: NodeState, transport: string): TransportRecord {
+export function transportRecord(ns: NodeState, transport: TransportKind): TransportRecord {
   return (ns.transports[transport] ??= { consecutiveFailures: 0, failureTimes: [] });
 }
 
@@ -88,7 +92,7 @@ export function pushHistory(ns: NodeState, entry: HistoryEntry): void {
   if (ns.history.length > HISTORY_LIMIT) ns.history.splice(0, ns.history.length - HISTORY_LIMIT);
 }
 
-export function recordFailure(ns: NodeState, transport: string, error: string, now: number): TransportRecord {
+export function recordFailure(ns: NodeState, transport: TransportKind, error: string, now: number): TransportRecord {
   const rec = transportRecord(ns, transport);
   rec.consecutiveFailures++;
   rec.failureTimes = [...rec.failureTimes.filter((t) => now - t < DAY_MS), now];
@@ -109,9 +113,10 @@ function recordedCode(code: string): RecordedFailureCode {
   return code === 'aborted' ? 'cancelled' : 'unclassified';
 }
 
-/** Makes a parsed state file's codes `RecordedFailureCode`s; tolerates any shape `isRouterState` lets through. */
+/** Makes a parsed state file's codes `RecordedFailureCode`s and reasons `DisableReason`s; tolerates any shape `isRouterState` lets through. */
 export function normaliseCodes(state: RouterState): RouterState {
   for (const ns of Object.values(state.nodes)) {
+    if (ns && ns.reason !== undefined && !DISABLE_REASONS.has(String(ns.reason))) ns.reason = 'unclassified';
     for (const rec of Object.values(ns?.transports ?? {})) {
       const probe = rec?.lastProbe;
       if (probe?.code !== undefined) probe.code = recordedCode(String(probe.code));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { homeDir } from '../homeDir';
 import { describeError } from '../result';
 import { emptyState, isRouterState, normaliseCodes, type RouterState } from './routerState';
 
@@ -12,7 +12,7 @@ import { emptyState, isRouterState, normaliseCodes, type RouterState } from './r
  */
 
 export function defaultStateDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_STATE_HOME || path.join(env.HOME || os.homedir(), '.local', 'state');
+  const base = env.XDG_STATE_HOME || path.join(homeDir(env), '.local', 'state');
   return path.join(base, 'ringrift-sync');
 }
 

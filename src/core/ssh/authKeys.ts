@@ -3,7 +3,7 @@ import { utils, type ParsedKey } from 'ssh2';
 import { describeError } from '../result';
 
 /** A private key ready to offer, and the file it came from (for messages). */
-export interface LoadedKey {
+interface LoadedKey {
   file: string;
   key: ParsedKey;
 }

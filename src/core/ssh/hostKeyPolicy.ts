@@ -1,6 +1,7 @@
 import type { TransportOptions } from '../transports/transport';
 import { fail, ok, type Result } from '../result';
 import { appendKnownHost, checkHostKey, fingerprintOf, knownHostName } from './knownHosts';
+import { opensshKnownHostsFile } from './userFiles';
 
 export type HostKeyRefusal = 'host_key_changed' | 'host_key_unknown' | 'host_key_revoked' | 'bad_config';
 
@@ -17,7 +18,7 @@ export function algorithmsForKeyType(keyType: string): string[] {
 }
 
 /** The `ssh-keygen -R` line for a host, naming the file when it is not the default one. */
-export function keygenRemoveHint(host: string, port: number, file: string, defaultFile: string | undefined): string {
+function keygenRemoveHint(host: string, port: number, file: string, defaultFile: string): string {
   const fileArg = file === defaultFile ? '' : ` -f '${file}'`;
   return `ssh-keygen${fileArg} -R '${knownHostName(host, port)}'`;
 }
@@ -51,7 +52,7 @@ export async function decideHostKey(
         `node ${nodeName}: host key of ${name} (${fingerprint}) is marked @revoked on line ${check.line} of ${check.file}: refused to connect; the node must get a new host key`,
       );
     case 'changed': {
-      const hint = keygenRemoveHint(host, port, check.file, defaultKnownHosts(opts.env));
+      const hint = keygenRemoveHint(host, port, check.file, opensshKnownHostsFile(opts.env));
       return fail(
         'host_key_changed',
         `node ${nodeName}: host key for ${name} changed (now ${fingerprint}): ` +
@@ -75,8 +76,4 @@ export async function decideHostKey(
       );
     }
   }
-}
-
-function defaultKnownHosts(env: NodeJS.ProcessEnv): string | undefined {
-  return env.HOME ? `${env.HOME}/.ssh/known_hosts` : undefined;
 }

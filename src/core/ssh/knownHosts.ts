@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describeError, fail, ok, type Result } from '../result';
 import { hostFieldMatches, knownHostName, parseKnownHosts, type KnownHostEntry } from './knownHostsParse';
 
-export { knownHostName, parseKnownHosts, type KnownHostEntry } from './knownHostsParse';
+export { knownHostName } from './knownHostsParse';
 
 /**
  * What known_hosts says about the key a host presented. `unreadable` (the file exists but cannot be
@@ -33,7 +33,7 @@ async function readEntries(file: string): Promise<Result<KnownHostEntry[], 'unre
 }
 
 /** Lines of `file` that name this host and port (markers included). */
-export async function entriesForHost(file: string, host: string, port: number): Promise<Result<KnownHostEntry[], 'unreadable'>> {
+async function entriesForHost(file: string, host: string, port: number): Promise<Result<KnownHostEntry[], 'unreadable'>> {
   const all = await readEntries(file);
   if (!all.ok) return all;
   const name = knownHostName(host, port);

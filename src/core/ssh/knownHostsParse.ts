@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { DEFAULT_SSH_PORT } from '../hosts/defaults';
 
 /**
  * known_hosts lines as OpenSSH reads them (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"): an optional
@@ -36,13 +37,13 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
   return entries;
 }
 
-/** The name OpenSSH looks up: `host` on port 22, `[host]:port` elsewhere. */
+/** The name OpenSSH looks up: `host` on its default port (22), `[host]:port` elsewhere. */
 export function knownHostName(host: string, port: number): string {
-  return port === 22 ? host : `[${host}]:${port}`;
+  return port === DEFAULT_SSH_PORT ? host : `[${host}]:${port}`;
 }
 
 /** Glob match with `*` and `?`, case-insensitive (OpenSSH match_pattern). */
-export function wildcardMatch(text: string, pattern: string): boolean {
+function wildcardMatch(text: string, pattern: string): boolean {
   const t = text.toLowerCase();
   const p = pattern.toLowerCase();
   // Iterative glob with single backtrack point: linear enough for host names.

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import SSHConfig from 'ssh-config';
 import { describeError, fail, ok, type Result } from '../result';
+import { userSshFile } from './userFiles';
 
 /**
  * What `~/.ssh/config` says about one host, for the ssh2 connection. Only the fields the product
@@ -32,7 +32,7 @@ export const EMPTY_SSH_CONFIG: SshConfigHost = { hostName: undefined, port: unde
 
 /** `~/.ssh/config` under the HOME of `env` (the product's env, not necessarily this process's). */
 export function defaultSshConfigPath(env: NodeJS.ProcessEnv): string {
-  return path.join(env.HOME || os.homedir(), '.ssh', 'config');
+  return userSshFile(env, 'config');
 }
 
 /** Parses one ProxyJump value; `none` means no jump. */

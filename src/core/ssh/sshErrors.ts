@@ -1,4 +1,5 @@
 import { fail, type Failure } from '../result';
+import { DEFAULT_KEY_NAMES } from './userFiles';
 
 /** Stable reasons an SSH connection or command failed (router, CLI and doctor branch on these). */
 export type SshErrorCode =
@@ -76,7 +77,7 @@ export function authFailure(hop: HopLabel): SshFailure {
   const offered = hop.keyFiles.length ? `key ${hop.keyFiles.join(', ')}` : 'no key file';
   const agent = hop.agent ? ' and ssh-agent' : '';
   const skipped = hop.skippedKeys.length ? ` (${hop.skippedKeys.join('; ')})` : '';
-  const key = hop.keyFiles[0] ?? '~/.ssh/id_ed25519';
+  const key = hop.keyFiles[0] ?? `~/.ssh/${DEFAULT_KEY_NAMES[0]}`;
   return fail(
     'auth_failed',
     `${hopText(hop)}: authentication as '${hop.user}' failed with ${offered}${agent}${skipped}; ` +

@@ -1,8 +1,10 @@
 import * as os from 'node:os';
-import * as path from 'node:path';
+import { DEFAULT_SSH_PORT } from '../hosts/defaults';
 import type { NodeSpec } from '../hosts/nodeSpec';
+import { homeDir } from '../homeDir';
 import { ok, type Result } from '../result';
 import { defaultSshConfigPath, expandIdentityPath, resolveSshConfig, type SshConfigHost } from './sshConfig';
+import { DEFAULT_KEY_NAMES, userSshFile } from './userFiles';
 
 /** One SSH hop: where to connect, as whom, and which key files to offer. */
 export interface SshEndpoint {
@@ -20,15 +22,8 @@ export interface SshTarget extends SshEndpoint {
   jumps: SshEndpoint[];
 }
 
-/** OpenSSH's default identities, offered when neither the hosts file nor ssh_config names a key. */
-export const DEFAULT_KEY_NAMES = ['id_ed25519', 'id_rsa', 'id_ecdsa'];
-
 function localUser(env: NodeJS.ProcessEnv): string {
   return env.USER || env.LOGNAME || os.userInfo().username;
-}
-
-function home(env: NodeJS.ProcessEnv): string {
-  return env.HOME || os.homedir();
 }
 
 /**
@@ -43,12 +38,12 @@ export function mergeNodeWithConfig(node: NodeSpec, alias: string, cfg: SshConfi
   const host = cfg.hostName ?? alias;
   const user = yamlUser ? node.user : (cfg.user ?? node.user);
   const port = yamlPort ? node.sshPort : (cfg.port ?? node.sshPort);
-  const ctx = { host, remoteUser: user, port, home: home(env), localUser: localUser(env) };
+  const ctx = { host, remoteUser: user, port, home: homeDir(env), localUser: localUser(env) };
   const files = node.sshKey
     ? [node.sshKey]
     : cfg.identityFiles.length > 0
       ? cfg.identityFiles
-      : DEFAULT_KEY_NAMES.map((n) => path.join(home(env), '.ssh', n));
+      : DEFAULT_KEY_NAMES.map((n) => userSshFile(env, n));
   return { alias, host, port, user, keyFiles: files.map((f) => expandIdentityPath(f, ctx)) };
 }
 
@@ -60,14 +55,14 @@ export function mergeNodeWithConfig(node: NodeSpec, alias: string, cfg: SshConfi
 function jumpEndpoint(spec: { host: string; port?: number; user?: string }, cfg: SshConfigHost, node: NodeSpec, env: NodeJS.ProcessEnv): SshEndpoint {
   const host = cfg.hostName ?? spec.host;
   const user = spec.user ?? cfg.user ?? localUser(env);
-  const port = spec.port ?? cfg.port ?? 22;
-  const ctx = { host, remoteUser: user, port, home: home(env), localUser: localUser(env) };
+  const port = spec.port ?? cfg.port ?? DEFAULT_SSH_PORT;
+  const ctx = { host, remoteUser: user, port, home: homeDir(env), localUser: localUser(env) };
   const files =
     cfg.identityFiles.length > 0
       ? cfg.identityFiles
       : node.sshKey
         ? [node.sshKey]
-        : DEFAULT_KEY_NAMES.map((n) => path.join(home(env), '.ssh', n));
+        : DEFAULT_KEY_NAMES.map((n) => userSshFile(env, n));
   return { alias: spec.host, host, port, user, keyFiles: files.map((f) => expandIdentityPath(f, ctx)) };
 }
 

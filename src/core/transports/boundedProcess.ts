@@ -19,7 +19,7 @@ export interface BoundedRunOptions {
   keepStdoutChars?: number;
 }
 
-export interface BoundedRunOutcome {
+interface BoundedRunOutcome {
   /** Exit code, or null when killed by a signal or never started. */
   rc: number | null;
   /** Tail of stdout (the part after progress lines matters: the stats block or a hash). */

@@ -1,6 +1,6 @@
-import type { AgentTransportFailure } from './agentClient';
-import type { Base64Failure } from './base64';
-import type { RsyncFailure } from './rsync';
+import type { AgentTransportFailure } from './http/agentClient';
+import type { Base64Failure } from './base64/base64';
+import type { RsyncFailure } from './rsync/rsync';
 
 /**
  * Every code a probe or a push can fail with (`ProbeResult.code`, `PushFailure.code`): the union

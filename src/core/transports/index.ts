@@ -1,8 +1,8 @@
 import type { TransportKind } from '../hosts/nodeSpec';
-import { Base64Transport } from './base64';
-import { HttpTransport } from './http';
-import { P2PTransport } from './p2p';
-import { RsyncTransport } from './rsync';
+import { Base64Transport } from './base64/base64';
+import { HttpTransport } from './http/http';
+import { P2PTransport } from './http/p2p';
+import { RsyncTransport } from './rsync/rsync';
 import type { Transport, TransportOptions } from './transport';
 
 /** The escalation chain's transports, one per kind, sharing one set of options and callbacks. */
@@ -15,4 +15,4 @@ export function createTransports(opts: TransportOptions): Record<TransportKind, 
   };
 }
 
-export type { ProbeResult, PushJob, PushResult, Transport, TransportOptions } from './transport';
+export type { Transport, TransportOptions } from './transport';

@@ -1,3 +1,4 @@
+import { DEFAULT_SSH_PORT } from '../hosts/defaults';
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
 import { shellQuote, shellQuoteRemotePath } from './remotePath';
 
@@ -21,7 +22,7 @@ function word(s: string): string {
 
 function sshOptions(node: NodeSpec): string[] {
   const opts = ['-o', 'ConnectTimeout=5'];
-  if (node.sshPort !== 22) opts.unshift('-p', String(node.sshPort));
+  if (node.sshPort !== DEFAULT_SSH_PORT) opts.unshift('-p', String(node.sshPort));
   if (node.sshKey) opts.unshift('-i', word(node.sshKey));
   return opts;
 }

@@ -6,7 +6,7 @@ import * as net from 'node:net';
  * returns a value; nothing throws. `tailscale status` lives in tailscaleStatus.ts.
  */
 
-export { tailscalePeer, peerFromStatusJson, type TailscalePeer, type TailscalePeerResult } from './tailscaleStatus';
+export { tailscalePeer } from './tailscaleStatus';
 
 export type TcpOutcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'dns' | 'cancelled';
 

@@ -9,7 +9,7 @@ import { runBounded } from './boundedProcess';
  * `tailscale status --json`; when the CLI is not installed here, says so instead.
  */
 
-export interface TailscalePeer {
+interface TailscalePeer {
   hostName: string;
   dnsName?: string;
   os?: string;
@@ -60,7 +60,7 @@ function toPeer(raw: RawNode, self: boolean): TailscalePeer {
 }
 
 /** The `tailscale status` line for a peer: `100.64.0.7  gpu-7  linux  active; relay "fra"`. */
-export function statusLine(p: TailscalePeer): string {
+function statusLine(p: TailscalePeer): string {
   let state: string;
   if (p.self) state = '-';
   else if (!p.online) state = `offline${p.lastSeen ? `, last seen ${p.lastSeen}` : ''}`;
@@ -100,7 +100,7 @@ export function peerFromStatusJson(json: string, ip: string): TailscalePeerResul
 }
 
 /** `command -v tailscale` over env.PATH, then the macOS app's bundled CLI. */
-export async function findTailscale(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+async function findTailscale(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
   const candidates = [...dirs.map((d) => path.join(d, 'tailscale')), '/Applications/Tailscale.app/Contents/MacOS/Tailscale'];
   for (const c of candidates) {

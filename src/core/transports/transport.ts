@@ -1,6 +1,6 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
 import type { TransportFailureCode } from './failureCodes';
-import type { ServiceKind } from './orchestrator/health';
+import type { ServiceKind } from './http/orchestrator/health';
 
 /** Outcome of one probe: never thrown, always returned. */
 export interface ProbeResult {

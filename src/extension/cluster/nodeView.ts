@@ -2,7 +2,7 @@ import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
 import { relaySkip, syncOrder } from '../../core/hosts/relayMode';
 import { failuresLastHour, type NodeState, type RecordedFailureCode, type RouterState } from '../../core/router';
 import { diagnosedProbe, type LastDiagnosis } from './lastDiagnosis';
-import type { ServiceKind } from '../../core/transports/orchestrator/health';
+import type { ServiceKind } from '../../core/transports/http/orchestrator/health';
 import type { LiveProbe } from './liveProbes';
 
 /**

@@ -1,4 +1,4 @@
-import { resolveClusterToken } from '../../core/transports/orchestrator/token';
+import { resolveClusterToken } from '../../core/transports/http/orchestrator/token';
 
 /**
  * The cluster token a window's session uses. The runbook's variables (RINGRIFT_CLUSTER_AUTH_TOKEN,

@@ -1,6 +1,6 @@
 import { CAUSE_TITLES } from '../../core/doctor/causes';
 import { relaySkip, type NodeSpec, type TransportKind } from '../../core/hosts';
-import type { ServiceKind } from '../../core/transports/orchestrator/health';
+import type { ServiceKind } from '../../core/transports/http/orchestrator/health';
 import { transportCause, type LastDiagnosis } from '../cluster/lastDiagnosis';
 import type { TransportView } from '../cluster/nodeView';
 import { code, escapeMarkdown } from './markdown';

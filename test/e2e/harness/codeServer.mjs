@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const SETTINGS = fileURLToPath(new URL('./settings.json', import.meta.url));
 
 /** A free TCP port on loopback (the OS picks it; the tiny race is harmless on a test machine). */
-export function freePort() {
+function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

@@ -24,7 +24,7 @@ export function ensureBuilt(): void {
 }
 
 /** Fails with a clear reason when the real parts are missing: integration never skips silently. */
-export function requireRealParts(): void {
+function requireRealParts(): void {
   const missing = [SSHD, '/usr/bin/rsync', '/usr/bin/ssh', '/usr/bin/ssh-keygen'].filter((p) => !fs.existsSync(p));
   if (missing.length) {
     throw new Error(`integration tests need OpenSSH and rsync (apt-get install openssh-server rsync); missing: ${missing.join(', ')}`);

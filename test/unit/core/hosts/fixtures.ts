@@ -6,7 +6,7 @@ import { parseHostsText, type HostsDiagnostic, type HostsFile, type NodeSpec } f
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 export const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/hosts');
 /** The two real cluster files live beside the repository (tests may read them; nothing at runtime does). */
-export const REALWORLD = path.resolve(REPO_ROOT, 'test/fixtures/realworld');
+const REALWORLD = path.resolve(REPO_ROOT, 'test/fixtures/realworld');
 export const REAL_2025_12_26 = path.join(REALWORLD, 'ringrift-hosts-2025-12-26.yaml');
 export const REAL_2026_01_01 = path.join(REALWORLD, 'ringrift-hosts-2026-01-01.yaml');
 

@@ -151,6 +151,13 @@ describe('locateHostsFile', () => {
     assert.deepEqual(locateHostsFile({ env: { RINGRIFT_HOSTS_FILE: '' }, cwd: dir }), { ok: true, value: top });
   });
 
+  it('takes the .yml spelling too, after .yaml in the same folder', () => {
+    const yml = touch('config/distributed_hosts.yml');
+    assert.deepEqual(locateHostsFile({ env: {}, cwd: dir }), { ok: true, value: yml });
+    const yaml = touch('config/distributed_hosts.yaml');
+    assert.deepEqual(locateHostsFile({ env: {}, cwd: dir }), { ok: true, value: yaml });
+  });
+
   it('nothing found: not_found, listing every place it looked', () => {
     const r = locateHostsFile({ env: {}, cwd: dir });
     assert.ok(!r.ok);

@@ -4,10 +4,10 @@ import type { SourcePosition, SourceRange } from '../../../../src/core/hosts';
 import { HostsDocument } from '../../../../src/core/language';
 
 /** Fixture documents of test/fixtures/language/ and the two real cluster files, and positions in them. */
-export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
 export const LANGUAGE_FIXTURES = path.join(REPO_ROOT, 'test/fixtures/language');
 export const HOSTS_FIXTURES = path.join(REPO_ROOT, 'test/fixtures/hosts');
-export const REALWORLD = path.resolve(REPO_ROOT, 'test/fixtures/realworld');
+const REALWORLD = path.resolve(REPO_ROOT, 'test/fixtures/realworld');
 export const REAL_FILES = ['ringrift-hosts-2025-12-26.yaml', 'ringrift-hosts-2026-01-01.yaml'].map((f) => path.join(REALWORLD, f));
 export const HOME = '/home/operator';
 

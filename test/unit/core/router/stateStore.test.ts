@@ -76,6 +76,19 @@ describe('StateStore', () => {
     assert.equal(t.rsync?.lastProbe?.message, 'said quantum_flux');
   });
 
+  it("reads a disable reason other versions wrote and this one does not know as 'unclassified'", () => {
+    const dir = tempDir();
+    const store = new StateStore(dir, '/x/h.yaml');
+    const disabled = (reason: string) => ({ enabled: false, reason, failedTransports: ['p2p'], history: [], transports: {} });
+    fs.writeFileSync(store.file, JSON.stringify({
+      version: STATE_VERSION,
+      escalations: [],
+      nodes: { a: disabled('all_transports_exhausted'), b: disabled('cosmic_rays') },
+    }));
+    const nodes = store.read().nodes;
+    assert.deepEqual([nodes.a.reason, nodes.b.reason], ['all_transports_exhausted', 'unclassified']);
+  });
+
   it('loses no update when many writers in this process update at once', async () => {
     const dir = tempDir();
     const stores = Array.from({ length: 4 }, () => new StateStore(dir, '/x/h.yaml'));

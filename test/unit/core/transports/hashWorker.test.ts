@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { sha256InWorker } from '../../../../src/core/transports/hashWorker';
 import { bytesOf, sha256 } from '../../agent/agentFixture';
-import { never, tempFile } from './agentFixtures';
+import { never, tempFile } from './http/agentFixtures';
 
 describe('sha256InWorker', () => {
   it('hashes the first `size` bytes of a file on a worker thread', async () => {

@@ -1,5 +1,6 @@
+import type { TransportKind } from '../../../../src/core/hosts/nodeSpec';
 import { emptyState, nodeState, transportRecord, type RecordedFailureCode, type RouterState } from '../../../../src/core/router';
-import type { ServiceKind } from '../../../../src/core/transports/orchestrator/health';
+import type { ServiceKind } from '../../../../src/core/transports/http/orchestrator/health';
 
 /** Router state built up the way the router writes it, for tree and dashboard tests. */
 export const NOW = Date.parse('2026-01-02T12:30:00Z');
@@ -7,7 +8,7 @@ export const NOW = Date.parse('2026-01-02T12:30:00Z');
 export class StateBuilder {
   readonly state: RouterState = emptyState();
 
-  probe(node: string, transport: string, success: boolean, opts: { latencyMs?: number; message?: string; code?: RecordedFailureCode; ago?: number; service?: ServiceKind } = {}): this {
+  probe(node: string, transport: TransportKind, success: boolean, opts: { latencyMs?: number; message?: string; code?: RecordedFailureCode; ago?: number; service?: ServiceKind } = {}): this {
     const time = NOW - (opts.ago ?? 1000);
     const ns = nodeState(this.state, node);
     transportRecord(ns, transport).lastProbe = { time, success, latencyMs: opts.latencyMs ?? 5, message: opts.message ?? (success ? 'ok' : 'refused'), code: opts.code, service: opts.service };
@@ -15,7 +16,7 @@ export class StateBuilder {
     return this;
   }
 
-  syncFailure(node: string, transport: string, error: string, ago = 1000): this {
+  syncFailure(node: string, transport: TransportKind, error: string, ago = 1000): this {
     const ns = nodeState(this.state, node);
     const rec = transportRecord(ns, transport);
     rec.consecutiveFailures++;
@@ -25,7 +26,7 @@ export class StateBuilder {
     return this;
   }
 
-  syncOk(node: string, transport: 'p2p' | 'http' | 'rsync' | 'base64', ago = 1000): this {
+  syncOk(node: string, transport: TransportKind, ago = 1000): this {
     const ns = nodeState(this.state, node);
     transportRecord(ns, transport).consecutiveFailures = 0;
     ns.lastWorkingTransport = transport;

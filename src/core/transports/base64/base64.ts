@@ -1,0 +1,105 @@
+import * as fs from 'node:fs';
+import type { NodeSpec } from '../../hosts/nodeSpec';
+import { describeError } from '../../result';
+import { Base64PushRun, type Base64PushFailure } from './base64Push';
+import { openSsh, type SshOverrides } from '../../ssh/connect';
+import * as ops from './remoteFileOps';
+import { sshRemotePath, type RemotePathError } from '../remotePath';
+import type { PartialProgress, ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from '../transport';
+
+/** Every code the base64 transport reports: its probe's are a subset of its push's. */
+export type Base64Failure = Base64PushFailure | RemotePathError;
+type Fail = { code: Base64Failure; message: string };
+
+/**
+ * The last resort of the chain: the file goes as base64 text through `base64 -d >> PARTIAL` over
+ * ssh2 exec, one exec per `base64ChunkBytes` of the file, resuming from the partial's size on the
+ * node, and is renamed into place only after the node's sha256 of it equals ours.
+ */
+export class Base64Transport implements Transport {
+  readonly kind = 'base64' as const;
+
+  constructor(
+    private readonly opts: TransportOptions,
+    private readonly sshOverrides: SshOverrides = {},
+  ) {}
+
+  async probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult> {
+    const started = Date.now();
+    const bound = AbortSignal.any([signal, AbortSignal.timeout(this.opts.probeTimeoutMs)]);
+    const done = (success: boolean, message: string, code?: Base64Failure): ProbeResult => ({
+      transport: 'base64', success, message, latencyMs: Date.now() - started, ...(code ? { code } : {}),
+    });
+    // Our own bound fired (not the caller's cancel): say so, not the "cancelled" the SSH layer reports.
+    const probeTimedOut = (what: string) =>
+      done(false, `node ${node.name}: base64: ${what} within the ${this.opts.probeTimeoutMs / 1000} s probe bound (node or sshd overloaded, or a hung login shell)`, 'timeout');
+    const ssh = await openSsh(node, this.opts, bound, this.sshOverrides);
+    if (!ssh.ok) return timedOut(bound, signal) ? probeTimedOut('no SSH session') : done(false, `${ssh.message} (base64 probe)`, ssh.code);
+    try {
+      const r = await ssh.value.exec(ops.PROBE_COMMAND, { signal: bound });
+      if (!r.ok) return timedOut(bound, signal) ? probeTimedOut('the probe command did not finish') : done(false, `${r.message} (base64 probe)`, r.code);
+      const out = r.value.stdout;
+      if (!/^ok$/m.test(out)) return done(false, `node ${node.name}: base64: the remote shell did not answer 'ok' (${r.value.stderr || out.trim() || 'no output'})`, 'remote_error');
+      if (!/^base64=present$/m.test(out)) return done(false, `node ${node.name}: base64: the node has no 'base64' command; install coreutils`, 'remote_tool_missing');
+      const sha = /^sha=(\S+)$/m.exec(out)?.[1];
+      if (!sha) return done(false, `node ${node.name}: base64: the node has neither 'sha256sum' nor 'shasum'; install coreutils (or perl for shasum)`, 'remote_tool_missing');
+      return done(true, `node ${node.name}: base64 over SSH ok (${sha}), ${Date.now() - started} ms`);
+    } finally {
+      ssh.value.close();
+    }
+  }
+
+  async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
+    const started = Date.now();
+    const failed = (f: Fail, partial?: PartialProgress): PushResult =>
+      ({ ok: false, transport: 'base64', code: f.code, message: f.message, durationMs: Date.now() - started, ...(partial ? { partial } : {}) });
+    const resolved = sshRemotePath(job.remotePath, node.remoteBase);
+    if (!resolved.ok) return failed({ code: resolved.code, message: `node ${node.name}: base64: ${resolved.message}` });
+    let size: number;
+    try {
+      const st = await fs.promises.stat(job.localPath);
+      if (!st.isFile()) return failed({ code: 'local_unreadable', message: `${job.localPath} is not a regular file; nothing was sent to node ${node.name}` });
+      size = st.size;
+    } catch (err) {
+      return failed({ code: 'local_unreadable', message: `cannot read ${job.localPath}: ${describeError(err)}; nothing was sent to node ${node.name}` });
+    }
+    const ssh = await openSsh(node, this.opts, signal, this.sshOverrides);
+    if (!ssh.ok) return failed({ code: ssh.code, message: `${ssh.message} (base64 push)` });
+    const paths = ops.remoteFilePaths(resolved.value);
+    let run: Base64PushRun;
+    let outcome: Awaited<ReturnType<Base64PushRun['attempt']>>;
+    try {
+      const where = `node ${node.name}: base64 push to ${paths.target}`;
+      run = new Base64PushRun(where, job.localPath, size, paths, ssh.value, this.opts, progress, signal);
+      outcome = await run.attempt();
+      // A resumed partial from an older version of the file fails the check; start over once.
+      if (!outcome.ok && outcome.code === 'checksum_mismatch' && (run.resumedFrom ?? 0) > 0) outcome = await run.attempt();
+    } finally {
+      ssh.value.close();
+    }
+    if (!outcome.ok) return failed(outcome, await this.partialAfter(node, paths, run.resumedFrom, signal));
+    return { ok: true, transport: 'base64', bytes: size, bytesSent: outcome.bytesSent, sha256: outcome.sha256, durationMs: Date.now() - started, remotePath: resolved.value };
+  }
+
+  /**
+   * After a try that began writing: the partial's size now, over a new SSH session (the old one
+   * is often what broke), bounded like a probe. Undefined when the node cannot be asked.
+   */
+  private async partialAfter(node: NodeSpec, paths: ops.RemoteFilePaths, before: number | undefined, signal: AbortSignal): Promise<PartialProgress | undefined> {
+    if (before === undefined || signal.aborted) return undefined;
+    const bound = AbortSignal.any([signal, AbortSignal.timeout(this.opts.probeTimeoutMs)]);
+    const ssh = await openSsh(node, this.opts, bound, this.sshOverrides);
+    if (!ssh.ok) return undefined;
+    try {
+      const r = await ssh.value.exec(ops.partialSizeCommand(paths), { signal: bound });
+      const after = r.ok && r.value.code === 0 ? ops.parsePrepareOutput(r.value.stdout).partialSize : undefined;
+      return after === undefined ? undefined : { before, after };
+    } finally {
+      ssh.value.close();
+    }
+  }
+}
+
+function timedOut(bound: AbortSignal, caller: AbortSignal): boolean {
+  return bound.aborted && !caller.aborted;
+}

@@ -1,0 +1,240 @@
+import { createHash, type Hash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { PassThrough } from 'node:stream';
+import type { PushProgress, TransportOptions } from '../transport';
+import { describeError, type Failure } from '../../result';
+import { Base64Encoder, alignChunkBytes } from './base64Encoder';
+import * as ops from './remoteFileOps';
+import type { SshSession } from '../../ssh/session';
+import type { SshErrorCode, SshFailure } from '../../ssh/sshErrors';
+
+/** Progress is reported at most this often, and a heartbeat repeats it: at least once a second. */
+const PROGRESS_EVERY_MS = 250;
+/** Bound on the prepare step once connected. */
+const COMMAND_TIMEOUT_MS = 60_000;
+
+/** Why one base64 push attempt failed: the SSH layer's codes, or what the node's commands reported. */
+export type Base64PushFailure =
+  | SshErrorCode
+  | 'remote_error'
+  | 'remote_tool_missing'
+  | 'target_is_dir'
+  | 'disk_full'
+  | 'checksum_mismatch'
+  | 'local_unreadable'
+  | 'idle_timeout';
+export type PushFail = Failure<Base64PushFailure>;
+export type AttemptResult = { ok: true; bytesSent: number; sha256: string } | PushFail;
+
+/** A gated remote command, opened ahead of time: it does nothing until `stdin` gets its first line. */
+interface OpenedExec {
+  stdin: PassThrough;
+  cancel: AbortController;
+  result: ReturnType<SshSession['exec']>;
+  /** Its stdout so far (small: reports, never file data). */
+  readonly out: string;
+}
+
+/**
+ * One file pushed as base64 over an open SSH session (the base64 transport's work):
+ *   1. one exec prepares (mkdir, partial size, tools, free space), reports, then waits for a gate
+ *      line; a refusal never sends it, so nothing is written. With the gate it becomes the first
+ *      chunk: `base64 -d >> PARTIAL` from the partial's size on;
+ *   2. later chunks: each exec opened (gated) while the previous one streams, fed only after it
+ *      exited (`>>` appends at the end whenever it writes); the local sha256 comes from the bytes
+ *      as they go;
+ *   3. finish, opened while the last chunk streams: the node's sha256 of the partial must equal
+ *      ours (sent as its first stdin line), then `mv -f` onto the target; a mismatch drops the partial.
+ *      When one exec wrote the whole file (`whole`: fresh push, one chunk) the node hashed it as
+ *      it wrote it (tee), so the finish compares that hash and the size instead of reading it again.
+ */
+export class Base64PushRun {
+  /** Where the last try started sending: the prefix the node held then. Unset until a try got that far. */
+  resumedFrom: number | undefined;
+  private lastProgress = 0;
+  private lastDone = 0;
+  private readonly opened: OpenedExec[] = [];
+
+  constructor(
+    private readonly where: string,
+    private readonly localPath: string,
+    private readonly size: number,
+    private readonly paths: ops.RemoteFilePaths,
+    private readonly ssh: SshSession,
+    private readonly opts: TransportOptions,
+    private readonly progress: PushProgress,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** One try; a heartbeat repeats the last figure while the node works (prepare, sha256, rename). */
+  async attempt(): Promise<AttemptResult> {
+    const heartbeat = setInterval(() => this.report(this.lastDone, false), PROGRESS_EVERY_MS);
+    try {
+      return await this.attemptOnce();
+    } finally {
+      clearInterval(heartbeat);
+      // Gated execs never fed (a refusal, a failure) end with exit 3 and write nothing.
+      for (const e of this.opened.splice(0)) e.cancel.abort();
+    }
+  }
+
+  private fail(code: Base64PushFailure, detail: string): PushFail {
+    return { ok: false, code, message: `${this.where}: ${detail}` };
+  }
+
+  private sshFail(r: SshFailure): PushFail {
+    const resume = r.code === 'cancelled' || r.code === 'disconnected' ? '; the partial on the node stays for the next push to resume' : '';
+    return { ok: false, code: r.code, message: `${r.message} (base64 push to ${this.paths.target})${resume}` };
+  }
+
+  private open(command: string, onStdout?: (out: string) => void): OpenedExec {
+    const stdin = new PassThrough({ highWaterMark: 1 << 20 });
+    const cancel = new AbortController();
+    const seen = { out: '' };
+    const collect = (b: Buffer) => {
+      seen.out += b.toString('utf8');
+      onStdout?.(seen.out);
+    };
+    const result = this.ssh.exec(command, { stdin, onStdout: collect, signal: AbortSignal.any([this.signal, cancel.signal]) });
+    const e: OpenedExec = { stdin, cancel, result, get out() { return seen.out; } };
+    this.opened.push(e);
+    return e;
+  }
+
+  /** Opens the prepare-and-append exec; resolves with its report once it waits for the gate. */
+  private async prepare(): Promise<{ ok: true; exec: OpenedExec; report: ops.PrepareReport } | PushFail> {
+    let seen: () => void = () => undefined;
+    const prepared = new Promise<void>((resolve) => (seen = resolve));
+    const mark = new RegExp(`^${ops.PREPARED_MARK}$`, 'm');
+    const exec = this.open(ops.prepareCommand(this.paths), (out) => mark.test(out) && seen());
+    const text = () => exec.out;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), COMMAND_TIMEOUT_MS)));
+    const first = await Promise.race([prepared.then(() => 'prepared' as const), exec.result, timeout]);
+    clearTimeout(timer);
+    if (first === 'prepared') return { ok: true, exec, report: ops.parsePrepareOutput(text()) };
+    if (first === 'timeout') return this.fail('timeout', `the node did not answer the prepare step within ${COMMAND_TIMEOUT_MS} ms`);
+    if (!first.ok) return this.sshFail(first);
+    const report = ops.parsePrepareOutput(text());
+    if (report.mkdirError) return this.fail('remote_error', `cannot create the directory ${this.paths.dir}: ${report.mkdirError}`);
+    return this.fail('remote_error', `the prepare step ended early (exit ${first.value.code}): ${first.value.stderr || text().trim() || 'no output'}`);
+  }
+
+  private async attemptOnce(): Promise<AttemptResult> {
+    const prep = await this.prepare();
+    if (!prep.ok) return prep;
+    const { report } = prep;
+    if (report.targetIsDir) return this.fail('target_is_dir', `${this.paths.target} is a directory on the node; give a file name`);
+    if (!report.base64Present) return this.fail('remote_tool_missing', `the node has no 'base64' command (install coreutils); nothing was written`);
+    if (!report.decodeFlag) return this.fail('remote_tool_missing', `the node's 'base64' decodes neither with -d nor -D; nothing was written`);
+    if (!report.shaTool) return this.fail('remote_tool_missing', `the node has no sha256 tool (openssl, sha256sum or shasum) to verify the file; nothing was written`);
+    // A partial longer than the file is not a prefix of it: the gate tells the node to drop it.
+    const restart = (report.partialSize ?? 0) > this.size;
+    const resume = restart ? 0 : (report.partialSize ?? 0);
+    const remaining = this.size - resume;
+    if (report.freeBytes !== undefined && report.freeBytes < remaining) {
+      return this.fail('disk_full', `needs ${remaining} bytes but ${this.paths.dir} has ${report.freeBytes} free; free space on the node (nothing was written, the old file is intact)`);
+    }
+    this.resumedFrom = resume;
+    const hash = createHash('sha256');
+    const prefix = await hashRange(this.localPath, resume, hash); // the part already on the node
+    if (prefix) return this.fail('local_unreadable', prefix);
+    const sent = await this.sendChunks(prep.exec, resume, report.decodeFlag, report.shaTool, restart, hash);
+    if (!sent.ok) return sent;
+    const sha256 = hash.digest('hex');
+    const whole = sent.whole;
+    sent.finish.stdin.end(ops.finishLine(sha256, whole && whole.sha256 === sha256 && whole.size === this.size ? whole.size : undefined));
+    const fin = await sent.finish.result;
+    if (!fin.ok) return this.sshFail(fin);
+    const outcome = ops.parseFinishOutput(sent.finish.out);
+    switch (outcome.kind) {
+      case 'ok':
+        this.report(this.size, true);
+        return { ok: true, bytesSent: remaining, sha256 };
+      case 'mismatch':
+        return this.fail('checksum_mismatch', `sha256 on the node is ${outcome.remoteSha || '(none)'}, ours is ${sha256}; the partial was dropped and the old file is intact; push again`);
+      case 'target_is_dir':
+        return this.fail('target_is_dir', `${this.paths.target} became a directory on the node; give a file name`);
+      default:
+        return this.fail('remote_error', `verifying the file failed (exit ${fin.value.code}): ${fin.value.stderr || outcome.text || 'no output'}`);
+    }
+  }
+
+  /**
+   * Sends [from, size) in chunk-sized execs, the first one (prepare) already open and waiting for
+   * its gate. Opens the next exec (after the last chunk: the finish) while the current one streams.
+   * With nothing left to send, the first exec still gets its gate and an empty stream (it creates
+   * the partial of an empty file, or drops an overlong one).
+   */
+  private async sendChunks(
+    first: OpenedExec,
+    from: number,
+    flag: ops.Base64DecodeFlag,
+    tool: ops.ShaTool,
+    restart: boolean,
+    hash: Hash,
+  ): Promise<{ ok: true; finish: OpenedExec; whole: ReturnType<typeof ops.parseWholeOutput> } | PushFail> {
+    const chunk = alignChunkBytes(this.opts.base64ChunkBytes);
+    let done = from;
+    this.report(done, true);
+    let idleTimer: NodeJS.Timeout | undefined;
+    const onBytes = (n: number) => {
+      done += n;
+      this.report(done, false);
+      idleTimer?.refresh();
+    };
+    let current = first;
+    for (let offset = from; ; offset += chunk) {
+      const end = Math.min(this.size, offset + chunk);
+      const next = this.open(end < this.size ? ops.appendChunkCommand(this.paths) : ops.finishCommand(this.paths, tool));
+      // One data exec for the whole file: it hashes on the node as it writes (no second read at the end).
+      const mode = offset === 0 && end === this.size ? 'whole' : offset === from && restart ? 'restart' : 'append';
+      let idle = false;
+      idleTimer = setTimeout(() => ((idle = true), this.ssh.close()), this.opts.idleTimeoutMs);
+      current.stdin.write(ops.gateLine(flag, mode, tool)); // from here on the node writes
+      const encoder = new Base64Encoder(hash, onBytes);
+      encoder.pipe(current.stdin);
+      let source: fs.ReadStream | undefined;
+      let readError: string | undefined;
+      if (end > offset) {
+        source = fs.createReadStream(this.localPath, { start: offset, end: end - 1, highWaterMark: 1 << 20 });
+        const running = current;
+        source.on('error', (err) => ((readError = describeError(err)), running.cancel.abort()));
+        source.pipe(encoder);
+      } else {
+        encoder.end();
+      }
+      const r = await current.result;
+      clearTimeout(idleTimer);
+      source?.destroy();
+      if (readError) return this.fail('local_unreadable', `reading ${this.localPath} failed at byte ${done}: ${readError}; the partial stays for the next push`);
+      if (idle) return this.fail('idle_timeout', `no progress for ${this.opts.idleTimeoutMs} ms at byte ${done} of ${this.size}; the partial stays for the next push to resume`);
+      if (!r.ok) return this.sshFail(r);
+      if (r.value.code !== 0) {
+        return this.fail('remote_error', `'base64 ${flag}' on the node failed (exit ${r.value.code}): ${r.value.stderr || 'no message'}; the partial stays for the next push`);
+      }
+      this.report(end, true);
+      if (end === this.size) return { ok: true, finish: next, whole: mode === 'whole' ? ops.parseWholeOutput(current.out) : undefined };
+      current = next;
+    }
+  }
+
+  private report(done: number, force: boolean): void {
+    this.lastDone = done;
+    const now = Date.now();
+    if (!force && now - this.lastProgress < PROGRESS_EVERY_MS) return;
+    this.lastProgress = now;
+    this.progress(done, this.size);
+  }
+}
+
+/** Feeds [0, end) of the local file to the hash. Returns an error text, or undefined. */
+async function hashRange(file: string, end: number, hash: Hash): Promise<string | undefined> {
+  if (end === 0) return undefined;
+  try {
+    for await (const b of fs.createReadStream(file, { start: 0, end: end - 1, highWaterMark: 1 << 20 })) hash.update(b as Buffer);
+    return undefined;
+  } catch (err) {
+    return `cannot read ${file}: ${describeError(err)}`;
+  }
+}

@@ -1,0 +1,279 @@
+import * as fs from 'node:fs';
+import { describeError } from '../../result';
+import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply, type RequestFailure } from './agentRequest';
+import { progressTicker } from '../progressTicker';
+import { uploadOnce } from './agentUpload';
+import type { LocalHashFailure } from '../hashWorker';
+import { SET_TOKEN_HINT } from './orchestrator/token';
+import { httpRemotePath, type RemotePathError } from '../remotePath';
+import { localSha256 } from '../rsync/rsyncVerify';
+import { fileKey as keyOf, forgetSha, recallSha, rememberSha } from './sentHashes';
+import type { PushFailure, PushJob, PushProgress, PushResult, TransportOptions } from '../transport';
+
+/** PUT attempts per push: a stale offset (409), a busy target or a partial that was not our prefix (422) costs one each. */
+const MAX_PUTS = 4;
+/** Wait before retrying a target another upload holds (often our own cancelled one, still closing). */
+const BUSY_RETRY_MS = 300;
+
+export { forgetSentHashes } from './sentHashes';
+
+/** What an agent's non-success answer to HEAD or PUT means (see `refusalOf`). */
+type AgentRefusal = 'bad_path' | 'bad_request' | 'unauthorized' | 'not_found' | 'busy' | 'conflict' | 'checksum_mismatch' | 'disk_full' | 'http_error';
+
+/** Every code a push to our agent reports. */
+export type AgentPushFailure = RequestFailure | RemotePathError | LocalHashFailure | AgentRefusal;
+
+interface AgentErrorBody {
+  error?: string;
+  code?: string;
+  freeBytes?: number;
+  neededBytes?: number;
+  partialSize?: number;
+  size?: number;
+  sha256?: string;
+}
+
+function parseBody(reply: AgentReply): AgentErrorBody {
+  try {
+    const v: unknown = JSON.parse(reply.body);
+    return v && typeof v === 'object' ? (v as AgentErrorBody) : {};
+  } catch {
+    return {};
+  }
+}
+
+function headerNumber(reply: AgentReply, name: string): number | undefined {
+  const raw = reply.headers[name];
+  const n = Number(Array.isArray(raw) ? raw[0] : raw);
+  return raw === undefined || !Number.isSafeInteger(n) || n < 0 ? undefined : n;
+}
+
+/** `/files/` plus each segment percent-encoded: spaces, quotes, `$()`, `;` travel as data. */
+export function filesUrlPath(rel: string): string {
+  return '/files/' + rel.split('/').map(encodeURIComponent).join('/');
+}
+
+export function mib(bytes: number): string {
+  return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+}
+
+/**
+ * A push over the agent protocol, shared by the p2p and http transports: HEAD first (same size
+ * there: hash and maybe skip; a partial waits: resume from it), then one streaming PUT. A file's
+ * first push hashes it on a worker thread while sending (the sha256 goes as a trailer), so hashing
+ * adds no wait; later pushes of the same file send the remembered sha256 as a header. Re-planned
+ * on 409 (offset moved, target busy), restarted once from 0 on 422 (the partial was not this
+ * file's prefix, or the remembered hash was stale). Never throws.
+ */
+export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
+  const t0 = Date.now();
+  const failure = (code: AgentPushFailure, message: string): PushFailure => ({ ok: false, transport: ep.kind, code, message, durationMs: Date.now() - t0 });
+  const rel = httpRemotePath(job.remotePath);
+  if (!rel.ok) return failure(rel.code, `${ep.kind}: ${rel.message}`);
+  let size: number;
+  let fileKey: string;
+  try {
+    const st = await fs.promises.stat(job.localPath);
+    if (!st.isFile()) return failure('local_read_failed', `${job.localPath} is not a regular file`);
+    size = st.size;
+    fileKey = keyOf(st);
+  } catch (err) {
+    return failure('local_read_failed', `cannot read ${job.localPath}: ${describeError(err)}`);
+  }
+  const push = new AgentPushRun(ep, opts, { file: job.localPath, rel: rel.value, size, fileKey }, progress, signal, t0, failure);
+  try {
+    return await push.run();
+  } finally {
+    push.stopTicker();
+  }
+}
+
+/** The local file of one push and where it goes. */
+interface PushedFile {
+  file: string;
+  rel: string;
+  size: number;
+  fileKey: string;
+}
+
+/** One push's state: bytes on the node and sent, the file's sha256 as known so far. */
+class AgentPushRun {
+  private readonly where: string;
+  private readonly urlPath: string;
+  private readonly timing: { connectTimeoutMs: number; idleTimeoutMs: number };
+  private readonly report: () => void;
+  readonly stopTicker: () => void;
+  private onNode = 0;
+  private bytesSent = 0;
+  private sha: string | undefined;
+  /** The sha256 recalled from an earlier push of the file, until it proves stale. */
+  private remembered: string | undefined;
+
+  constructor(
+    private readonly ep: AgentEndpoint,
+    private readonly opts: TransportOptions,
+    private readonly f: PushedFile,
+    progress: PushProgress,
+    private readonly signal: AbortSignal,
+    private readonly t0: number,
+    private readonly failure: (code: AgentPushFailure, message: string) => PushFailure,
+  ) {
+    this.where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
+    this.urlPath = filesUrlPath(f.rel);
+    this.timing = { connectTimeoutMs: opts.connectTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs };
+    ({ report: this.report, stop: this.stopTicker } = progressTicker(progress, () => ({ done: this.onNode, total: f.size })));
+    this.sha = this.remembered = recallSha(f.fileKey);
+  }
+
+  /** HEAD: refused, already there (skip), or where to start the PUTs. */
+  async run(): Promise<PushResult> {
+    const { ep, f } = this;
+    const head = await agentRequest(ep, { method: 'HEAD', path: this.urlPath, ...this.timing }, this.signal);
+    if (!head.ok) return this.failure(head.code, head.message);
+    const refusal = refusalOf(head.value, ep, f.rel);
+    if (refusal && head.value.status !== 404) return this.failure(refusal.code, refusal.message);
+    if (head.value.status === 200 && headerNumber(head.value, 'x-size') === f.size) {
+      const bad = await this.hashFirst();
+      if (bad) return bad;
+      if (head.value.headers['x-sha256'] === this.sha) return this.done(true);
+    }
+    return this.putUntilDone(resumePoint(headerNumber(head.value, 'x-partial-size'), f.size));
+  }
+
+  private async hashFirst(): Promise<PushFailure | undefined> {
+    if (this.sha) return undefined;
+    const r = await localSha256(this.f.file, this.signal);
+    if (!r.ok) return this.failure(r.code, `${this.ep.kind}: ${r.message}`);
+    this.sha = r.value;
+    return undefined;
+  }
+
+  private done(skipped: boolean): PushResult {
+    const { ep, f } = this;
+    this.onNode = f.size;
+    this.report();
+    return { ok: true, transport: ep.kind, bytes: f.size, bytesSent: this.bytesSent, sha256: this.sha!, durationMs: Date.now() - this.t0, remotePath: f.rel, ...(skipped ? { skipped } : {}) };
+  }
+
+  /** PUTs from `offset` until one lands, re-planning on 409 and restarting once on 422. */
+  private async putUntilDone(offset: number): Promise<PushResult> {
+    const { ep, f, where } = this;
+    const startedFrom = offset;
+    let restarted = false;
+    let last = '';
+    for (let attempt = 0; attempt < MAX_PUTS; attempt++) {
+      const put = await this.putOnce(offset);
+      if (!put.ok) return this.cutShort(put, startedFrom);
+      const reply = put.value;
+      const body = parseBody(reply);
+      if (reply.status === 201) return this.landed(body);
+      last = refusalOf(reply, ep, f.rel)?.message ?? `HTTP ${reply.status}`;
+      if (reply.status === 409 && (body.code === 'offset_mismatch' || body.code === 'busy')) {
+        if (body.code === 'busy') await new Promise((r) => setTimeout(r, BUSY_RETRY_MS));
+        offset = resumePoint(headerNumber(reply, 'x-partial-size'), f.size);
+        continue;
+      }
+      if (reply.status === 422 && (offset > 0 || this.remembered) && !restarted) {
+        // The partial we resumed was not this file's beginning (another version), or the remembered
+        // hash was stale: the agent dropped the partial; once more from 0, hashing afresh.
+        restarted = true;
+        offset = 0;
+        if (this.remembered) this.sha = this.remembered = undefined;
+        forgetSha(f.fileKey);
+        continue;
+      }
+      const r = refusalOf(reply, ep, f.rel) ?? { code: 'http_error', message: `${where} answered HTTP ${reply.status} to PUT ${f.rel}` };
+      return this.failure(r.code, r.message);
+    }
+    return this.failure('busy', `${where}: gave up on ${f.rel} after ${MAX_PUTS} attempts; another client may be writing it (${last})`);
+  }
+
+  /** One streaming PUT from `offset`; a first push learns the file's sha256 from it. */
+  private async putOnce(offset: number) {
+    this.onNode = offset;
+    const plan = { file: this.f.file, urlPath: this.urlPath, size: this.f.size, offset, sha256: this.sha, ...this.timing };
+    const { reply, sha256: computed } = await uploadOnce(this.ep, plan, (n) => {
+      this.bytesSent += n;
+      this.onNode += n;
+    }, this.signal);
+    if (!this.sha && computed) {
+      this.sha = computed;
+      rememberSha(this.f.fileKey, computed);
+    }
+    return reply;
+  }
+
+  /** A PUT cut short: the failure, with how far the node's partial moved when the agent says. */
+  private async cutShort(put: { code: AgentPushFailure; message: string }, startedFrom: number): Promise<PushFailure> {
+    const { f, signal } = this;
+    const tail = put.code === 'local_read_failed' ? '' : `; ${mib(this.onNode)} of ${mib(f.size)} on the node, kept as a partial for the next attempt`;
+    const cut = this.failure(put.code, `${put.message} while sending ${f.rel}${tail}`);
+    if (this.bytesSent === 0 || signal.aborted) return cut;
+    // Bytes written to the socket are not bytes on the node's disk: ask the agent what it kept.
+    const after = await partialOnNode(this.ep, this.urlPath, this.opts.connectTimeoutMs, signal);
+    return after === undefined ? cut : { ...cut, partial: { before: startedFrom, after } };
+  }
+
+  /** A 201: the agent's stored size and sha256 must be the file's. */
+  private landed(body: AgentErrorBody): PushResult {
+    const { f, where } = this;
+    if (body.sha256 !== this.sha || body.size !== f.size) {
+      return this.failure('checksum_mismatch', `${where} stored ${f.rel} as ${body.size} bytes sha256 ${body.sha256}, expected ${f.size} bytes sha256 ${this.sha}`);
+    }
+    return this.done(false);
+  }
+}
+
+export function unauthorizedMessage(ep: AgentEndpoint): string {
+  const where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
+  return ep.token
+    ? `${where}: HTTP 401: agent rejected our token; use the token the agent was started with (--token): ${SET_TOKEN_HINT}`
+    : `${where}: HTTP 401: agent wants a token; configure the token the agent was started with (--token): ${SET_TOKEN_HINT}`;
+}
+
+/**
+ * The partial's size on the node after a cut PUT (one HEAD, bounded by the connect timeout), or
+ * undefined when the agent cannot be asked. Read early it may miss the agent's last writes: it
+ * never overstates what is there.
+ */
+async function partialOnNode(ep: AgentEndpoint, urlPath: string, boundMs: number, signal: AbortSignal): Promise<number | undefined> {
+  const head = await agentRequest(ep, { method: 'HEAD', path: urlPath, connectTimeoutMs: boundMs, totalTimeoutMs: boundMs }, signal);
+  return head.ok && (head.value.status === 200 || head.value.status === 404) ? (headerNumber(head.value, 'x-partial-size') ?? 0) : undefined;
+}
+
+/** A partial no longer than the file can be resumed; anything else starts over. */
+function resumePoint(partial: number | undefined, size: number): number {
+  return partial !== undefined && partial <= size ? partial : 0;
+}
+
+/** What an agent's non-success answer means for the operator: code and a line to act on. */
+function refusalOf(reply: AgentReply, ep: AgentEndpoint, rel: string): { code: AgentRefusal; message: string } | undefined {
+  const where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
+  const body = parseBody(reply);
+  const said = body.error ? `: ${body.error}` : '';
+  switch (reply.status) {
+    case 200:
+    case 201:
+    case 202:
+      return undefined;
+    case 400:
+      return { code: body.code === 'bad_path' ? 'bad_path' : 'bad_request', message: `${where} refused ${rel}${said || ' (HTTP 400)'}` };
+    case 401:
+      return { code: 'unauthorized', message: unauthorizedMessage(ep) };
+    case 404:
+      return { code: 'not_found', message: `${where} has no /files/ endpoint (HTTP 404): is this a ringrift agent?` };
+    case 409:
+      return { code: body.code === 'busy' ? 'busy' : 'conflict', message: `${where} refused ${rel} (HTTP 409)${said}` };
+    case 422:
+      return { code: 'checksum_mismatch', message: `${where}: the bytes that arrived do not hash to the local file's sha256 (HTTP 422)${said}` };
+    case 507: {
+      const free = body.freeBytes ?? headerNumber(reply, 'x-free-bytes');
+      const needed = body.neededBytes ?? headerNumber(reply, 'x-needed-bytes');
+      const figures = free !== undefined && needed !== undefined ? `${mib(needed)} needed, ${mib(free)} free` : 'not enough space';
+      const kept = body.partialSize !== undefined ? `the ${mib(body.partialSize)} received stay as a partial` : 'nothing was written';
+      return { code: 'disk_full', message: `${where}: disk full for ${rel}: ${figures}; ${kept}; free space on the node and retry` };
+    }
+    default:
+      return { code: 'http_error', message: `${where} answered HTTP ${reply.status} for ${rel}${said}` };
+  }
+}
