@@ -9,12 +9,12 @@ import type { Lab } from './lab';
 
 const execFileAsync = promisify(execFile);
 
-export interface SyncAttempt { transport: string; result: string; bytesMoved?: number; partialBytes?: number; resumed?: boolean }
+interface SyncAttempt { transport: string; result: string; bytesMoved?: number; partialBytes?: number; resumed?: boolean }
 export interface SyncResult { success: boolean; disabled: boolean; transportUsed: string | null; message: string; resumedTries?: number; attempts: SyncAttempt[] }
 
-export interface CliRun { stdout: string; stderr: string; code: number; ms: number }
+interface CliRun { stdout: string; stderr: string; code: number; ms: number }
 
-export async function runCli(lab: Lab, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+async function runCli(lab: Lab, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   const t0 = process.hrtime.bigint();
   const out = await execFileAsync(process.execPath, [CLI_JS, ...args], { env: { ...process.env, ...lab.env(), ...env }, encoding: 'utf8', maxBuffer: 1 << 24 }).then(
     (r) => ({ stdout: r.stdout, stderr: r.stderr, code: 0 }),

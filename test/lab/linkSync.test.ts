@@ -3,14 +3,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLab, type Lab } from './lab';
-import { describeTries, labSync } from './labCli';
+import { describeTries, labDoctor, labSync } from './labCli';
 import { parseProfile } from './profiles';
 
 const MiB = 1 << 20;
 const SIZE = 64 * MiB;
 
-/** Syncs over a link that goes down for seconds at a time: TCP rides out the outage, nothing half-written. */
-describe('network lab: sync over a flapping link', function () {
+/**
+ * Syncs over a link that goes down for seconds at a time (TCP rides out the outage) and over a
+ * path-MTU black hole (small packets pass, full-size ones vanish: every push stalls); nothing is
+ * ever half-written at the final path, and doctor names the black hole.
+ */
+describe('network lab: sync over a flapping link and an MTU black hole', function () {
   this.timeout(120000);
   let lab: Lab;
   let file: string;
@@ -18,7 +22,7 @@ describe('network lab: sync over a flapping link', function () {
   const log: string[] = [];
 
   before(async () => {
-    lab = await startLab({ nodes: ['flappy'] });
+    lab = await startLab({ nodes: ['flappy', 'narrow'], profile: { narrow: parseProfile('mtu-blackhole') } });
     file = path.join(lab.dir, 'big.bin');
     const data = randomBytes(SIZE);
     fs.writeFileSync(file, data);
@@ -59,5 +63,26 @@ describe('network lab: sync over a flapping link', function () {
     assert.deepEqual(r.attempts.map((a) => `${a.transport}:${a.result}`), ['p2p:ok'], describeTries(r));
     assert.ok(ms > steady.ms + 2000, `the outage cost time: ${ms} ms vs ${steady.ms} ms`);
     assert.equal(createHash('sha256').update(fs.readFileSync(final)).digest('hex'), sha);
+  });
+
+  it('MTU black hole: doctor names it from the padded /health, the hanging OpenSSH login explained by it', async () => {
+    const { node } = await labDoctor(lab, 'narrow');
+    const found = node.causes.map((c) => [c.transport, c.cause]);
+    log.push(`MTU black hole: doctor found ${found.map((f) => f.join(':')).join(', ')}`);
+    assert.ok(found.some(([, cause]) => cause === 'mtu_blackhole'), JSON.stringify(node.causes, null, 1));
+    assert.ok(found.every(([, cause]) => cause === 'mtu_blackhole'), `nothing else blamed: ${JSON.stringify(found)}`);
+    const c = node.causes.find((x) => x.cause === 'mtu_blackhole')!;
+    assert.match(c.evidence.summary, /padded to \d+ bytes got no answer in \d+ ms: full-size packets vanish on the path to 10\.203\.2\.2:8770/);
+    assert.equal(c.fix.command, 'sudo sysctl -w net.ipv4.tcp_mtu_probing=1');
+  });
+
+  it('MTU black hole: a sync stalls on every transport and is reported failed; nothing at the final path', async () => {
+    const small = path.join(lab.dir, 'small.bin');
+    fs.writeFileSync(small, randomBytes(2 * MiB));
+    const { r, ms } = await labSync(lab, 'narrow', small, ['--remote', 'narrow.bin']);
+    log.push(`MTU black hole, 2 MiB: ${describeTries(r)} in ${(ms / 1000).toFixed(1)} s: ${r.message}`);
+    assert.equal(r.success, false);
+    assert.ok(!fs.existsSync(path.join(lab.node('narrow').root, 'narrow.bin')), 'nothing at the final path');
+    assert.ok(r.attempts.length >= 1 && r.attempts.every((a) => a.result !== 'ok'), describeTries(r));
   });
 });

@@ -80,9 +80,11 @@ export const doctorCommand: CliCommand = {
 latency and the SSH banner), the agent's free disk, tailscale status, the node's history; then
 names the cause of each failing transport (node_offline, port_blocked, agent_not_running,
 service_unresponsive, nat_blocked, ssh_auth_failed, host_key_changed, host_key_unknown,
-remote_tool_missing, disk_full, transfer_timeout, lossy_link, ...) with the command that fixes it.
-When the agent port refuses or times out but SSH works, it asks the node whether the agent
-listens (ss, netstat, bash or curl there): a firewall and a stopped agent have different fixes.
+remote_tool_missing, disk_full, transfer_timeout, lossy_link, mtu_blackhole, ...) with the
+command that fixes it. When the agent port refuses or times out but SSH works, it asks the node
+whether the agent listens (ss, netstat, bash or curl there): a firewall and a stopped agent have
+different fixes. When the agent answers, it sends the same GET /health padded to a few full-size
+packets: no answer to that is a path-MTU black hole.
 Nothing is changed: fix commands are shown, for you to run.
 
 Options:

@@ -30,6 +30,7 @@ export const CAUSE_IDS = [
   'node_disabled',
   // Issue #14: a transport works, but a timed push is slow over a long path.
   'lossy_link',
+  'mtu_blackhole',
   'unclassified',
 ] as const;
 export type CauseId = (typeof CAUSE_IDS)[number];
@@ -56,5 +57,6 @@ export const CAUSE_TITLES: Record<CauseId, string> = {
   local_tool_missing: 'a tool is missing on this machine',
   node_disabled: 'node disabled for sync although a transport works now',
   lossy_link: 'slow link: syncs work, but a timed push is slow over a long (lossy) path',
+  mtu_blackhole: 'path-MTU black hole: small packets pass, full-size ones vanish on the path',
   unclassified: 'failure the doctor cannot attribute',
 };

@@ -8,6 +8,7 @@ import {
 } from './facts';
 import { finding, offline, unclassified } from './findingParts';
 import { fixFor } from './fixes';
+import { withMtuBlackhole } from './mtuFindings';
 import { natLikely, relayExpected } from './natFindings';
 import { diskFinding, disabledFinding, lossyFinding, stallFinding } from './nodeFindings';
 import type { DoctorCause, Observation } from './report';
@@ -64,7 +65,7 @@ function findCauses(ev: NodeEvidence): Finding[] {
   if (disk) out.push(disk);
   const disabled = disabledFinding(ev);
   if (disabled) out.push(disabled);
-  return out;
+  return withMtuBlackhole(ev, out);
 }
 
 const SSH_PROVEN: Partial<Record<TransportFailureCode, CauseId>> = {

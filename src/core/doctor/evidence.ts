@@ -137,6 +137,17 @@ export interface AgentListenEvidence {
   sshLanded?: { host: string; port: number };
 }
 
+/** The agent's GET /health padded to several full-size segments (pathMtuCheck.ts). */
+export interface PathMtuEvidence {
+  host: string;
+  port: number;
+  paddedBytes: number;
+  /** `no_answer`: the padded request got nothing back in time, while the small one answered. */
+  outcome: 'answered' | 'no_answer' | 'error';
+  ms: number;
+  detail: string;
+}
+
 /** A timed push of a small file over the first working transport (`doctor --measure`). */
 export interface ThroughputEvidence {
   transport: TransportKind;
@@ -168,5 +179,6 @@ export interface NodeEvidence {
   hostKey?: HostKeyEvidence;
   history?: HistoryEvidence;
   agentListen?: AgentListenEvidence;
+  pathMtu?: PathMtuEvidence;
   throughput?: ThroughputEvidence;
 }

@@ -127,6 +127,10 @@ export function fixFor(f: Finding, ev: NodeEvidence): DoctorFix {
       return here(`${derp}Send with BBR on this machine: loss holds CUBIC near MSS/(RTT*sqrt(loss)), BBR is not loss-bound (Linux; add it to /etc/sysctl.d to keep it)`,
         'sudo modprobe tcp_bbr && sudo sysctl -w net.ipv4.tcp_congestion_control=bbr', 'local');
     }
+    case 'mtu_blackhole':
+      // Linux only probes for a smaller MSS when asked to; macOS detects black holes by default.
+      return here(`Let TCP on this machine find the path's real MTU when large packets vanish (Linux; keep it in /etc/sysctl.d). Or lower the MTU of the tunnel or VPN interface on the path, or ask the provider to pass ICMP "fragmentation needed"`,
+        'sudo sysctl -w net.ipv4.tcp_mtu_probing=1', 'local');
     case 'unclassified': {
       // Worth preferring another transport only when syncs would try this one before it.
       const w = firstWorking(ev);

@@ -6,10 +6,12 @@ import { resolveSshTarget } from '../ssh/target';
 import { opensshKnownHostsFile } from '../ssh/userFiles';
 import { bannerCheck, tailscalePeer, tcpCheck } from '../transports/netChecks';
 import type { Transport, TransportOptions } from '../transports/transport';
+import { withDeadline } from '../deadline';
 import { agentDisk } from './agentStatus';
 import { knownHostsOptions } from './commands';
 import { agentListenEvidence } from './listenCheck';
 import { measureThroughput } from './measure';
+import { pathMtuEvidence } from './pathMtuCheck';
 import type { DiskEvidence, FixContext, HistoryEvidence, HostKeyEvidence, NodeEvidence, PortEvidence, TailscaleEvidence, TargetFacts } from './evidence';
 import { sshLoginWorks, wantsAgentListen } from './facts';
 
@@ -66,8 +68,7 @@ export async function gatherEvidence(node: NodeSpec, deps: DoctorDeps, opts: Gat
     cliArgs: opts.cliArgs ?? [],
   };
 
-  const first = AbortSignal.any([opts.signal, AbortSignal.timeout(phaseMs)]);
-  const [probes, ports, disk, tailscale] = await Promise.all([
+  const [probes, ports, disk, tailscale] = await withDeadline(opts.signal, phaseMs, (first) => Promise.all([
     Promise.all(node.transports.map(async (k) => {
       const r = await deps.transports[k].probe(node, first);
       return { transport: k, success: r.success, message: r.message, latencyMs: Math.round(r.latencyMs), ...(r.code ? { code: r.code } : {}) };
@@ -75,7 +76,7 @@ export async function gatherEvidence(node: NodeSpec, deps: DoctorDeps, opts: Gat
     portChecks(node, target, sshCheckHost, o, first),
     agentDisk(node, o, first),
     node.tailscaleIp ? tailscaleEvidence(node.tailscaleIp, o.env, first) : Promise.resolve(undefined),
-  ]);
+  ]));
   const ev: NodeEvidence = {
     target, context, startedAt: new Date(t0).toISOString(), durationMs: 0, probes, ports,
     minFreeBytes: opts.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES,
@@ -85,19 +86,26 @@ export async function gatherEvidence(node: NodeSpec, deps: DoctorDeps, opts: Gat
     ...(deps.readState ? { history: historyOf(deps.readState(), node.name) } : {}),
   };
 
-  const second = AbortSignal.any([opts.signal, AbortSignal.timeout(phaseMs)]);
-  const [hostKey, sshDisk, agentListen] = await Promise.all([
+  const answering = answeringAgentPort(ev);
+  const [hostKey, sshDisk, agentListen, pathMtu] = await withDeadline(opts.signal, phaseMs, (second) => Promise.all([
     probes.some((p) => p.code?.startsWith('host_key_')) ? hostKeyEvidence(node, o, second) : Promise.resolve(undefined),
     ev.disk?.freeBytes === undefined && sshLoginWorks(ev) ? sshDiskEvidence(node, o, second) : Promise.resolve(undefined),
     wantsAgentListen(ev) ? agentListenEvidence(node, o, second, o.probeTimeoutMs) : Promise.resolve(undefined),
-  ]);
+    answering ? pathMtuEvidence(answering.host, answering.port, second) : Promise.resolve(undefined),
+  ]));
   if (hostKey) ev.hostKey = hostKey;
   if (sshDisk) ev.disk = sshDisk.freeBytes !== undefined || !ev.disk ? sshDisk : ev.disk;
   if (agentListen) ev.agentListen = agentListen;
+  if (pathMtu) ev.pathMtu = pathMtu;
   const throughput = opts.measure ? await measureThroughput(node, deps.transports, o, ev, opts.signal) : undefined;
   if (throughput) ev.throughput = throughput;
   ev.durationMs = Date.now() - t0;
   return ev;
+}
+
+/** The agent port whose probe answered (p2p first): where the path-MTU check asks. */
+function answeringAgentPort(ev: NodeEvidence): PortEvidence | undefined {
+  return ev.ports.find((x) => (x.role === 'p2p' || x.role === 'http') && ev.probes.some((p) => p.transport === x.role && p.success));
 }
 
 /** The node's fields, with user and port as SSH will really use them (ssh_config applied). */

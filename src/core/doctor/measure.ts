@@ -1,3 +1,4 @@
+import { withDeadline } from '../deadline';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -55,11 +56,10 @@ async function timedPush(t: Transport, node: NodeSpec, local: string, remote: st
   const started = Date.now();
   let first: { at: number; bytes: number } | undefined;
   let last = { at: started, bytes: 0 };
-  const bounded = AbortSignal.any([signal, AbortSignal.timeout(MEASURE_BOUND_MS)]);
-  const r = await t.push(node, { localPath: local, remotePath: remote }, (done) => {
+  const r = await withDeadline(signal, MEASURE_BOUND_MS, (bounded) => t.push(node, { localPath: local, remotePath: remote }, (done) => {
     last = { at: Date.now(), bytes: done };
     if (done > 0) first ??= last;
-  }, bounded);
+  }, bounded));
   const end = r.ok ? Date.now() : last.at;
   const bytes = (r.ok ? r.bytesSent : last.bytes) - (first?.bytes ?? 0);
   if (!first || bytes <= 0 || end <= first.at) {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { NodeSpec } from '../../hosts/nodeSpec';
+import { deadline, withDeadline } from '../../deadline';
 import { describeError } from '../../result';
 import { Base64PushRun, type Base64PushFailure } from './base64Push';
 import { openSsh, type SshOverrides } from '../../ssh/connect';
@@ -26,7 +27,8 @@ export class Base64Transport implements Transport {
 
   async probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult> {
     const started = Date.now();
-    const bound = AbortSignal.any([signal, AbortSignal.timeout(this.opts.probeTimeoutMs)]);
+    const limit = deadline(signal, this.opts.probeTimeoutMs);
+    const bound = limit.signal;
     const done = (success: boolean, message: string, code?: Base64Failure): ProbeResult => ({
       transport: 'base64', success, message, latencyMs: Date.now() - started, ...(code ? { code } : {}),
     });
@@ -34,7 +36,10 @@ export class Base64Transport implements Transport {
     const probeTimedOut = (what: string) =>
       done(false, `node ${node.name}: base64: ${what} within the ${this.opts.probeTimeoutMs / 1000} s probe bound (node or sshd overloaded, or a hung login shell)`, 'timeout');
     const ssh = await openSsh(node, this.opts, bound, this.sshOverrides);
-    if (!ssh.ok) return timedOut(bound, signal) ? probeTimedOut('no SSH session') : done(false, `${ssh.message} (base64 probe)`, ssh.code);
+    if (!ssh.ok) {
+      limit.dispose();
+      return timedOut(bound, signal) ? probeTimedOut('no SSH session') : done(false, `${ssh.message} (base64 probe)`, ssh.code);
+    }
     try {
       const r = await ssh.value.exec(ops.PROBE_COMMAND, { signal: bound });
       if (!r.ok) return timedOut(bound, signal) ? probeTimedOut('the probe command did not finish') : done(false, `${r.message} (base64 probe)`, r.code);
@@ -46,6 +51,7 @@ export class Base64Transport implements Transport {
       return done(true, `node ${node.name}: base64 over SSH ok (${sha}), ${Date.now() - started} ms`);
     } finally {
       ssh.value.close();
+      limit.dispose();
     }
   }
 
@@ -87,16 +93,17 @@ export class Base64Transport implements Transport {
    */
   private async partialAfter(node: NodeSpec, paths: ops.RemoteFilePaths, before: number | undefined, signal: AbortSignal): Promise<PartialProgress | undefined> {
     if (before === undefined || signal.aborted) return undefined;
-    const bound = AbortSignal.any([signal, AbortSignal.timeout(this.opts.probeTimeoutMs)]);
-    const ssh = await openSsh(node, this.opts, bound, this.sshOverrides);
-    if (!ssh.ok) return undefined;
-    try {
-      const r = await ssh.value.exec(ops.partialSizeCommand(paths), { signal: bound });
-      const after = r.ok && r.value.code === 0 ? ops.parsePrepareOutput(r.value.stdout).partialSize : undefined;
-      return after === undefined ? undefined : { before, after };
-    } finally {
-      ssh.value.close();
-    }
+    return withDeadline(signal, this.opts.probeTimeoutMs, async (bound) => {
+      const ssh = await openSsh(node, this.opts, bound, this.sshOverrides);
+      if (!ssh.ok) return undefined;
+      try {
+        const r = await ssh.value.exec(ops.partialSizeCommand(paths), { signal: bound });
+        const after = r.ok && r.value.code === 0 ? ops.parsePrepareOutput(r.value.stdout).partialSize : undefined;
+        return after === undefined ? undefined : { before, after };
+      } finally {
+        ssh.value.close();
+      }
+    });
   }
 }
 

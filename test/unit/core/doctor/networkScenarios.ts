@@ -23,6 +23,11 @@ function listen(ev: NodeEvidence, state: AgentListenEvidence['state'], tool: Age
   return ev;
 }
 
+function mtu(ev: NodeEvidence, outcome: 'answered' | 'no_answer'): NodeEvidence {
+  ev.pathMtu = { host: '10.0.0.7', port: 8770, paddedBytes: 7600, outcome, ms: outcome === 'answered' ? 4 : 3001, detail: `padded: ${outcome}` };
+  return ev;
+}
+
 const refused = () => port(fail(healthy(), 'p2p', 'refused'), 'p2p', 'refused');
 const dropped = () => port(fail(healthy(), 'p2p', 'connect_timeout'), 'p2p', 'timeout');
 /** Nothing answers any SYN: the p2p, rsync and base64 probes and both port checks time out. */
@@ -202,6 +207,26 @@ export const NETWORK_SCENARIOS: Scenario[] = [
       assert.match(c.fix.command, /tcp_congestion_control=bbr/);
     },
   },
+  {
+    name: 'MTU black hole: /health answers, the padded /health does not; nothing else failed yet',
+    evidence: () => mtu(healthy(), 'no_answer'),
+    expect: [['all', 'mtu_blackhole']],
+    check: ([c]) => {
+      assert.match(c.evidence.summary, /GET \/health answers, but the same request padded to 7600 bytes got no answer in 3001 ms: full-size packets vanish on the path to 10\.0\.0\.7:8770: every large push to gpu-7 will stall/);
+      assert.equal(c.fix.command, 'sudo sysctl -w net.ipv4.tcp_mtu_probing=1');
+      assert.equal(c.fix.changes, 'local');
+    },
+  },
+  {
+    name: 'MTU black hole: the OpenSSH login hangs after the banner (key exchange), explained by the padded /health',
+    evidence: () => mtu(fail(healthy(), 'rsync', 'timeout'), 'no_answer'),
+    expect: [['rsync', 'mtu_blackhole']],
+    check: ([c]) => {
+      assert.match(c.evidence.summary, /greets .* but the login or the command never finished .*; GET \/health answers, but the same request padded/);
+      assert.ok(c.evidence.tried.some((o) => o.check === 'padded GET /health 10.0.0.7:8770' && o.result === 'no_answer'));
+    },
+  },
+  { name: 'the padded /health answers: no black hole', evidence: () => mtu(healthy(), 'answered'), expect: [] },
   { name: 'a timed push is fast over a long path', evidence: () => measured(4 * MiB, 300, 41), expect: [] },
   { name: 'a timed push is slow on a short path (the node, not the link)', evidence: () => measured(4 * MiB, 7000, 2), expect: [] },
   {
