@@ -5,6 +5,7 @@ import { diskSpace, runOnNode } from '../../core/ssh/nodeCommands';
 import type { ClusterSession } from '../../core/session';
 import { resolveNode, sessionOrExplain, type CommandArg, type CommandDeps } from './commandContext';
 import { runConnectivityTest } from './testCommands';
+import { COMMAND_IDS, type HandlersOf } from './commandIds';
 
 /** Operator actions over SSH on one node: disk space, restarting the agent, a changed host key. */
 
@@ -16,9 +17,9 @@ async function pick(deps: CommandDeps, arg: CommandArg, title: string): Promise<
   return node && { session: session!, node };
 }
 
-export function sshCommands(deps: CommandDeps): Record<string, (arg?: CommandArg) => Promise<unknown>> {
+export function sshCommands(deps: CommandDeps) {
   return {
-    'ringriftSync.checkDiskSpace': async (arg) => {
+    [COMMAND_IDS.checkDiskSpace]: async (arg) => {
       const p = await pick(deps, arg, 'Check the disk space of which node?');
       if (!p) return undefined;
       const r = await deps.ui().withProgress(`Checking disk space on ${p.node.name}`, (_report, signal) => diskSpace(p.node, p.session.transportOptions, signal));
@@ -33,7 +34,7 @@ export function sshCommands(deps: CommandDeps): Record<string, (arg?: CommandArg
       void (d.usedPercent >= 90 ? deps.ui().warn(message) : deps.ui().info(message));
       return r;
     },
-    'ringriftSync.restartAgent': async (arg) => {
+    [COMMAND_IDS.restartAgent]: async (arg) => {
       const p = await pick(deps, arg, 'Restart the P2P agent of which node?');
       if (!p) return undefined;
       const command = deps.settings().agentRestartCommand;
@@ -52,7 +53,7 @@ export function sshCommands(deps: CommandDeps): Record<string, (arg?: CommandArg
       if (p.node.transports.includes('p2p')) await runConnectivityTest(deps, p.session, [p.node], 'p2p');
       return r;
     },
-    'ringriftSync.removeHostKey': async (arg) => {
+    [COMMAND_IDS.removeHostKey]: async (arg) => {
       const p = await pick(deps, arg, 'Remove the changed host key of which node?');
       if (!p) return undefined;
       const r = await deps.ui().withProgress(`Reading the host key of ${p.node.name}`, (_report, signal) => inspectHostKey(p.node, p.session.transportOptions, signal));
@@ -86,5 +87,5 @@ export function sshCommands(deps: CommandDeps): Record<string, (arg?: CommandArg
       void deps.ui().info(`Removed the old key of ${p.node.name} (line ${check.line} of ${check.file}). Test the node to accept the new key.`);
       return removed;
     },
-  };
+  } satisfies HandlersOf<CommandArg>;
 }
