@@ -80,8 +80,3 @@ export async function resolveTransport(deps: CommandDeps, node: NodeSpec, arg: u
   const items = node.transports.map((t) => ({ id: t, label: t }));
   return (await deps.ui().pickOne(items, title)) as TransportKind | undefined;
 }
-
-/** One line per result for the log. */
-export function logLines(deps: CommandDeps, lines: string[]): void {
-  for (const l of lines) deps.log.info(l);
-}

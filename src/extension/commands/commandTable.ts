@@ -73,7 +73,7 @@ export const COMMANDS: CommandSpec[] = [
 ];
 
 /** The `viewItem` regex of a rule, as a `when` clause writes it (between slashes). */
-export function itemRegex(rule: ItemRule): string {
+function itemRegex(rule: ItemRule): string {
   const ahead = [...(rule.all ?? []).map((f) => `(?=.*\\b${f}\\b)`), ...(rule.none ?? []).map((f) => `(?!.*\\b${f}\\b)`)];
   return `^${rule.kind}\\b${ahead.join('')}`;
 }

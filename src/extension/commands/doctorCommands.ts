@@ -17,7 +17,7 @@ export interface ReportView {
   show(report: DoctorReport, meta: ReportMeta, rerun: { node: string } | 'all'): void;
 }
 
-export async function runDiagnosis(deps: CommandDeps, view: ReportView, session: ClusterSession, nodes: NodeSpec[], all: boolean): Promise<DoctorReport> {
+async function runDiagnosis(deps: CommandDeps, view: ReportView, session: ClusterSession, nodes: NodeSpec[], all: boolean): Promise<DoctorReport> {
   const what = all ? `all ${nodes.length} nodes` : nodes.map((n) => n.name).join(', ');
   const targets = nodes.filter((n) => !all || n.status === 'ready').map((n) => ({ node: n.name, transports: n.transports }));
   const finished = new Set<string>();

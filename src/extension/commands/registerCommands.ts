@@ -11,7 +11,7 @@ export interface RestrictedOutcome {
   message: string;
 }
 
-export function restrictedMessage(spec: CommandSpec): string {
+function restrictedMessage(spec: CommandSpec): string {
   return (
     `${spec.title}: this workspace is in Restricted Mode, so RingRift Sync connects to no node and changes no shared state. ` +
     'The tree and the hosts-file editing help still work. Trust the workspace to test, sync or recover nodes.'

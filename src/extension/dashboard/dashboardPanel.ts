@@ -105,7 +105,7 @@ export class DashboardPanel implements vscode.Disposable {
 }
 
 /** The last part of events.jsonl (enough for 24 h of a busy cluster), parsed; missing file: none. */
-export function recentEvents(file: string): RouterEvent[] {
+function recentEvents(file: string): RouterEvent[] {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');

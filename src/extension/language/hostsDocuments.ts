@@ -8,14 +8,14 @@ import { editorText } from '../hostsWatcher';
  * Which open documents get the editing help, and which features are on. Their parse is the cluster
  * store's (one per document version, shared with the tree's unsaved-changes marks).
  */
-export const RED_HAT_YAML = 'redhat.vscode-yaml';
+const RED_HAT_YAML = 'redhat.vscode-yaml';
 
 export interface LanguageSettings {
   files: string[];
   switches: FeatureSwitches;
 }
 
-export function readLanguageSettings(): LanguageSettings {
+function readLanguageSettings(): LanguageSettings {
   const config = vscode.workspace.getConfiguration('ringriftSync.language');
   const switches = decideFeatures({
     enabled: config.get<boolean>('enabled', true),

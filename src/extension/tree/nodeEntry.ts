@@ -9,7 +9,7 @@ import { code, escapeMarkdown } from './markdown';
 import { transportEntry, transportStateText } from './transportEntry';
 import type { EntryIcon, TreeEntry } from './treeEntry';
 
-export const CHAIN_ARROW = ' → ';
+const CHAIN_ARROW = ' → ';
 
 /** `p2p → rsync → base64`, the order the sync escalates in; `(p2p)` is a step syncs skip (relay mode), as `sync` prints it. */
 export function chainText(node: NodeSpec): string {
@@ -17,7 +17,7 @@ export function chainText(node: NodeSpec): string {
   return steps.length > 0 ? steps.join(CHAIN_ARROW) : 'no transport';
 }
 
-export const NODE_ICONS: Record<NodeHealth, EntryIcon> = {
+const NODE_ICONS: Record<NodeHealth, EntryIcon> = {
   healthy: { id: 'pass-filled', color: 'charts.green' },
   degraded: { id: 'warning', color: 'charts.yellow' },
   unreachable: { id: 'error', color: 'charts.red' },
@@ -28,7 +28,7 @@ export const NODE_ICONS: Record<NodeHealth, EntryIcon> = {
 };
 
 /** One line, short enough for a tree row. */
-export function shorten(text: string, max = 60): string {
+function shorten(text: string, max = 60): string {
   const line = text.split('\n')[0];
   return line.length > max ? line.slice(0, max - 1) + '…' : line;
 }
@@ -88,7 +88,7 @@ function hostRows(node: NodeSpec): Array<[string, string]> {
 }
 
 /** Words after the state when the open editor changes the node: the row still shows the saved file. */
-export const UNSAVED_DESCRIPTION: Record<UnsavedMark, string> = {
+const UNSAVED_DESCRIPTION: Record<UnsavedMark, string> = {
   changed: '(unsaved changes)',
   removed: '(removed in the unsaved editor)',
 };
@@ -118,7 +118,7 @@ function tooltipOf(node: NodeSpec, view: NodeView, diagnosis: LastDiagnosis | un
 }
 
 /** Words for `when` clauses: what the node's context menu may offer. */
-export function nodeFlags(node: NodeSpec, view: NodeView): string[] {
+function nodeFlags(node: NodeSpec, view: NodeView): string[] {
   const flags = [whyNotTarget(node, false) ? 'notReady' : 'ready'];
   if (view.disabled) flags.push('disabled');
   if (node.sshHost) flags.push('ssh');
