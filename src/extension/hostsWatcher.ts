@@ -14,6 +14,9 @@ export function editorText(document: vscode.TextDocument): EditorText {
   };
 }
 
+/** Only a file on disk can be the hosts file (not the log's output channel, not an untitled editor). */
+const isFile = (document: vscode.TextDocument) => document.uri.scheme === 'file';
+
 /**
  * Feeds the store the hosts source: reloads it (debounced) when the file changes on disk (any
  * distributed_hosts.yaml in the workspace, so a new one is found, plus the loaded file itself,
@@ -33,12 +36,12 @@ export class HostsWatcher implements vscode.Disposable {
         if (e.affectsConfiguration('ringriftSync.hostsFile')) store.scheduleReload();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => store.scheduleReload()),
-      vscode.workspace.onDidOpenTextDocument((d) => store.editorChanged(editorText(d))),
-      vscode.workspace.onDidChangeTextDocument((e) => store.editorChanged(editorText(e.document))),
-      vscode.workspace.onDidSaveTextDocument((d) => store.editorSaved(editorText(d))),
-      vscode.workspace.onDidCloseTextDocument((d) => store.editorClosed(editorText(d))),
+      vscode.workspace.onDidOpenTextDocument((d) => isFile(d) && store.editorChanged(editorText(d))),
+      vscode.workspace.onDidChangeTextDocument((e) => isFile(e.document) && store.editorChanged(editorText(e.document))),
+      vscode.workspace.onDidSaveTextDocument((d) => isFile(d) && store.editorSaved(editorText(d))),
+      vscode.workspace.onDidCloseTextDocument((d) => isFile(d) && store.editorClosed(editorText(d))),
     );
-    for (const d of vscode.workspace.textDocuments) store.editorChanged(editorText(d));
+    for (const d of vscode.workspace.textDocuments.filter(isFile)) store.editorChanged(editorText(d));
     this.unsubscribe = store.onDidChange(() => this.followLoadedFile());
   }
 

@@ -17,9 +17,13 @@ export interface UnsavedChanges {
 
 export const NO_UNSAVED_CHANGES: UnsavedChanges = { saved: new Map(), onlyInEditor: [] };
 
-/** The definition without where it sits: moving a host, or editing the one above it, changes nothing. */
+/**
+ * The host's own definition: not where it sits (moving a host, or editing the one above it, changes
+ * nothing), nor the bandwidth auto_sync's overrides give it (the editor's per-host parse leaves
+ * other sections out).
+ */
 function definitionOf(node: NodeSpec): string {
-  const { range: _range, ...definition } = node;
+  const { range: _range, bandwidthLimitMbps: _fromAutoSync, ...definition } = node;
   return JSON.stringify(definition);
 }
 
