@@ -1,7 +1,6 @@
-import type { ClusterService } from './cluster/clusterService';
+import type { ClusterStore } from './cluster/clusterStore';
 import type { DashboardPanel } from './dashboard/dashboardPanel';
 import type { DoctorPanel } from './doctor/doctorPanel';
-import type { NodesModel } from './tree/nodesModel';
 import type { NodesTreeProvider } from './tree/nodesTreeProvider';
 import type { Ui } from './ui/ui';
 
@@ -9,8 +8,8 @@ import type { Ui } from './ui/ui';
 export interface RingriftSyncApi {
   /** The Nodes tree's data provider (the e2e suite reads rows from it). */
   tree: NodesTreeProvider;
-  model: NodesModel;
-  service: ClusterService;
+  /** The one cluster store: hosts file, router state, the session (`store.session()`), the tree's arrangement. */
+  store: ClusterStore;
   dashboard: DashboardPanel;
   /** The doctor's report view: the report on screen, and its fix buttons (`applyFix`). */
   doctor: DoctorPanel;

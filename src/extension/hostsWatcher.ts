@@ -1,11 +1,26 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NodesModel } from './tree/nodesModel';
+import type { ClusterStore } from './cluster/clusterStore';
+import type { EditorText } from './cluster/storePorts';
+
+/** What the store needs of a `vscode.TextDocument`. */
+export function editorText(document: vscode.TextDocument): EditorText {
+  return {
+    key: document.uri.toString(),
+    fileName: document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.toString(),
+    version: document.version,
+    isDirty: document.isDirty,
+    getText: () => document.getText(),
+  };
+}
+
+/** Only a file on disk can be the hosts file (not the log's output channel, not an untitled editor). */
+const isFile = (document: vscode.TextDocument) => document.uri.scheme === 'file';
 
 /**
- * Reloads the model (debounced) when the hosts file changes: any distributed_hosts.yaml in the
- * workspace (so a newly created one is found), plus the loaded file itself, which the setting may
- * put outside the workspace.
+ * Feeds the store the hosts source: reloads it (debounced) when the file changes on disk (any
+ * distributed_hosts.yaml in the workspace, so a new one is found, plus the loaded file itself,
+ * which the setting may put outside the workspace), and tells it about open editors' text.
  */
 export class HostsWatcher implements vscode.Disposable {
   private readonly workspaceWatcher: vscode.FileSystemWatcher;
@@ -14,28 +29,32 @@ export class HostsWatcher implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly model: NodesModel) {
+  constructor(private readonly store: ClusterStore) {
     this.workspaceWatcher = this.watch('**/distributed_hosts.yaml');
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('ringriftSync.hostsFile')) model.scheduleReload();
+        if (e.affectsConfiguration('ringriftSync.hostsFile')) store.scheduleReload();
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => model.scheduleReload()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => store.scheduleReload()),
+      vscode.workspace.onDidOpenTextDocument((d) => isFile(d) && store.editorChanged(editorText(d))),
+      vscode.workspace.onDidChangeTextDocument((e) => isFile(e.document) && store.editorChanged(editorText(e.document))),
+      vscode.workspace.onDidSaveTextDocument((d) => isFile(d) && store.editorSaved(editorText(d))),
+      vscode.workspace.onDidCloseTextDocument((d) => isFile(d) && store.editorClosed(editorText(d))),
     );
-    this.unsubscribe = model.onDidLoad(() => this.followLoadedFile());
+    for (const d of vscode.workspace.textDocuments.filter(isFile)) store.editorChanged(editorText(d));
+    this.unsubscribe = store.onDidChange(() => this.followLoadedFile());
   }
 
   private watch(pattern: vscode.GlobPattern): vscode.FileSystemWatcher {
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
-    const reload = () => this.model.scheduleReload();
+    const reload = () => this.store.scheduleReload();
     this.subscriptions.push(watcher.onDidChange(reload), watcher.onDidCreate(reload), watcher.onDidDelete(reload));
     return watcher;
   }
 
-  /** Watches exactly the file the model loaded (or failed to read). */
+  /** Watches exactly the file the store loaded (or failed to read). */
   private followLoadedFile(): void {
-    const state = this.model.state();
-    const file = state && state.kind !== 'not_found' ? state.file : undefined;
+    const file = this.store.hostsFile();
     if (file === this.watchedFile) return;
     this.fileWatcher?.dispose();
     this.watchedFile = file;

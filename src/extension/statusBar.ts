@@ -1,20 +1,21 @@
 import * as vscode from 'vscode';
-import type { NodesModel } from './tree/nodesModel';
+import type { ClusterStore } from './cluster/clusterStore';
+import { COMMAND_IDS } from './commands/commandIds';
 import { statusBarView } from './tree/summaryEntry';
 
 /** Disabled count and alerts at a glance; a click opens the dashboard. */
-export function createStatusBar(model: NodesModel): vscode.Disposable {
+export function createStatusBar(store: ClusterStore): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('ringriftSync.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'RingRift Sync';
-  item.command = 'ringriftSync.openDashboard';
+  item.command = COMMAND_IDS.openDashboard;
   const paint = () => {
-    const v = statusBarView(model.summary());
+    const v = statusBarView(store.summary());
     item.text = v.text;
     item.tooltip = v.tooltip;
     item.backgroundColor = v.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.show();
   };
   paint();
-  const unsubscribe = model.onDidChange(paint);
+  const unsubscribe = store.onDidChange(paint);
   return { dispose: () => (unsubscribe(), item.dispose()) };
 }

@@ -4,8 +4,7 @@ import { openSession, type ClusterSession } from '../../core/session';
 import type { TransportOptions } from '../../core/transports/transport';
 import type { HostsState } from '../hosts/hostsState';
 import type { ExtensionSettings } from '../settings/extensionSettings';
-import type { Log } from '../tree/nodesModel';
-import { DiagnosisMemory } from './lastDiagnosis';
+import type { Log } from './storePorts';
 import { chooseToken } from './tokenChoice';
 
 const withToken = (agentToken: string | undefined) => (agentToken ? { agentToken } : {});
@@ -23,13 +22,12 @@ export interface ClusterServiceDeps {
 
 /**
  * The extension's one core session (hosts + state dir + events + settings + transports + router),
- * opened with `openSession` exactly as the CLI does, and reopened when the hosts file or a setting
- * changes. Reading state opens nothing and connects to nothing (Restricted Mode reads it too).
+ * opened with `openSession` exactly as the CLI does, when first needed, and reopened after the
+ * hosts file or a setting changed. Reading state opens nothing and connects to nothing (Restricted
+ * Mode reads it too). The cluster store owns it; commands reach it through the store.
  */
 export class ClusterService {
   private cached: ClusterSession | undefined;
-  /** The last `doctor` report of each node (the tree's tooltips and the report view read it). */
-  readonly diagnoses = new DiagnosisMemory();
 
   constructor(private readonly deps: ClusterServiceDeps) {}
 

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { RouterEvent } from '../../core/router';
 
 /**
@@ -65,4 +66,26 @@ export function formatEvent(e: RouterEvent): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   return [type, node, transport, ...extras].filter(Boolean).join(' ');
+}
+
+const WARNING_EVENTS = new Set<RouterEvent['type']>(['NODE_DISABLED', 'TRANSPORT_DEGRADED', 'SYNC_STALLED']);
+
+/** The state dir's new events, into the log (warnings as warnings); follows the state dir when the setting moves it. */
+export class EventLog {
+  private tail: EventTail | undefined;
+
+  constructor(private readonly log: { info(m: string): void; warn(m: string): void }) {}
+
+  follow(stateDir: string): void {
+    const file = path.join(stateDir, 'events.jsonl');
+    if (this.tail?.file !== file) this.tail = new EventTail(file);
+  }
+
+  logNew(): void {
+    for (const e of this.tail?.read() ?? []) {
+      const line = `event ${formatEvent(e)}`;
+      if (WARNING_EVENTS.has(e.type)) this.log.warn(line);
+      else this.log.info(line);
+    }
+  }
 }

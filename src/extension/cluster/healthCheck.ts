@@ -1,6 +1,7 @@
 import { HealthMonitor } from '../../core/router';
-import type { Log } from '../tree/nodesModel';
-import type { ClusterService } from './clusterService';
+import type { Result } from '../../core/result';
+import type { ClusterSession } from '../../core/session';
+import type { Log } from './storePorts';
 
 /**
  * The periodic health check (setting ringriftSync.healthCheckIntervalSeconds): every ready node
@@ -12,7 +13,8 @@ export class HealthCheck {
   private firstRound: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly service: ClusterService,
+    /** Opened only when the first round is due: starting a window opens no session. */
+    private readonly sessions: { session(): Result<ClusterSession, string> },
     private readonly intervalMs: () => number,
     private readonly allowed: () => boolean,
     private readonly onRound: () => void,
@@ -23,7 +25,12 @@ export class HealthCheck {
     this.stop();
     const interval = this.intervalMs();
     if (interval <= 0 || !this.allowed()) return;
-    const session = this.service.session();
+    // The first round after one interval, not at startup: opening a window must not fan out to every node.
+    this.firstRound = setTimeout(() => this.startMonitor(interval), interval);
+  }
+
+  private startMonitor(interval: number): void {
+    const session = this.sessions.session();
     if (!session.ok) return;
     const s = session.value;
     this.monitor = new HealthMonitor(s.connectivity, () => s.nodes, {
@@ -35,9 +42,7 @@ export class HealthCheck {
         this.onRound();
       },
     });
-    const monitor = this.monitor;
-    // The first round after one interval, not at startup: opening a window must not fan out to every node.
-    this.firstRound = setTimeout(() => monitor.start(), interval);
+    this.monitor.start();
   }
 
   stop(): void {

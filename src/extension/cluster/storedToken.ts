@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { TokenSource } from './storePorts';
 
 const KEY = 'ringriftSync.clusterToken';
 
@@ -7,19 +8,23 @@ const KEY = 'ringriftSync.clusterToken';
  * settings.json, never logged. Read once at start and again whenever it changes (in this window or
  * another), so sessions read it synchronously.
  */
-export class StoredToken implements vscode.Disposable {
+export class StoredToken implements vscode.Disposable, TokenSource {
   private value: string | undefined;
   /** Bumped by each write: a read that started before a write must not overwrite what it wrote. */
   private writes = 0;
   private readonly watch: vscode.Disposable;
+  private readonly listeners = new Set<() => void>();
 
-  constructor(
-    private readonly secrets: vscode.SecretStorage,
-    onChange: () => void,
-  ) {
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    // Another window (or this one) changed it: read it again, then tell the store.
     this.watch = secrets.onDidChange((e) => {
-      if (e.key === KEY) void this.load().then(onChange);
+      if (e.key === KEY) void this.load().then(() => this.listeners.forEach((l) => l()));
     });
+  }
+
+  onDidChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async load(): Promise<void> {

@@ -1,27 +1,23 @@
 import * as vscode from 'vscode';
 import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
 import type { ClusterSession } from '../../core/session';
-import type { ClusterService } from '../cluster/clusterService';
-import type { LiveProbes } from '../cluster/liveProbes';
+import type { ClusterStore } from '../cluster/clusterStore';
 import { nodeView } from '../cluster/nodeView';
+import type { Log } from '../cluster/storePorts';
 import type { ExtensionSettings } from '../settings/extensionSettings';
-import type { Log, NodesModel } from '../tree/nodesModel';
 import type { TreeEntry } from '../tree/treeEntry';
 import type { PickItem, Ui } from '../ui/ui';
 import { describeNode } from '../tree/nodeEntry';
 
 /** What every command handler works with. */
 export interface CommandDeps {
-  model: NodesModel;
-  service: ClusterService;
-  live: LiveProbes;
+  /** The cluster store: what the commands read, and the actions they take (session, afterChange, live probes). */
+  store: ClusterStore;
   /** A getter: the extension-host tests swap the Ui for stubs. */
   ui: () => Ui;
   isTrusted: () => boolean;
   log: Log;
   settings: () => ExtensionSettings;
-  /** After anything that changed state: re-read it, log new events. */
-  afterChange: () => void;
 }
 
 /** A handler's first argument: a tree row, a node name, or (from tests and scripts) an options object. */
@@ -45,9 +41,17 @@ export function transportOf(arg: unknown): TransportKind | undefined {
   return typeof t === 'string' ? (t as TransportKind) : undefined;
 }
 
+/** Whether a hosts file is loaded (no session opened); if not, tells the user why. */
+export function hostsLoadedOrExplain(deps: CommandDeps): boolean {
+  const hosts = deps.store.hosts();
+  if (hosts?.kind === 'loaded') return true;
+  void deps.ui().error(`RingRift Sync: ${hosts ? hosts.message : 'The hosts file has not been loaded yet; try again in a moment.'}`);
+  return false;
+}
+
 /** Opens the session, or tells the user why there is none (no hosts file, unreadable). */
 export function sessionOrExplain(deps: CommandDeps): ClusterSession | undefined {
-  const s = deps.service.session();
+  const s = deps.store.session();
   if (s.ok) return s.value;
   void deps.ui().error(`RingRift Sync: ${s.message}`);
   return undefined;
@@ -55,7 +59,7 @@ export function sessionOrExplain(deps: CommandDeps): ClusterSession | undefined 
 
 /** Pick items for nodes, each with its state as the tree shows it. */
 export function nodeItems(deps: CommandDeps, nodes: NodeSpec[], picked: (n: NodeSpec) => boolean = () => false): PickItem[] {
-  const state = deps.model.router();
+  const state = deps.store.router();
   const now = Date.now();
   return nodes.map((n) => ({ id: n.name, label: n.name, description: describeNode(n, nodeView(n, state, now)), picked: picked(n) }));
 }
@@ -75,9 +79,4 @@ export async function resolveTransport(deps: CommandDeps, node: NodeSpec, arg: u
   if (given) return given;
   const items = node.transports.map((t) => ({ id: t, label: t }));
   return (await deps.ui().pickOne(items, title)) as TransportKind | undefined;
-}
-
-/** One line per result for the log. */
-export function logLines(deps: CommandDeps, lines: string[]): void {
-  for (const l of lines) deps.log.info(l);
 }

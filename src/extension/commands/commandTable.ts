@@ -4,6 +4,8 @@
  * `contributes.commands` and `menus` are generated from it (contributions.ts) and a unit test keeps
  * them equal, so a `when` clause never drifts from what the tree's contextValues say.
  */
+import { COMMAND_IDS, type CommandId, type CommandName } from './commandIds';
+
 export type ItemKind = 'node' | 'transport' | 'summary' | 'problem';
 
 /** A context-menu placement: rows of `kind` whose contextValue has every `all` flag and no `none` flag. */
@@ -17,7 +19,7 @@ export interface ItemRule {
 }
 
 export interface CommandSpec {
-  id: string;
+  id: CommandId;
   title: string;
   icon?: string;
   /** Connects to nodes or changes shared state: refused (with an explanation) in Restricted Mode. */
@@ -34,7 +36,7 @@ export interface CommandSpec {
 export const VIEW_ID = 'ringriftSync.nodes';
 export const CATEGORY = 'RingRift Sync';
 
-const c = (id: string, spec: Omit<CommandSpec, 'id'>): CommandSpec => ({ id: `ringriftSync.${id}`, ...spec });
+const c = (name: CommandName, spec: Omit<CommandSpec, 'id'>): CommandSpec => ({ id: COMMAND_IDS[name], ...spec });
 
 export const COMMANDS: CommandSpec[] = [
   c('testAll', { title: 'Test All Nodes', icon: 'plug', needsTrust: true, viewTitle: { group: 'navigation@1' } }),
@@ -70,12 +72,8 @@ export const COMMANDS: CommandSpec[] = [
   c('revealInHostsFile', { title: 'Reveal Node in Hosts File', icon: 'go-to-file', needsTrust: false, items: [{ kind: 'node', group: '6_copy@2' }] }),
 ];
 
-export function commandSpec(id: string): CommandSpec | undefined {
-  return COMMANDS.find((s) => s.id === id);
-}
-
 /** The `viewItem` regex of a rule, as a `when` clause writes it (between slashes). */
-export function itemRegex(rule: ItemRule): string {
+function itemRegex(rule: ItemRule): string {
   const ahead = [...(rule.all ?? []).map((f) => `(?=.*\\b${f}\\b)`), ...(rule.none ?? []).map((f) => `(?!.*\\b${f}\\b)`)];
   return `^${rule.kind}\\b${ahead.join('')}`;
 }
@@ -85,6 +83,6 @@ export function itemWhen(rule: ItemRule): string {
 }
 
 /** Commands a row's context menu offers (what VS Code evaluates from the `when` clauses). */
-export function commandsFor(contextValue: string): string[] {
+export function commandsFor(contextValue: string): CommandId[] {
   return COMMANDS.filter((s) => s.items?.some((r) => new RegExp(itemRegex(r)).test(contextValue))).map((s) => s.id);
 }

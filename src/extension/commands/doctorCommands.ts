@@ -4,6 +4,7 @@ import type { ClusterSession } from '../../core/session';
 import { cliArgsFor } from '../doctor/cliArgs';
 import type { ReportMeta } from '../doctor/doctorHtml';
 import { resolveNode, sessionOrExplain, type CommandArg, type CommandDeps } from './commandContext';
+import { COMMAND_IDS, type HandlersOf } from './commandIds';
 
 /**
  * "Diagnose Node" / "Diagnose All Nodes": the doctor core over this window's session, under a
@@ -16,12 +17,12 @@ export interface ReportView {
   show(report: DoctorReport, meta: ReportMeta, rerun: { node: string } | 'all'): void;
 }
 
-export async function runDiagnosis(deps: CommandDeps, view: ReportView, session: ClusterSession, nodes: NodeSpec[], all: boolean): Promise<DoctorReport> {
+async function runDiagnosis(deps: CommandDeps, view: ReportView, session: ClusterSession, nodes: NodeSpec[], all: boolean): Promise<DoctorReport> {
   const what = all ? `all ${nodes.length} nodes` : nodes.map((n) => n.name).join(', ');
   const targets = nodes.filter((n) => !all || n.status === 'ready').map((n) => ({ node: n.name, transports: n.transports }));
   const finished = new Set<string>();
   let cancelled = false;
-  deps.live.start(targets);
+  deps.store.live.start(targets);
   let report: DoctorReport;
   try {
     report = await deps.ui().withProgress(`Diagnosing ${what}`, async (progress, signal) => {
@@ -38,8 +39,8 @@ export async function runDiagnosis(deps: CommandDeps, view: ReportView, session:
             // A node cut short by Cancel has half its evidence: not a diagnosis to keep or show.
             if (signal.aborted) return;
             finished.add(n.node);
-            deps.service.diagnoses.record(n, Date.now());
-            deps.live.finish([n.node]);
+            deps.store.recordDiagnosis(n, Date.now());
+            deps.store.live.finish([n.node]);
             progress({ message: `${finished.size}/${nodes.length} nodes`, increment: 100 / nodes.length });
           },
         },
@@ -48,8 +49,8 @@ export async function runDiagnosis(deps: CommandDeps, view: ReportView, session:
       return { nodes: r.nodes.filter((n) => finished.has(n.node)) };
     });
   } finally {
-    deps.live.finish(targets.map((t) => t.node));
-    deps.afterChange();
+    deps.store.live.finish(targets.map((t) => t.node));
+    deps.store.afterChange();
   }
   for (const n of report.nodes) logNode(deps, n);
   view.show(report, { at: new Date().toISOString(), requested: nodes.length, cancelled }, all ? 'all' : { node: nodes[0].name });
@@ -65,10 +66,10 @@ function logNode(deps: CommandDeps, n: NodeReport): void {
   }
 }
 
-export function doctorCommands(deps: CommandDeps, view: ReportView): Record<string, (arg?: CommandArg) => Promise<unknown>> {
+export function doctorCommands(deps: CommandDeps, view: ReportView) {
   return {
     /** Returns the node's report (undefined when cancelled or no node was picked). */
-    'ringriftSync.diagnoseNode': async (arg) => {
+    [COMMAND_IDS.diagnoseNode]: async (arg) => {
       const session = sessionOrExplain(deps);
       const node = session && (await resolveNode(deps, session, arg, 'Diagnose which node?'));
       if (!node) return undefined;
@@ -76,7 +77,7 @@ export function doctorCommands(deps: CommandDeps, view: ReportView): Record<stri
       return report.nodes[0];
     },
     /** Every node; those whose status is not `ready` are listed as skipped, as `doctor --all` does. */
-    'ringriftSync.diagnoseAll': async () => {
+    [COMMAND_IDS.diagnoseAll]: async () => {
       const session = sessionOrExplain(deps);
       if (!session) return undefined;
       if (session.nodes.length === 0) {
@@ -85,5 +86,5 @@ export function doctorCommands(deps: CommandDeps, view: ReportView): Record<stri
       }
       return runDiagnosis(deps, view, session, session.nodes, true);
     },
-  };
+  } satisfies HandlersOf<CommandArg>;
 }

@@ -1,21 +1,22 @@
 import * as vscode from 'vscode';
-import type { NodesModel } from '../tree/nodesModel';
+import type { ClusterStore } from '../cluster/clusterStore';
 import type { FileLocation } from '../tree/treeEntry';
 import type { Ui } from '../ui/ui';
 import { isEntry, nodeNameOf } from './commandContext';
+import { COMMAND_IDS, WORKBENCH_COMMANDS, type HandlersOf } from './commandIds';
 
 /**
  * The hosts file and the log: refresh (reload file and state), open the file at a row's place,
  * reveal a node's entry, show the output channel. None connects.
  */
-export function fileCommands(model: NodesModel, ui: () => Ui, log: vscode.LogOutputChannel): Record<string, (arg?: unknown) => Promise<unknown>> {
+export function fileCommands(store: ClusterStore, ui: () => Ui, log: vscode.LogOutputChannel) {
   const open = async (location: FileLocation | undefined): Promise<string | undefined> => {
-    const state = model.state();
+    const state = store.hosts();
     const where = location ?? (state && state.kind !== 'not_found' ? { file: state.file, line: 1, column: 1 } : undefined);
     if (!where) {
       const message = state?.kind === 'not_found' ? state.message : 'The hosts file has not been loaded yet; try again in a moment.';
       const choice = await ui().error(message, 'Open Settings');
-      if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'ringriftSync.hostsFile');
+      if (choice) await vscode.commands.executeCommand(WORKBENCH_COMMANDS.openSettings, 'ringriftSync.hostsFile');
       return undefined;
     }
     const position = new vscode.Position(where.line - 1, where.column - 1);
@@ -23,19 +24,19 @@ export function fileCommands(model: NodesModel, ui: () => Ui, log: vscode.LogOut
     return where.file;
   };
   return {
-    'ringriftSync.refresh': async () => {
-      await model.reload();
-      return model.roots().length;
+    [COMMAND_IDS.refresh]: async () => {
+      await store.reload();
+      return store.roots().length;
     },
     // Returns the opened file's path (tests use it).
-    'ringriftSync.openHostsFile': (arg) => open(isEntry(arg) ? arg.location : undefined),
-    'ringriftSync.revealInHostsFile': async (arg) => {
-      const name = nodeNameOf(arg) ?? (await ui().pickOne(model.nodes().map((n) => ({ id: n.name, label: n.name })), 'Reveal which node?'));
-      const node = model.nodes().find((n) => n.name === name);
-      const state = model.state();
+    [COMMAND_IDS.openHostsFile]: (arg) => open(isEntry(arg) ? arg.location : undefined),
+    [COMMAND_IDS.revealInHostsFile]: async (arg) => {
+      const name = nodeNameOf(arg) ?? (await ui().pickOne(store.nodes().map((n) => ({ id: n.name, label: n.name })), 'Reveal which node?'));
+      const node = store.nodes().find((n) => n.name === name);
+      const state = store.hosts();
       if (!node || state?.kind !== 'loaded') return undefined;
       return open({ file: state.file, line: node.range.start.line, column: node.range.start.column });
     },
-    'ringriftSync.showLog': async () => log.show(true),
-  };
+    [COMMAND_IDS.showLog]: async () => log.show(true),
+  } satisfies HandlersOf<unknown>;
 }

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/result';
-import type { Log } from '../tree/nodesModel';
+import type { Log } from '../cluster/storePorts';
 import type { Ui } from '../ui/ui';
+import { WORKBENCH_COMMANDS, type HandlerTable } from './commandIds';
 import { COMMANDS, type CommandSpec } from './commandTable';
-
-export type Handler = (...args: never[]) => Promise<unknown>;
 
 /** What a command returns when Restricted Mode stopped it (tests check for it). */
 export interface RestrictedOutcome {
@@ -12,7 +11,7 @@ export interface RestrictedOutcome {
   message: string;
 }
 
-export function restrictedMessage(spec: CommandSpec): string {
+function restrictedMessage(spec: CommandSpec): string {
   return (
     `${spec.title}: this workspace is in Restricted Mode, so RingRift Sync connects to no node and changes no shared state. ` +
     'The tree and the hosts-file editing help still work. Trust the workspace to test, sync or recover nodes.'
@@ -25,7 +24,7 @@ export function restrictedMessage(spec: CommandSpec): string {
  * log), never a stack trace.
  */
 export function registerCommands(
-  handlers: Record<string, Handler>,
+  handlers: HandlerTable,
   ui: () => Ui,
   isTrusted: () => boolean,
   log: Log,
@@ -34,14 +33,13 @@ export function registerCommands(
 ): vscode.Disposable[] {
   return COMMANDS.map((spec) => {
     const handler = handlers[spec.id];
-    if (!handler) throw new Error(`no handler for ${spec.id}`);
     return vscode.commands.registerCommand(spec.id, async (...args: unknown[]) => {
       if (spec.needsTrust && !isTrusted()) {
         const message = restrictedMessage(spec);
         log.info(`${spec.id} refused: Restricted Mode`);
         void ui()
           .warn(message, 'Manage Workspace Trust')
-          .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+          .then((choice) => choice && vscode.commands.executeCommand(WORKBENCH_COMMANDS.manageTrust));
         return { restricted: true, message } satisfies RestrictedOutcome;
       }
       onStart();

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
 import { parseTransportName, type SyncResult } from '../../core/router';
 import type { ClusterSession } from '../../core/session';
-import { isEntry, nodeItems, nodeNameOf, resolveTransport, sessionOrExplain, type CommandArg, type CommandDeps } from './commandContext';
+import { hostsLoadedOrExplain, isEntry, nodeItems, nodeNameOf, resolveTransport, sessionOrExplain, type CommandArg, type CommandDeps } from './commandContext';
+import { COMMAND_IDS, type HandlersOf } from './commandIds';
 
 /**
  * Sync a file to nodes with escalation (or over one forced transport). Callable three ways:
@@ -58,7 +59,7 @@ async function chooseFile(deps: CommandDeps, given: string | undefined): Promise
 async function chooseNodes(deps: CommandDeps, session: ClusterSession, given: string[] | undefined, force: TransportKind | undefined): Promise<NodeSpec[] | undefined> {
   let names = given;
   if (!names) {
-    const state = deps.model.router();
+    const state = deps.store.router();
     // A forced transport also reaches nodes that are not ready or disabled (as the CLI's --force-transport).
     const candidates = force ? session.nodes.filter((n) => n.transports.includes(force) || n.sshHost) : session.nodes.filter((n) => n.ready);
     names = await deps.ui().pickMany(
@@ -80,8 +81,8 @@ async function chooseNodes(deps: CommandDeps, session: ClusterSession, given: st
 }
 
 export async function syncFile(deps: CommandDeps, arg: CommandArg, force?: TransportKind): Promise<SyncResult[] | undefined> {
-  const session = sessionOrExplain(deps);
-  if (!session) return undefined;
+  // Say at once when there is no hosts file; but open the session (state, events, transports) only once a file is picked.
+  if (!hostsLoadedOrExplain(deps)) return undefined;
   const req = requestOf(arg);
   const forceTransport = force ?? req.forceTransport;
   const file = await chooseFile(deps, req.file);
@@ -91,6 +92,8 @@ export async function syncFile(deps: CommandDeps, arg: CommandArg, force?: Trans
     void deps.ui().error(`RingRift Sync: ${file} is not a file that can be synced.`);
     return undefined;
   }
+  const session = sessionOrExplain(deps);
+  if (!session) return undefined;
   const nodes = await chooseNodes(deps, session, req.nodes, forceTransport);
   if (!nodes) return undefined;
   const job = { localPath: file, remotePath: req.remotePath ?? path.basename(file) };
@@ -114,7 +117,7 @@ export async function syncFile(deps: CommandDeps, arg: CommandArg, force?: Trans
       });
     });
   } finally {
-    deps.afterChange();
+    deps.store.afterChange();
   }
   for (const r of results) {
     const attempts = r.attempts.map((a) => `${a.transport}:${a.result}${a.error ? ` (${a.error})` : ''}`).join(' -> ');
@@ -132,24 +135,23 @@ function report(deps: CommandDeps, results: SyncResult[]): void {
     return;
   }
   const lines = failed.map((r) => `${r.node}: ${r.message}`);
-  void deps.ui().warn(`${ok.length} of ${results.length} node(s) synced. ${lines.join('; ')}`, 'Show Log').then((c) => c && vscode.commands.executeCommand('ringriftSync.showLog'));
+  void deps.ui().warn(`${ok.length} of ${results.length} node(s) synced. ${lines.join('; ')}`, 'Show Log').then((c) => c && vscode.commands.executeCommand(COMMAND_IDS.showLog));
 }
 
-export function syncCommands(deps: CommandDeps): Record<string, (arg?: CommandArg) => Promise<unknown>> {
+export function syncCommands(deps: CommandDeps) {
   return {
     // The Explorer passes (uri, selectedUris): the clicked file is synced.
-    'ringriftSync.syncFile': (arg) => syncFile(deps, arg),
-    'ringriftSync.pushRsync': (arg) => syncFile(deps, arg, 'rsync'),
-    'ringriftSync.pushBase64': (arg) => syncFile(deps, arg, 'base64'),
-    'ringriftSync.forceTransport': async (arg) => {
-      const session = sessionOrExplain(deps);
-      if (!session) return undefined;
+    [COMMAND_IDS.syncFile]: (arg) => syncFile(deps, arg),
+    [COMMAND_IDS.pushRsync]: (arg) => syncFile(deps, arg, 'rsync'),
+    [COMMAND_IDS.pushBase64]: (arg) => syncFile(deps, arg, 'base64'),
+    [COMMAND_IDS.forceTransport]: async (arg) => {
+      if (!hostsLoadedOrExplain(deps)) return undefined;
       const name = nodeNameOf(arg);
-      const node = name ? session.router.node(name) : undefined;
-      const transport = node?.ok
-        ? await resolveTransport(deps, node.value, arg, `Push to ${node.value.name} over which transport?`)
+      const node = deps.store.nodes().find((n) => n.name === name);
+      const transport = node
+        ? await resolveTransport(deps, node, arg, `Push to ${node.name} over which transport?`)
         : ((await deps.ui().pickOne(['p2p', 'http', 'rsync', 'base64'].map((t) => ({ id: t, label: t })), 'Push over which transport?')) as TransportKind | undefined);
       return transport && syncFile(deps, arg, transport);
     },
-  };
+  } satisfies HandlersOf<CommandArg>;
 }

@@ -2,6 +2,7 @@ import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
 import { testConnectivity, type ProbeRow } from '../../core/router';
 import type { ClusterSession } from '../../core/session';
 import { resolveNode, resolveTransport, sessionOrExplain, type CommandArg, type CommandDeps } from './commandContext';
+import { COMMAND_IDS, type HandlersOf } from './commandIds';
 
 /**
  * The runbook's connectivity test, from the tree: every transport of each node probed at once,
@@ -16,7 +17,7 @@ export async function runConnectivityTest(deps: CommandDeps, session: ClusterSes
     void deps.ui().info(`Nothing to test: ${transport ? `no selected node has a ${transport} transport` : 'no node has a transport'}.`);
     return [];
   }
-  deps.live.start(targets);
+  deps.store.live.start(targets);
   const what = nodes.length === 1 ? nodes[0].name : `${nodes.length} nodes`;
   let rows: ProbeRow[] = [];
   try {
@@ -27,15 +28,15 @@ export async function runConnectivityTest(deps: CommandDeps, session: ClusterSes
         concurrency: session.settings.concurrency,
         signal,
         onResult: (row) => {
-          deps.live.result(row);
+          deps.store.live.result(row);
           done++;
           report({ message: `${done}/${total} transports`, increment: 100 / total });
         },
       });
     });
   } finally {
-    deps.live.finish(targets.map((t) => t.node));
-    deps.afterChange();
+    deps.store.live.finish(targets.map((t) => t.node));
+    deps.store.afterChange();
   }
   for (const r of rows) deps.log.info(`test ${r.node} ${r.transport}: ${r.success ? `ok ${r.latencyMs} ms` : `FAILED ${r.message}`}`);
   const failed = rows.filter((r) => !r.success);
@@ -45,23 +46,23 @@ export async function runConnectivityTest(deps: CommandDeps, session: ClusterSes
   return rows;
 }
 
-export function testCommands(deps: CommandDeps): Record<string, (arg?: CommandArg) => Promise<unknown>> {
+export function testCommands(deps: CommandDeps) {
   return {
-    'ringriftSync.testAll': async () => {
+    [COMMAND_IDS.testAll]: async () => {
       const session = sessionOrExplain(deps);
       return session && runConnectivityTest(deps, session, session.nodes);
     },
-    'ringriftSync.testNode': async (arg) => {
+    [COMMAND_IDS.testNode]: async (arg) => {
       const session = sessionOrExplain(deps);
       const node = session && (await resolveNode(deps, session, arg, 'Test which node?'));
       return node && runConnectivityTest(deps, session!, [node]);
     },
-    'ringriftSync.testTransport': async (arg) => {
+    [COMMAND_IDS.testTransport]: async (arg) => {
       const session = sessionOrExplain(deps);
       const node = session && (await resolveNode(deps, session, arg, 'Test a transport of which node?'));
       if (!node) return undefined;
       const transport = await resolveTransport(deps, node, arg, `Test which transport of ${node.name}?`);
       return transport && runConnectivityTest(deps, session!, [node], transport);
     },
-  };
+  } satisfies HandlersOf<CommandArg>;
 }

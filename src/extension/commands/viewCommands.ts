@@ -1,35 +1,36 @@
 import * as vscode from 'vscode';
-import type { NodesModel } from '../tree/nodesModel';
+import type { ClusterStore } from '../cluster/clusterStore';
 import type { GroupBy, ViewOptions } from '../tree/viewOptions';
 import type { Ui } from '../ui/ui';
+import { COMMAND_IDS, WORKBENCH_COMMANDS, type HandlersOf } from './commandIds';
 
 /** Arranging the Nodes tree: group, filter, only problems. Kept per workspace across reloads. */
 const STATE_KEY = 'ringriftSync.view';
 
-export function restoreView(model: NodesModel, memento: vscode.Memento): void {
+export function restoreView(store: ClusterStore, memento: vscode.Memento): void {
   const saved = memento.get<Partial<ViewOptions>>(STATE_KEY);
-  if (saved) model.setView(saved);
-  void syncContextKeys(model);
+  if (saved) store.setView(saved);
+  void syncContextKeys(store);
 }
 
-function syncContextKeys(model: NodesModel): Thenable<unknown> {
-  const v = model.view();
+function syncContextKeys(store: ClusterStore): Thenable<unknown> {
+  const v = store.view();
   return Promise.all([
-    vscode.commands.executeCommand('setContext', 'ringriftSync.filtered', v.filter.trim() !== ''),
-    vscode.commands.executeCommand('setContext', 'ringriftSync.onlyProblems', v.onlyProblems),
+    vscode.commands.executeCommand(WORKBENCH_COMMANDS.setContext, 'ringriftSync.filtered', v.filter.trim() !== ''),
+    vscode.commands.executeCommand(WORKBENCH_COMMANDS.setContext, 'ringriftSync.onlyProblems', v.onlyProblems),
   ]);
 }
 
-export function viewCommands(model: NodesModel, memento: vscode.Memento, ui: () => Ui): Record<string, (arg?: unknown) => Promise<unknown>> {
+export function viewCommands(store: ClusterStore, memento: vscode.Memento, ui: () => Ui) {
   const set = async (change: Partial<ViewOptions>) => {
-    model.setView(change);
+    store.setView(change);
     // The tree is already repainted; saving and the title-bar toggles follow in the background.
-    void Promise.resolve(memento.update(STATE_KEY, model.view())).catch(() => undefined);
-    void Promise.resolve(syncContextKeys(model)).catch(() => undefined);
-    return model.view();
+    void Promise.resolve(memento.update(STATE_KEY, store.view())).catch(() => undefined);
+    void Promise.resolve(syncContextKeys(store)).catch(() => undefined);
+    return store.view();
   };
   return {
-    'ringriftSync.groupBy': async (arg) => {
+    [COMMAND_IDS.groupBy]: async (arg) => {
       const given = typeof arg === 'string' && ['none', 'state', 'role'].includes(arg) ? (arg as GroupBy) : undefined;
       const choice =
         given ??
@@ -43,12 +44,12 @@ export function viewCommands(model: NodesModel, memento: vscode.Memento, ui: () 
         )) as GroupBy | undefined);
       return choice && set({ groupBy: choice });
     },
-    'ringriftSync.filter': async (arg) => {
-      const text = typeof arg === 'string' ? arg : await ui().askText('Show nodes whose name contains (empty: all nodes)', model.view().filter);
+    [COMMAND_IDS.filter]: async (arg) => {
+      const text = typeof arg === 'string' ? arg : await ui().askText('Show nodes whose name contains (empty: all nodes)', store.view().filter);
       return text === undefined ? undefined : set({ filter: text });
     },
-    'ringriftSync.clearFilter': () => set({ filter: '' }),
-    'ringriftSync.showOnlyProblems': () => set({ onlyProblems: true }),
-    'ringriftSync.showAllNodes': () => set({ onlyProblems: false, filter: '' }),
-  };
+    [COMMAND_IDS.clearFilter]: () => set({ filter: '' }),
+    [COMMAND_IDS.showOnlyProblems]: () => set({ onlyProblems: true }),
+    [COMMAND_IDS.showAllNodes]: () => set({ onlyProblems: false, filter: '' }),
+  } satisfies HandlersOf<unknown>;
 }

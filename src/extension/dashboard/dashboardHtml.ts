@@ -1,3 +1,4 @@
+import { COMMAND_IDS } from '../commands/commandIds';
 import type { DashboardModel, Metric, TimelineBucket } from './dashboardModel';
 import { webviewPage, type WebviewPageOptions } from '../webviewPage';
 
@@ -85,7 +86,7 @@ export function renderDashboardBody(model: DashboardModel): string {
   return [
     `<header><h1>RingRift Sync</h1><p class="summary">${model.nodeCount} nodes · ${model.disabledCount} disabled · ${model.alertCount ? `${model.alertCount} alert(s)` : 'no alerts'}</p>`,
     `<p class="meta">${escapeHtml(model.hostsFile)} · updated <time>${model.generatedAt}</time></p>`,
-    '<p class="actions"><button data-command="ringriftSync.testAll">Test all nodes</button> <button data-command="ringriftSync.refresh">Refresh</button></p></header>',
+    `<p class="actions"><button data-command="${COMMAND_IDS.testAll}">Test all nodes</button> <button data-command="${COMMAND_IDS.refresh}">Refresh</button></p></header>`,
     '<section><h2>Nodes × transports</h2>', matrix(model), '</section>',
     '<section><h2>Escalations and failures, last 24 h</h2>', timelineSvg(model.timeline), legend(), '</section>',
     '<section><h2>Alert metrics</h2><ul class="metrics">', ...model.metrics.map(metric), '</ul></section>',

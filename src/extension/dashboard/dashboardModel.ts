@@ -53,7 +53,7 @@ export interface DashboardModel {
 }
 
 const HOUR_MS = 3_600_000;
-export const TIMELINE_HOURS = 24;
+const TIMELINE_HOURS = 24;
 
 export interface DashboardInputs {
   hostsFile: string;

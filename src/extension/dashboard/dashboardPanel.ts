@@ -3,18 +3,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RouterEvent } from '../../core/router';
-import type { ClusterService } from '../cluster/clusterService';
-import type { NodesModel } from '../tree/nodesModel';
+import type { ClusterStore } from '../cluster/clusterStore';
+import { COMMAND_IDS } from '../commands/commandIds';
 import { dashboardPage, renderDashboardBody } from './dashboardHtml';
 import { buildDashboard, type DashboardModel } from './dashboardModel';
 
 /** Commands the dashboard's buttons may run; anything else a webview posts is ignored. */
-const ALLOWED_COMMANDS = new Set(['ringriftSync.testAll', 'ringriftSync.refresh']);
+const ALLOWED_COMMANDS = new Set<string>([COMMAND_IDS.testAll, COMMAND_IDS.refresh]);
 const REPAINT_MS = 250;
 const EVENTS_TAIL_BYTES = 512 * 1024;
 
 /**
- * The dashboard webview: one panel, re-rendered (postMessage) whenever the tree's data changes,
+ * The dashboard webview: one panel, re-rendered (postMessage) whenever the cluster store changes,
  * so a test, a sync or a CLI run elsewhere shows up live.
  */
 export class DashboardPanel implements vscode.Disposable {
@@ -26,10 +26,9 @@ export class DashboardPanel implements vscode.Disposable {
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly model: NodesModel,
-    private readonly service: ClusterService,
+    private readonly store: ClusterStore,
   ) {
-    this.unsubscribe = model.onDidChange(() => this.schedule());
+    this.unsubscribe = store.onDidChange(() => this.schedule());
   }
 
   get isOpen(): boolean {
@@ -86,15 +85,15 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private compute(): DashboardModel | undefined {
-    const hosts = this.model.state();
+    const hosts = this.store.hosts();
     if (hosts?.kind !== 'loaded') return undefined;
     return buildDashboard({
       hostsFile: hosts.file,
       nodes: hosts.hosts.nodes,
-      state: this.model.router(),
+      state: this.store.router(),
       now: Date.now(),
-      thresholds: this.service.thresholds(),
-      events: recentEvents(path.join(this.service.stateDir(), 'events.jsonl')),
+      thresholds: this.store.service.thresholds(),
+      events: recentEvents(path.join(this.store.service.stateDir(), 'events.jsonl')),
     });
   }
 
@@ -106,7 +105,7 @@ export class DashboardPanel implements vscode.Disposable {
 }
 
 /** The last part of events.jsonl (enough for 24 h of a busy cluster), parsed; missing file: none. */
-export function recentEvents(file: string): RouterEvent[] {
+function recentEvents(file: string): RouterEvent[] {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');

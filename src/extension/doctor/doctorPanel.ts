@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { groupCauses, renderReportMarkdown, type DoctorFix, type DoctorReport } from '../../core/doctor';
+import { COMMAND_IDS } from '../commands/commandIds';
 import type { ReportView } from '../commands/doctorCommands';
 import type { Ui } from '../ui/ui';
 import { doctorPage, renderDoctorBody, type ReportMeta } from './doctorHtml';
@@ -92,7 +93,7 @@ export class DoctorPanel implements vscode.Disposable, ReportView {
         return;
       }
       case 'rerun':
-        await vscode.commands.executeCommand(this.rerun === 'all' ? 'ringriftSync.diagnoseAll' : 'ringriftSync.diagnoseNode', ...(this.rerun === 'all' ? [] : [this.rerun.node]));
+        await vscode.commands.executeCommand(this.rerun === 'all' ? COMMAND_IDS.diagnoseAll : COMMAND_IDS.diagnoseNode, ...(this.rerun === 'all' ? [] : [this.rerun.node]));
         return;
       case 'markdown':
         if (this.report) await this.ui().showMarkdown('RingRift Sync doctor', renderReportMarkdown(this.report));

@@ -19,7 +19,7 @@ export type FixAction =
   | { kind: 'copy'; label: string; command: string; message: string }
   | { kind: 'settings'; label: string; line: string; setting: string | undefined; message: string };
 
-export const RUN_BUTTON = 'Run in Terminal';
+const RUN_BUTTON = 'Run in Terminal';
 
 /** `ringrift-sync` as a command of its own (first word, or after `&&`, `||`, `;`, env assignments), not inside a remote script. */
 const CLI_CALL = /(^|&&|\|\||;)\s*([A-Za-z_][A-Za-z0-9_]*=\S*\s+)*ringrift-sync\s/;

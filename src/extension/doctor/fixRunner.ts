@@ -1,5 +1,5 @@
 import type { DoctorFix } from '../../core/doctor/report';
-import type { Log } from '../tree/nodesModel';
+import type { Log } from '../cluster/storePorts';
 import type { Ui } from '../ui/ui';
 import { fixAction } from './fixAction';
 

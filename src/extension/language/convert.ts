@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { HostsDiagnostic, SourcePosition, SourceRange } from '../../core/hosts';
 
 /** Core positions are 1-based line:column (as the CLI prints them); VS Code's are 0-based. */
-export const toPosition = (p: SourcePosition) => new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
+const toPosition = (p: SourcePosition) => new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
 export const toRange = (r: SourceRange) => new vscode.Range(toPosition(r.start), toPosition(r.end));
 export const fromPosition = (p: vscode.Position): SourcePosition => ({ line: p.line + 1, column: p.character + 1 });
 export const fromRange = (r: vscode.Range): SourceRange => ({ start: fromPosition(r.start), end: fromPosition(r.end) });

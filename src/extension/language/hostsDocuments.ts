@@ -1,20 +1,21 @@
-import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { decideFeatures, HostsDocument, type FeatureSwitches } from '../../core/language';
+import { decideFeatures, type FeatureSwitches, type HostsDocument } from '../../core/language';
 import type { SchemaFeaturesSetting } from '../../core/language/featureSwitches';
+import type { ClusterStore } from '../cluster/clusterStore';
+import { editorText } from '../hostsWatcher';
 
 /**
- * The open hosts files, each with its incremental HostsDocument, brought up to date with the
- * editor's text (by document version) whenever a provider asks; and which features are on.
+ * Which open documents get the editing help, and which features are on. Their parse is the cluster
+ * store's (one per document version, shared with the tree's unsaved-changes marks).
  */
-export const RED_HAT_YAML = 'redhat.vscode-yaml';
+const RED_HAT_YAML = 'redhat.vscode-yaml';
 
 export interface LanguageSettings {
   files: string[];
   switches: FeatureSwitches;
 }
 
-export function readLanguageSettings(): LanguageSettings {
+function readLanguageSettings(): LanguageSettings {
   const config = vscode.workspace.getConfiguration('ringriftSync.language');
   const switches = decideFeatures({
     enabled: config.get<boolean>('enabled', true),
@@ -27,8 +28,9 @@ export function readLanguageSettings(): LanguageSettings {
 }
 
 export class HostsDocuments {
-  private readonly models = new Map<string, { version: number; doc: HostsDocument }>();
   private current = readLanguageSettings();
+
+  constructor(readonly store: ClusterStore) {}
 
   get settings(): LanguageSettings {
     return this.current;
@@ -44,23 +46,17 @@ export class HostsDocuments {
     return this.current.files.some((pattern) => vscode.languages.match({ pattern }, document) > 0);
   }
 
-  /** The document's model, up to date with its text; undefined when it is not a hosts file. */
+  /** The document's parse, up to date with its text; undefined when it is not a hosts file. */
   get(document: vscode.TextDocument): HostsDocument | undefined {
-    if (!this.isHostsFile(document)) return undefined;
-    const key = document.uri.toString();
-    let entry = this.models.get(key);
-    if (!entry) {
-      entry = { version: -1, doc: new HostsDocument(document.uri.fsPath, os.homedir()) };
-      this.models.set(key, entry);
-    }
-    if (entry.version !== document.version) {
-      entry.doc.update(document.getText());
-      entry.version = document.version;
-    }
-    return entry.doc;
+    return this.isHostsFile(document) ? this.store.parse(editorText(document)) : undefined;
   }
 
-  forget(document: vscode.TextDocument): void {
-    this.models.delete(document.uri.toString());
+  /**
+   * Hosts of `document` no command can act on yet: it is the loaded hosts file, with unsaved edits
+   * that add them. Empty for a saved document or any other file (commands act on the saved file).
+   */
+  unsavedOnlyHosts(document: vscode.TextDocument, doc: HostsDocument): ReadonlySet<string> {
+    const saved = document.isDirty ? this.store.savedNodeNames(editorText(document).fileName) : undefined;
+    return saved ? new Set(doc.hosts.map((h) => h.name).filter((name) => !saved.has(name))) : new Set();
   }
 }

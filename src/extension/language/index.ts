@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import type { RouterState } from '../../core/router/routerState';
 import { liveStateFromRouter, type LensAction, type LiveStateLookup } from '../../core/language';
+import type { ClusterStore } from '../cluster/clusterStore';
+import { COMMAND_IDS, type CommandId } from '../commands/commandIds';
 import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import { HostsDocuments } from './hostsDocuments';
 import { LiveStateDecorations } from './liveStateDecorations';
@@ -8,25 +9,17 @@ import { codeActionProvider, codeLensProvider, completionProvider, hoverProvider
 
 /**
  * Editing help for distributed_hosts.yaml (and the files `ringriftSync.language.files` names):
- * registers the providers over the core's language logic (src/core/language).
+ * registers the providers over the core's language logic (src/core/language). The parse of each
+ * document and the nodes' live state come from the cluster store.
  */
-export interface LanguageDeps {
-  /** Where the nodes' live state comes from (the extension's nodes model); none: nothing is shown. */
-  liveState?: { router(): RouterState; onDidChange(listener: () => void): () => unknown };
-  /** Commands behind the Test / Sync / History lenses; each is called with the host's name. */
-  lensCommands?: Partial<Record<LensAction, string>>;
-}
 
-export interface LanguageFeatures {
-  documents: HostsDocuments;
-}
+/** Commands behind the Test / Sync / History lenses; each is called with the host's name. */
+const LENS_COMMANDS: Record<LensAction, CommandId> = { test: COMMAND_IDS.testNode, sync: COMMAND_IDS.syncFile, history: COMMAND_IDS.showHistory };
 
-const LENS_COMMANDS: Record<LensAction, string> = { test: 'ringriftSync.testNode', sync: 'ringriftSync.syncFile', history: 'ringriftSync.showHistory' };
-
-export function registerLanguageFeatures(context: vscode.ExtensionContext, deps: LanguageDeps = {}): LanguageFeatures {
-  const documents = new HostsDocuments();
+export function registerLanguageFeatures(context: vscode.ExtensionContext, store: ClusterStore): void {
+  const documents = new HostsDocuments(store);
   const liveState: LiveStateLookup = (name) => {
-    const ns = deps.liveState?.router().nodes[name];
+    const ns = store.router().nodes[name];
     return ns ? liveStateFromRouter(ns) : undefined;
   };
   const publisher = new DiagnosticsPublisher(documents);
@@ -39,13 +32,18 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
     decorations.refresh();
     changed.fire();
   };
-  const stopLive = deps.liveState?.onDidChange(() => decorations.refresh());
+  // A (re)loaded saved file changes which hosts a command can act on: their lenses follow.
+  let savedHosts = store.hosts();
+  const stopLive = store.onDidChange(() => {
+    decorations.refresh();
+    if (store.hosts() !== savedHosts) (savedHosts = store.hosts()), changed.fire();
+  });
 
   context.subscriptions.push(
     publisher,
     decorations,
     changed,
-    { dispose: () => void stopLive?.() },
+    { dispose: () => void stopLive() },
     vscode.languages.registerCompletionItemProvider(selector, completionProvider(documents), ' '),
     vscode.languages.registerHoverProvider(selector, hoverProvider(documents, liveState)),
     vscode.languages.registerCodeActionsProvider(selector, codeActionProvider(documents), {
@@ -53,15 +51,12 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
     }),
     vscode.languages.registerDocumentSemanticTokensProvider(selector, semanticTokensProvider(documents, changed.event), TOKEN_LEGEND),
     vscode.languages.registerDocumentSymbolProvider(selector, symbolProvider(documents), { label: 'RingRift hosts' }),
-    vscode.languages.registerCodeLensProvider(selector, codeLensProvider(documents, { ...LENS_COMMANDS, ...deps.lensCommands }, changed.event)),
+    vscode.languages.registerCodeLensProvider(selector, codeLensProvider(documents, LENS_COMMANDS, changed.event)),
     vscode.workspace.onDidOpenTextDocument((d) => publisher.publish(d)),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0 && documents.isHostsFile(e.document)) publisher.schedule(e.document);
     }),
-    vscode.workspace.onDidCloseTextDocument((d) => {
-      publisher.forget(d);
-      documents.forget(d);
-    }),
+    vscode.workspace.onDidCloseTextDocument((d) => publisher.forget(d)),
     publisher.onDidPublish((d) => decorations.refresh(d)),
     vscode.window.onDidChangeVisibleTextEditors(() => decorations.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -70,5 +65,4 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
     vscode.extensions.onDidChange(refresh),
   );
   for (const d of vscode.workspace.textDocuments) publisher.publish(d);
-  return { documents };
 }

@@ -12,6 +12,7 @@ import {
   type LensAction,
   type LiveStateLookup,
 } from '../../core/language';
+import { WORKBENCH_COMMANDS, type CommandId } from '../commands/commandIds';
 import { DIAGNOSTIC_SOURCE, fromPosition, fromRange, toRange } from './convert';
 import type { HostsDocuments } from './hostsDocuments';
 
@@ -115,15 +116,25 @@ export function symbolProvider(documents: HostsDocuments): vscode.DocumentSymbol
 
 const LENS_ICONS: Record<LensAction, string> = { test: '$(plug)', sync: '$(cloud-upload)', history: '$(history)' };
 
-export function codeLensProvider(documents: HostsDocuments, commands: Record<LensAction, string>, changed: vscode.Event<void>): vscode.CodeLensProvider {
+/** The one lens of a host only the unsaved editor has: Test / Sync / History would not find it in the saved file. */
+export const SAVE_FIRST_LENS_TITLE = '$(save) Save the file to test this node';
+
+export function codeLensProvider(documents: HostsDocuments, commands: Record<LensAction, CommandId>, changed: vscode.Event<void>): vscode.CodeLensProvider {
   return {
     onDidChangeCodeLenses: changed,
     provideCodeLenses(document) {
       const doc = documents.settings.switches.codeLens ? documents.get(document) : undefined;
       if (!doc) return undefined;
-      return hostLenses(doc).map(
-        (l) => new vscode.CodeLens(toRange(l.range), { title: `${LENS_ICONS[l.action]} ${l.title}`, command: commands[l.action], arguments: [l.host], tooltip: `${l.title} ${l.host}` }),
-      );
+      const unsavedOnly = documents.unsavedOnlyHosts(document, doc);
+      return hostLenses(doc).flatMap((l) => {
+        if (!unsavedOnly.has(l.host)) {
+          return [new vscode.CodeLens(toRange(l.range), { title: `${LENS_ICONS[l.action]} ${l.title}`, command: commands[l.action], arguments: [l.host], tooltip: `${l.title} ${l.host}` })];
+        }
+        // One lens per host, in the place of the first of its three.
+        if (l.action !== 'test') return [];
+        const tooltip = `${l.host} is only in the unsaved editor: commands act on the saved file`;
+        return [new vscode.CodeLens(toRange(l.range), { title: SAVE_FIRST_LENS_TITLE, command: WORKBENCH_COMMANDS.saveFile, tooltip })];
+      });
     },
   };
 }

@@ -3,6 +3,7 @@ import type { TransportKind } from '../../core/hosts/nodeSpec';
 import { computeAlerts, computeStats, type AlertThresholds, type RouterState } from '../../core/router';
 import type { LastDiagnosis } from '../cluster/lastDiagnosis';
 import type { LiveProbe } from '../cluster/liveProbes';
+import type { UnsavedChanges } from '../cluster/unsavedChanges';
 import { isProblem, nodeView, type NodeHealth, type NodeView } from '../cluster/nodeView';
 import type { HostsState } from '../hosts/hostsState';
 import { escapeMarkdown } from './markdown';
@@ -20,6 +21,8 @@ export interface TreeInputs {
   live?: (node: string) => ReadonlyMap<TransportKind, LiveProbe> | undefined;
   /** The node's last `doctor` report in this window. */
   diagnosis?: (node: string) => LastDiagnosis | undefined;
+  /** How the open editor's unsaved text differs from the saved file the tree shows. */
+  unsaved?: UnsavedChanges;
   view?: ViewOptions;
 }
 
@@ -89,7 +92,7 @@ export function buildTree(inputs: TreeInputs): BuiltTree {
     const diagnosed = inputs.diagnosis?.(node.name);
     const v = nodeView(node, inputs.state, inputs.now, inputs.live?.(node.name), diagnosed);
     if (view.onlyProblems && !isProblem(v)) continue;
-    shown.push({ entry: nodeEntry(node, v, hosts.file, diagnosed), view: v, role: node.fields.role === undefined ? '' : String(node.fields.role) });
+    shown.push({ entry: nodeEntry(node, v, hosts.file, diagnosed, inputs.unsaved?.saved.get(node.name)), view: v, role: node.fields.role === undefined ? '' : String(node.fields.role) });
   }
   let body: TreeEntry[] = shown.map((s) => s.entry);
   if (view.groupBy === 'state') {
@@ -98,13 +101,22 @@ export function buildTree(inputs: TreeInputs): BuiltTree {
     const roles = [...new Set(shown.map((s) => s.role))].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)));
     body = roles.map((r) => group(`role/${r}`, r || '(no role)', shown.filter((s) => s.role === r).map((s) => s.entry)));
   }
-  const filters = [needle && `name contains '${view.filter.trim()}'`, view.onlyProblems && 'only problems'].filter(Boolean);
-  let message: string | undefined;
-  if (filters.length) {
-    message = shown.length
-      ? `Showing ${shown.length} of ${nodes.length} nodes: ${filters.join(', ')}`
-      : `No node matches (${filters.join(', ')}); ${nodes.length} nodes hidden.`;
-  }
+  const message = [filterMessage(view, shown.length, nodes.length), unsavedMessage(inputs.unsaved)].filter(Boolean).join(' ') || undefined;
   const summaryRows = nodes.length > 0 ? [summaryEntry(summary)] : [];
   return { roots: [...problems.map((p, i) => problemEntry(p, i)), ...summaryRows, ...body], summary, message };
+}
+
+/** Shown above the tree while a filter hides nodes. */
+function filterMessage(view: ViewOptions, shown: number, total: number): string | undefined {
+  const filters = [view.filter.trim() && `name contains '${view.filter.trim()}'`, view.onlyProblems && 'only problems'].filter(Boolean);
+  if (filters.length === 0) return undefined;
+  return shown ? `Showing ${shown} of ${total} nodes: ${filters.join(', ')}` : `No node matches (${filters.join(', ')}); ${total} nodes hidden.`;
+}
+
+/** Hosts the tree cannot show yet: they exist only in the editor's unsaved text. */
+function unsavedMessage(unsaved: UnsavedChanges | undefined): string | undefined {
+  const only = unsaved?.onlyInEditor ?? [];
+  if (only.length === 0) return undefined;
+  const names = only.length <= 3 ? only.join(', ') : `${only.slice(0, 3).join(', ')} and ${only.length - 3} more`;
+  return `Unsaved in the editor: ${names}. Save the hosts file to see ${only.length === 1 ? 'it' : 'them'} here.`;
 }

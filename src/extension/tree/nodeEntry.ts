@@ -2,13 +2,14 @@ import { DEFAULT_DATA_SERVER_PORT, relaySkip, syncOrder, type NodeSpec } from '.
 import { whyNotTarget } from '../../core/router';
 import { diagnosisSummary, type LastDiagnosis } from '../cluster/lastDiagnosis';
 import type { NodeHealth, NodeView } from '../cluster/nodeView';
+import type { UnsavedMark } from '../cluster/unsavedChanges';
 import { detailsEntry } from './detailsEntry';
 import { flagRows, flagWords } from './hostFlags';
 import { code, escapeMarkdown } from './markdown';
 import { transportEntry, transportStateText } from './transportEntry';
 import type { EntryIcon, TreeEntry } from './treeEntry';
 
-export const CHAIN_ARROW = ' → ';
+const CHAIN_ARROW = ' → ';
 
 /** `p2p → rsync → base64`, the order the sync escalates in; `(p2p)` is a step syncs skip (relay mode), as `sync` prints it. */
 export function chainText(node: NodeSpec): string {
@@ -16,7 +17,7 @@ export function chainText(node: NodeSpec): string {
   return steps.length > 0 ? steps.join(CHAIN_ARROW) : 'no transport';
 }
 
-export const NODE_ICONS: Record<NodeHealth, EntryIcon> = {
+const NODE_ICONS: Record<NodeHealth, EntryIcon> = {
   healthy: { id: 'pass-filled', color: 'charts.green' },
   degraded: { id: 'warning', color: 'charts.yellow' },
   unreachable: { id: 'error', color: 'charts.red' },
@@ -27,7 +28,7 @@ export const NODE_ICONS: Record<NodeHealth, EntryIcon> = {
 };
 
 /** One line, short enough for a tree row. */
-export function shorten(text: string, max = 60): string {
+function shorten(text: string, max = 60): string {
   const line = text.split('\n')[0];
   return line.length > max ? line.slice(0, max - 1) + '…' : line;
 }
@@ -86,8 +87,19 @@ function hostRows(node: NodeSpec): Array<[string, string]> {
   return rows;
 }
 
-function tooltipOf(node: NodeSpec, view: NodeView, diagnosis: LastDiagnosis | undefined): string {
-  const rows: Array<[string, string]> = [['state', escapeMarkdown(describeNode(node, view))], ...hostRows(node)];
+/** Words after the state when the open editor changes the node: the row still shows the saved file. */
+const UNSAVED_DESCRIPTION: Record<UnsavedMark, string> = {
+  changed: '(unsaved changes)',
+  removed: '(removed in the unsaved editor)',
+};
+
+const UNSAVED_TOOLTIP: Record<UnsavedMark, string> = {
+  changed: 'the editor has unsaved changes to this node; this row and every command use the saved file until you save',
+  removed: 'the unsaved editor no longer has this node; this row and every command use the saved file until you save',
+};
+
+function tooltipOf(node: NodeSpec, view: NodeView, diagnosis: LastDiagnosis | undefined, unsaved: UnsavedMark | undefined): string {
+  const rows: Array<[string, string]> = [['state', escapeMarkdown(describeNode(node, view))], ...(unsaved ? [['unsaved', UNSAVED_TOOLTIP[unsaved]] as [string, string]] : []), ...hostRows(node)];
   for (const t of view.transports) {
     const failures = t.failures > 0 ? ` · ${t.failures} failure(s) in a row` : '';
     rows.push([`${t.kind}${t.preferred ? ' (preferred)' : ''}`, escapeMarkdown(transportStateText(t)) + failures]);
@@ -106,7 +118,7 @@ function tooltipOf(node: NodeSpec, view: NodeView, diagnosis: LastDiagnosis | un
 }
 
 /** Words for `when` clauses: what the node's context menu may offer. */
-export function nodeFlags(node: NodeSpec, view: NodeView): string[] {
+function nodeFlags(node: NodeSpec, view: NodeView): string[] {
   const flags = [whyNotTarget(node, false) ? 'notReady' : 'ready'];
   if (view.disabled) flags.push('disabled');
   if (node.sshHost) flags.push('ssh');
@@ -121,16 +133,16 @@ export function nodeFlags(node: NodeSpec, view: NodeView): string[] {
  * A node row: label the host name, description its live state, children its transports. The
  * tooltip is built when first read (on hover): most of a 1,000-node tree's build time otherwise.
  */
-export function nodeEntry(node: NodeSpec, view: NodeView, file: string, diagnosis?: LastDiagnosis): TreeEntry {
+export function nodeEntry(node: NodeSpec, view: NodeView, file: string, diagnosis?: LastDiagnosis, unsaved?: UnsavedMark): TreeEntry {
   const details = detailsEntry(node);
   let tooltip: string | undefined;
   return {
     id: `node/${node.name}`,
     kind: 'node',
     label: node.name,
-    description: describeNode(node, view),
+    description: unsaved ? `${describeNode(node, view)} ${UNSAVED_DESCRIPTION[unsaved]}` : describeNode(node, view),
     get tooltip() {
-      return (tooltip ??= tooltipOf(node, view, diagnosis));
+      return (tooltip ??= tooltipOf(node, view, diagnosis, unsaved));
     },
     icon: NODE_ICONS[view.health],
     contextValue: ['node', ...nodeFlags(node, view)].join(' '),

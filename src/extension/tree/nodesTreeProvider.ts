@@ -1,22 +1,20 @@
 import * as vscode from 'vscode';
-import type { NodesModel } from './nodesModel';
+import type { ClusterStore } from '../cluster/clusterStore';
+import { COMMAND_IDS } from '../commands/commandIds';
 import type { TreeEntry } from './treeEntry';
 
-export const OPEN_HOSTS_FILE_COMMAND = 'ringriftSync.openHostsFile';
-export const OPEN_DASHBOARD_COMMAND = 'ringriftSync.openDashboard';
-
-/** Thin glue: the model decides every row; this maps a `TreeEntry` to a `vscode.TreeItem`. */
+/** Thin glue: the store decides every row; this maps a `TreeEntry` to a `vscode.TreeItem`. */
 export class NodesTreeProvider implements vscode.TreeDataProvider<TreeEntry>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeEntry | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly unsubscribe: () => void;
 
-  constructor(readonly model: NodesModel) {
-    this.unsubscribe = model.onDidChange(() => this.changed.fire(undefined));
+  constructor(private readonly store: ClusterStore) {
+    this.unsubscribe = store.onDidChange(() => this.changed.fire(undefined));
   }
 
   getChildren(entry?: TreeEntry): TreeEntry[] {
-    return entry ? entry.children : this.model.roots();
+    return entry ? entry.children : this.store.roots();
   }
 
   getTreeItem(entry: TreeEntry): vscode.TreeItem {
@@ -31,8 +29,8 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<TreeEntry>, vs
     item.description = entry.description;
     item.iconPath = new vscode.ThemeIcon(entry.icon.id, entry.icon.color ? new vscode.ThemeColor(entry.icon.color) : undefined);
     item.contextValue = entry.contextValue;
-    if (entry.onClick === 'openLocation') item.command = { command: OPEN_HOSTS_FILE_COMMAND, title: 'Open Hosts File', arguments: [entry] };
-    if (entry.onClick === 'openDashboard') item.command = { command: OPEN_DASHBOARD_COMMAND, title: 'Open Dashboard' };
+    if (entry.onClick === 'openLocation') item.command = { command: COMMAND_IDS.openHostsFile, title: 'Open Hosts File', arguments: [entry] };
+    if (entry.onClick === 'openDashboard') item.command = { command: COMMAND_IDS.openDashboard, title: 'Open Dashboard' };
     return item;
   }
 

@@ -51,7 +51,7 @@ function iconOf(kind: TransportKind, t: TransportView, target: string | undefine
 }
 
 /** The cause the last diagnosis named for a failing transport, as tooltip lines (none otherwise). */
-export function causeLines(diagnosis: LastDiagnosis | undefined, t: TransportView): string[] {
+function causeLines(diagnosis: LastDiagnosis | undefined, t: TransportView): string[] {
   const c = transportCause(diagnosis, t);
   if (!c) return [];
   const expected = c.expected ? ' (expected: the hosts file says so)' : '';

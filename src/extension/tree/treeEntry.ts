@@ -37,7 +37,7 @@ export interface TreeEntry {
   children: TreeEntry[];
   /** Shown expanded the first time (groups). */
   expanded?: boolean;
-  /** Where `ringriftSync.openHostsFile` goes for this row. */
+  /** Where Open Hosts File goes for this row. */
   location?: FileLocation;
   /** What a click does: open `location` (problems), open the dashboard (summary), or expand. */
   onClick?: 'openLocation' | 'openDashboard';

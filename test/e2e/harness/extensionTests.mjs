@@ -27,7 +27,8 @@ export async function runExtensionTests({ toolchain, server, runDir, workspace, 
     // In smoke-driver mode every workbench log line, the extension host's console included, comes here.
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const line = util.format(...(args || []));
-      fullLog.write(`+${((Date.now() - t0) / 1000).toFixed(1)}s [${type}] ${line}\n`);
+      // The workbench may still log while the page closes, after the file is ended.
+      if (!fullLog.writableEnded) fullLog.write(`+${((Date.now() - t0) / 1000).toFixed(1)}s [${type}] ${line}\n`);
       if (line.startsWith(RESULT_MARK)) {
         counts = JSON.parse(line.slice(RESULT_MARK.length));
         return;

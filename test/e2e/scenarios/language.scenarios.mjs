@@ -4,7 +4,7 @@
 // runbook's chain), read from disk to find the lines, and leaves it reverted.
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCommand } from './ui.mjs';
+import { openView, runCommand } from './ui.mjs';
 
 const TRANSPORT_TYPES = ['p2p', 'http', 'rsync', 'ssh', 'base64'];
 
@@ -93,6 +93,38 @@ export const languageScenarios = [
       await goTo(page, line + 2, 1);
       await page.waitForTimeout(800);
       await shot('language-lenses-and-transport-colours');
+    },
+  },
+  {
+    name: 'a host typed but not saved gets a "save first" lens, and the tree says it shows the saved file',
+    async run({ page, shot }) {
+      await openView(page);
+      await openHostsFile(page);
+      // A one-line host typed right before `gpu-alpha:` (after its indentation), as one piece of text
+      // (no bracket closing); the editor indents gpu-alpha's line after the line break as it was.
+      const { line, text } = lineOf(page, 'gpu-alpha:');
+      await goTo(page, line, text.indexOf('gpu-alpha:') + 1);
+      await page.keyboard.insertText('gpu-unsaved: {ssh_host: 127.0.0.1}\n');
+      const lens = page.locator('.codelens-decoration', { hasText: 'Save the file to test this node' }).first();
+      try {
+        await lens.waitFor({ timeout: 15_000 });
+      } catch {
+        const shown = await page.locator('.codelens-decoration').allInnerTexts();
+        throw new Error(`no 'Save the file to test this node' lens within 15 s; lenses: ${JSON.stringify(shown.slice(0, 6))}`);
+      }
+      const message = page.locator('.part.sidebar', { hasText: 'Unsaved in the editor: gpu-unsaved' });
+      try {
+        await message.waitFor({ timeout: 10_000 });
+      } catch {
+        throw new Error("the Nodes view does not say 'Unsaved in the editor: gpu-unsaved' within 10 s");
+      }
+      if ((await page.getByRole('treeitem', { name: /^gpu-unsaved\b/ }).count()) > 0) throw new Error('the tree shows gpu-unsaved before the file is saved');
+      const marked = await page.locator('.pane-body [role=treeitem] .label-description', { hasText: 'unsaved' }).allInnerTexts();
+      if (marked.length > 0) throw new Error(`adding a host marks saved nodes as changed: ${JSON.stringify(marked)}`);
+      await page.waitForTimeout(400);
+      await shot('language-unsaved-host-save-first');
+      await runCommand(page, 'File: Revert File');
+      await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
     },
   },
 ];

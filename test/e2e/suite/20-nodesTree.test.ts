@@ -30,7 +30,7 @@ describe('the Nodes tree (ringriftSync.nodes) on the live cluster fixture', () =
 
   afterEach(async () => {
     // Each test starts from the fixture as written, in the default arrangement.
-    api.model.setView({ groupBy: 'none', filter: '', onlyProblems: false });
+    api.store.setView({ groupBy: 'none', filter: '', onlyProblems: false });
     if (!fs.existsSync(hostsFile) || fs.readFileSync(hostsFile, 'utf8') !== original) {
       fs.writeFileSync(hostsFile, original);
       await waitForRows(api, 'the fixture restored', (r) => r.slice(1).map((x) => x.label).join() === NODE_LABELS);
@@ -74,7 +74,7 @@ describe('the Nodes tree (ringriftSync.nodes) on the live cluster fixture', () =
     await vscode.commands.executeCommand('ringriftSync.groupBy', 'none');
     await vscode.commands.executeCommand('ringriftSync.filter', 'BETA');
     assert.deepEqual(rows(api).slice(1).map((r) => r.label), ['gpu-beta']);
-    assert.equal(api.model.message(), "Showing 1 of 4 nodes: name contains 'BETA'");
+    assert.equal(api.store.message(), "Showing 1 of 4 nodes: name contains 'BETA'");
     await vscode.commands.executeCommand('ringriftSync.clearFilter');
     await vscode.commands.executeCommand('ringriftSync.showOnlyProblems');
     assert.deepEqual(rows(api).slice(1).map((r) => r.label), [], 'nothing was tested yet: no problems');

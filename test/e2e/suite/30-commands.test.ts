@@ -150,14 +150,14 @@ describe('commands against the live cluster change what the tree shows', functio
     ui.restore();
     ui = stubUi(api, { secret: '  tok-e2e-secret  ' });
     assert.equal(await vscode.commands.executeCommand('ringriftSync.setClusterToken'), true);
-    const s = api.service.session();
+    const s = api.store.session();
     assert.ok(s.ok, s.ok ? '' : s.message);
     assert.equal(s.value.transportOptions.agentToken, 'tok-e2e-secret', 'trimmed, and used by the next session');
     const settingsFile = path.join(workspaceFolder(), '.vscode', 'settings.json');
     assert.ok(!fs.existsSync(settingsFile) || !fs.readFileSync(settingsFile, 'utf8').includes('tok-e2e-secret'), 'never in settings.json');
     assert.ok(ui.record.messages.every((m) => !m.text.includes('tok-e2e-secret')), 'never shown');
     assert.equal(await vscode.commands.executeCommand('ringriftSync.clearClusterToken'), true);
-    const after = api.service.session();
+    const after = api.store.session();
     assert.ok(after.ok && after.value.transportOptions.agentToken !== 'tok-e2e-secret');
   });
 });

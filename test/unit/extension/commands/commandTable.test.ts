@@ -20,7 +20,7 @@ const nodeContext = (state = emptyState(), over = {}) => {
 
 describe('command table: availability and package.json', () => {
   it('package.json contributes exactly the table\'s commands and menus', () => {
-    const ours = new Set(COMMANDS.map((c) => c.id));
+    const ours = new Set<string>(COMMANDS.map((c) => c.id));
     assert.deepEqual(pkg.contributes.commands.filter((c: { command: string }) => ours.has(c.command)), commandContributions(), REGENERATE);
     for (const [menu, items] of Object.entries(menuContributions())) {
       assert.deepEqual(pkg.contributes.menus[menu].filter((m: { command: string }) => ours.has(m.command)), items, `${menu}: ${REGENERATE}`);
