@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { HOSTS_FILE_GLOB } from '../core/hosts';
 import type { ClusterStore } from './cluster/clusterStore';
 import type { EditorText } from './cluster/storePorts';
 
@@ -30,7 +31,7 @@ export class HostsWatcher implements vscode.Disposable {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly store: ClusterStore) {
-    this.workspaceWatcher = this.watch('**/distributed_hosts.yaml');
+    this.workspaceWatcher = this.watch(HOSTS_FILE_GLOB);
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('ringriftSync.hostsFile')) store.scheduleReload();

@@ -14,7 +14,7 @@
 export * from './nodeSpec';
 export { formatPath, type HostsDiagnostic, type HostsFile } from './diagnostics';
 export { parseHostsText } from './parseHostsText';
-export { loadHostsFile, locateHostsFile, HOSTS_FILE_CANDIDATES } from './loadHostsFile';
+export { loadHostsFile, locateHostsFile, HOSTS_FILE_CANDIDATES, HOSTS_FILE_GLOB, HOSTS_FILE_GLOBS } from './loadHostsFile';
 export { HOST_SPEC, HOSTS_FILE_SPEC } from './fields';
 export type { ValueSpec } from './fieldSpec';
 export { buildHostsSchema } from './schema';

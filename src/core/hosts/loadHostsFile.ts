@@ -105,6 +105,10 @@ export async function loadHostsFile(filePath: string, options: Partial<Normalise
 
 /** The hosts file's names: RingRift writes `.yaml`; `.yml` is the same file under YAML's other extension. */
 const HOSTS_FILE_NAMES = ['distributed_hosts.yaml', 'distributed_hosts.yml'] as const;
+/** The hosts file anywhere in a workspace, one glob per name (the editor's file associations). */
+export const HOSTS_FILE_GLOBS: readonly string[] = HOSTS_FILE_NAMES.map((name) => `**/${name}`);
+/** The same as one glob (a file watcher). */
+export const HOSTS_FILE_GLOB = `**/{${HOSTS_FILE_NAMES.join(',')}}`;
 /** Folders of a RingRift checkout the hosts file lives in, relative to the working directory, nearest first. */
 const HOSTS_FILE_DIRS = ['', 'config/', 'ai-service/config/'] as const;
 /** Where `locateHostsFile` looks, in order, after $RINGRIFT_HOSTS_FILE. */

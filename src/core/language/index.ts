@@ -17,3 +17,4 @@ export { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './semanticTokens';
 export { hostLenses, hostSymbols, inlineStates, type LensAction } from './outline';
 export { liveStateFromRouter, liveStateLabel, type LiveStateLookup, type NodeLiveState } from './liveState';
 export { decideFeatures, visibleDiagnostics, type FeatureInputs, type FeatureSwitches } from './featureSwitches';
+export type { HostSummary } from './blockAssembly';

@@ -41,7 +41,7 @@ export type CommandName = keyof typeof COMMAND_IDS;
 export type CommandId = (typeof COMMAND_IDS)[CommandName];
 
 /** A command handler (arguments as VS Code passes them: a tree row, a node name, a Uri, an options object). */
-export type Handler = (...args: never[]) => Promise<unknown>;
+type Handler = (...args: never[]) => Promise<unknown>;
 
 /** Every command's handler: app.ts joins the modules' tables into one, so a missing handler is a compile error. */
 export type HandlerTable = Record<CommandId, Handler>;

@@ -6,7 +6,7 @@
  */
 import { COMMAND_IDS, type CommandId, type CommandName } from './commandIds';
 
-export type ItemKind = 'node' | 'transport' | 'summary' | 'problem';
+type ItemKind = 'node' | 'transport' | 'summary' | 'problem';
 
 /** A context-menu placement: rows of `kind` whose contextValue has every `all` flag and no `none` flag. */
 export interface ItemRule {

@@ -6,7 +6,7 @@ import { WORKBENCH_COMMANDS, type HandlerTable } from './commandIds';
 import { COMMANDS, type CommandSpec } from './commandTable';
 
 /** What a command returns when Restricted Mode stopped it (tests check for it). */
-export interface RestrictedOutcome {
+interface RestrictedOutcome {
   restricted: true;
   message: string;
 }

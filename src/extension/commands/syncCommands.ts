@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
+import { TRANSPORT_KINDS, type NodeSpec, type TransportKind } from '../../core/hosts/nodeSpec';
 import { parseTransportName, type SyncResult } from '../../core/router';
 import type { ClusterSession } from '../../core/session';
 import { hostsLoadedOrExplain, isEntry, nodeItems, nodeNameOf, resolveTransport, sessionOrExplain, type CommandArg, type CommandDeps } from './commandContext';
@@ -80,7 +80,7 @@ async function chooseNodes(deps: CommandDeps, session: ClusterSession, given: st
   return nodes;
 }
 
-export async function syncFile(deps: CommandDeps, arg: CommandArg, force?: TransportKind): Promise<SyncResult[] | undefined> {
+async function syncFile(deps: CommandDeps, arg: CommandArg, force?: TransportKind): Promise<SyncResult[] | undefined> {
   // Say at once when there is no hosts file; but open the session (state, events, transports) only once a file is picked.
   if (!hostsLoadedOrExplain(deps)) return undefined;
   const req = requestOf(arg);
@@ -150,7 +150,7 @@ export function syncCommands(deps: CommandDeps) {
       const node = deps.store.nodes().find((n) => n.name === name);
       const transport = node
         ? await resolveTransport(deps, node, arg, `Push to ${node.name} over which transport?`)
-        : ((await deps.ui().pickOne(['p2p', 'http', 'rsync', 'base64'].map((t) => ({ id: t, label: t })), 'Push over which transport?')) as TransportKind | undefined);
+        : ((await deps.ui().pickOne(TRANSPORT_KINDS.map((t) => ({ id: t, label: t })), 'Push over which transport?')) as TransportKind | undefined);
       return transport && syncFile(deps, arg, transport);
     },
   } satisfies HandlersOf<CommandArg>;

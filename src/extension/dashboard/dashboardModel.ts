@@ -6,14 +6,14 @@ import { transportStateText } from '../tree/transportEntry';
 
 /** What the dashboard shows, computed from the shared state. Pure: unit-tested, rendered by dashboardHtml.ts. */
 
-export interface MatrixCell {
+interface MatrixCell {
   transport: TransportKind;
   /** `absent`: not in this node's chain. */
   state: TransportHealth | 'absent';
   text: string;
 }
 
-export interface MatrixRow {
+interface MatrixRow {
   node: string;
   health: NodeHealth;
   description: string;

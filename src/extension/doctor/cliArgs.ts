@@ -1,6 +1,6 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultStateDir } from '../../core/router/stateStore';
+import { defaultKnownHostsFile } from '../../core/ssh/userFiles';
 
 /**
  * Flags a fix's `ringrift-sync` command needs to act on the cluster this window shows: the hosts
@@ -10,7 +10,7 @@ import { defaultStateDir } from '../../core/router/stateStore';
 export function cliArgsFor(o: { hostsFile: string; stateDir: string; knownHostsFile: string; env: NodeJS.ProcessEnv }): string[] {
   const args = ['--hosts', o.hostsFile];
   if (path.resolve(o.stateDir) !== path.resolve(defaultStateDir(o.env))) args.push('--state-dir', o.stateDir);
-  const cliKnownHosts = o.env.RINGRIFT_SYNC_KNOWN_HOSTS ?? path.join(o.env.HOME || os.homedir(), '.ssh', 'known_hosts');
+  const cliKnownHosts = defaultKnownHostsFile(o.env);
   if (path.resolve(o.knownHostsFile) !== path.resolve(cliKnownHosts)) args.push('--known-hosts', o.knownHostsFile);
   return args;
 }

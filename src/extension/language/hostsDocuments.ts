@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { HOSTS_FILE_GLOBS } from '../../core/hosts';
 import { decideFeatures, type FeatureSwitches, type HostsDocument } from '../../core/language';
 import type { SchemaFeaturesSetting } from '../../core/language/featureSwitches';
 import type { ClusterStore } from '../cluster/clusterStore';
@@ -24,7 +25,7 @@ function readLanguageSettings(): LanguageSettings {
     codeLens: config.get<boolean>('codeLens', true),
     inlineState: config.get<boolean>('inlineState', true),
   });
-  return { files: config.get<string[]>('files', ['**/distributed_hosts.yaml']), switches };
+  return { files: config.get<string[]>('files', [...HOSTS_FILE_GLOBS]), switches };
 }
 
 export class HostsDocuments {

@@ -1,3 +1,4 @@
+import { HOSTS_FILE_GLOBS } from '../../core/hosts';
 import { TOKEN_MODIFIERS, TOKEN_TYPES, type TokenModifier, type TokenType } from '../../core/language/semanticTokens';
 
 /**
@@ -15,7 +16,7 @@ export const LANGUAGE_SETTINGS_PROPERTIES: Record<string, Record<string, unknown
   'ringriftSync.language.files': {
     type: 'array',
     items: { type: 'string' },
-    default: ['**/distributed_hosts.yaml', '**/distributed_hosts.yml'],
+    default: [...HOSTS_FILE_GLOBS],
     markdownDescription: 'Glob patterns of the YAML files that get the editing help.',
   },
   'ringriftSync.language.schemaFeatures': {

@@ -1,7 +1,8 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { homeDir } from '../../core/homeDir';
+import { expandHome } from '../../core/hosts/normalise';
 import { TRANSPORT_KINDS, type TransportKind } from '../../core/hosts/nodeSpec';
 import { DEFAULT_ROUTER_SETTINGS, type RouterSettings } from '../../core/router';
+import { defaultKnownHostsFile } from '../../core/ssh/userFiles';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../../core/transports/transport';
 
 /**
@@ -39,10 +40,6 @@ function str(get: SettingReader, key: string): string {
   return typeof v === 'string' ? v.trim() : '';
 }
 
-function expandHome(p: string, env: NodeJS.ProcessEnv): string {
-  if (p === '~' || p.startsWith('~/')) return path.join(env.HOME || os.homedir(), p.slice(1));
-  return p;
-}
 
 export function readSettings(get: SettingReader, env: NodeJS.ProcessEnv): ExtensionSettings {
   const router: Partial<RouterSettings> = {
@@ -73,10 +70,10 @@ export function readSettings(get: SettingReader, env: NodeJS.ProcessEnv): Extens
   const stateDir = str(get, 'stateDir');
   return {
     hostsFile: str(get, 'hostsFile'),
-    stateDir: stateDir ? expandHome(stateDir, env) : undefined,
+    stateDir: stateDir ? expandHome(stateDir, homeDir(env)) : undefined,
     knownHostsFile: knownHosts
-      ? expandHome(knownHosts, env)
-      : env.RINGRIFT_SYNC_KNOWN_HOSTS || path.join(env.HOME || os.homedir(), '.ssh', 'known_hosts'),
+      ? expandHome(knownHosts, homeDir(env))
+      : defaultKnownHostsFile(env),
     router,
     transport: {
       connectTimeoutMs: num(get, 'connectTimeoutSeconds', DEFAULT_TRANSPORT_OPTIONS.connectTimeoutMs / 1000, 0.1) * 1000,

@@ -1,3 +1,4 @@
+import { HOSTS_FILE_CANDIDATES } from '../../core/hosts';
 import { DEFAULT_CONCURRENCY, DEFAULT_ROUTER_SETTINGS } from '../../core/router';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../../core/transports/transport';
 import { DEFAULT_AGENT_RESTART_COMMAND, DEFAULT_HEALTH_CHECK_SECONDS } from './extensionSettings';
@@ -16,7 +17,7 @@ export const SETTINGS_PROPERTIES: Record<string, Property> = {
     default: '',
     scope: 'resource',
     markdownDescription:
-      'Path of `distributed_hosts.yaml` (relative paths start at the first workspace folder). Empty: `$RINGRIFT_HOSTS_FILE`, then `distributed_hosts.yaml`, `config/distributed_hosts.yaml`, `ai-service/config/distributed_hosts.yaml` in each workspace folder.',
+      `Path of \`distributed_hosts.yaml\` (relative paths start at the first workspace folder). Empty: \`$RINGRIFT_HOSTS_FILE\`, then ${HOSTS_FILE_CANDIDATES.map((c) => `\`${c}\``).join(', ')} in each workspace folder.`,
   },
   'ringriftSync.stateDir': {
     type: 'string',

@@ -4,7 +4,7 @@ import type { TransportKind } from '../../core/hosts/nodeSpec';
  * One row of the Nodes tree as plain data. Everything a row shows is decided here, without
  * `vscode`, so it is unit-testable; `nodesTreeProvider.ts` only maps it to a `vscode.TreeItem`.
  */
-export type TreeEntryKind = 'node' | 'transport' | 'problem' | 'summary' | 'group' | 'details' | 'field';
+type TreeEntryKind = 'node' | 'transport' | 'problem' | 'summary' | 'group' | 'details' | 'field';
 
 export interface EntryIcon {
   /** Codicon id (`vm-running`, `error`, ...). */

@@ -7,7 +7,7 @@ import type { HostsState } from '../../../../src/extension/hosts/hostsState';
 import { readSettings } from '../../../../src/extension/settings/extensionSettings';
 
 /** Timers the test fires by hand: debouncing without waiting. */
-export class ManualTimers implements Timers {
+class ManualTimers implements Timers {
   pending = new Map<number, { fn: () => void; ms: number }>();
   private next = 1;
   setTimeout(fn: () => void, ms: number): number {
@@ -25,7 +25,7 @@ export class ManualTimers implements Timers {
 }
 
 /** A token kept in memory; `change` plays another window setting it. */
-export class MemoryToken implements TokenSource {
+class MemoryToken implements TokenSource {
   value: string | undefined;
   private readonly listeners = new Set<() => void>();
   get(): string | undefined {

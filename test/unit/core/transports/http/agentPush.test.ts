@@ -161,7 +161,9 @@ describe('pushToAgent: the push shared by p2p and http', () => {
     const first = await once();
     assert.ok(!first.ok && first.partial, JSON.stringify(first));
     assert.equal(first.partial.before, 0);
-    assert.ok(first.partial.after > 1 << 20 && first.partial.after <= 3 << 20, `after ${first.partial.after}`);
+    // Some of the 3 MiB the proxy let through: a reset drops what the agent had not read yet (how
+    // much is timing; on a loaded machine a few hundred KiB).
+    assert.ok(first.partial.after > 0 && first.partial.after <= 3 << 20, `after ${first.partial.after}`);
     assert.ok(first.partial.after <= (sizeOf(partialOf('cut.bin')) ?? 0), 'never more than the agent holds');
     const second = await once();
     assert.ok(!second.ok && second.partial);
