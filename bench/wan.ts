@@ -3,8 +3,10 @@
  * router namespace; needs root, as the lab tests):
  * - on a node behind the `wan` profile (40 ms RTT, 0.5 % loss each way, 200 Mbit/s), a file over
  *   each transport with `ringrift-sync sync --force-transport T` against the runbook's own command
- *   for it (curl -T, plain rsync, base64 | ssh), interleaved, median of N. Every sender, ours and the
- *   peers', runs on CUBIC through the lab's shim, as an operator's laptop sends;
+ *   for it (curl -T, plain rsync, base64 | ssh), interleaved, median of N; and over p2p to a node
+ *   running the real RingRift orchestrator behind the same profile, against `curl -F` to its
+ *   /files/upload. Every sender, ours and the peers', runs on CUBIC through the lab's shim, as an
+ *   operator's laptop sends;
  * - a node whose link resets every flow after 16 MiB: a file delivered and verified, timed against
  *   the same sync to a node on a clean link.
  *
@@ -26,6 +28,12 @@ const RESET_MIB = { quick: 64, full: 256 };
 const TIMEOUT_MS = 10 * 60_000;
 
 type Transport = 'p2p' | 'rsync' | 'base64';
+/** A WAN row: a transport to our agent's node, or p2p in the orchestrator's dialect to its node. */
+type WanRow = Transport | 'orchestrator';
+const NODE_OF: Record<WanRow, string> = { p2p: 'wan', rsync: 'wan', base64: 'wan', orchestrator: 'orch' };
+const TRANSPORT_OF: Record<WanRow, Transport> = { p2p: 'p2p', rsync: 'rsync', base64: 'base64', orchestrator: 'p2p' };
+/** The orchestrator takes uploads under data/ with an allowed extension only. */
+const remoteName = (row: WanRow, who: string, i: number) => (row === 'orchestrator' ? `data/bench/${who}-${i}.npz` : `${row}-${who}-${i}.bin`);
 
 interface Payload { file: string; bytes: number; sha: string }
 
@@ -52,12 +60,15 @@ async function ours(lab: Lab, node: string, p: Payload, name: string, transport?
   return { ms: run.wallMs, tries: r.attempts.length };
 }
 
-/** The runbook's command for `transport`, as an operator types it. */
-function peerCommand(lab: Lab, node: string, p: Payload, name: string, transport: Transport): string[] {
+/** The runbook's command for a row, as an operator types it. */
+function peerCommand(lab: Lab, p: Payload, name: string, row: WanRow): string[] {
+  const node = NODE_OF[row];
   const n = lab.node(node);
   const target = path.join(n.root, name);
   const ssh = ['ssh', ...lab.sshOptions()].join(' ');
-  switch (transport) {
+  switch (row) {
+    case 'orchestrator':
+      return ['curl', '-sS', '-f', '-o', '/dev/null', '-H', `Authorization: Bearer ${lab.state.token ?? ''}`, '-F', `path=${name}`, '-F', `file=@${p.file}`, `http://${n.address}:8770/files/upload`];
     case 'p2p':
       return ['curl', '-sS', '-f', '-o', '/dev/null', '-T', p.file, '-H', `X-Sha256: ${p.sha}`, '-H', `X-Total-Size: ${p.bytes}`, `http://${n.address}:8770/files/${name}`];
     case 'rsync':
@@ -67,10 +78,10 @@ function peerCommand(lab: Lab, node: string, p: Payload, name: string, transport
   }
 }
 
-async function peer(lab: Lab, node: string, p: Payload, name: string, transport: Transport): Promise<number> {
-  const [cmd, ...args] = peerCommand(lab, node, p, name, transport);
+async function peer(lab: Lab, p: Payload, name: string, row: WanRow): Promise<number> {
+  const [cmd, ...args] = peerCommand(lab, p, name, row);
   const run = await runTimed(cmd, args, { timeoutMs: TIMEOUT_MS, env: { ...process.env, ...lab.env() } });
-  if (run.rc !== 0) throw new Error(`${cmd} to ${node} exited ${run.rc}: ${run.output.trim().split('\n').pop() ?? ''}`);
+  if (run.rc !== 0) throw new Error(`${cmd} to ${NODE_OF[row]} exited ${run.rc}: ${run.output.trim().split('\n').pop() ?? ''}`);
   return run.wallMs;
 }
 
@@ -78,33 +89,36 @@ function landedSha(lab: Lab, node: string, name: string): string {
   return createHash('sha256').update(fs.readFileSync(path.join(lab.node(node).root, name))).digest('hex');
 }
 
-const PEER_NAME: Record<Transport, string> = { p2p: 'curl -T', rsync: 'plain rsync -e ssh', base64: "base64 | ssh 'base64 -d > F'" };
+const PEER_NAME: Record<WanRow, string> = { p2p: 'curl -T', rsync: 'plain rsync -e ssh', base64: "base64 | ssh 'base64 -d > F'", orchestrator: 'curl -F' };
+const WHAT: Record<WanRow, string> = { p2p: 'p2p', rsync: 'rsync', base64: 'base64', orchestrator: 'p2p to the real RingRift orchestrator' };
 
-async function wanRow(lab: Lab, p: Payload, transport: Transport, runs: number): Promise<BenchRow> {
+async function wanRow(lab: Lab, p: Payload, row: WanRow, runs: number): Promise<BenchRow> {
   const oursMs: number[] = [];
   const peerMs: number[] = [];
+  const node = NODE_OF[row];
+  const transport = TRANSPORT_OF[row];
   for (let i = 0; i < runs; i++) {
     // Alternate who goes first: loss is random, the machine's load is not steady.
     const order = i % 2 ? ['peer', 'ours'] : ['ours', 'peer'];
     for (const who of order) {
-      const name = `${transport}-${who}-${i}.bin`;
-      if (who === 'ours') oursMs.push((await ours(lab, 'wan', p, name, transport)).ms);
-      else peerMs.push(await peer(lab, 'wan', p, name, transport));
-      if (landedSha(lab, 'wan', name) !== p.sha) throw new Error(`${who} over ${transport}: the landed file differs`);
-      fs.rmSync(path.join(lab.node('wan').root, name));
+      const name = remoteName(row, who, i);
+      if (who === 'ours') oursMs.push((await ours(lab, node, p, name, transport)).ms);
+      else peerMs.push(await peer(lab, p, name, row));
+      if (landedSha(lab, node, name) !== p.sha) throw new Error(`${who} over ${WHAT[row]}: the landed file differs`);
+      fs.rmSync(path.join(lab.node(node).root, name));
     }
   }
   const ratio = median(peerMs) / median(oursMs);
   const mbit = (ms: number) => `${((p.bytes * 8) / (ms * 1000)).toFixed(1)} Mbit/s`;
   return {
-    measure: `WAN (${describeProfile(PRESETS.wan)}), senders on CUBIC: push ${p.bytes / MIB} MiB over ${transport} vs ${PEER_NAME[transport]} (throughput)`,
+    measure: `WAN (${describeProfile(PRESETS.wan)}), senders on CUBIC: push ${p.bytes / MIB} MiB over ${WHAT[row]} vs ${PEER_NAME[row]} (throughput)`,
     ours: mbit(median(oursMs)),
     peer: mbit(median(peerMs)),
     ratio: times(ratio),
     goal: '>= 1.0x',
     met: ratio >= 1.0,
     note: `In the network lab: one node behind the router's delay line, nftables loss and tbf. Median of ${runs}, interleaved; ours is \`ringrift-sync sync --force-transport ${transport}\` ` +
-      `(a whole CLI process, sha256 verified on the node): ${runsText(oursMs, seconds)}; ${PEER_NAME[transport]} (no check): ${runsText(peerMs, seconds)}. ` +
+      `(a whole CLI process, sha256 verified on the node): ${runsText(oursMs, seconds)}; ${PEER_NAME[row]} (no check): ${runsText(peerMs, seconds)}. ` +
       `${p.bytes / MIB} MiB, not 256 MiB: one CUBIC stream at 0.5 % loss holds ~5 Mbit/s (MSS/RTT x 1.22/sqrt(p)), so 256 MiB would take ~7 min a copy; every tool here is one stream.`,
   };
 }
@@ -129,11 +143,15 @@ async function resetRow(lab: Lab, mib: number): Promise<BenchRow> {
 }
 
 export async function bench(opts: BenchOptions): Promise<BenchRow[]> {
-  const lab = await startLab({ nodes: ['wan', 'resets', 'clean'], profile: { wan: PRESETS.wan, resets: PRESETS['resets-16m'] } });
+  const lab = await startLab({
+    nodes: ['wan', 'orch', 'resets', 'clean'],
+    profile: { wan: PRESETS.wan, orch: PRESETS.wan, resets: PRESETS['resets-16m'] },
+    orchestrator: ['orch'],
+  });
   try {
     const p = makePayload(lab.dir, opts.quick ? WAN_MIB.quick : WAN_MIB.full);
     const rows: BenchRow[] = [];
-    for (const t of ['p2p', 'rsync', 'base64'] as const) rows.push(await wanRow(lab, p, t, opts.runs));
+    for (const row of ['p2p', 'orchestrator', 'rsync', 'base64'] as const) rows.push(await wanRow(lab, p, row, opts.runs));
     rows.push(await resetRow(lab, opts.quick ? RESET_MIB.quick : RESET_MIB.full));
     return rows;
   } finally {

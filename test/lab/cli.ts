@@ -8,13 +8,13 @@ import { PRESETS, describeProfile, parseProfile, type LinkProfile } from './prof
 
 /**
  * The lab by hand (as root):
- *   node --import tsx test/lab/cli.ts up 3 [--profile wan] [--profile n2=nat] [--dir DIR]
+ *   node --import tsx test/lab/cli.ts up 3 [--profile wan] [--profile n2=nat] [--orchestrator n3] [--dir DIR]
  *   node --import tsx test/lab/cli.ts profile n2 rtt=80,loss=1% [--dir DIR]
  *   node --import tsx test/lab/cli.ts agent n2 stop|start [--dir DIR]
  *   node --import tsx test/lab/cli.ts status | down [--dir DIR]
  */
 
-const USAGE = `usage: cli.ts up N [--profile P | --profile NODE=P]... | profile NODE P | agent NODE stop|start | status | down   [--dir DIR]
+const USAGE = `usage: cli.ts up N [--profile P | --profile NODE=P]... [--orchestrator NODE]... | profile NODE P | agent NODE stop|start | status | down   [--dir DIR]
 profiles: ${Object.keys(PRESETS).join(', ')}, or a spec like rtt=40/5,loss=0.5%,rate=200,reset-after=16M,
           syn-drop=8770,reject=8770,flap=5000/20000,mtu=1280,nat[=ssh]`;
 
@@ -39,7 +39,8 @@ function printLab(lab: Lab): void {
   console.log(`client key  ${s.clientKey}\n`);
   for (const n of lab.nodes) {
     const link = lab.linkUp(n.name) ? '' : ' (link down)';
-    console.log(`  ${n.name.padEnd(10)} ${n.address.padEnd(12)} ${n.ns.padEnd(14)} ${describeProfile(lab.profileOf(n.name))}${link}`);
+    const service = n.service === 'orchestrator' ? ' [RingRift orchestrator]' : '';
+    console.log(`  ${n.name.padEnd(10)} ${n.address.padEnd(12)} ${n.ns.padEnd(14)} ${describeProfile(lab.profileOf(n.name))}${link}${service}`);
   }
   console.log('\nenvironment (the CLI finds the lab; every sender uses CUBIC):');
   for (const [k, v] of Object.entries(lab.env())) console.log(`  export ${k}=${v}`);
@@ -52,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { profile: { type: 'string', multiple: true }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { profile: { type: 'string', multiple: true }, orchestrator: { type: 'string', multiple: true }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const dir = path.resolve(values.dir ?? DEFAULT_DIR);
   const [cmd, ...rest] = positionals;
@@ -63,7 +64,10 @@ async function main(argv: string[]): Promise<void> {
       if (!Number.isInteger(count) || count < 1 || count > 250) throw new Error(`up N: N must be 1..250, got '${rest[0]}'`);
       const names = Array.from({ length: count }, (_, i) => `n${i + 1}`);
       fs.rmSync(dir, { recursive: true, force: true });
-      const lab = await startLab({ nodes: names, profile: profilesFor(names, values.profile ?? []), dir });
+      const orchestrator = values.orchestrator ?? [];
+      const unknown = orchestrator.filter((n) => !names.includes(n));
+      if (unknown.length) throw new Error(`--orchestrator names no node of this lab: ${unknown.join(', ')} (have ${names.join(', ')})`);
+      const lab = await startLab({ nodes: names, profile: profilesFor(names, values.profile ?? []), orchestrator, dir });
       // The lab outlives this command; its lock does not (a test run will then take the machine).
       lab.unlock();
       return printLab(lab);

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { writeKeyPair } from '../../src/demo/keys';
+import { orchestratorStartIn } from '../integration/harness/orchestrator';
 import { ensureBuilt } from '../integration/harness/cluster';
 import { writeHostsFile } from './hostsFile';
 import { acquireLabLock, releaseLabLock } from './labLock';
@@ -20,7 +22,7 @@ import {
 } from './namespaces';
 import { cubicEnv, cubicShimLib, delayLineBin } from './native';
 import { AGENT_PORT, SSH_PORT, knownHostsLines, prepareNode, startAgent, startSshd, waitReady, type LabNodeInfo } from './nodes';
-import { isRunning, stopProcess, type LabProcess } from './processes';
+import { adoptProcess, isRunning, stopProcess, type LabProcess } from './processes';
 import { find, validateProfile, type LinkProfile } from './profiles';
 import { requireLabParts } from './requirements';
 import { attachNode, createRouter, routerLink } from './router';
@@ -37,6 +39,7 @@ export interface LabNodeState {
   info: LabNodeInfo;
   profile: LinkProfile;
   sshd?: LabProcess;
+  /** What serves :8770 (our agent or the real orchestrator, as info.service says). */
   agent?: LabProcess;
   /** The delay line and flap loop of the current profile. */
   shapers: LabProcess[];
@@ -50,6 +53,8 @@ export interface LabState {
   clientKey: string;
   knownHosts: string;
   hostsFile: string;
+  /** The cluster token the lab's orchestrator nodes were started with (only when there are any). */
+  token?: string;
   nodes: LabNodeState[];
 }
 
@@ -58,6 +63,8 @@ export interface LabOptions {
   nodes: number | string[];
   /** One profile for every node, or per node name (missing: clean). */
   profile?: LinkProfile | Record<string, LinkProfile>;
+  /** Nodes that run the real RingRift orchestrator on :8770 instead of our agent. */
+  orchestrator?: string[];
   /** Where keys, logs, node roots and lab.json go (default: a new temp dir). */
   dir?: string;
   /**
@@ -110,7 +117,8 @@ export class Lab {
 
   /** Environment for the CLI and for senders: hosts file, known_hosts, and the CUBIC shim. */
   env(): Record<string, string> {
-    return { RINGRIFT_HOSTS_FILE: this.state.hostsFile, RINGRIFT_SYNC_KNOWN_HOSTS: this.state.knownHosts, ...cubicEnv() };
+    const token: Record<string, string> = this.state.token ? { RINGRIFT_CLUSTER_AUTH_TOKEN: this.state.token } : {};
+    return { RINGRIFT_HOSTS_FILE: this.state.hostsFile, RINGRIFT_SYNC_KNOWN_HOSTS: this.state.knownHosts, ...token, ...cubicEnv() };
   }
 
   /** `ssh` options that log in to any lab node with a verified host key. */
@@ -156,10 +164,20 @@ export class Lab {
     this.save();
   }
 
-  /** Starts the agent again and waits for it (seen from the client: the link must let it through). */
+  /** Starts the node's agent (or orchestrator) again and waits for it (seen from the client: the link must let it through). */
   async startAgent(name: string): Promise<void> {
     const n = this.entry(name);
     if (n.agent && isRunning(n.agent)) return;
+    await this.startService(n);
+  }
+
+  /** Our agent, or the real orchestrator (whose recipe waits for its /health itself). */
+  async startService(n: LabNodeState): Promise<void> {
+    if (n.info.service === 'orchestrator') {
+      const o = await orchestratorStartIn(path.join(n.info.dir, 'orchestrator'), n.info.ns, n.info.address, n.info.name, this.state.token ?? '');
+      n.agent = adoptProcess(o.pid, `orchestrator ${n.info.name}`, o.log);
+      return this.save();
+    }
     n.agent = startAgent(n.info);
     this.save();
     await waitReady(n.info, n.agent, AGENT_PORT);
@@ -213,6 +231,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     clientKey,
     knownHosts: path.join(dir, 'known_hosts'),
     hostsFile: path.join(dir, 'distributed_hosts.yaml'),
+    ...(opts.orchestrator?.length ? { token: randomBytes(24).toString('hex') } : {}),
     nodes: [],
   };
   // Before anything is deleted: another process's lab is not stale, it is waited for.
@@ -228,11 +247,14 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       const nodeDir = path.join(dir, 'nodes', name);
       createNamespace(ns);
       attachNode(index, ns);
-      const info = prepareNode({ name, index, ns, address: nodeAddress(index), root: path.join(nodeDir, 'root'), dir: nodeDir }, clientPub);
-      state.nodes.push({ info, profile: [], shapers: [], sshd: startSshd(info), agent: startAgent(info) });
+      const service = opts.orchestrator?.includes(name) ? 'orchestrator' : 'agent';
+      // The orchestrator's recipe puts its ai-service tree (its ringrift_path) under its own dir.
+      const root = path.join(nodeDir, ...(service === 'orchestrator' ? ['orchestrator', 'ringrift', 'ai-service'] : ['root']));
+      const info = prepareNode({ name, index, ns, address: nodeAddress(index), service, root, dir: nodeDir }, clientPub);
+      state.nodes.push({ info, profile: [], shapers: [], sshd: startSshd(info) });
     }
     await Promise.all(state.nodes.map((n) => waitReady(n.info, n.sshd!, SSH_PORT)));
-    await Promise.all(state.nodes.map((n) => waitReady(n.info, n.agent!, AGENT_PORT)));
+    await Promise.all(state.nodes.map((n) => lab.startService(n)));
     fs.writeFileSync(state.knownHosts, state.nodes.flatMap((n) => knownHostsLines(n.info)).join('\n') + '\n');
     writeHostsFile(state.hostsFile, lab.nodes, state.user, clientKey, publicSshFields(opts, lab.nodes));
     for (const n of state.nodes) await lab.setProfile(n.info.name, profileFor(opts, n.info.name));

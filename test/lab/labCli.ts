@@ -9,7 +9,7 @@ import type { Lab } from './lab';
 
 const execFileAsync = promisify(execFile);
 
-interface SyncAttempt { transport: string; result: string; bytesMoved?: number; partialBytes?: number; resumed?: boolean }
+interface SyncAttempt { transport: string; result: string; code?: string; bytesMoved?: number; partialBytes?: number; resumed?: boolean }
 export interface SyncResult { success: boolean; disabled: boolean; transportUsed: string | null; message: string; resumedTries?: number; attempts: SyncAttempt[] }
 
 interface CliRun { stdout: string; stderr: string; code: number; ms: number }

@@ -82,6 +82,7 @@ describe('network lab: NAT with the SSH port forwarded (a provider SSH proxy)', 
     assert.equal(r.transportUsed, 'rsync');
     assert.equal(r.disabled, false);
     assert.deepEqual(r.attempts.map((a) => `${a.transport}:${a.result}`), ['p2p:failed', 'rsync:ok'], describeTries(r));
+    assert.equal(r.attempts[0].code, 'refused', 'a failed try names its cause as a code');
     assert.equal(landed('forwarded', 'forwarded.bin'), sha);
   });
 });

@@ -21,7 +21,9 @@ export interface LabNodeInfo {
   index: number;
   ns: string;
   address: string;
-  /** The node's ringrift_path and the agent's --root. */
+  /** What serves :8770: our agent, or the real RingRift orchestrator. */
+  service: 'agent' | 'orchestrator';
+  /** The node's ringrift_path: the agent's --root, or the orchestrator's ai-service directory. */
   root: string;
   dir: string;
   hostKeyPub: string;

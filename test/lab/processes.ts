@@ -45,6 +45,13 @@ export function startIn(ns: string, role: string, cmd: string, args: string[], l
   return { pid, startTicks: startTicksOf(pid) ?? -1, role, log };
 }
 
+/** A daemon some other starter launched (its PID known), recorded as if the lab had started it. */
+export function adoptProcess(pid: number, role: string, log: string): LabProcess {
+  const startTicks = startTicksOf(pid);
+  if (startTicks === undefined) throw new Error(`lab: ${role} (pid ${pid}) is not running`);
+  return { pid, startTicks, role, log };
+}
+
 /** The last lines a process logged, for failure messages. */
 export function logTail(p: LabProcess, chars = 2000): string {
   try {

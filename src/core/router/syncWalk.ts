@@ -1,5 +1,6 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
 import { progressOf, type ProbeResult, type PushJob, type PushLimit, type PushSuccess, type Transport } from '../transports/transport';
+import type { TransportFailureCode } from '../transports/failureCodes';
 import type { EscalationPlan } from './escalationPlan';
 import type { RouterEvent } from './eventLog';
 import type { RouterSettings } from './routerSettings';
@@ -16,6 +17,8 @@ export interface Attempt {
   transport: TransportKind;
   result: 'ok' | 'failed' | 'skipped';
   error?: string;
+  /** Why a failed try failed, as the transport's probe or push named it (`sync --json` consumers match on it). */
+  code?: TransportFailureCode;
   durationMs: number;
   /** The failure came from the probe (so it refreshes `lastProbe`). */
   probe?: ProbeResult;
@@ -177,13 +180,13 @@ async function tryTransport(
   if (preflight !== 'none') {
     const probe = await (preflight === 'fresh' ? transport.probe(ctx.node, ctx.signal) : preflight);
     if (!probe.success) {
-      return { attempt: { transport: kind, result: 'failed', error: probe.message, durationMs: ctx.clock() - started, probe } };
+      return { attempt: { transport: kind, result: 'failed', error: probe.message, ...(probe.code ? { code: probe.code } : {}), durationMs: ctx.clock() - started, probe } };
     }
   }
   const pushed = await transport.push(ctx.node, ctx.job, (done, total) => ctx.onProgress?.(kind, done, total), ctx.signal);
   const durationMs = ctx.clock() - started;
   if (pushed.ok) return { attempt: { transport: kind, result: 'ok', durationMs, bytesMoved: pushed.bytesSent }, success: pushed };
-  const attempt: Attempt = { transport: kind, result: 'failed', error: pushed.message, durationMs };
+  const attempt: Attempt = { transport: kind, result: 'failed', error: pushed.message, code: pushed.code, durationMs };
   if (pushed.limit) attempt.limit = pushed.limit;
   if (pushed.partial) Object.assign(attempt, { bytesMoved: progressOf(pushed), partialBytes: pushed.partial.after });
   return { attempt };

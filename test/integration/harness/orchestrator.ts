@@ -63,7 +63,10 @@ export async function orchestratorUp(dir: string, n: number, opts: { token?: str
         'It needs root, python3 with venv (Debian: python3-venv), iproute2 and the wheels of requirements.txt from pip\'s configured index: run scripts/install-test-deps.sh',
     );
   }
-  const v = parseEnvFile(fs.readFileSync(envFile, 'utf8'));
+  return fromEnvFile(dir, n, parseEnvFile(fs.readFileSync(envFile, 'utf8')));
+}
+
+function fromEnvFile(dir: string, n: number, v: Record<string, string>): Orchestrator {
   return {
     dir,
     n,
@@ -78,6 +81,19 @@ export async function orchestratorUp(dir: string, n: number, opts: { token?: str
     log: v.RR_ORCH_LOG,
     hostsFile: path.join(dir, 'distributed_hosts.yaml'),
   };
+}
+
+/**
+ * `orchestrator.sh start-in DIR NS ADDR NODE_ID`: the real orchestrator in a namespace someone else
+ * made (a network lab node), with `token`. Stopped by its PID; its ringrift_path is DIR/ringrift/ai-service.
+ */
+export async function orchestratorStartIn(dir: string, ns: string, addr: string, nodeId: string, token: string): Promise<Orchestrator> {
+  const r = await run(['start-in', dir, ns, addr, nodeId], { ...process.env, RR_ORCH_TOKEN: token }, UP_TIMEOUT_MS);
+  const envFile = path.join(dir, 'orchestrator.env');
+  if (r.code !== 0 || !fs.existsSync(envFile)) {
+    throw new Error(`the real RingRift orchestrator did not start in ${ns} (orchestrator.sh start-in exited ${r.code}): ${r.err.trim() || 'no output'}`);
+  }
+  return fromEnvFile(dir, 0, parseEnvFile(fs.readFileSync(envFile, 'utf8')));
 }
 
 /** Stops the instance of DIR and deletes the namespace it made (by the names in its env file). */

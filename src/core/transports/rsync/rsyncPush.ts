@@ -99,12 +99,14 @@ export async function pushOnce(plan: PushPlan, knownHostsFiles: string[], mkpath
   const out = await runBounded('rsync', args, { env: plan.env, signal: plan.signal, onStdout: (s) => reader.push(s) }).done;
   clearInterval(heartbeat);
   if (out.rc !== 0 || out.aborted) {
-    const before = verifier.partialAtStart();
+    // The verifier's login races rsync: on a loaded node it can lose to a try that dies within
+    // seconds. rsync's own progress then says it reached the node; count from an empty partial.
+    const before = verifier.partialAtStart() ?? (done > 0 ? 0 : undefined);
     verifier.cancel();
     const c = classifyRsyncExit(out, {
       node: plan.node, target, knownHostsFile: opts.knownHostsFile, action: 'push', remotePath: plan.shownPath, idleTimeoutS,
     });
-    // No login of the verifier: the node was never reached, so nothing moved. Otherwise read what
+    // No login of the verifier and no progress: the node was never reached. Otherwise read what
     // rsync's receiver kept (one more short ssh session): bytes it sent are not bytes it kept.
     if (out.aborted || before === undefined) return fail(c.code, c.message);
     const node = await remoteAfterFailure(sshArgs, target.user, target.host, plan.shownPath, plan.env, plan.signal, opts.probeTimeoutMs);

@@ -7,6 +7,10 @@
 #   orchestrator.sh down DIR     stop it, delete netns/veth, drop guard route if no rro netns is left
 #   orchestrator.sh link N M     a veth between netns rroN (10.202.N.5) and rroM (10.202.N.6), so
 #                                instance M can pull from N; the root namespace forwards nothing
+#   orchestrator.sh start-in DIR NS ADDR [NODE_ID]
+#                                start one in an existing namespace NS (the network lab's node at
+#                                ADDR), which its owner made without a route out; stop it by the
+#                                PID in DIR/orchestrator.env
 # Needs root (ip netns). Nothing can leave the machine: no default route in the namespace and an
 # "unreachable 10.202.0.0/16" guard route in the root namespace.
 set -euo pipefail
@@ -56,11 +60,6 @@ cmd_up() {
       cat "$D/orchestrator.env"; return 0
     fi
   fi
-  prepare_cache
-  # per-instance tree: code from the cache (symlinks), data/ and logs of its own
-  RT=$D/ringrift/ai-service
-  mkdir -p "$RT"
-  for x in app scripts config LICENSE; do ln -sfn "$CACHE/ai-service/$x" "$RT/$x"; done
   ip route replace unreachable "$GUARD" metric 4000
   ip netns list | grep -qw "$NS" || ip netns add "$NS"
   ip netns exec "$NS" ip link set lo up
@@ -71,6 +70,18 @@ cmd_up() {
   ip addr replace "$HOSTA/30" dev "$HV"; ip link set "$HV" up
   ip netns exec "$NS" ip addr replace "$ADDR/30" dev "$NV"; ip netns exec "$NS" ip link set "$NV" up
   ip netns exec "$NS" ip route show default | grep -q . && die "namespace $NS has a default route"
+  start_orchestrator "$D" "$NS" "$ADDR" "$NODE_ID"
+}
+
+# Starts the orchestrator in namespace $2 (already made, no route out) at address $3, node id $4;
+# writes DIR/orchestrator.env and DIR/distributed_hosts.yaml.
+start_orchestrator() {
+  local D=$1 NS=$2 ADDR=$3 NODE_ID=$4 RT TOKEN PID i
+  prepare_cache
+  # per-instance tree: code from the cache (symlinks), data/ and logs of its own
+  RT=$D/ringrift/ai-service
+  mkdir -p "$RT"
+  for x in app scripts config LICENSE; do ln -sfn "$CACHE/ai-service/$x" "$RT/$x"; done
   TOKEN=${RR_ORCH_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
   # --host 0.0.0.0 (inside the namespace = lo + 10.202.N.2 only): the orchestrator's own watchdog
   # polls http://127.0.0.1:8770/health and os._exit(1)s after ~450 s if that fails.
@@ -147,6 +158,16 @@ cmd_down() {
   return 0
 }
 
+cmd_start_in() {
+  local D NS ADDR
+  D=$(realpath -m "${1:?usage: start-in DIR NS ADDR [NODE_ID]}"); NS=${2:?usage: start-in DIR NS ADDR [NODE_ID]}; ADDR=${3:?usage: start-in DIR NS ADDR [NODE_ID]}
+  [ "$(id -u)" = 0 ] || die "must run as root"
+  ip netns list | grep -qw "$NS" || die "namespace $NS does not exist"
+  ip netns exec "$NS" ip route show default | grep -q . && die "namespace $NS has a default route"
+  mkdir -p "$D"
+  start_orchestrator "$D" "$NS" "$ADDR" "${4:-${RR_ORCH_NODE_ID:-orch}}"
+}
+
 cmd_link() {
   local N=${1:?usage: link N M} M=${2:?usage: link N M}
   [ "$(id -u)" = 0 ] || die "must run as root"
@@ -168,5 +189,6 @@ case ${1:-} in
   up) shift; cmd_up "$@" ;;
   down) shift; cmd_down "$@" ;;
   link) shift; cmd_link "$@" ;;
-  *) echo "usage: $0 up DIR [N] | down DIR | link N M" >&2; exit 2 ;;
+  start-in) shift; cmd_start_in "$@" ;;
+  *) echo "usage: $0 up DIR [N] | down DIR | link N M | start-in DIR NS ADDR [NODE_ID]" >&2; exit 2 ;;
 esac

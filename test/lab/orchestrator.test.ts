@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startLab, type Lab } from './lab';
+import { describeTries, labDoctor, labSync } from './labCli';
+import { parseProfile } from './profiles';
+
+const MiB = 1 << 20;
+
+/**
+ * The real RingRift orchestrator on a lab node, behind real faults. Its /files/upload buffers the
+ * whole body and keeps nothing of a cut upload, so on a link that resets every flow after 16 MiB
+ * p2p makes no progress: that try counts as a failure and the sync escalates to rsync, which
+ * resumes from its partial until the file is whole. A REJECTed 8770 is a firewall, as with our agent.
+ */
+describe('network lab: the real RingRift orchestrator behind real faults', function () {
+  this.timeout(240000);
+  let lab: Lab;
+  let file: string;
+  let sha: string;
+  const log: string[] = [];
+
+  before(async () => {
+    lab = await startLab({ nodes: ['orch'], orchestrator: ['orch'] });
+    file = path.join(lab.dir, 'shard.npz');
+    const data = randomBytes(64 * MiB);
+    fs.writeFileSync(file, data);
+    sha = createHash('sha256').update(data).digest('hex');
+  });
+  after(async () => {
+    console.log(`      measured: ${log.join('; ')}`);
+    await lab?.stop();
+  });
+
+  const landed = (remote: string) => {
+    const p = path.join(lab.node('orch').root, remote);
+    return fs.existsSync(p) ? createHash('sha256').update(fs.readFileSync(p)).digest('hex') : 'absent';
+  };
+
+  it('clean link: p2p speaks the orchestrator dialect and lands the file verified', async () => {
+    const { r, ms } = await labSync(lab, 'orch', file, ['--remote', 'data/lab/clean.npz']);
+    log.push(`clean: ${describeTries(r)} in ${(ms / 1000).toFixed(1)} s`);
+    assert.equal(r.success, true, r.message);
+    assert.equal(r.transportUsed, 'p2p');
+    assert.equal(landed('data/lab/clean.npz'), sha);
+  });
+
+  it('resets after 16 MiB: p2p cannot resume on the orchestrator, rsync resumes from its partial; verified, node enabled', async () => {
+    await lab.setProfile('orch', parseProfile('resets-16m'));
+    const { r, ms } = await labSync(lab, 'orch', file, ['--remote', 'data/lab/cut.npz']);
+    log.push(`reset-after-16M: ${describeTries(r)} in ${(ms / 1000).toFixed(1)} s`);
+    await lab.setProfile('orch', []);
+    assert.equal(r.success, true, r.message);
+    assert.equal(r.transportUsed, 'rsync');
+    assert.equal(r.disabled, false);
+    assert.deepEqual(r.attempts.filter((a) => a.transport === 'p2p').map((a) => a.result), ['failed'], `p2p fails once, without progress: ${describeTries(r)}`);
+    assert.ok(r.attempts.filter((a) => a.transport === 'rsync' && a.result === 'failed').length >= 2, `rsync is cut and resumes: ${describeTries(r)}`);
+    assert.equal(landed('data/lab/cut.npz'), sha);
+  });
+
+  it('REJECT on 8770 while the orchestrator runs: doctor says port_blocked (the node says it listens)', async () => {
+    await lab.setProfile('orch', parseProfile('reject=8770'));
+    const { node } = await labDoctor(lab, 'orch');
+    await lab.setProfile('orch', []);
+    const p2p = node.causes.find((c) => c.transport === 'p2p');
+    assert.equal(p2p?.cause, 'port_blocked', JSON.stringify(node.causes, null, 1));
+    assert.match(p2p!.evidence.summary, /refuses the connection from here, but on the node, ss -ltn: listening on 0\.0\.0\.0:8770/);
+  });
+});
