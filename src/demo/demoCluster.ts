@@ -106,75 +106,18 @@ export async function startDemoCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(
   const missingTools = missingLocalTools(process.env);
   const clientKeyFile = path.join(dir, 'client_key');
   const clientKey = writeKeyPair(clientKeyFile, 'ringrift-demo-client');
-  const user = os.userInfo().username;
-  const stops: Array<() => Promise<void>> = [];
-  const known: string[] = [];
-  const hostLines = ['# ringrift-sync demo cluster: every node listens on loopback (127.0.77.x) only.', 'hosts:'];
+  const setup: DemoSetup = {
+    dir, sshKind, missingTools, clientKeyFile, clientPublicKey: clientKey.publicKey, user: os.userInfo().username,
+    stops: [], known: [], hostLines: ['# ringrift-sync demo cluster: every node listens on loopback (127.0.77.x) only.', 'hosts:'],
+  };
   const nodes: DemoNode[] = [];
-
   try {
-    for (const [i, plan] of DEMO_PLAN.entries()) {
-      const address = `127.0.77.${10 + i}`;
-      // Such a node's agent answers on its public address (ssh_host), not on its tailscale one.
-      const publicAddress = plan.publicAgentOnly ? `127.0.77.${30 + i}` : address;
-      assertLoopback(address);
-      assertLoopback(publicAddress);
-      const nodeDir = path.join(dir, 'nodes', plan.name);
-      const root = path.join(nodeDir, 'ringrift');
-      fs.mkdirSync(root, { recursive: true });
-
-      let sshPort = await freePort(publicAddress);
-      if (plan.ssh) {
-        const wrapper = path.join(nodeDir, 'refuse-rsync.sh');
-        if (plan.refuseRsync) {
-          fs.writeFileSync(wrapper, '#!/bin/sh\ncase "$SSH_ORIGINAL_COMMAND" in\n  rsync*) echo "sh: 1: rsync: not found" >&2; exit 127;;\nesac\nexec /bin/sh -c "$SSH_ORIGINAL_COMMAND"\n', { mode: 0o755 });
-        }
-        const ssh =
-          sshKind === 'openssh'
-            ? await startOpenSshd({ dir: nodeDir, address: publicAddress, authorizedKeys: [clientKey.publicKey], extraConfig: plan.refuseRsync ? [`ForceCommand ${wrapper}`] : [] })
-            : await startEmbeddedSshd({ address: publicAddress, authorizedKey: clientKey.publicKey, refuseCommands: plan.refuseRsync ? ['rsync'] : [] });
-        stops.push(() => ssh.stop());
-        sshPort = ssh.port;
-        known.push(knownHostsLine(publicAddress, ssh.port, ssh.hostKeyPub));
-      }
-      let agentPort = await freePort(publicAddress);
-      if (plan.agent) {
-        const agent: RunningAgent = await startAgent({ root, name: plan.name, version: 'demo', log: () => undefined }, 0, publicAddress);
-        stops.push(() => agent.close());
-        agentPort = agent.port;
-      }
-      const fields: Record<string, unknown> = {
-        ssh_host: publicAddress,
-        ...(plan.publicAgentOnly ? { tailscale_ip: address, p2p_public_port: agentPort } : {}),
-        ...(plan.natBlocked ? { nat_blocked: true } : {}),
-        ssh_port: sshPort,
-        ssh_user: user,
-        ssh_key: clientKeyFile,
-        ringrift_path: root,
-        p2p_port: agentPort,
-        status: plan.status ?? 'ready',
-        role: plan.name.startsWith('gpu') ? 'gpu_selfplay' : 'cpu_selfplay',
-        note: plan.story,
-      };
-      hostLines.push(`  ${plan.name}:   # ${plan.story}`);
-      for (const [k, v] of Object.entries(fields)) hostLines.push(`    ${k}: ${yamlValue(v)}`);
-      nodes.push({ name: plan.name, ...resolveExpectation(plan, missingTools), story: plan.story, address: publicAddress, root });
-    }
+    for (const [i, plan] of DEMO_PLAN.entries()) nodes.push(await startDemoNode(setup, i, plan));
   } catch (err) {
-    await Promise.all(stops.map((s) => s()));
+    await Promise.all(setup.stops.map((s) => s()));
     throw err;
   }
-
-  hostLines.push('', 'auto_sync:', '  max_concurrent_syncs: 7', '', 'p2p_voters:', '  - gpu-healthy', '');
-  const hostsFile = path.join(dir, 'distributed_hosts.yaml');
-  fs.writeFileSync(hostsFile, hostLines.join('\n'));
-  const knownHostsFile = path.join(dir, 'known_hosts');
-  fs.writeFileSync(knownHostsFile, known.join('\n') + '\n');
-  const payload = path.join(dir, 'selfplay-demo.db');
-  const chunk = Buffer.alloc(1 << 20);
-  for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 2654435761) >>> 24;
-  fs.writeFileSync(payload, Buffer.concat(Array.from({ length: 8 }, () => chunk)));
-
+  const { hostsFile, knownHostsFile, payload } = writeDemoFiles(setup);
   return {
     dir,
     hostsFile,
@@ -185,7 +128,90 @@ export async function startDemoCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(
     sshKind,
     missingTools,
     stop: async () => {
-      await Promise.all(stops.map((s) => s().catch(() => undefined)));
+      await Promise.all(setup.stops.map((s) => s().catch(() => undefined)));
     },
   };
+}
+
+/** What the demo's nodes share while the cluster starts, and what they add to it. */
+interface DemoSetup {
+  dir: string;
+  sshKind: DemoCluster['sshKind'];
+  missingTools: MissingTool[];
+  clientKeyFile: string;
+  clientPublicKey: string;
+  user: string;
+  /** Stops each server started so far. */
+  stops: Array<() => Promise<void>>;
+  /** known_hosts lines of the nodes' sshds. */
+  known: string[];
+  hostLines: string[];
+}
+
+/** Starts one node's sshd and agent, as its plan says, and adds its entry to the hosts file. */
+async function startDemoNode(setup: DemoSetup, i: number, plan: DemoNodePlan): Promise<DemoNode> {
+  const address = `127.0.77.${10 + i}`;
+  // Such a node's agent answers on its public address (ssh_host), not on its tailscale one.
+  const publicAddress = plan.publicAgentOnly ? `127.0.77.${30 + i}` : address;
+  assertLoopback(address);
+  assertLoopback(publicAddress);
+  const nodeDir = path.join(setup.dir, 'nodes', plan.name);
+  const root = path.join(nodeDir, 'ringrift');
+  fs.mkdirSync(root, { recursive: true });
+
+  const sshPort = await startNodeSshd(setup, plan, nodeDir, publicAddress);
+  let agentPort = await freePort(publicAddress);
+  if (plan.agent) {
+    const agent: RunningAgent = await startAgent({ root, name: plan.name, version: 'demo', log: () => undefined }, 0, publicAddress);
+    setup.stops.push(() => agent.close());
+    agentPort = agent.port;
+  }
+  const fields: Record<string, unknown> = {
+    ssh_host: publicAddress,
+    ...(plan.publicAgentOnly ? { tailscale_ip: address, p2p_public_port: agentPort } : {}),
+    ...(plan.natBlocked ? { nat_blocked: true } : {}),
+    ssh_port: sshPort,
+    ssh_user: setup.user,
+    ssh_key: setup.clientKeyFile,
+    ringrift_path: root,
+    p2p_port: agentPort,
+    status: plan.status ?? 'ready',
+    role: plan.name.startsWith('gpu') ? 'gpu_selfplay' : 'cpu_selfplay',
+    note: plan.story,
+  };
+  setup.hostLines.push(`  ${plan.name}:   # ${plan.story}`);
+  for (const [k, v] of Object.entries(fields)) setup.hostLines.push(`    ${k}: ${yamlValue(v)}`);
+  return { name: plan.name, ...resolveExpectation(plan, setup.missingTools), story: plan.story, address: publicAddress, root };
+}
+
+/** The node's sshd when its plan has one (OpenSSH, else the embedded one); its port, or a free port nothing listens on. */
+async function startNodeSshd(setup: DemoSetup, plan: DemoNodePlan, nodeDir: string, publicAddress: string): Promise<number> {
+  const freeSshPort = await freePort(publicAddress);
+  if (!plan.ssh) return freeSshPort;
+  const wrapper = path.join(nodeDir, 'refuse-rsync.sh');
+  if (plan.refuseRsync) {
+    fs.writeFileSync(wrapper, '#!/bin/sh\ncase "$SSH_ORIGINAL_COMMAND" in\n  rsync*) echo "sh: 1: rsync: not found" >&2; exit 127;;\nesac\nexec /bin/sh -c "$SSH_ORIGINAL_COMMAND"\n', { mode: 0o755 });
+  }
+  const ssh =
+    setup.sshKind === 'openssh'
+      ? await startOpenSshd({ dir: nodeDir, address: publicAddress, authorizedKeys: [setup.clientPublicKey], extraConfig: plan.refuseRsync ? [`ForceCommand ${wrapper}`] : [] })
+      : await startEmbeddedSshd({ address: publicAddress, authorizedKey: setup.clientPublicKey, refuseCommands: plan.refuseRsync ? ['rsync'] : [] });
+  setup.stops.push(() => ssh.stop());
+  setup.known.push(knownHostsLine(publicAddress, ssh.port, ssh.hostKeyPub));
+  return ssh.port;
+}
+
+/** The hosts file, known_hosts, and an 8 MiB payload to sync (the same bytes every run). */
+function writeDemoFiles(setup: DemoSetup): { hostsFile: string; knownHostsFile: string; payload: string } {
+  const { dir } = setup;
+  setup.hostLines.push('', 'auto_sync:', '  max_concurrent_syncs: 7', '', 'p2p_voters:', '  - gpu-healthy', '');
+  const hostsFile = path.join(dir, 'distributed_hosts.yaml');
+  fs.writeFileSync(hostsFile, setup.hostLines.join('\n'));
+  const knownHostsFile = path.join(dir, 'known_hosts');
+  fs.writeFileSync(knownHostsFile, setup.known.join('\n') + '\n');
+  const payload = path.join(dir, 'selfplay-demo.db');
+  const chunk = Buffer.alloc(1 << 20);
+  for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 2654435761) >>> 24;
+  fs.writeFileSync(payload, Buffer.concat(Array.from({ length: 8 }, () => chunk)));
+  return { hostsFile, knownHostsFile, payload };
 }

@@ -3,7 +3,8 @@ import type { Finding } from './classify';
 import {
   agentStartScripts, cliCommand, formatBytes, keygenRemove, overSsh, packageFor, remoteRoot, sshCopyId, sshPrefix, word,
 } from './commands';
-import type { NodeEvidence } from './evidence';
+import type { CauseId } from './causes';
+import type { FixContext, NodeEvidence, TargetFacts } from './evidence';
 import { firstWorking, hostPort, sshLoginWorks, sshdSpoke } from './facts';
 import { manualFix } from './manualFix';
 import type { DoctorFix } from './report';
@@ -39,106 +40,106 @@ function preferWorking(ev: NodeEvidence, failing: TransportKind | 'all', why: st
   return here(`${why}: make syncs to ${t.node} start with ${next}${firstWorking(ev) ? ' (it works now)' : ''}, and re-enable it`, command, 'local');
 }
 
+/** One fix per cause; given the node's target and context as well, which nearly every fix names. */
+type FixOf = (f: Finding, ev: NodeEvidence, t: TargetFacts, ctx: FixContext) => DoctorFix;
+
 export function fixFor(f: Finding, ev: NodeEvidence): DoctorFix {
-  const t = ev.target;
-  const ctx = ev.context;
-  const test = cliCommand(ctx, 'test', t.node);
-  switch (f.cause) {
-    case 'node_offline':
-      // Nothing to run until the node is back; the command then proves SSH works before re-enabling.
-      if (!t.sshHost) return here(`Start or reboot ${t.node} from its provider console, then test it`, test, 'nothing');
-      return here(`Start or reboot ${t.node} from its provider console (and tailscale on it, if it uses tailscale_ip); once it is up, this checks SSH and re-enables it`,
-        `${sshPrefix(t, ctx, '-o ConnectTimeout=5')} true && ${cliCommand(ctx, 'reenable', t.node)}`, 'local');
-    case 'port_blocked': {
-      // p2p_public_port is the provider's mapping onto the agent's p2p_port: the node opens the latter.
-      const port = f.port?.role === 'http' ? t.p2pPort : (f.port?.port ?? t.p2pPort);
-      const mapping = f.port?.role === 'http' ? `that the provider maps public port ${f.port.port} to it` : "the provider's security group / port mapping";
-      // The SSH port itself is what is blocked: nothing can go over SSH.
-      if (f.port?.role === 'ssh') {
-        return { title: `Open TCP ${port} in ${t.node}'s firewall from its console (also the provider's security group)`, command: `sudo ufw allow ${port}/tcp`, changes: 'node', runOn: 'node' };
-      }
-      const meanwhile = t.chain.includes('http') && f.transport !== 'http'
-        ? `; or use the http transport meanwhile: ${cliCommand(ctx, 'prefer', t.node, 'http')}`
-        : '; or use the http transport (give the node p2p_public_port, mapped to it by the provider)';
-      return onNode(ev, `Open TCP ${port} in ${t.node}'s firewall (also check ${mapping})${meanwhile}`, `sudo ufw allow ${port}/tcp`, 'node');
+  return FIXES[f.cause](f, ev, ev.target, ev.context);
+}
+
+/** A table rather than a switch: the compiler refuses a cause without its fix. */
+const FIXES: Record<CauseId, FixOf> = {
+  node_offline: (_f, _ev, t, ctx) => {
+    // Nothing to run until the node is back; the command then proves SSH works before re-enabling.
+    if (!t.sshHost) return here(`Start or reboot ${t.node} from its provider console, then test it`, cliCommand(ctx, 'test', t.node), 'nothing');
+    return here(`Start or reboot ${t.node} from its provider console (and tailscale on it, if it uses tailscale_ip); once it is up, this checks SSH and re-enables it`,
+      `${sshPrefix(t, ctx, '-o ConnectTimeout=5')} true && ${cliCommand(ctx, 'reenable', t.node)}`, 'local');
+  },
+  port_blocked: portBlockedFix,
+  agent_not_running: (_f, ev, t, ctx) =>
+    onNode(ev, `Start the agent on ${t.node} (port ${t.p2pPort}, root ${t.remoteBase ?? '~'}; log /tmp/ringrift-agent.log)`, agentStartScripts(t, ctx, false), 'node'),
+  service_unresponsive: (f, ev, t, ctx) => {
+    if (f.hung === 'agent') {
+      return onNode(ev, `Restart the hung agent on ${t.node} (kill it, start it again on port ${t.p2pPort})`, agentStartScripts(t, ctx, true), 'node');
     }
-    case 'agent_not_running':
-      return onNode(ev, `Start the agent on ${t.node} (port ${t.p2pPort}, root ${t.remoteBase ?? '~'}; log /tmp/ringrift-agent.log)`, agentStartScripts(t, ctx, false), 'node');
-    case 'service_unresponsive':
-      if (f.hung === 'agent') {
-        return onNode(ev, `Restart the hung agent on ${t.node} (kill it, start it again on port ${t.p2pPort})`, agentStartScripts(t, ctx, true), 'node');
-      }
-      if (f.hung === 'login') {
-        return here(`Look at ${t.node}'s load and disk (the login or command hangs after sshd greets)`, `${sshPrefix(t, ctx, '-o ConnectTimeout=5')} 'uptime; df -h ~'`, 'nothing');
-      }
-      return { title: `Restart sshd on ${t.node} (${hostPort(t.sshHost ?? '', t.sshPort)} accepts but never speaks) from its provider console; reboot it if the console hangs too`,
-        command: 'sudo systemctl restart ssh', changes: 'node', runOn: 'node' };
-    case 'nat_blocked':
-      return natFix(f, ev);
-    case 'ssh_auth_failed':
-      return here(`Authorise ${t.sshKey ? `${t.sshKey}.pub` : 'our key'} for ${t.user} on ${t.node} (ssh-copy-id asks for the password; or append it to ~${t.user}/.ssh/authorized_keys from the console)`, sshCopyId(t, ctx), 'node');
-    case 'host_key_changed': {
-      const hk = ev.hostKey;
-      const fp = hk?.presentedFingerprint ? ` (now ${hk.presentedFingerprint})` : '';
-      const line = hk?.line ? ` line ${hk.line} of ${hk.knownHostsFile}` : ` its old key in ${ctx.knownHostsFile}`;
-      return here(`If ${t.node} was rebuilt${fp} (compare with its provider console), remove${line}, then: ${cliCommand(ctx, 'test', t.node, '--accept-new')}`,
-        keygenRemove(hk?.host ?? t.sshHost ?? '', hk?.port ?? t.sshPort, hk?.knownHostsFile ?? ctx.knownHostsFile), 'local');
+    if (f.hung === 'login') {
+      return here(`Look at ${t.node}'s load and disk (the login or command hangs after sshd greets)`, `${sshPrefix(t, ctx, '-o ConnectTimeout=5')} 'uptime; df -h ~'`, 'nothing');
     }
-    case 'host_key_unknown': {
-      const fp = ev.hostKey?.presentedFingerprint ?? 'the fingerprint the node shows';
-      return here(`Check that ${t.node}'s host key is ${fp} (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on its console), then add it to known_hosts`,
-        `ssh-keyscan -p ${ev.hostKey?.port ?? t.sshPort} ${word(ev.hostKey?.host ?? t.sshHost ?? '')} >> ${word(ctx.knownHostsFile)}`, 'local');
-    }
-    case 'host_key_revoked':
-      return { title: `${t.node} presents a revoked host key: give it new host keys from its console, then add the new key here`,
-        command: 'sudo rm -f /etc/ssh/ssh_host_* && sudo ssh-keygen -A && sudo systemctl restart ssh', changes: 'node', runOn: 'node' };
-    case 'remote_tool_missing': {
-      const tool = f.tool ?? 'rsync';
-      const alt = tool === 'rsync' && t.chain.includes('base64') ? `; meanwhile syncs escalate to base64 (${cliCommand(ctx, 'prefer', t.node, 'base64')})` : '';
-      return onNode(ev, `Install ${tool} on ${t.node} (Debian/Ubuntu; macOS: brew install ${tool})${alt}`, `sudo apt-get install -y ${packageFor(tool)}`, 'node');
-    }
-    case 'disk_full': {
-      const root = remoteRoot(t);
-      return onNode(ev, `Free space on ${t.node}: the largest entries under ${t.remoteBase ?? '~'} (delete what is no longer needed)`,
-        `df -h ${root}; du -xsh ${root}/* 2>/dev/null | sort -h | tail -n 20`, 'nothing');
-    }
-    case 'transfer_timeout':
-      return stallFix(f.transport, ev);
-    case 'sshd_not_running':
-      return { title: `Start sshd on ${t.node} from its provider console (or correct ssh_port ${t.sshPort})`, command: 'sudo systemctl start ssh', changes: 'node', runOn: 'node' };
-    case 'tailscale_down':
-      if (ev.tailscale?.selfDown) return here(`Start tailscale on this machine: no tailnet address (${t.tailscaleIp ?? ''}) is reachable without it`, 'sudo tailscale up', 'local');
-      return { title: `Bring ${t.node} back into the tailnet (its tailscale_ip ${t.tailscaleIp ?? ''} is not online)`, command: 'sudo tailscale up', changes: 'node', runOn: 'node' };
-    case 'agent_token_rejected':
-      return here(`Give the token ${t.node}'s agent was started with (--token) to ringrift-sync`, `export RINGRIFT_AGENT_TOKEN=${shellQuote(`<token of the agent on ${t.node}>`)}`, 'local');
-    case 'auth_failed':
-      return here(`Give ringrift-sync ${t.node}'s cluster token (the orchestrator's RINGRIFT_CLUSTER_AUTH_TOKEN): ${SET_TOKEN_HINT}`,
-        `export RINGRIFT_CLUSTER_AUTH_TOKEN_FILE=${shellQuote('<file holding the cluster token>')}`, 'local');
-    case 'wrong_service':
-      return onNode(ev, `See which program holds port ${t.p2pPort} on ${t.node}`, `sudo ss -ltnp 'sport = :${t.p2pPort}'`, 'nothing');
-    case 'address_unresolved':
-      return here(`Fix ${t.node}'s address in the hosts file (ssh_host / tailscale_ip): it does not resolve`, `getent hosts ${word(t.sshHost ?? t.address ?? t.node)}`, 'nothing');
-    case 'local_tool_missing':
-      return here('Install rsync and ssh on this machine (macOS: brew install rsync)', 'sudo apt-get install -y rsync openssh-client', 'local');
-    case 'node_disabled':
-      return here(`Re-enable ${t.node}: ${firstWorking(ev)} works again`, cliCommand(ctx, 'reenable', t.node), 'local');
-    case 'lossy_link': {
-      const derp = ev.tailscale?.relay ? `tailscale relays through DERP (${ev.tailscale.relay}): a direct path helps most. Else ` : '';
-      return here(`${derp}Send with BBR on this machine: loss holds CUBIC near MSS/(RTT*sqrt(loss)), BBR is not loss-bound (Linux; add it to /etc/sysctl.d to keep it)`,
-        'sudo modprobe tcp_bbr && sudo sysctl -w net.ipv4.tcp_congestion_control=bbr', 'local');
-    }
-    case 'mtu_blackhole':
-      // Linux only probes for a smaller MSS when asked to; macOS detects black holes by default.
-      return here(`Let TCP on this machine find the path's real MTU when large packets vanish (Linux; keep it in /etc/sysctl.d). Or lower the MTU of the tunnel or VPN interface on the path, or ask the provider to pass ICMP "fragmentation needed"`,
-        'sudo sysctl -w net.ipv4.tcp_mtu_probing=1', 'local');
-    case 'unclassified': {
-      // Worth preferring another transport only when syncs would try this one before it.
-      const w = firstWorking(ev);
-      return w && f.transport !== 'all' && t.chain.indexOf(w) > t.chain.indexOf(f.transport)
-        ? preferWorking(ev, f.transport, 'The cause is unclear (see the evidence); until it is found')
-        : manualFix(ev, f.transport);
-    }
+    return { title: `Restart sshd on ${t.node} (${hostPort(t.sshHost ?? '', t.sshPort)} accepts but never speaks) from its provider console; reboot it if the console hangs too`,
+      command: 'sudo systemctl restart ssh', changes: 'node', runOn: 'node' };
+  },
+  nat_blocked: (f, ev) => natFix(f, ev),
+  ssh_auth_failed: (_f, _ev, t, ctx) =>
+    here(`Authorise ${t.sshKey ? `${t.sshKey}.pub` : 'our key'} for ${t.user} on ${t.node} (ssh-copy-id asks for the password; or append it to ~${t.user}/.ssh/authorized_keys from the console)`, sshCopyId(t, ctx), 'node'),
+  host_key_changed: (_f, ev, t, ctx) => {
+    const hk = ev.hostKey;
+    const fp = hk?.presentedFingerprint ? ` (now ${hk.presentedFingerprint})` : '';
+    const line = hk?.line ? ` line ${hk.line} of ${hk.knownHostsFile}` : ` its old key in ${ctx.knownHostsFile}`;
+    return here(`If ${t.node} was rebuilt${fp} (compare with its provider console), remove${line}, then: ${cliCommand(ctx, 'test', t.node, '--accept-new')}`,
+      keygenRemove(hk?.host ?? t.sshHost ?? '', hk?.port ?? t.sshPort, hk?.knownHostsFile ?? ctx.knownHostsFile), 'local');
+  },
+  host_key_unknown: (_f, ev, t, ctx) => {
+    const fp = ev.hostKey?.presentedFingerprint ?? 'the fingerprint the node shows';
+    return here(`Check that ${t.node}'s host key is ${fp} (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on its console), then add it to known_hosts`,
+      `ssh-keyscan -p ${ev.hostKey?.port ?? t.sshPort} ${word(ev.hostKey?.host ?? t.sshHost ?? '')} >> ${word(ctx.knownHostsFile)}`, 'local');
+  },
+  host_key_revoked: (_f, _ev, t) => ({ title: `${t.node} presents a revoked host key: give it new host keys from its console, then add the new key here`,
+    command: 'sudo rm -f /etc/ssh/ssh_host_* && sudo ssh-keygen -A && sudo systemctl restart ssh', changes: 'node', runOn: 'node' }),
+  remote_tool_missing: (f, ev, t, ctx) => {
+    const tool = f.tool ?? 'rsync';
+    const alt = tool === 'rsync' && t.chain.includes('base64') ? `; meanwhile syncs escalate to base64 (${cliCommand(ctx, 'prefer', t.node, 'base64')})` : '';
+    return onNode(ev, `Install ${tool} on ${t.node} (Debian/Ubuntu; macOS: brew install ${tool})${alt}`, `sudo apt-get install -y ${packageFor(tool)}`, 'node');
+  },
+  disk_full: (_f, ev, t) => {
+    const root = remoteRoot(t);
+    return onNode(ev, `Free space on ${t.node}: the largest entries under ${t.remoteBase ?? '~'} (delete what is no longer needed)`,
+      `df -h ${root}; du -xsh ${root}/* 2>/dev/null | sort -h | tail -n 20`, 'nothing');
+  },
+  transfer_timeout: (f, ev) => stallFix(f.transport, ev),
+  sshd_not_running: (_f, _ev, t) =>
+    ({ title: `Start sshd on ${t.node} from its provider console (or correct ssh_port ${t.sshPort})`, command: 'sudo systemctl start ssh', changes: 'node', runOn: 'node' }),
+  tailscale_down: (_f, ev, t) => {
+    if (ev.tailscale?.selfDown) return here(`Start tailscale on this machine: no tailnet address (${t.tailscaleIp ?? ''}) is reachable without it`, 'sudo tailscale up', 'local');
+    return { title: `Bring ${t.node} back into the tailnet (its tailscale_ip ${t.tailscaleIp ?? ''} is not online)`, command: 'sudo tailscale up', changes: 'node', runOn: 'node' };
+  },
+  agent_token_rejected: (_f, _ev, t) =>
+    here(`Give the token ${t.node}'s agent was started with (--token) to ringrift-sync`, `export RINGRIFT_AGENT_TOKEN=${shellQuote(`<token of the agent on ${t.node}>`)}`, 'local'),
+  auth_failed: (_f, _ev, t) => here(`Give ringrift-sync ${t.node}'s cluster token (the orchestrator's RINGRIFT_CLUSTER_AUTH_TOKEN): ${SET_TOKEN_HINT}`,
+    `export RINGRIFT_CLUSTER_AUTH_TOKEN_FILE=${shellQuote('<file holding the cluster token>')}`, 'local'),
+  wrong_service: (_f, ev, t) => onNode(ev, `See which program holds port ${t.p2pPort} on ${t.node}`, `sudo ss -ltnp 'sport = :${t.p2pPort}'`, 'nothing'),
+  address_unresolved: (_f, _ev, t) =>
+    here(`Fix ${t.node}'s address in the hosts file (ssh_host / tailscale_ip): it does not resolve`, `getent hosts ${word(t.sshHost ?? t.address ?? t.node)}`, 'nothing'),
+  local_tool_missing: () => here('Install rsync and ssh on this machine (macOS: brew install rsync)', 'sudo apt-get install -y rsync openssh-client', 'local'),
+  node_disabled: (_f, ev, t, ctx) => here(`Re-enable ${t.node}: ${firstWorking(ev)} works again`, cliCommand(ctx, 'reenable', t.node), 'local'),
+  lossy_link: (_f, ev) => {
+    const derp = ev.tailscale?.relay ? `tailscale relays through DERP (${ev.tailscale.relay}): a direct path helps most. Else ` : '';
+    return here(`${derp}Send with BBR on this machine: loss holds CUBIC near MSS/(RTT*sqrt(loss)), BBR is not loss-bound (Linux; add it to /etc/sysctl.d to keep it)`,
+      'sudo modprobe tcp_bbr && sudo sysctl -w net.ipv4.tcp_congestion_control=bbr', 'local');
+  },
+  // Linux only probes for a smaller MSS when asked to; macOS detects black holes by default.
+  mtu_blackhole: () => here(`Let TCP on this machine find the path's real MTU when large packets vanish (Linux; keep it in /etc/sysctl.d). Or lower the MTU of the tunnel or VPN interface on the path, or ask the provider to pass ICMP "fragmentation needed"`,
+    'sudo sysctl -w net.ipv4.tcp_mtu_probing=1', 'local'),
+  unclassified: (f, ev, t) => {
+    // Worth preferring another transport only when syncs would try this one before it.
+    const w = firstWorking(ev);
+    return w && f.transport !== 'all' && t.chain.indexOf(w) > t.chain.indexOf(f.transport)
+      ? preferWorking(ev, f.transport, 'The cause is unclear (see the evidence); until it is found')
+      : manualFix(ev, f.transport);
+  },
+};
+
+function portBlockedFix(f: Finding, ev: NodeEvidence, t: TargetFacts, ctx: FixContext): DoctorFix {
+  // p2p_public_port is the provider's mapping onto the agent's p2p_port: the node opens the latter.
+  const port = f.port?.role === 'http' ? t.p2pPort : (f.port?.port ?? t.p2pPort);
+  const mapping = f.port?.role === 'http' ? `that the provider maps public port ${f.port.port} to it` : "the provider's security group / port mapping";
+  // The SSH port itself is what is blocked: nothing can go over SSH.
+  if (f.port?.role === 'ssh') {
+    return { title: `Open TCP ${port} in ${t.node}'s firewall from its console (also the provider's security group)`, command: `sudo ufw allow ${port}/tcp`, changes: 'node', runOn: 'node' };
   }
+  const meanwhile = t.chain.includes('http') && f.transport !== 'http'
+    ? `; or use the http transport meanwhile: ${cliCommand(ctx, 'prefer', t.node, 'http')}`
+    : '; or use the http transport (give the node p2p_public_port, mapped to it by the provider)';
+  return onNode(ev, `Open TCP ${port} in ${t.node}'s firewall (also check ${mapping})${meanwhile}`, `sudo ufw allow ${port}/tcp`, 'node');
 }
 
 const RELAY = 'RingRift relay mode: syncs skip p2p and rsync and try base64, then http';

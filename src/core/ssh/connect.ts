@@ -107,66 +107,107 @@ async function connectHop(
     ...loaded.keys.map((k): AnyAuthMethod => ({ type: 'publickey', username: hop.user, key: k.key })),
     ...(agentSock ? [{ type: 'agent', username: hop.user, agent: agentSock } as AnyAuthMethod] : []),
   ];
+  return loginHop({ nodeName, hop, label, opts, signal, sock, hostKeyOrder, auths });
+}
 
+/** What connectHop worked out for one hop before connecting to it. */
+interface HopPlan {
+  nodeName: string;
+  hop: SshEndpoint;
+  label: HopLabel;
+  opts: TransportOptions;
+  signal: AbortSignal;
+  sock: Duplex | undefined;
+  hostKeyOrder: string[];
+  auths: AnyAuthMethod[];
+}
+
+function loginHop(p: HopPlan): Promise<Result<Client, SshErrorCode>> {
   return new Promise((resolve) => {
     const client = new Client();
-    let settled = false;
-    let tcpConnected = !!sock;
-    let hostKeyRefusal: SshFailure | undefined;
-    let readyTimer: NodeJS.Timeout | undefined;
-    const settle = (r: Result<Client, SshErrorCode>) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(readyTimer);
-      signal.removeEventListener('abort', onAbort);
-      if (!r.ok) client.destroy();
-      resolve(r);
-    };
-    // Our own ready timer instead of ssh2's readyTimeout: it must pause while a person decides
-    // about an unknown host key, which ssh2's cannot. Same bound otherwise (connect -> logged in).
-    let deadline = Date.now() + opts.connectTimeoutMs;
-    const armTimer = () => {
-      const fire = () => settle(timeoutFailure(label, opts.connectTimeoutMs, tcpConnected));
-      readyTimer = setTimeout(fire, Math.max(0, deadline - Date.now()));
-    };
-    const onAbort = () => settle(cancelledFailure(label, 'SSH connection'));
-    signal.addEventListener('abort', onAbort, { once: true });
-
+    const s = newHopLogin(client, p, resolve);
+    p.signal.addEventListener('abort', s.cancel, { once: true });
     const config: ConnectConfig = {
-      host: hop.host,
-      port: hop.port,
-      username: hop.user,
-      sock: sock as ConnectConfig['sock'],
+      host: p.hop.host,
+      port: p.hop.port,
+      username: p.hop.user,
+      sock: p.sock as ConnectConfig['sock'],
       readyTimeout: 0,
       keepaliveInterval: KEEPALIVE_MS,
       keepaliveCountMax: KEEPALIVE_COUNT,
-      algorithms: { serverHostKey: hostKeyOrder as never },
-      hostVerifier: (blob: Buffer, verify: (ok: boolean) => void) => {
-        clearTimeout(readyTimer); // a prompt may follow: time spent deciding is not the node's
-        const pausedAt = Date.now();
-        void decideHostKey(nodeName, hop.host, hop.port, blob, opts).then((decision) => {
-          if (!settled) {
-            deadline += Date.now() - pausedAt;
-            if (decision.ok) armTimer();
-            else hostKeyRefusal = decision;
-          }
-          verify(decision.ok); // also on a re-key after login
-          if (!decision.ok) settle(decision);
-        });
-      },
-      authHandler: auths,
+      algorithms: { serverHostKey: p.hostKeyOrder as never },
+      hostVerifier: hostKeyVerifier(p, s),
+      authHandler: p.auths,
     };
-    client.on('connect', () => (tcpConnected = true));
-    client.on('ready', () => settle(ok(client)));
+    client.on('connect', () => (s.tcpConnected = true));
+    client.on('ready', () => s.settle(ok(client)));
     client.on('error', (err: Error & { level?: string; code?: string }) => {
-      settle(hostKeyRefusal ?? (err.level === 'client-authentication' ? authFailure(label) : classifySshError(err, label, { tcpConnected })));
+      s.settle(s.hostKeyRefusal ?? (err.level === 'client-authentication' ? authFailure(p.label) : classifySshError(err, p.label, { tcpConnected: s.tcpConnected })));
     });
-    client.on('close', () => settle(fail('disconnected', `${hopText(label)}: connection closed during login`)));
-    armTimer();
+    client.on('close', () => s.settle(fail('disconnected', `${hopText(p.label)}: connection closed during login`)));
+    s.armTimer();
     try {
       client.connect(config);
     } catch (err) {
-      settle(fail('ssh_error', `${hopText(label)}: cannot start SSH: ${(err as Error).message}`));
+      s.settle(fail('ssh_error', `${hopText(p.label)}: cannot start SSH: ${(err as Error).message}`));
     }
   });
+}
+
+/** One hop's login in flight: its ready timer, what is known so far, and the one way it ends. */
+interface HopLogin {
+  settled: boolean;
+  tcpConnected: boolean;
+  hostKeyRefusal: SshFailure | undefined;
+  readyTimer: NodeJS.Timeout | undefined;
+  /** When the login must be done by; moved later by the time a host key decision took. */
+  deadline: number;
+  /** Ends the login once: later results are dropped. */
+  settle(r: Result<Client, SshErrorCode>): void;
+  cancel(): void;
+  /** (Re)arms the ready timer for what is left until the deadline. */
+  armTimer(): void;
+}
+
+function newHopLogin(client: Client, p: HopPlan, resolve: (r: Result<Client, SshErrorCode>) => void): HopLogin {
+  const s: HopLogin = {
+    settled: false,
+    tcpConnected: !!p.sock,
+    hostKeyRefusal: undefined,
+    readyTimer: undefined,
+    // Our own ready timer instead of ssh2's readyTimeout: it must pause while a person decides
+    // about an unknown host key, which ssh2's cannot. Same bound otherwise (connect -> logged in).
+    deadline: Date.now() + p.opts.connectTimeoutMs,
+    settle: (r) => {
+      if (s.settled) return;
+      s.settled = true;
+      clearTimeout(s.readyTimer);
+      p.signal.removeEventListener('abort', s.cancel);
+      if (!r.ok) client.destroy();
+      resolve(r);
+    },
+    cancel: () => s.settle(cancelledFailure(p.label, 'SSH connection')),
+    armTimer: () => {
+      const fire = () => s.settle(timeoutFailure(p.label, p.opts.connectTimeoutMs, s.tcpConnected));
+      s.readyTimer = setTimeout(fire, Math.max(0, s.deadline - Date.now()));
+    },
+  };
+  return s;
+}
+
+/** Checks the host key against known_hosts before authenticating (ssh2's hostVerifier, async). */
+function hostKeyVerifier(p: HopPlan, s: HopLogin): (blob: Buffer, verify: (ok: boolean) => void) => void {
+  return (blob, verify) => {
+    clearTimeout(s.readyTimer); // a prompt may follow: time spent deciding is not the node's
+    const pausedAt = Date.now();
+    void decideHostKey(p.nodeName, p.hop.host, p.hop.port, blob, p.opts).then((decision) => {
+      if (!s.settled) {
+        s.deadline += Date.now() - pausedAt;
+        if (decision.ok) s.armTimer();
+        else s.hostKeyRefusal = decision;
+      }
+      verify(decision.ok); // also on a re-key after login
+      if (!decision.ok) s.settle(decision);
+    });
+  };
 }

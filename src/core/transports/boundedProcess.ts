@@ -51,14 +51,43 @@ export function runBounded(cmd: string, args: string[], opts: BoundedRunOptions)
     detached: true,
     stdio: [opts.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  let timedOut = false;
-  let aborted = false;
-  let spawnError: string | undefined;
+  const group = processGroup(child);
+  const seen: Omit<BoundedRunOutcome, 'rc' | 'durationMs'> = { stdout: '', stderr: '', timedOut: false, aborted: false, spawnError: undefined };
+  const onAbort = () => {
+    seen.aborted = true;
+    group.kill();
+  };
+  const deadline = opts.deadlineMs !== undefined
+    ? setTimeout(() => {
+        seen.timedOut = true;
+        group.kill();
+      }, opts.deadlineMs)
+    : undefined;
+  if (opts.signal.aborted) onAbort();
+  else opts.signal.addEventListener('abort', onAbort, { once: true });
+  keepOutput(child, opts, seen);
+
+  const done = new Promise<BoundedRunOutcome>((resolve) => {
+    const finish = (rc: number | null) => {
+      group.exited();
+      if (deadline) clearTimeout(deadline);
+      opts.signal.removeEventListener('abort', onAbort);
+      const { stdout, stderr, timedOut, aborted, spawnError } = seen;
+      resolve({ rc, stdout, stderr, timedOut, aborted, spawnError, durationMs: Date.now() - started });
+    };
+    child.once('error', (err) => {
+      seen.spawnError = describeError(err);
+      finish(null);
+    });
+    child.once('close', (code) => finish(code));
+  });
+  return { child, done, kill: group.kill };
+}
+
+/** Kills the child's whole process group: SIGTERM, then SIGKILL after the grace period. */
+function processGroup(child: ChildProcess): { kill(): void; exited(): void } {
   let exited = false;
   let graceTimer: NodeJS.Timeout | undefined;
-
   const signalGroup = (sig: NodeJS.Signals) => {
     if (!child.pid) return;
     try {
@@ -71,47 +100,28 @@ export function runBounded(cmd: string, args: string[], opts: BoundedRunOptions)
       }
     }
   };
-  const kill = () => {
-    if (exited || graceTimer) return;
-    signalGroup('SIGTERM');
-    graceTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
+  return {
+    kill: () => {
+      if (exited || graceTimer) return;
+      signalGroup('SIGTERM');
+      graceTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
+    },
+    exited: () => {
+      exited = true;
+      if (graceTimer) clearTimeout(graceTimer);
+    },
   };
-  const onAbort = () => {
-    aborted = true;
-    kill();
-  };
-  const deadline = opts.deadlineMs !== undefined
-    ? setTimeout(() => {
-        timedOut = true;
-        kill();
-      }, opts.deadlineMs)
-    : undefined;
-  if (opts.signal.aborted) onAbort();
-  else opts.signal.addEventListener('abort', onAbort, { once: true });
+}
 
+/** Keeps the tails of stdout and stderr, passing stdout on as it comes. */
+function keepOutput(child: ChildProcess, opts: BoundedRunOptions, seen: { stdout: string; stderr: string }): void {
   child.stdout?.setEncoding('utf8').on('data', (s: string) => {
-    stdout = (stdout + s).slice(-(opts.keepStdoutChars ?? KEEP_CHARS));
+    seen.stdout = (seen.stdout + s).slice(-(opts.keepStdoutChars ?? KEEP_CHARS));
     opts.onStdout?.(s);
   });
   child.stderr?.setEncoding('utf8').on('data', (s: string) => {
-    stderr = (stderr + s).slice(-KEEP_CHARS);
+    seen.stderr = (seen.stderr + s).slice(-KEEP_CHARS);
   });
   // A write to a stdin whose reader already died must not crash the caller.
   child.stdin?.on('error', () => undefined);
-
-  const done = new Promise<BoundedRunOutcome>((resolve) => {
-    const finish = (rc: number | null) => {
-      exited = true;
-      if (deadline) clearTimeout(deadline);
-      if (graceTimer) clearTimeout(graceTimer);
-      opts.signal.removeEventListener('abort', onAbort);
-      resolve({ rc, stdout, stderr, timedOut, aborted, spawnError, durationMs: Date.now() - started });
-    };
-    child.once('error', (err) => {
-      spawnError = describeError(err);
-      finish(null);
-    });
-    child.once('close', (code) => finish(code));
-  });
-  return { child, done, kill };
 }

@@ -83,89 +83,135 @@ function socketFailure(err: NodeJS.ErrnoException, ep: AgentEndpoint): { code: R
  */
 export function agentRequest(ep: AgentEndpoint, call: AgentCall, signal: AbortSignal): Promise<Result<AgentReply, RequestFailure>> {
   return new Promise((resolve) => {
-    const where = `${ep.kind}: ${endpointLabel(ep)}`;
-    const headers: Record<string, string | number> = { ...call.headers };
-    if (ep.token) headers.Authorization = `Bearer ${ep.token}`;
-    if (call.sendBody) headers.Expect = '100-continue';
-    const req = http.request({ host: ep.host, port: ep.port, method: call.method, path: call.path, headers, agent: false });
+    const req = http.request({ host: ep.host, port: ep.port, method: call.method, path: call.path, headers: requestHeaders(ep, call), agent: false });
     req.setNoDelay(true);
-    const timers = new Set<NodeJS.Timeout>();
-    const timer = (ms: number, fire: () => void) => {
+    const x = newExchange(ep, call, req, signal, resolve);
+    if (signal.aborted) return x.cancel();
+    signal.addEventListener('abort', x.cancel, { once: true });
+    const connectTimer = armTimeouts(x, ep, call);
+    watchConnection(x, ep, connectTimer);
+    sendBodyOrEnd(x, call);
+    readReply(x);
+  });
+}
+
+function requestHeaders(ep: AgentEndpoint, call: AgentCall): Record<string, string | number> {
+  const headers: Record<string, string | number> = { ...call.headers };
+  if (ep.token) headers.Authorization = `Bearer ${ep.token}`;
+  if (call.sendBody) headers.Expect = '100-continue';
+  return headers;
+}
+
+/** What the listeners of one call share: its timers, whether it connected, and the one way it ends. */
+interface Exchange {
+  readonly where: string;
+  readonly req: http.ClientRequest;
+  connected: boolean;
+  settled: boolean;
+  /** A timer that the end of the call clears. */
+  timer(ms: number, fire: () => void): NodeJS.Timeout;
+  /** Ends the call once: later results are dropped. */
+  finish(r: Result<AgentReply, RequestFailure>): void;
+  cancel(): void;
+  /** Progress: (re)starts the silence bound, when the call has one. */
+  touch(): void;
+}
+
+function newExchange(
+  ep: AgentEndpoint, call: AgentCall, req: http.ClientRequest, signal: AbortSignal, resolve: (r: Result<AgentReply, RequestFailure>) => void,
+): Exchange {
+  const timers = new Set<NodeJS.Timeout>();
+  let idle: NodeJS.Timeout | undefined;
+  const x: Exchange = {
+    where: `${ep.kind}: ${endpointLabel(ep)}`,
+    req,
+    connected: false,
+    settled: false,
+    timer: (ms, fire) => {
       const t = setTimeout(fire, ms);
       timers.add(t);
       return t;
-    };
-    let settled = false;
-    let connected = false;
-    const finish = (r: Result<AgentReply, RequestFailure>) => {
-      if (settled) return;
-      settled = true;
+    },
+    finish: (r) => {
+      if (x.settled) return;
+      x.settled = true;
       for (const t of timers) clearTimeout(t);
-      signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', x.cancel);
       req.destroy();
       resolve(r);
-    };
-    const onAbort = () => finish(fail('cancelled', `${where}: cancelled`));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-
-    const connectTimer = timer(call.connectTimeoutMs, () =>
-      finish(fail('connect_timeout', `${where}: connect timed out after ${seconds(call.connectTimeoutMs)} (node down, or a firewall drops port ${ep.port})`)),
-    );
-    if (call.totalTimeoutMs !== undefined) {
-      const total = call.totalTimeoutMs;
-      timer(total, () =>
-        connected
-          ? finish(fail('no_answer', `${where}: TCP accepted but no HTTP answer in ${seconds(total)} (the agent is hung, or another program holds the port)`))
-          : finish(fail('connect_timeout', `${where}: connect timed out after ${seconds(total)}`)),
-      );
-    }
-    let idle: NodeJS.Timeout | undefined;
-    const touch = () => {
-      if (call.idleTimeoutMs === undefined || settled) return;
+    },
+    cancel: () => x.finish(fail('cancelled', `${x.where}: cancelled`)),
+    touch: () => {
+      if (call.idleTimeoutMs === undefined || x.settled) return;
       const ms = call.idleTimeoutMs;
       if (idle) idle.refresh();
-      else idle = timer(ms, () => finish(fail(connected ? 'idle_timeout' : 'connect_timeout', `${where}: no progress for ${seconds(ms)}; the agent or the network stalled`)));
+      else idle = x.timer(ms, () => x.finish(fail(x.connected ? 'idle_timeout' : 'connect_timeout', `${x.where}: no progress for ${seconds(ms)}; the agent or the network stalled`)));
+    },
+  };
+  return x;
+}
+
+/** The connect bound, and the whole-call bound when the call has one; returns the connect timer (cleared on connect). */
+function armTimeouts(x: Exchange, ep: AgentEndpoint, call: AgentCall): NodeJS.Timeout {
+  const connectTimer = x.timer(call.connectTimeoutMs, () =>
+    x.finish(fail('connect_timeout', `${x.where}: connect timed out after ${seconds(call.connectTimeoutMs)} (node down, or a firewall drops port ${ep.port})`)),
+  );
+  if (call.totalTimeoutMs !== undefined) {
+    const total = call.totalTimeoutMs;
+    x.timer(total, () =>
+      x.connected
+        ? x.finish(fail('no_answer', `${x.where}: TCP accepted but no HTTP answer in ${seconds(total)} (the agent is hung, or another program holds the port)`))
+        : x.finish(fail('connect_timeout', `${x.where}: connect timed out after ${seconds(total)}`)),
+    );
+  }
+  return connectTimer;
+}
+
+/** Marks the call connected (ending the connect bound), and turns socket errors into failures. */
+function watchConnection(x: Exchange, ep: AgentEndpoint, connectTimer: NodeJS.Timeout): void {
+  x.req.once('socket', (sock) => {
+    const onConnect = () => {
+      x.connected = true;
+      clearTimeout(connectTimer);
+      x.touch();
     };
+    if (!sock.connecting) onConnect();
+    else sock.once('connect', onConnect);
+  });
+  x.req.on('error', (err) => {
+    const f = socketFailure(err as NodeJS.ErrnoException, ep);
+    x.finish(fail(f.code, f.message));
+  });
+}
 
-    req.once('socket', (sock) => {
-      const onConnect = () => {
-        connected = true;
-        clearTimeout(connectTimer);
-        touch();
-      };
-      if (!sock.connecting) onConnect();
-      else sock.once('connect', onConnect);
-    });
-    req.on('error', (err) => {
-      const f = socketFailure(err as NodeJS.ErrnoException, ep);
-      finish(fail(f.code, f.message));
-    });
+/** Ends a bodiless request now; else streams the body after `100 Continue`, or 1 s after connect without one. */
+function sendBodyOrEnd(x: Exchange, call: AgentCall): void {
+  let bodyStarted = false;
+  const startBody = () => {
+    if (bodyStarted || x.settled || !call.sendBody) return;
+    bodyStarted = true;
+    call.sendBody(x.req, x.touch).catch((err) => x.finish(fail('local_read_failed', `${x.where}: reading the local file failed: ${describeError(err)}`)));
+  };
+  if (call.sendBody) {
+    x.req.once('continue', startBody);
+    x.req.once('socket', (sock) => sock.once('connect', () => x.timer(CONTINUE_FALLBACK_MS, startBody)));
+  } else {
+    x.req.end();
+  }
+}
 
-    let bodyStarted = false;
-    const startBody = () => {
-      if (bodyStarted || settled || !call.sendBody) return;
-      bodyStarted = true;
-      call.sendBody(req, touch).catch((err) => finish(fail('local_read_failed', `${where}: reading the local file failed: ${describeError(err)}`)));
-    };
-    if (call.sendBody) {
-      req.once('continue', startBody);
-      req.once('socket', (sock) => sock.once('connect', () => timer(CONTINUE_FALLBACK_MS, startBody)));
-    } else {
-      req.end();
-    }
-
-    req.once('response', (res) => {
-      touch();
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        touch();
-        if (size < MAX_REPLY_BYTES) chunks.push(c);
-        size += c.length;
-      });
-      res.once('end', () => finish(ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_REPLY_BYTES) })));
-      res.once('error', (err) => req.emit('error', err));
+/** Collects the reply (cut at MAX_REPLY_BYTES); every chunk counts as progress. */
+function readReply(x: Exchange): void {
+  x.req.once('response', (res) => {
+    x.touch();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (c: Buffer) => {
+      x.touch();
+      if (size < MAX_REPLY_BYTES) chunks.push(c);
+      size += c.length;
     });
+    res.once('end', () => x.finish(ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_REPLY_BYTES) })));
+    res.once('error', (err) => x.req.emit('error', err));
   });
 }

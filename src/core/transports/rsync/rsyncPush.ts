@@ -1,10 +1,10 @@
 import { fail, ok, type Failure, type Success } from '../../result';
-import { runBounded } from '../boundedProcess';
+import { runBounded, type BoundedRun } from '../boundedProcess';
 import { pushArgs, remoteSpec, rsyncRemoteShell, sshOptionArgs, type RsyncFeatures, type SshTarget } from './rsyncArgs';
 import type { LocalHashFailure } from '../hashWorker';
 import { classifyRsyncExit, type RsyncErrorCode } from './rsyncErrors';
-import { RsyncOutputReader, parseStats } from './rsyncProgress';
-import { localSha256, openRemoteHash, remoteAfterFailure, type AfterFailure, type RemoteHashFailure } from './rsyncVerify';
+import { RsyncOutputReader, parseStats, type RsyncStats } from './rsyncProgress';
+import { localSha256, openRemoteHash, remoteAfterFailure, type AfterFailure, type RemoteHashFailure, type RemoteHashSession } from './rsyncVerify';
 import type { PartialProgress, PushProgress, TransportOptions } from '../transport';
 
 /**
@@ -67,21 +67,10 @@ function diskFullAfterAll(rc: number | null, c: { code: RsyncPushFailure; messag
 const hashDeadlineMs = (size: number) => Math.max(30_000, Math.ceil(size / 20_000));
 
 export async function pushOnce(plan: PushPlan, knownHostsFiles: string[], mkpath: boolean, ignoreTimes: boolean): Promise<RsyncOutcome<PushedFile, RsyncPushFailure>> {
-  const { target, opts, size } = plan;
+  const { target, opts } = plan;
   const sshArgs = sshOptionArgs({ target, connectTimeoutMs: opts.connectTimeoutMs, knownHostsFiles });
   const idleTimeoutS = Math.max(1, Math.ceil(opts.idleTimeoutMs / 1000));
-  let done = 0;
-  const report = () => {
-    try {
-      plan.progress(Math.min(done, size), size);
-    } catch {
-      /* a failing progress display must not break the transfer (this runs in stream callbacks) */
-    }
-  };
-  const reader = new RsyncOutputReader((bytes) => {
-    done = bytes;
-    report();
-  });
+  const meter = progressMeter(plan);
   const args = pushArgs({
     features: plan.features,
     remoteShell: rsyncRemoteShell(sshArgs),
@@ -95,28 +84,61 @@ export async function pushOnce(plan: PushPlan, knownHostsFiles: string[], mkpath
   const verifier = openRemoteHash(sshArgs, target.user, target.host, plan.shownPath, plan.env, plan.signal);
   // Hashed while rsync sends: free when the link, not the CPU, is the limit (remembered per file version).
   const localHash = localSha256(plan.localPath, plan.signal);
-  const heartbeat = setInterval(report, HEARTBEAT_MS);
-  const out = await runBounded('rsync', args, { env: plan.env, signal: plan.signal, onStdout: (s) => reader.push(s) }).done;
+  const heartbeat = setInterval(meter.report, HEARTBEAT_MS);
+  const out = await runBounded('rsync', args, { env: plan.env, signal: plan.signal, onStdout: (s) => meter.reader.push(s) }).done;
   clearInterval(heartbeat);
-  if (out.rc !== 0 || out.aborted) {
-    // The verifier's login races rsync: on a loaded node it can lose to a try that dies within
-    // seconds. rsync's own progress then says it reached the node; count from an empty partial.
-    const before = verifier.partialAtStart() ?? (done > 0 ? 0 : undefined);
-    verifier.cancel();
-    const c = classifyRsyncExit(out, {
-      node: plan.node, target, knownHostsFile: opts.knownHostsFile, action: 'push', remotePath: plan.shownPath, idleTimeoutS,
-    });
-    // No login of the verifier and no progress: the node was never reached. Otherwise read what
-    // rsync's receiver kept (one more short ssh session): bytes it sent are not bytes it kept.
-    if (out.aborted || before === undefined) return fail(c.code, c.message);
-    const node = await remoteAfterFailure(sshArgs, target.user, target.host, plan.shownPath, plan.env, plan.signal, opts.probeTimeoutMs);
-    const why = diskFullAfterAll(out.rc, c, node, size, plan);
-    return { ...fail(why.code, why.message), ...(node.partial === undefined ? {} : { partial: { before, after: node.partial } }) };
-  }
-  const stats = parseStats(reader.end());
-  done = size;
-  report();
+  if (out.rc !== 0 || out.aborted) return failedRun(plan, out, verifier, sshArgs, idleTimeoutS, meter.done());
+  const stats = parseStats(meter.reader.end());
+  meter.complete();
+  return compareHashes(plan, stats, verifier, localHash);
+}
 
+/** Reports rsync's progress lines to the plan, and on demand (the heartbeat, the end). */
+function progressMeter(plan: PushPlan): { reader: RsyncOutputReader; report(): void; complete(): void; done(): number } {
+  let done = 0;
+  const report = () => {
+    try {
+      plan.progress(Math.min(done, plan.size), plan.size);
+    } catch {
+      /* a failing progress display must not break the transfer (this runs in stream callbacks) */
+    }
+  };
+  const reader = new RsyncOutputReader((bytes) => {
+    done = bytes;
+    report();
+  });
+  const complete = () => {
+    done = plan.size;
+    report();
+  };
+  return { reader, report, complete, done: () => done };
+}
+
+/** rsync failed or was cancelled: its failure, with what the node kept when it was reached. */
+async function failedRun(
+  plan: PushPlan, out: Awaited<BoundedRun['done']>, verifier: RemoteHashSession, sshArgs: string[], idleTimeoutS: number, rsyncReported: number,
+): Promise<RsyncOutcome<PushedFile, RsyncPushFailure>> {
+  const { target, opts } = plan;
+  // The verifier's login races rsync: on a loaded node it can lose to a try that dies within
+  // seconds. rsync's own progress then says it reached the node; count from an empty partial.
+  const before = verifier.partialAtStart() ?? (rsyncReported > 0 ? 0 : undefined);
+  verifier.cancel();
+  const c = classifyRsyncExit(out, {
+    node: plan.node, target, knownHostsFile: opts.knownHostsFile, action: 'push', remotePath: plan.shownPath, idleTimeoutS,
+  });
+  // No login of the verifier and no progress: the node was never reached. Otherwise read what
+  // rsync's receiver kept (one more short ssh session): bytes it sent are not bytes it kept.
+  if (out.aborted || before === undefined) return fail(c.code, c.message);
+  const node = await remoteAfterFailure(sshArgs, target.user, target.host, plan.shownPath, plan.env, plan.signal, opts.probeTimeoutMs);
+  const why = diskFullAfterAll(out.rc, c, node, plan.size, plan);
+  return { ...fail(why.code, why.message), ...(node.partial === undefined ? {} : { partial: { before, after: node.partial } }) };
+}
+
+/** rsync exited 0: the node's sha256 of the file must be ours. */
+async function compareHashes(
+  plan: PushPlan, stats: RsyncStats | undefined, verifier: RemoteHashSession, localHash: ReturnType<typeof localSha256>,
+): Promise<RsyncOutcome<PushedFile, RsyncPushFailure>> {
+  const size = plan.size;
   const [remote, local] = await Promise.all([verifier.hash(hashDeadlineMs(size)), localHash]);
   if (!local.ok) return local;
   if (!remote.ok) {
