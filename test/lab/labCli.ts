@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { DoctorReport, NodeReport } from '../../src/core/doctor';
@@ -45,3 +47,17 @@ export async function labDoctor(lab: Lab, node: string, ...args: string[]): Prom
 
 export const describeTries = (r: SyncResult) =>
   r.attempts.map((a) => `${a.transport}:${a.result}${a.bytesMoved !== undefined ? `:${(a.bytesMoved / (1 << 20)).toFixed(1)}MiB` : ''}`).join(' ');
+
+/** A file of random bytes in the lab's dir, with its sha256. */
+export function randomFile(lab: Lab, name: string, bytes: number): { file: string; sha: string } {
+  const file = path.join(lab.dir, name);
+  const data = randomBytes(bytes);
+  fs.writeFileSync(file, data);
+  return { file, sha: createHash('sha256').update(data).digest('hex') };
+}
+
+/** The sha256 of `remote` under the node's ringrift_path, or 'absent'. */
+export function landedSha(lab: Lab, node: string, remote: string): string {
+  const p = path.join(lab.node(node).root, remote);
+  return fs.existsSync(p) ? createHash('sha256').update(fs.readFileSync(p)).digest('hex') : 'absent';
+}

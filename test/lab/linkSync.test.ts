@@ -1,20 +1,19 @@
 import { strict as assert } from 'node:assert';
-import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLab, type Lab } from './lab';
-import { describeTries, labDoctor, labSync } from './labCli';
+import { describeTries, labDoctor, labSync, landedSha, randomFile } from './labCli';
 import { parseProfile } from './profiles';
 
 const MiB = 1 << 20;
 const SIZE = 64 * MiB;
 
 /**
- * Syncs over a link that goes down for seconds at a time (TCP rides out the outage) and over a
- * path-MTU black hole (small packets pass, full-size ones vanish: every push stalls); nothing is
+ * Syncs over a link that goes down for seconds at a time (TCP rides out the outage), over the wan
+ * profile, and over a path-MTU black hole (small packets pass, full-size ones vanish: every push stalls); nothing is
  * ever half-written at the final path, and doctor names the black hole.
  */
-describe('network lab: sync over a flapping link and an MTU black hole', function () {
+describe('network lab: sync over a flapping link, a lossy WAN and an MTU black hole', function () {
   this.timeout(120000);
   let lab: Lab;
   let file: string;
@@ -23,10 +22,7 @@ describe('network lab: sync over a flapping link and an MTU black hole', functio
 
   before(async () => {
     lab = await startLab({ nodes: ['flappy', 'narrow'], profile: { narrow: parseProfile('mtu-blackhole') } });
-    file = path.join(lab.dir, 'big.bin');
-    const data = randomBytes(SIZE);
-    fs.writeFileSync(file, data);
-    sha = createHash('sha256').update(data).digest('hex');
+    ({ file, sha } = randomFile(lab, 'big.bin', SIZE));
   });
   after(async () => {
     console.log(`      measured: ${log.join('; ')}`);
@@ -62,7 +58,24 @@ describe('network lab: sync over a flapping link and an MTU black hole', functio
     assert.equal(r.success, true, r.message);
     assert.deepEqual(r.attempts.map((a) => `${a.transport}:${a.result}`), ['p2p:ok'], describeTries(r));
     assert.ok(ms > steady.ms + 2000, `the outage cost time: ${ms} ms vs ${steady.ms} ms`);
-    assert.equal(createHash('sha256').update(fs.readFileSync(final)).digest('hex'), sha);
+    assert.equal(landedSha(lab, 'flappy', 'flap.bin'), sha);
+  });
+
+  it('wan (40 ms, 0.5 % loss, 200 Mbit/s, CUBIC): a 4 MiB sync lands over p2p in one try, verified, never half-written', async () => {
+    await lab.setProfile('flappy', parseProfile('wan'));
+    const small = randomFile(lab, 'wan.bin', 4 * MiB);
+    const final = path.join(lab.node('flappy').root, 'wan.bin');
+    const seen: number[] = [];
+    const watch = setInterval(() => {
+      const size = fs.statSync(final, { throwIfNoEntry: false })?.size;
+      if (size !== undefined && size !== 4 * MiB) seen.push(size);
+    }, 5);
+    const { r, ms } = await labSync(lab, 'flappy', small.file, ['--remote', 'wan.bin']).finally(() => clearInterval(watch));
+    await lab.setProfile('flappy', []);
+    log.push(`wan, 4 MiB: ${describeTries(r)} in ${(ms / 1000).toFixed(1)} s`);
+    assert.deepEqual(seen, [], 'nothing but the whole file ever at the final path');
+    assert.deepEqual(r.attempts.map((a) => `${a.transport}:${a.result}`), ['p2p:ok'], describeTries(r));
+    assert.equal(landedSha(lab, 'flappy', 'wan.bin'), small.sha);
   });
 
   it('MTU black hole: doctor names it from the padded /health, the hanging OpenSSH login explained by it', async () => {
@@ -77,9 +90,7 @@ describe('network lab: sync over a flapping link and an MTU black hole', functio
   });
 
   it('MTU black hole: a sync stalls on every transport and is reported failed; nothing at the final path', async () => {
-    const small = path.join(lab.dir, 'small.bin');
-    fs.writeFileSync(small, randomBytes(2 * MiB));
-    const { r, ms } = await labSync(lab, 'narrow', small, ['--remote', 'narrow.bin']);
+    const { r, ms } = await labSync(lab, 'narrow', randomFile(lab, 'small.bin', 2 * MiB).file, ['--remote', 'narrow.bin']);
     log.push(`MTU black hole, 2 MiB: ${describeTries(r)} in ${(ms / 1000).toFixed(1)} s: ${r.message}`);
     assert.equal(r.success, false);
     assert.ok(!fs.existsSync(path.join(lab.node('narrow').root, 'narrow.bin')), 'nothing at the final path');

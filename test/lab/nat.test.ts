@@ -1,10 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { startLab, type Lab } from './lab';
-import { describeTries, labDoctor, labSync } from './labCli';
+import { describeTries, labDoctor, labSync, landedSha, randomFile } from './labCli';
 import { tryConnect } from './measure';
 import { parseProfile } from './profiles';
 
@@ -29,20 +26,14 @@ describe('network lab: NAT with the SSH port forwarded (a provider SSH proxy)', 
       profile: { relay: parseProfile('nat=ssh'), forwarded: parseProfile('nat=ssh') },
       hostFields: { relay: { nat_blocked: true } },
     });
-    file = path.join(lab.dir, 'shard.bin');
-    const data = randomBytes(8 * MiB);
-    fs.writeFileSync(file, data);
-    sha = createHash('sha256').update(data).digest('hex');
+    ({ file, sha } = randomFile(lab, 'shard.bin', 8 * MiB));
   });
   after(async () => {
     console.log(`      measured: ${log.join('; ')}`);
     await lab?.stop();
   });
 
-  const landed = (node: string, name: string) => {
-    const p = path.join(lab.node(node).root, name);
-    return fs.existsSync(p) ? createHash('sha256').update(fs.readFileSync(p)).digest('hex') : 'absent';
-  };
+  const landed = (node: string, name: string) => landedSha(lab, node, name);
   const causes = (n: { causes: { transport: string; cause: string; expected?: boolean }[] }) => n.causes.map((c) => [c.transport, c.cause, c.expected ?? false]);
 
   it("reaches the node only through the router's forward: its own address gets nothing, SSH lands on :22", async () => {

@@ -1,9 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { createHash, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { startLab, type Lab } from './lab';
-import { describeTries, labDoctor, labSync } from './labCli';
+import { describeTries, labDoctor, labSync, landedSha, randomFile } from './labCli';
 import { parseProfile } from './profiles';
 
 const MiB = 1 << 20;
@@ -23,20 +20,14 @@ describe('network lab: the real RingRift orchestrator behind real faults', funct
 
   before(async () => {
     lab = await startLab({ nodes: ['orch'], orchestrator: ['orch'] });
-    file = path.join(lab.dir, 'shard.npz');
-    const data = randomBytes(64 * MiB);
-    fs.writeFileSync(file, data);
-    sha = createHash('sha256').update(data).digest('hex');
+    ({ file, sha } = randomFile(lab, 'shard.npz', 64 * MiB));
   });
   after(async () => {
     console.log(`      measured: ${log.join('; ')}`);
     await lab?.stop();
   });
 
-  const landed = (remote: string) => {
-    const p = path.join(lab.node('orch').root, remote);
-    return fs.existsSync(p) ? createHash('sha256').update(fs.readFileSync(p)).digest('hex') : 'absent';
-  };
+  const landed = (remote: string) => landedSha(lab, 'orch', remote);
 
   it('clean link: p2p speaks the orchestrator dialect and lands the file verified', async () => {
     const { r, ms } = await labSync(lab, 'orch', file, ['--remote', 'data/lab/clean.npz']);

@@ -1,11 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CLI_JS } from '../integration/harness/cluster';
 import { startLab, type Lab } from './lab';
-import { describeTries, labSync, type SyncResult as Result } from './labCli';
+import { describeTries, labSync, landedSha as landedIn, randomFile, type SyncResult as Result } from './labCli';
 import { parseProfile } from './profiles';
 
 const MiB = 1 << 20;
@@ -25,10 +24,7 @@ describe('network lab: resume on progress over a link that resets every flow aft
 
   before(async () => {
     lab = await startLab({ nodes: ['clean', 'resetting'], profile: { resetting: parseProfile('resets-16m') } });
-    file = path.join(lab.dir, 'big.bin');
-    const data = randomBytes(SIZE);
-    fs.writeFileSync(file, data);
-    sha = createHash('sha256').update(data).digest('hex');
+    ({ file, sha } = randomFile(lab, 'big.bin', SIZE));
   });
   after(async () => {
     console.log(`      measured:\n        ${log.join('\n        ')}`);
@@ -50,7 +46,7 @@ describe('network lab: resume on progress over a link that resets every flow aft
     return () => (clearInterval(timer), seen);
   }
 
-  const landedSha = (node: string, name: string) => createHash('sha256').update(fs.readFileSync(finalPath(node, name))).digest('hex');
+  const landedSha = (node: string, name: string) => landedIn(lab, node, name);
 
   /** One transport's 64 MiB: clean link for the comparison, then the resetting one, checked. */
   async function deliver(transport: string, extra: string[] = []): Promise<Result> {

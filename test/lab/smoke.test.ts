@@ -1,9 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { createHash, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { startLab, type Lab } from './lab';
-import { labSync } from './labCli';
+import { labSync, landedSha as landedIn, randomFile } from './labCli';
 
 /** The real CLI against a lab node, with only the environment the lab prints for hand use. */
 describe('network lab: end-to-end sync smoke', function () {
@@ -17,14 +14,8 @@ describe('network lab: end-to-end sync smoke', function () {
 
   const sync = async (file: string) => (await labSync(lab, 'gpu1', file)).r;
 
-  function localFile(name: string): { file: string; sha: string } {
-    const file = path.join(lab.dir, name);
-    const data = randomBytes(3 * 1024 * 1024);
-    fs.writeFileSync(file, data);
-    return { file, sha: createHash('sha256').update(data).digest('hex') };
-  }
-
-  const landedSha = (name: string) => createHash('sha256').update(fs.readFileSync(path.join(lab.node('gpu1').root, name))).digest('hex');
+  const localFile = (name: string) => randomFile(lab, name, 3 * 1024 * 1024);
+  const landedSha = (name: string) => landedIn(lab, 'gpu1', name);
 
   it('lands a file on a healthy node via p2p', async () => {
     const { file, sha } = localFile('healthy.bin');
