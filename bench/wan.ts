@@ -16,6 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLab, type Lab } from '../test/lab/lab';
+import { landedSha } from '../test/lab/labCli';
 import { PRESETS, describeProfile } from '../test/lab/profiles';
 import { runTimed } from './lib/processes';
 import { benchMain, CLI_JS } from './lib/runChild';
@@ -83,10 +84,6 @@ async function peer(lab: Lab, p: Payload, name: string, row: WanRow): Promise<nu
   const run = await runTimed(cmd, args, { timeoutMs: TIMEOUT_MS, env: { ...process.env, ...lab.env() } });
   if (run.rc !== 0) throw new Error(`${cmd} to ${NODE_OF[row]} exited ${run.rc}: ${run.output.trim().split('\n').pop() ?? ''}`);
   return run.wallMs;
-}
-
-function landedSha(lab: Lab, node: string, name: string): string {
-  return createHash('sha256').update(fs.readFileSync(path.join(lab.node(node).root, name))).digest('hex');
 }
 
 const PEER_NAME: Record<WanRow, string> = { p2p: 'curl -T', rsync: 'plain rsync -e ssh', base64: "base64 | ssh 'base64 -d > F'", orchestrator: 'curl -F' };

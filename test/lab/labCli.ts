@@ -61,3 +61,17 @@ export function landedSha(lab: Lab, node: string, remote: string): string {
   const p = path.join(lab.node(node).root, remote);
   return fs.existsSync(p) ? createHash('sha256').update(fs.readFileSync(p)).digest('hex') : 'absent';
 }
+
+/**
+ * Watches `remote` under the node's ringrift_path while a sync runs: it must be absent or the whole
+ * file (`size` bytes), never less. The returned stop gives every other size seen there.
+ */
+export function watchFinalPath(lab: Lab, node: string, remote: string, size: number): () => string[] {
+  const final = path.join(lab.node(node).root, remote);
+  const seen: string[] = [];
+  const timer = setInterval(() => {
+    const now = fs.statSync(final, { throwIfNoEntry: false })?.size;
+    if (now !== undefined && now !== size) seen.push(`${now} bytes at the final path`);
+  }, 5);
+  return () => (clearInterval(timer), seen);
+}

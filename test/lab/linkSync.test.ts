@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLab, type Lab } from './lab';
-import { describeTries, labDoctor, labSync, landedSha, randomFile } from './labCli';
+import { describeTries, labDoctor, labSync, landedSha, randomFile, watchFinalPath } from './labCli';
 import { parseProfile } from './profiles';
 
 const MiB = 1 << 20;
@@ -38,7 +38,7 @@ describe('network lab: sync over a flapping link, a lossy WAN and an MTU black h
   }
 
   it('a 64 MiB push at 50 Mbit/s spans a 3 s outage: one p2p try, verified, the final path never half-written', async () => {
-    const final = path.join(lab.node('flappy').root, 'flap.bin');
+    let seen: string[] = [];
     await lab.setProfile('flappy', parseProfile('rate=50'));
     const steady = await labSync(lab, 'flappy', file, ['--remote', 'steady.bin']);
     assert.equal(steady.r.transportUsed, 'p2p', steady.r.message);
@@ -46,12 +46,8 @@ describe('network lab: sync over a flapping link, a lossy WAN and an MTU black h
     await lab.setProfile('flappy', parseProfile('rate=50,flap=3000/5000'));
     await until(() => !lab.linkUp('flappy'), 5000, 'the link did not go down');
     await until(() => lab.linkUp('flappy'), 5000, 'the link did not come back');
-    const seen: number[] = [];
-    const watch = setInterval(() => {
-      const size = fs.statSync(final, { throwIfNoEntry: false })?.size;
-      if (size !== undefined && size !== SIZE) seen.push(size);
-    }, 5);
-    const { r, ms } = await labSync(lab, 'flappy', file, ['--remote', 'flap.bin']).finally(() => clearInterval(watch));
+    const stop = watchFinalPath(lab, 'flappy', 'flap.bin', SIZE);
+    const { r, ms } = await labSync(lab, 'flappy', file, ['--remote', 'flap.bin']).finally(() => (seen = stop()));
     await lab.setProfile('flappy', []);
     log.push(`64 MiB at 50 Mbit/s: steady ${(steady.ms / 1000).toFixed(1)} s, across a 3 s outage ${(ms / 1000).toFixed(1)} s (${describeTries(r)})`);
     assert.deepEqual(seen, [], 'nothing but the whole file ever at the final path');
@@ -64,13 +60,9 @@ describe('network lab: sync over a flapping link, a lossy WAN and an MTU black h
   it('wan (40 ms, 0.5 % loss, 200 Mbit/s, CUBIC): a 4 MiB sync lands over p2p in one try, verified, never half-written', async () => {
     await lab.setProfile('flappy', parseProfile('wan'));
     const small = randomFile(lab, 'wan.bin', 4 * MiB);
-    const final = path.join(lab.node('flappy').root, 'wan.bin');
-    const seen: number[] = [];
-    const watch = setInterval(() => {
-      const size = fs.statSync(final, { throwIfNoEntry: false })?.size;
-      if (size !== undefined && size !== 4 * MiB) seen.push(size);
-    }, 5);
-    const { r, ms } = await labSync(lab, 'flappy', small.file, ['--remote', 'wan.bin']).finally(() => clearInterval(watch));
+    let seen: string[] = [];
+    const stop = watchFinalPath(lab, 'flappy', 'wan.bin', 4 * MiB);
+    const { r, ms } = await labSync(lab, 'flappy', small.file, ['--remote', 'wan.bin']).finally(() => (seen = stop()));
     await lab.setProfile('flappy', []);
     log.push(`wan, 4 MiB: ${describeTries(r)} in ${(ms / 1000).toFixed(1)} s`);
     assert.deepEqual(seen, [], 'nothing but the whole file ever at the final path');

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CLI_JS } from '../integration/harness/cluster';
 import { startLab, type Lab } from './lab';
-import { describeTries, labSync, landedSha as landedIn, randomFile, type SyncResult as Result } from './labCli';
+import { describeTries, labSync, landedSha as landedIn, randomFile, watchFinalPath, type SyncResult as Result } from './labCli';
 import { parseProfile } from './profiles';
 
 const MiB = 1 << 20;
@@ -36,16 +36,6 @@ describe('network lab: resume on progress over a link that resets every flow aft
 
   const sync = (node: string, name: string, extra: string[] = [], env: Record<string, string> = {}) => labSync(lab, node, file, ['--remote', name, ...extra], env);
 
-  /** Watches the final path while a sync runs: it must be absent or the whole file, never less. */
-  function watchFinal(node: string, name: string): () => string[] {
-    const seen: string[] = [];
-    const timer = setInterval(() => {
-      const size = fs.statSync(finalPath(node, name), { throwIfNoEntry: false })?.size;
-      if (size !== undefined && size !== SIZE) seen.push(`${size} bytes at the final path`);
-    }, 5);
-    return () => (clearInterval(timer), seen);
-  }
-
   const landedSha = (node: string, name: string) => landedIn(lab, node, name);
 
   /** One transport's 64 MiB: clean link for the comparison, then the resetting one, checked. */
@@ -53,7 +43,7 @@ describe('network lab: resume on progress over a link that resets every flow aft
     const name = `${transport}.bin`;
     const clean = await sync('clean', name, extra);
     assert.equal(clean.r.transportUsed, transport, clean.r.message);
-    const stop = watchFinal('resetting', name);
+    const stop = watchFinalPath(lab, 'resetting', name, SIZE);
     const { r, ms } = await sync('resetting', name, extra);
     assert.deepEqual(stop(), [], 'nothing but the whole file ever at the final path');
     log.push(`${transport}: 64 MiB clean ${(clean.ms / 1000).toFixed(1)} s, reset-after-16M ${(ms / 1000).toFixed(1)} s: ${describeTries(r)}`);

@@ -13,7 +13,7 @@ import { agentListenEvidence } from './listenCheck';
 import { measureThroughput } from './measure';
 import { pathMtuEvidence } from './pathMtuCheck';
 import type { DiskEvidence, FixContext, HistoryEvidence, HostKeyEvidence, NodeEvidence, PortEvidence, TailscaleEvidence, TargetFacts } from './evidence';
-import { sshLoginWorks, wantsAgentListen } from './facts';
+import { probeOf, sshLoginWorks, wantsAgentListen } from './facts';
 
 /**
  * Collects the evidence for one node: every transport's probe, TCP to the agent ports and the SSH
@@ -105,7 +105,7 @@ export async function gatherEvidence(node: NodeSpec, deps: DoctorDeps, opts: Gat
 
 /** The agent port whose probe answered (p2p first): where the path-MTU check asks. */
 function answeringAgentPort(ev: NodeEvidence): PortEvidence | undefined {
-  return ev.ports.find((x) => (x.role === 'p2p' || x.role === 'http') && ev.probes.some((p) => p.transport === x.role && p.success));
+  return ev.ports.find((x) => (x.role === 'p2p' || x.role === 'http') && probeOf(ev, x.role)?.success);
 }
 
 /** The node's fields, with user and port as SSH will really use them (ssh_config applied). */

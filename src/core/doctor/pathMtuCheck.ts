@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { deadline } from '../deadline';
+import { withDeadline } from '../deadline';
 import type { PathMtuEvidence } from './evidence';
 
 /**
@@ -24,9 +24,8 @@ export async function pathMtuEvidence(host: string, port: number, signal: AbortS
   const t0 = performance.now();
   const done = (outcome: PathMtuEvidence['outcome'], detail: string): PathMtuEvidence =>
     ({ host, port, paddedBytes, outcome, ms: Math.round(performance.now() - t0), detail });
-  const limit = deadline(signal, timeoutMs);
-  const answer = new Promise<PathMtuEvidence>((resolve) => {
-    const req = http.get({ host, port, path: '/health', headers, signal: limit.signal }, (res) => {
+  return withDeadline(signal, timeoutMs, (bounded) => new Promise<PathMtuEvidence>((resolve) => {
+    const req = http.get({ host, port, path: '/health', headers, signal: bounded }, (res) => {
       res.resume();
       resolve(done('answered', `GET /health with ${paddedBytes} bytes of headers: HTTP ${res.statusCode}`));
     });
@@ -36,6 +35,5 @@ export async function pathMtuEvidence(host: string, port: number, signal: AbortS
         ? done('no_answer', `GET /health with ${paddedBytes} bytes of headers: no answer within ${timeoutMs} ms`)
         : done('error', `GET /health with ${paddedBytes} bytes of headers: ${err.message}`));
     });
-  });
-  return answer.finally(() => limit.dispose());
+  }));
 }

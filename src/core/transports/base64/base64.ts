@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { NodeSpec } from '../../hosts/nodeSpec';
-import { deadline, withDeadline } from '../../deadline';
+import { withDeadline } from '../../deadline';
 import { describeError } from '../../result';
 import { Base64PushRun, type Base64PushFailure } from './base64Push';
 import { openSsh, type SshOverrides } from '../../ssh/connect';
@@ -25,10 +25,13 @@ export class Base64Transport implements Transport {
     private readonly sshOverrides: SshOverrides = {},
   ) {}
 
-  async probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult> {
+  probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult> {
     const started = Date.now();
-    const limit = deadline(signal, this.opts.probeTimeoutMs);
-    const bound = limit.signal;
+    return withDeadline(signal, this.opts.probeTimeoutMs, (bound) => this.probeWithin(node, bound, signal, started));
+  }
+
+  /** The probe under its bound (`bound`), told apart from the caller's cancel (`signal`). */
+  private async probeWithin(node: NodeSpec, bound: AbortSignal, signal: AbortSignal, started: number): Promise<ProbeResult> {
     const done = (success: boolean, message: string, code?: Base64Failure): ProbeResult => ({
       transport: 'base64', success, message, latencyMs: Date.now() - started, ...(code ? { code } : {}),
     });
@@ -36,10 +39,7 @@ export class Base64Transport implements Transport {
     const probeTimedOut = (what: string) =>
       done(false, `node ${node.name}: base64: ${what} within the ${this.opts.probeTimeoutMs / 1000} s probe bound (node or sshd overloaded, or a hung login shell)`, 'timeout');
     const ssh = await openSsh(node, this.opts, bound, this.sshOverrides);
-    if (!ssh.ok) {
-      limit.dispose();
-      return timedOut(bound, signal) ? probeTimedOut('no SSH session') : done(false, `${ssh.message} (base64 probe)`, ssh.code);
-    }
+    if (!ssh.ok) return timedOut(bound, signal) ? probeTimedOut('no SSH session') : done(false, `${ssh.message} (base64 probe)`, ssh.code);
     try {
       const r = await ssh.value.exec(ops.PROBE_COMMAND, { signal: bound });
       if (!r.ok) return timedOut(bound, signal) ? probeTimedOut('the probe command did not finish') : done(false, `${r.message} (base64 probe)`, r.code);
@@ -51,7 +51,6 @@ export class Base64Transport implements Transport {
       return done(true, `node ${node.name}: base64 over SSH ok (${sha}), ${Date.now() - started} ms`);
     } finally {
       ssh.value.close();
-      limit.dispose();
     }
   }
 
