@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { freePort, waitForPort } from '../../src/demo/ports';
 import { startTracked, type Tracked } from '../lib/processes';
-import { sshdConfigText } from '../../src/demo/openSshd';
+import { sshdCommand, sshdConfigText } from '../../src/demo/openSshd';
 
 /**
  * One real OpenSSH sshd per node, each on its own loopback address. They share one host key (a
@@ -49,7 +49,7 @@ export async function startSshdFleet(dir: string, specs: Array<{ name: string; a
         const port = await freePort(s.address);
         const config = path.join(nodeDir, 'sshd_config');
         fs.writeFileSync(config, sshdConfigText({ address: s.address, port, dir: nodeDir, hostKeyFile: hostKey, authorizedKeysFile: authorized }));
-        const proc = startTracked(SSHD, ['-D', '-e', '-f', config]);
+        const proc = startTracked(...sshdCommand(config));
         nodes.push({ name: s.name, address: s.address, port, proc });
         await waitForPort(s.address, port, 10_000, `sshd of ${s.name}`, true).catch((err: Error) => {
           throw new Error(`${err.message}: ${proc.output().trim() || 'no output'}`);

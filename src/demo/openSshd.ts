@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { isExecutable } from '../core/localTools';
 import { knownHostName } from '../core/ssh/knownHostsParse';
@@ -45,7 +46,8 @@ export async function startOpenSshd(opts: SshdOptions): Promise<RunningSshd> {
   const port = opts.port ?? (await freePort(opts.address));
   const config = path.join(opts.dir, 'sshd_config');
   fs.writeFileSync(config, sshdConfigText({ address: opts.address, port, dir: opts.dir, extraConfig: opts.extraConfig }));
-  const child = spawn(SSHD_PATH, ['-D', '-e', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, args] = sshdCommand(config);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (b: Buffer) => void (out = (out + b.toString()).slice(-8000));
   child.stdout?.on('data', keep);
@@ -73,6 +75,26 @@ export async function startOpenSshd(opts: SshdOptions): Promise<RunningSshd> {
     throw new Error(`${(err as Error).message}: ${out.trim() || 'no output'}`);
   }
   return running;
+}
+
+/** Login scripts bash reads for a command sent over SSH (and for a login shell). */
+const LOGIN_SCRIPTS = ['.bashrc', '.bash_profile', '.bash_login', '.profile'];
+
+/**
+ * The command line that runs sshd on `config`. As root, sshd runs in its own mount namespace where
+ * the user's login scripts read as empty: the nodes of tests, benches and the demo log in as the
+ * machine's own user, and a machine's ~/.bashrc (pyenv, conda init) would otherwise run on every
+ * login: 0.5 s each, and concurrent logins queue on pyenv's rehash lock (80 s measured, 200 nodes).
+ * A node's sessions then see a plain shell, the same on every machine.
+ */
+export function sshdCommand(config: string): [string, string[]] {
+  const sshd = [SSHD_PATH, '-D', '-e', '-f', config];
+  if (process.getuid?.() !== 0) return [sshd[0], sshd.slice(1)];
+  const home = os.userInfo().homedir;
+  const scripts = LOGIN_SCRIPTS.map((f) => path.join(home, f)).filter((f) => fs.existsSync(f));
+  if (scripts.length === 0) return [sshd[0], sshd.slice(1)];
+  const hide = 'for f in "$@"; do [ "$f" = -- ] && break; mount --bind /dev/null "$f" || exit 1; done; shift $(( $# - ' + sshd.length + ' )); exec "$@"';
+  return ['unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', hide, 'sh', ...scripts, '--', ...sshd]];
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { knownHostsLine, sshdConfigText, SSHD_PATH } from '../../src/demo/openSshd';
+import { knownHostsLine, sshdCommand, sshdConfigText } from '../../src/demo/openSshd';
 import { writeKeyPair } from '../../src/demo/keys';
 import { waitForPort } from '../../src/demo/ports';
 import { CLI_JS } from '../integration/harness/cluster';
@@ -46,7 +46,7 @@ export function knownHostsLines(node: LabNodeInfo): string[] {
 export function startSshd(node: LabNodeInfo): LabProcess {
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const config = path.join(node.dir, 'sshd_config');
-  return startIn(node.ns, `sshd ${node.name}`, SSHD_PATH, ['-D', '-e', '-f', config], path.join(node.dir, 'sshd.log'), cubicEnv());
+  return startIn(node.ns, `sshd ${node.name}`, ...sshdCommand(config), path.join(node.dir, 'sshd.log'), cubicEnv());
 }
 
 export function startAgent(node: LabNodeInfo): LabProcess {

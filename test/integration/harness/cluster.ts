@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { sshdConfigText } from '../../../src/demo/openSshd';
+import { sshdCommand, sshdConfigText } from '../../../src/demo/openSshd';
 import { freePort, startProcess, waitForPort, type Started } from './processes';
 
 /**
@@ -69,7 +69,7 @@ export class TestNode {
   }
 
   async startSshd(): Promise<void> {
-    this.sshdProc = startProcess(SSHD, ['-D', '-e', '-f', path.join(this.dir, 'sshd_config')]);
+    this.sshdProc = startProcess(...sshdCommand(path.join(this.dir, 'sshd_config')));
     await waitForPort(this.address, this.sshPort, 5000, `sshd of ${this.name}`, true).catch((err) => {
       throw new Error(`${err.message}\n${this.sshdProc?.output()}`);
     });
