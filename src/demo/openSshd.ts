@@ -94,7 +94,7 @@ export function sshdCommand(config: string): [string, string[]] {
   const scripts = LOGIN_SCRIPTS.map((f) => path.join(home, f)).filter((f) => fs.existsSync(f));
   if (scripts.length === 0) return [sshd[0], sshd.slice(1)];
   const hide = 'for f in "$@"; do [ "$f" = -- ] && break; mount --bind /dev/null "$f" || exit 1; done; shift $(( $# - ' + sshd.length + ' )); exec "$@"';
-  return ['unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', hide, 'sh', ...scripts, '--', ...sshd]];
+  return ['unshare', ['--mount', '--propagation', 'slave', '--', 'sh', '-c', hide, 'sh', ...scripts, '--', ...sshd]];
 }
 
 /**

@@ -7,6 +7,7 @@ import { opensshKnownHostsFile } from '../ssh/userFiles';
 import { bannerCheck, tailscalePeer, tcpCheck } from '../transports/netChecks';
 import type { Transport, TransportOptions } from '../transports/transport';
 import { withDeadline } from '../deadline';
+import { inOwnRound } from '../transports/probeRound';
 import { agentDisk } from './agentStatus';
 import { knownHostsOptions } from './commands';
 import { agentListenEvidence } from './listenCheck';
@@ -69,10 +70,10 @@ export async function gatherEvidence(node: NodeSpec, deps: DoctorDeps, opts: Gat
   };
 
   const [probes, ports, disk, tailscale] = await withDeadline(opts.signal, phaseMs, (first) => Promise.all([
-    Promise.all(node.transports.map(async (k) => {
-      const r = await deps.transports[k].probe(node, first);
+    inOwnRound(first, (round) => Promise.all(node.transports.map(async (k) => {
+      const r = await deps.transports[k].probe(node, first, round);
       return { transport: k, success: r.success, message: r.message, latencyMs: Math.round(r.latencyMs), ...(r.code ? { code: r.code } : {}) };
-    })),
+    }))),
     portChecks(node, target, sshCheckHost, o, first),
     agentDisk(node, o, first),
     node.tailscaleIp ? tailscaleEvidence(node.tailscaleIp, o.env, first) : Promise.resolve(undefined),

@@ -3,6 +3,7 @@ import type { TransportFailureCode } from '../transports/failureCodes';
 import type { ServiceKind } from '../transports/http/orchestrator/health';
 import type { ProbeResult, Transport } from '../transports/transport';
 import type { EventLog } from './eventLog';
+import { inOwnRound } from '../transports/probeRound';
 import { mapWithConcurrency } from './pool';
 import { nodeState, pushHistory, transportRecord } from './routerState';
 import type { StateStore } from './stateStore';
@@ -47,16 +48,16 @@ export async function testConnectivity(deps: ConnectivityTestDeps, nodes: NodeSp
     opts.concurrency,
     async (node) => {
       const kinds = opts.transport ? node.transports.filter((t) => t === opts.transport) : node.transports;
-      const rows = await Promise.all(
+      const rows = await inOwnRound(opts.signal, (round) => Promise.all(
         kinds.map(async (kind): Promise<ProbeRow> => {
-          const r: ProbeResult = await deps.transports[kind].probe(node, opts.signal);
+          const r: ProbeResult = await deps.transports[kind].probe(node, opts.signal, round);
           const row: ProbeRow = { node: node.name, transport: kind, success: r.success, message: r.message, latencyMs: Math.round(r.latencyMs) };
           if (r.code) row.code = r.code;
           if (r.service) row.service = r.service;
           opts.onResult?.(row);
           return row;
         }),
-      );
+      ));
       await record(deps, node, rows, opts.emitDegraded ?? false);
       return rows;
     },

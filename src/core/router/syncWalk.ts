@@ -1,6 +1,7 @@
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
 import { progressOf, type ProbeResult, type PushJob, type PushLimit, type PushSuccess, type Transport } from '../transports/transport';
 import type { TransportFailureCode } from '../transports/failureCodes';
+import { inOwnRound, ProbeRound } from '../transports/probeRound';
 import type { EscalationPlan } from './escalationPlan';
 import type { RouterEvent } from './eventLog';
 import type { RouterSettings } from './routerSettings';
@@ -119,8 +120,9 @@ function startProbes(ctx: WalkContext) {
   const stop = () => done.abort();
   ctx.signal.addEventListener('abort', stop, { once: true });
   const preflight = new Map<TransportKind, Promise<ProbeResult>>();
+  const round = new ProbeRound(done.signal);
   const start = (kind: TransportKind) => {
-    if (!preflight.has(kind)) preflight.set(kind, ctx.transports[kind].probe(ctx.node, done.signal));
+    if (!preflight.has(kind)) preflight.set(kind, ctx.transports[kind].probe(ctx.node, done.signal, round));
     return preflight.get(kind)!;
   };
   const timers = ctx.plan.steps
@@ -130,6 +132,7 @@ function startProbes(ctx: WalkContext) {
     timers.forEach(clearTimeout);
     ctx.signal.removeEventListener('abort', stop);
     stop();
+    round.close();
   };
   return { start, stop, dispose };
 }
@@ -178,7 +181,7 @@ async function tryTransport(
   const started = ctx.clock();
   const transport = ctx.transports[kind];
   if (preflight !== 'none') {
-    const probe = await (preflight === 'fresh' ? transport.probe(ctx.node, ctx.signal) : preflight);
+    const probe = await (preflight === 'fresh' ? inOwnRound(ctx.signal, (round) => transport.probe(ctx.node, ctx.signal, round)) : preflight);
     if (!probe.success) {
       return { attempt: { transport: kind, result: 'failed', error: probe.message, ...(probe.code ? { code: probe.code } : {}), durationMs: ctx.clock() - started, probe } };
     }

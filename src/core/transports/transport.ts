@@ -1,3 +1,4 @@
+import type { ProbeRound } from './probeRound';
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
 import type { TransportFailureCode } from './failureCodes';
 import type { ServiceKind } from './http/orchestrator/health';
@@ -82,7 +83,8 @@ export type PushLimit = 'outside_prefixes' | 'extension_not_allowed' | 'file_too
 /** One transport of the escalation chain. Implementations never throw: failures are values. */
 export interface Transport {
   readonly kind: TransportKind;
-  probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult>;
+  /** `round` carries what the probes of one node share (the SSH rungs' one login). */
+  probe(node: NodeSpec, signal: AbortSignal, round: ProbeRound): Promise<ProbeResult>;
   push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult>;
 }
 

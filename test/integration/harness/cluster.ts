@@ -93,6 +93,22 @@ export class TestNode {
     this.sshdProc = undefined;
   }
 
+  /**
+   * `mount` or `umount` where the node's SSH sessions see it: its sshd runs in a mount namespace of
+   * its own (sshdCommand), which a mount made here does not reach.
+   */
+  mountForSessions(cmd: 'mount' | 'umount', args: string[]): void {
+    const pid = this.sshdProc?.child.pid;
+    if (pid === undefined) throw new Error(`${this.name}: no sshd running to mount for`);
+    execFileSync('nsenter', ['-t', String(pid), '-m', cmd, ...args], { stdio: 'pipe' });
+  }
+
+  /** `file` as the node's SSH sessions see it (through their mount namespace). */
+  sessionView(file: string): string {
+    const pid = this.sshdProc?.child.pid;
+    return pid === undefined ? file : path.join(`/proc/${pid}/root`, file);
+  }
+
   /** Path of a file on this node, relative to its root. */
   file(rel: string): string {
     return path.join(this.root, rel);

@@ -5,6 +5,7 @@ import { describeError } from '../../result';
 import { Base64PushRun, type Base64PushFailure } from './base64Push';
 import { openSsh, type SshOverrides } from '../../ssh/connect';
 import * as ops from './remoteFileOps';
+import { probeLogin, type ProbeRound } from '../probeRound';
 import { sshRemotePath, type RemotePathError } from '../remotePath';
 import type { PartialProgress, ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from '../transport';
 
@@ -25,33 +26,32 @@ export class Base64Transport implements Transport {
     private readonly sshOverrides: SshOverrides = {},
   ) {}
 
-  probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult> {
+  probe(node: NodeSpec, signal: AbortSignal, round: ProbeRound): Promise<ProbeResult> {
     const started = Date.now();
-    return withDeadline(signal, this.opts.probeTimeoutMs, (bound) => this.probeWithin(node, bound, signal, started));
+    return withDeadline(signal, this.opts.probeTimeoutMs, (bound) => this.probeWithin(node, bound, signal, round, started));
   }
 
   /** The probe under its bound (`bound`), told apart from the caller's cancel (`signal`). */
-  private async probeWithin(node: NodeSpec, bound: AbortSignal, signal: AbortSignal, started: number): Promise<ProbeResult> {
+  private async probeWithin(node: NodeSpec, bound: AbortSignal, signal: AbortSignal, round: ProbeRound, started: number): Promise<ProbeResult> {
     const done = (success: boolean, message: string, code?: Base64Failure): ProbeResult => ({
       transport: 'base64', success, message, latencyMs: Date.now() - started, ...(code ? { code } : {}),
     });
-    // Our own bound fired (not the caller's cancel): say so, not the "cancelled" the SSH layer reports.
-    const probeTimedOut = (what: string) =>
-      done(false, `node ${node.name}: base64: ${what} within the ${this.opts.probeTimeoutMs / 1000} s probe bound (node or sshd overloaded, or a hung login shell)`, 'timeout');
-    const ssh = await openSsh(node, this.opts, bound, this.sshOverrides);
-    if (!ssh.ok) return timedOut(bound, signal) ? probeTimedOut('no SSH session') : done(false, `${ssh.message} (base64 probe)`, ssh.code);
-    try {
-      const r = await ssh.value.exec(ops.PROBE_COMMAND, { signal: bound });
-      if (!r.ok) return timedOut(bound, signal) ? probeTimedOut('the probe command did not finish') : done(false, `${r.message} (base64 probe)`, r.code);
-      const out = r.value.stdout;
-      if (!/^ok$/m.test(out)) return done(false, `node ${node.name}: base64: the remote shell did not answer 'ok' (${r.value.stderr || out.trim() || 'no output'})`, 'remote_error');
-      if (!/^base64=present$/m.test(out)) return done(false, `node ${node.name}: base64: the node has no 'base64' command; install coreutils`, 'remote_tool_missing');
-      const sha = /^sha=(\S+)$/m.exec(out)?.[1];
-      if (!sha) return done(false, `node ${node.name}: base64: the node has neither 'sha256sum' nor 'shasum'; install coreutils (or perl for shasum)`, 'remote_tool_missing');
-      return done(true, `node ${node.name}: base64 over SSH ok (${sha}), ${Date.now() - started} ms`);
-    } finally {
-      ssh.value.close();
+    const ssh = await round.ssh((s) => probeLogin(node, this.opts, s));
+    if (!ssh.ok) return done(false, ssh.code === 'timeout' ? ssh.message : `${ssh.message} (base64 probe)`, ssh.code);
+    const r = await ssh.value.exec(ops.PROBE_COMMAND, { signal: bound });
+    if (!r.ok) {
+      // Our own bound fired (not the caller's cancel): say so, not the "cancelled" the SSH layer reports.
+      const message = timedOut(bound, signal)
+        ? `node ${node.name}: base64: the probe command did not finish within the ${this.opts.probeTimeoutMs / 1000} s probe bound (node or sshd overloaded, or a hung login shell)`
+        : `${r.message} (base64 probe)`;
+      return done(false, message, timedOut(bound, signal) ? 'timeout' : r.code);
     }
+    const out = r.value.stdout;
+    if (!/^ok$/m.test(out)) return done(false, `node ${node.name}: base64: the remote shell did not answer 'ok' (${r.value.stderr || out.trim() || 'no output'})`, 'remote_error');
+    if (!/^base64=present$/m.test(out)) return done(false, `node ${node.name}: base64: the node has no 'base64' command; install coreutils`, 'remote_tool_missing');
+    const sha = /^sha=(\S+)$/m.exec(out)?.[1];
+    if (!sha) return done(false, `node ${node.name}: base64: the node has neither 'sha256sum' nor 'shasum'; install coreutils (or perl for shasum)`, 'remote_tool_missing');
+    return done(true, `node ${node.name}: base64 over SSH ok (${sha}), ${Date.now() - started} ms`);
   }
 
   async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {

@@ -1,15 +1,16 @@
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NodeSpec } from '../../hosts/nodeSpec';
 import { describeError, fail, ok, type Result } from '../../result';
 import { runBounded } from '../boundedProcess';
 import { sshRemotePath, type RemotePathError } from '../remotePath';
 import {
-  parseRsyncHelp, probeArgs, remoteSpec, rsyncRemotePath, rsyncRemoteShell, sshOptionArgs, sshTargetOf,
+  parseRsyncHelp, rsyncRemotePath, sshOptionArgs, sshTargetOf,
   type RsyncFeatures, type SshTarget,
 } from './rsyncArgs';
-import { classifyRsyncExit, type FailureContext, type RsyncErrorCode } from './rsyncErrors';
+import { classifyRsyncExit, type RsyncErrorCode } from './rsyncErrors';
+import { probeRsync } from './rsyncProbe';
+import type { ProbeRound } from '../probeRound';
 import { acceptUnknownHostKey, type HostKeyAcceptFailure } from './rsyncHostKeys';
 import { pushOnce, type PushPlan, type RsyncOutcome, type RsyncPushFailure } from './rsyncPush';
 import { remoteMkdirScript, sshCommandArgs } from './rsyncVerify';
@@ -61,41 +62,13 @@ export class RsyncTransport implements Transport {
     return { ...this.opts.env, LC_ALL: 'C' };
   }
 
-  async probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult> {
-    const started = Date.now();
-    const result = (success: boolean, message: string, code?: RsyncFailure): ProbeResult => ({
-      transport: 'rsync', success, message, latencyMs: Date.now() - started, ...(code ? { code } : {}),
-    });
+  async probe(node: NodeSpec, signal: AbortSignal, round: ProbeRound): Promise<ProbeResult> {
+    const failed = (message: string, code: RsyncFailure): ProbeResult => ({ transport: 'rsync', success: false, message, latencyMs: 0, code });
     const target = sshTargetOf(node);
-    if (typeof target === 'string') return result(false, target, 'bad_config');
+    if (typeof target === 'string') return failed(target, 'bad_config');
     const features = await localRsyncFeatures(this.env);
-    if (!features.ok) return result(false, features.message, features.code);
-    let dir: string | undefined;
-    try {
-      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ringrift-probe-'));
-      const local = path.join(dir, 'probe');
-      await fs.writeFile(local, 'ringrift-sync probe\n');
-      const base = node.remoteBase ? rsyncRemotePath(node.remoteBase) : '.';
-      const spec = remoteSpec(target, path.posix.join(base, '.ringrift-probe'));
-      const timeoutS = Math.max(1, Math.ceil(Math.min(this.opts.probeTimeoutMs, this.opts.idleTimeoutMs) / 1000));
-      const ctx: FailureContext = { node: node.name, target, knownHostsFile: this.opts.knownHostsFile, action: 'probe', idleTimeoutS: timeoutS, deadlineMs: this.opts.probeTimeoutMs };
-      const outcome = await this.withHostKeys(node.name, target, signal, async (files) => {
-        const remoteShell = rsyncRemoteShell(sshOptionArgs({ target, connectTimeoutMs: this.opts.connectTimeoutMs, knownHostsFiles: files }));
-        const run = runBounded('rsync', probeArgs(features.value, remoteShell, timeoutS, local, spec), {
-          env: this.env, signal, deadlineMs: this.opts.probeTimeoutMs,
-        });
-        const out = await run.done;
-        if (out.rc === 0 && !out.timedOut && !out.aborted) return ok(undefined);
-        const c = classifyRsyncExit(out, ctx);
-        return fail(c.code, c.message);
-      });
-      if (!outcome.ok) return result(false, outcome.message, outcome.code);
-      return result(true, `rsync over ssh to ${target.user}@${target.host}:${target.port} works (dry run into ${node.remoteBase ?? 'the login directory'}; local rsync ${features.value.version})`);
-    } catch (err) {
-      return result(false, `rsync probe of ${node.name} could not run: ${describeError(err)}`, 'rsync_failed');
-    } finally {
-      if (dir) await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
-    }
+    if (!features.ok) return failed(features.message, features.code);
+    return probeRsync(node, target, features.value, this.env, this.opts, signal, round);
   }
 
   async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {

@@ -155,12 +155,3 @@ export function pushArgs(input: PushArgsInput): string[] {
   args.push('-e', input.remoteShell, input.localPath, input.spec);
   return args;
 }
-
-/** Probe: a dry run of a small file into the node's base: ssh, auth, the node's rsync, the path. */
-export function probeArgs(features: RsyncFeatures, remoteShell: string, timeoutS: number, localPath: string, spec: string): string[] {
-  const args = ['--dry-run', `--timeout=${Math.max(1, timeoutS)}`];
-  if (features.mkpath) args.push('--mkpath');
-  if (features.protectArgsFlag) args.push(features.protectArgsFlag);
-  args.push('-e', remoteShell, localPath, spec);
-  return args;
-}

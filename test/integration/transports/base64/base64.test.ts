@@ -10,6 +10,7 @@ import { freePort, startSilentServer } from '../../harness/processes';
 import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
 import { Base64Transport, type Base64Failure } from '../../../../src/core/transports/base64/base64';
 import { DEFAULT_TRANSPORT_OPTIONS, type PushResult, type TransportOptions } from '../../../../src/core/transports/transport';
+import { inOwnRound } from '../../../../src/core/transports/probeRound';
 
 const MiB = 1024 * 1024;
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -82,7 +83,7 @@ describe('integration: base64 transport (real sshd)', function () {
   const partialOf = (n: TestNode, rel: string) => n.file(path.join(path.dirname(rel), `.${path.basename(rel)}.ringrift-partial`));
 
   it('probes a node: shell, base64 and sha256 tool, with latency', async () => {
-    const r = await new Base64Transport(options()).probe(spec(cluster.node('data')), never);
+    const r = await inOwnRound(never, (round) => new Base64Transport(options()).probe(spec(cluster.node('data')), never, round));
     assert.ok(r.success, r.message);
     assert.equal(r.transport, 'base64');
     assert.ok(r.latencyMs > 0 && r.latencyMs < 25000);
@@ -174,7 +175,7 @@ describe('integration: base64 transport (real sshd)', function () {
     it('no base64 on the node: remote_tool_missing naming it, in the probe and the push', async () => {
       const n = cluster.node('nobase64');
       const t = new Base64Transport(options());
-      const probe = await t.probe(spec(n), never);
+      const probe = await inOwnRound(never, (round) => t.probe(spec(n), never, round));
       assert.equal(probe.success, false);
       assert.equal(probe.code, 'remote_tool_missing');
       assert.match(probe.message, /'base64'/);
@@ -275,7 +276,7 @@ describe('integration: base64 transport (real sshd)', function () {
   describe('probe failures are bounded', () => {
     it('a closed port: refused', async () => {
       const port = await freePort(cluster.node('data').address);
-      const r = await new Base64Transport(options()).probe(spec(cluster.node('data'), { sshPort: port }), never);
+      const r = await inOwnRound(never, (round) => new Base64Transport(options()).probe(spec(cluster.node('data'), { sshPort: port }), never, round));
       assert.equal(r.success, false);
       assert.equal(r.code, 'refused');
       assert.ok(r.latencyMs < 2000);
@@ -285,7 +286,7 @@ describe('integration: base64 transport (real sshd)', function () {
       const silent = await startSilentServer(cluster.node('data').address);
       try {
         const opts = options({ connectTimeoutMs: 1000, probeTimeoutMs: 2000 });
-        const r = await new Base64Transport(opts).probe(spec(cluster.node('data'), { sshPort: silent.port }), never);
+        const r = await inOwnRound(never, (round) => new Base64Transport(opts).probe(spec(cluster.node('data'), { sshPort: silent.port }), never, round));
         assert.equal(r.success, false);
         assert.equal(r.code, 'handshake_timeout');
         assert.ok(r.latencyMs < opts.probeTimeoutMs + 500, `took ${r.latencyMs} ms`);

@@ -7,6 +7,7 @@ import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
 import type { PushResult, Transport, TransportOptions } from '../../../../src/core/transports/transport';
 import { spawnAgent, waitForOutput, type AgentProcess } from '../../agent/agentProcess';
 import { freePort, startSilentServer } from '../../harness/processes';
+import { inOwnRound } from '../../../../src/core/transports/probeRound';
 
 /**
  * The same end-to-end checks for both agent transports (p2p and http speak one protocol at
@@ -67,7 +68,7 @@ export function describeAgentTransport(c: AgentTransportCase): void {
     });
 
     it('probes the agent', async () => {
-      const r = await transport().probe(c.node(addr, agent.port), never());
+      const r = await inOwnRound(never(), (round) => transport().probe(c.node(addr, agent.port), never(), round));
       assert.equal(r.success, true, r.message);
       assert.equal(r.transport, c.kind);
     });
@@ -130,7 +131,7 @@ export function describeAgentTransport(c: AgentTransportCase): void {
       const silent = await startSilentServer(faultAddr);
       try {
         const t0 = Date.now();
-        const r = await transport().probe(c.node(faultAddr, silent.port), never());
+        const r = await inOwnRound(never(), (round) => transport().probe(c.node(faultAddr, silent.port), never(), round));
         assert.equal(r.code, 'no_answer', r.message);
         assert.match(r.message, /TCP accepted but no HTTP answer in 1 s/);
         assert.ok(Date.now() - t0 < 3000);
@@ -145,7 +146,7 @@ export function describeAgentTransport(c: AgentTransportCase): void {
       const stopped = await spawnAgent({ address: faultAddr, root });
       try {
         stopped.proc.child.kill('SIGSTOP');
-        const probe = await transport().probe(c.node(faultAddr, stopped.port), never());
+        const probe = await inOwnRound(never(), (round) => transport().probe(c.node(faultAddr, stopped.port), never(), round));
         assert.equal(probe.code, 'no_answer', probe.message);
         const t0 = Date.now();
         const r = await push(c.node(faultAddr, stopped.port), big, 'stopped.bin', never(), c.make({ ...opts, idleTimeoutMs: 1000 }));
@@ -160,7 +161,7 @@ export function describeAgentTransport(c: AgentTransportCase): void {
     it('a closed port: refused, quickly', async () => {
       const port = await freePort(faultAddr);
       const t0 = Date.now();
-      const r = await transport().probe(c.node(faultAddr, port), never());
+      const r = await inOwnRound(never(), (round) => transport().probe(c.node(faultAddr, port), never(), round));
       assert.equal(r.code, 'refused', r.message);
       assert.match(r.message, new RegExp(`^${c.kind}: ${faultAddr.replace(/\./g, '\\.')}:${port} refused the connection: no agent listens on port ${port} \\(agent down, or the whole node`));
       assert.ok(Date.now() - t0 < 1000);

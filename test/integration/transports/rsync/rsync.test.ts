@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { RsyncTransport } from '../../../../src/core/transports/rsync/rsync';
 import { PARTIAL_DIR } from '../../../../src/core/transports/rsync/rsyncArgs';
 import { never, sha256, useRsyncCluster, writeRandomFile } from './rsyncSuite';
+import { inOwnRound } from '../../../../src/core/transports/probeRound';
 
 /** The rsync transport against a real OpenSSH sshd and the system rsync, on loopback: what lands. */
 describe('rsync transport: pushes (real sshd and rsync on loopback)', function () {
@@ -12,7 +13,7 @@ describe('rsync transport: pushes (real sshd and rsync on loopback)', function (
   const s = useRsyncCluster();
 
   it('probes a node with a dry run that leaves nothing behind', async () => {
-    const r = await new RsyncTransport(s.opts).probe(s.spec(s.alpha), never());
+    const r = await inOwnRound(never(), (round) => new RsyncTransport(s.opts).probe(s.spec(s.alpha), never(), round));
     assert.equal(r.success, true, r.message);
     assert.equal(r.transport, 'rsync');
     assert.ok(r.latencyMs > 0);

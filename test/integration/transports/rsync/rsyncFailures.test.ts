@@ -6,6 +6,7 @@ import { freePort, startSilentServer } from '../../harness/processes';
 import { RsyncTransport } from '../../../../src/core/transports/rsync/rsync';
 import type { HostKeyDecision, UnknownHostKeyInfo } from '../../../../src/core/transports/transport';
 import { never, useRsyncCluster, writeRandomFile } from './rsyncSuite';
+import { inOwnRound } from '../../../../src/core/transports/probeRound';
 
 /** The rsync transport's refusals and failures, each from a real cause on loopback. */
 describe('rsync transport: failures (real sshd and rsync on loopback)', function () {
@@ -31,7 +32,7 @@ describe('rsync transport: failures (real sshd and rsync on loopback)', function
     assert.equal(r.code, 'host_key_changed');
     assert.match(r.message, new RegExp(`${kh}:2\\b`));
     assert.equal(fs.existsSync(s.alpha.file('changed')), false);
-    const p = await t.probe(s.spec(s.alpha), never());
+    const p = await inOwnRound(never(), (round) => t.probe(s.spec(s.alpha), never(), round));
     assert.equal(p.code, 'host_key_changed');
   });
 
@@ -75,22 +76,23 @@ describe('rsync transport: failures (real sshd and rsync on loopback)', function
     const tiny = s.alpha.file('tiny');
     fs.mkdirSync(tiny);
     try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', tiny], { stdio: 'pipe' });
+      s.alpha.mountForSessions('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', tiny]);
     } catch (err) {
       assert.fail(`this test mounts a 1 MiB tmpfs and needs root: ${(err as Error).message}`);
     }
+    const old = s.alpha.sessionView(path.join(tiny, 'big.bin'));
     try {
-      fs.writeFileSync(path.join(tiny, 'big.bin'), 'old version');
+      fs.writeFileSync(old, 'old version');
       const local = path.join(s.work, 'three.bin');
       writeRandomFile(local, 3 * 1024 * 1024);
       const r = await s.push(new RsyncTransport(s.opts), s.spec(s.alpha), local, 'tiny/big.bin');
       assert.ok(!r.ok);
       assert.equal(r.code, 'disk_full', r.message);
       assert.match(r.message, /alpha ran out of disk space/);
-      assert.equal(fs.readFileSync(path.join(tiny, 'big.bin'), 'utf8'), 'old version');
+      assert.equal(fs.readFileSync(old, 'utf8'), 'old version');
     } finally {
       // The node's rsync may still be closing files there: detach now, freed when it lets go.
-      execFileSync('umount', ['-l', tiny]);
+      s.alpha.mountForSessions('umount', ['-l', tiny]);
     }
   });
 
@@ -99,7 +101,7 @@ describe('rsync transport: failures (real sshd and rsync on loopback)', function
     const silent = await startSilentServer(s.alpha.address);
     try {
       const t0 = Date.now();
-      const r = await new RsyncTransport(s.opts).probe(s.spec(s.alpha, { sshPort: silent.port }), never());
+      const r = await inOwnRound(never(), (round) => new RsyncTransport(s.opts).probe(s.spec(s.alpha, { sshPort: silent.port }), never(), round));
       assert.equal(r.success, false);
       // TCP accepted, sshd silent: ssh's banner timeout, or our deadline when it fires first (never connect_timeout: that is an unanswered SYN).
       assert.ok(r.code === 'handshake_timeout' || r.code === 'timeout', `${r.code}: ${r.message}`);
@@ -113,7 +115,7 @@ describe('rsync transport: failures (real sshd and rsync on loopback)', function
   it('reports a closed port as refused, quickly', async () => {
     const port = await freePort(s.alpha.address);
     const t0 = Date.now();
-    const r = await new RsyncTransport(s.opts).probe(s.spec(s.alpha, { sshPort: port }), never());
+    const r = await inOwnRound(never(), (round) => new RsyncTransport(s.opts).probe(s.spec(s.alpha, { sshPort: port }), never(), round));
     assert.equal(r.code, 'refused', r.message);
     assert.ok(r.message.includes(String(port)));
     assert.ok(Date.now() - t0 < 2500);
@@ -125,7 +127,7 @@ describe('rsync transport: failures (real sshd and rsync on loopback)', function
     const local = path.join(s.work, 'bare.txt');
     fs.writeFileSync(local, 'b');
     const t = new RsyncTransport(s.opts);
-    const p = await t.probe(s.spec(bare), never());
+    const p = await inOwnRound(never(), (round) => t.probe(s.spec(bare), never(), round));
     assert.equal(p.code, 'remote_tool_missing', p.message);
     const r = await s.push(t, s.spec(bare), local, 'bare.txt');
     assert.ok(!r.ok);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { NodeSpec } from '../../../../../src/core/hosts/nodeSpec';
 import { Base64Transport } from '../../../../../src/core/transports/base64/base64';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../../../../../src/core/transports/transport';
+import { inOwnRound } from '../../../../../src/core/transports/probeRound';
 
 /** What the base64 transport refuses before any connection (the address is loopback all the same). */
 function node(over: Partial<NodeSpec> = {}): NodeSpec {
@@ -45,7 +46,7 @@ describe('core/transports/base64/base64 (no network)', () => {
   });
 
   it('fails a node without ssh_host with a config error, not a crash', async () => {
-    const r = await transport.probe(node({ sshHost: undefined }), never);
+    const r = await inOwnRound(never, (round) => transport.probe(node({ sshHost: undefined }), never, round));
     assert.equal(r.success, false);
     assert.equal(r.code, 'bad_config');
     assert.match(r.message, /no ssh_host/);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { NodeSpec } from '../../../../../src/core/hosts/nodeSpec';
 import { RsyncTransport } from '../../../../../src/core/transports/rsync/rsync';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../../../../../src/core/transports/transport';
+import { inOwnRound } from '../../../../../src/core/transports/probeRound';
 
 /** What the transport decides before it runs anything: these never reach the network. */
 
@@ -53,7 +54,7 @@ describe('RsyncTransport (before connecting)', () => {
 
   it('needs an ssh_host', async () => {
     const t = new RsyncTransport(opts);
-    const p = await t.probe(node({ sshHost: undefined }), never());
+    const p = await inOwnRound(never(), (round) => t.probe(node({ sshHost: undefined }), never(), round));
     assert.equal(p.success, false);
     assert.equal(p.code, 'bad_config');
     assert.match(p.message, /gpu-1 has no ssh_host/);
@@ -61,7 +62,7 @@ describe('RsyncTransport (before connecting)', () => {
 
   it('says how to install rsync when this machine has none', async () => {
     const t = new RsyncTransport({ ...opts, env: { ...process.env, PATH: path.join(dir, 'empty-bin') } });
-    const p = await t.probe(node(), never());
+    const p = await inOwnRound(never(), (round) => t.probe(node(), never(), round));
     assert.equal(p.code, 'local_tool_missing');
     assert.match(p.message, /install rsync/);
     const r = await push(t, node(), local, 'a.bin');

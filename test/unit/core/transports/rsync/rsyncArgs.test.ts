@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  bwlimitKiBps, parseRsyncHelp, pushArgs, probeArgs, remoteSpec, rsyncRemotePath, rsyncRemoteShell, rsyncShellWord,
+  bwlimitKiBps, parseRsyncHelp, pushArgs, remoteSpec, rsyncRemotePath, rsyncRemoteShell, rsyncShellWord,
   sshOptionArgs, sshPathValue, sshTargetOf, type RsyncFeatures,
 } from '../../../../../src/core/transports/rsync/rsyncArgs';
 import type { NodeSpec } from '../../../../../src/core/hosts/nodeSpec';
@@ -90,12 +90,6 @@ describe('rsyncArgs', () => {
     assert.equal(bwlimitKiBps(100), 12207);
     assert.equal(bwlimitKiBps(8.192), 1000);
     assert.equal(bwlimitKiBps(0.001), 1);
-  });
-
-  it('builds a dry-run probe bounded by --timeout', () => {
-    assert.deepEqual(probeArgs(RSYNC_35, 'ssh', 8, '/tmp/p', 'u@h:base/.ringrift-probe'), [
-      '--dry-run', '--timeout=8', '--mkpath', '--secluded-args', '-e', 'ssh', '/tmp/p', 'u@h:base/.ringrift-probe',
-    ]);
   });
 
   it("turns a leading '~/' into a login-relative path and brackets IPv6 hosts", () => {

@@ -1,0 +1,50 @@
+import { withDeadline } from '../deadline';
+import type { NodeSpec } from '../hosts/nodeSpec';
+import { fail, type Result } from '../result';
+import { openSsh } from '../ssh/connect';
+import type { SshSession } from '../ssh/session';
+import type { SshErrorCode } from '../ssh/sshErrors';
+import type { TransportOptions } from './transport';
+
+export type SshLogin = Promise<Result<SshSession, SshErrorCode>>;
+
+/**
+ * The probes of one node at one moment. The SSH rungs' probes (rsync, base64) share one login
+ * through it, each on its own channel: the runbook's "ssh in" costs one key exchange per node, not
+ * one per rung (a 200-node `test --all` spent half its CPU on the second login). Whoever runs the
+ * probes (a connectivity test, a sync's preflight, doctor) makes the round and closes it after.
+ */
+export class ProbeRound {
+  private login: SshLogin | undefined;
+
+  constructor(private readonly signal: AbortSignal) {}
+
+  /** The round's SSH session: the first probe to ask opens it with `open`, later ones share it. */
+  ssh(open: (signal: AbortSignal) => SshLogin): SshLogin {
+    return (this.login ??= open(this.signal));
+  }
+
+  close(): void {
+    void this.login?.then((r) => r.ok && r.value.close());
+  }
+}
+
+/** Runs `probe` with a fresh round, closed when it ends: for a single probe outside any round. */
+export async function inOwnRound<T>(signal: AbortSignal, probe: (round: ProbeRound) => Promise<T>): Promise<T> {
+  const round = new ProbeRound(signal);
+  try {
+    return await probe(round);
+  } finally {
+    round.close();
+  }
+}
+
+/**
+ * A probe's SSH login, bounded like a probe. The bound running out (not the caller's cancel) is a
+ * `timeout` that says so, not the "cancelled" the SSH layer reports for an aborted signal.
+ */
+export async function probeLogin(node: NodeSpec, opts: TransportOptions, signal: AbortSignal): SshLogin {
+  const r = await withDeadline(signal, opts.probeTimeoutMs, (bound) => openSsh(node, opts, bound));
+  if (r.ok || r.code !== 'cancelled' || signal.aborted) return r;
+  return fail('timeout', `node ${node.name}: no SSH session within the ${opts.probeTimeoutMs / 1000} s probe bound (node or sshd overloaded, or a hung login shell)`);
+}

@@ -1,0 +1,52 @@
+import { withDeadline } from '../../deadline';
+import type { NodeSpec } from '../../hosts/nodeSpec';
+import { onPath } from '../../localTools';
+import { probeLogin, type ProbeRound } from '../probeRound';
+import type { ProbeResult, TransportOptions } from '../transport';
+import type { RsyncFeatures, SshTarget } from './rsyncArgs';
+import { classifyRsyncExit } from './rsyncErrors';
+import type { RsyncFailure } from './rsync';
+
+/** What rsync prints first for `--version`; anything before it came from the node's login shell. */
+const RSYNC_VERSION_LINE = /^rsync\s+version\s+(\S+)/;
+const RSYNC_VERSION_ANYWHERE = /^rsync\s+version\s/m;
+
+/**
+ * The rsync rung's probe, over the round's shared SSH login: `rsync --version` run by the node's
+ * login shell, as rsync's own `rsync --server` would be. It finds what a dry run found (login, host
+ * key, rsync on the node), and names what breaks rsync's protocol that a dry run only reports as
+ * "protocol version mismatch": a login shell that prints text. The local side (rsync and ssh on
+ * PATH) is checked here, since no local rsync runs.
+ */
+export async function probeRsync(
+  node: NodeSpec, target: SshTarget, local: RsyncFeatures, env: NodeJS.ProcessEnv,
+  opts: TransportOptions, signal: AbortSignal, round: ProbeRound,
+): Promise<ProbeResult> {
+  const started = Date.now();
+  const result = (success: boolean, message: string, code?: RsyncFailure): ProbeResult => ({
+    transport: 'rsync', success, message, latencyMs: Date.now() - started, ...(code ? { code } : {}),
+  });
+  if (!onPath('ssh', env)) return result(false, 'cannot run ssh on this machine, which rsync runs as its remote shell: install the OpenSSH client (apt-get install openssh-client)', 'local_tool_missing');
+  const ssh = await round.ssh((s) => probeLogin(node, opts, s));
+  if (!ssh.ok) return result(false, ssh.code === 'timeout' ? ssh.message : `${ssh.message} (rsync probe)`, ssh.code);
+  const r = await withDeadline(signal, opts.probeTimeoutMs, (bound) => ssh.value.exec('rsync --version', { signal: bound }));
+  if (!r.ok) {
+    const ownBound = r.code === 'cancelled' && !signal.aborted;
+    const message = ownBound ? `node ${node.name}: rsync --version did not finish within the ${opts.probeTimeoutMs / 1000} s probe bound (node overloaded, or a hung login shell)` : `${r.message} (rsync probe)`;
+    return result(false, message, ownBound ? 'timeout' : r.code);
+  }
+  const { code, stdout, stderr } = r.value;
+  const firstLine = stdout.split('\n', 1)[0];
+  const version = RSYNC_VERSION_LINE.exec(firstLine)?.[1];
+  const where = `${target.user}@${target.host}:${target.port}`;
+  if (code === 0 && version) return result(true, `rsync over ssh to ${where} works (node rsync ${version}, local rsync ${local.version})`);
+  if (code === 0 && RSYNC_VERSION_ANYWHERE.test(stdout)) return result(false, noisyShellMessage(node.name, firstLine), 'rsync_failed');
+  const c = classifyRsyncExit({ rc: code, stderr, timedOut: false, aborted: false }, {
+    node: node.name, target, knownHostsFile: opts.knownHostsFile, action: 'probe', idleTimeoutS: 0, deadlineMs: opts.probeTimeoutMs,
+  });
+  return result(false, c.message, c.code);
+}
+
+function noisyShellMessage(node: string, firstLine: string): string {
+  return `${node}: the node's login shell prints text before a command runs ('${firstLine.slice(0, 80)}'), which breaks rsync's protocol ("protocol version mismatch -- is your shell clean?"): make ~/.bashrc print nothing for a non-interactive shell (put the output behind [ -z "$PS1" ] && return), or let the sync escalate to base64`;
+}
