@@ -9,7 +9,7 @@ import { freePort, waitForPort } from './ports';
 
 /** A private OpenSSH sshd for one loopback node: its own host key, authorized_keys and config. */
 
-export const SSHD_PATH = '/usr/sbin/sshd';
+const SSHD_PATH = '/usr/sbin/sshd';
 
 export function opensshAvailable(): boolean {
   return isExecutable(SSHD_PATH);
