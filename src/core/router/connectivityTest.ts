@@ -42,6 +42,15 @@ export interface ConnectivityTestOptions {
   onResult?: (row: ProbeRow) => void;
 }
 
+/**
+ * A node whose probes still run after this long is waiting (it accepted a connection and says
+ * nothing), not working: its slot goes to the next node. A healthy node answers well within it
+ * (0.1-0.8 s on a loaded 2-core machine). Waiting costs no CPU, so up to this many nodes per
+ * slot may wait at once, and silent nodes no longer hold a slot for a whole probe bound each.
+ */
+const WAITING_NODE_MS = 1500;
+const WAITING_NODES_PER_SLOT = 4;
+
 export async function testConnectivity(deps: ConnectivityTestDeps, nodes: NodeSpec[], opts: ConnectivityTestOptions): Promise<ProbeRow[]> {
   const perNode = await mapWithConcurrency(
     nodes,
@@ -62,6 +71,7 @@ export async function testConnectivity(deps: ConnectivityTestDeps, nodes: NodeSp
       return rows;
     },
     opts.signal,
+    { afterMs: WAITING_NODE_MS, maxInFlight: opts.concurrency * WAITING_NODES_PER_SLOT },
   );
   return perNode.flatMap((rows) => rows ?? []);
 }
