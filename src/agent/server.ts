@@ -5,6 +5,7 @@ import type { AgentConfig } from './config';
 import type { AgentContext } from './exchange';
 import { Sha256Cache } from './hashCache';
 import { sendError } from './respond';
+import { RangedTransfers } from './rangedTransfers';
 import { route } from './routes';
 import { UploadRegistry } from './uploads';
 
@@ -23,7 +24,7 @@ export interface RunningAgent {
  */
 export async function startAgent(config: AgentConfig, port: number, bind: string): Promise<RunningAgent> {
   const log = config.log ?? ((line: string) => void process.stderr.write(line + '\n'));
-  const ctx: AgentContext = { config, cache: new Sha256Cache(), uploads: new UploadRegistry(), startedAt: Date.now() };
+  const ctx: AgentContext = { config, cache: new Sha256Cache(), uploads: new UploadRegistry(), ranged: new RangedTransfers(), startedAt: Date.now() };
   const inFlight = new Set<Promise<void>>();
 
   function onRequest(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean): void {
