@@ -45,7 +45,7 @@ function drained(req: http.ClientRequest): Promise<void> {
 }
 
 /** Buffers streamRange reads into, in turn; a caller sending many ranges passes the same ones each time. */
-export const sendBuffers = (count = SEND_BUFFERS): Buffer[] => Array.from({ length: count }, () => Buffer.allocUnsafe(READ_CHUNK));
+export const sendBuffers = (count = SEND_BUFFERS, bytes = READ_CHUNK): Buffer[] => Array.from({ length: count }, () => Buffer.allocUnsafe(bytes));
 
 /** What a caller of streamRange may add: a hash fed every byte sent, the buffers to read into. */
 export interface RangeSending {
@@ -71,7 +71,7 @@ export async function streamRange(req: http.ClientRequest, file: string, offset:
       for (let slot = 0; offset + read < size; slot = (slot + 1) % buffers.length) {
         await Promise.race([inFlight[slot], gone]);
         if (req.destroyed) return false;
-        const { bytesRead } = await fh.read(buffers[slot], 0, Math.min(READ_CHUNK, size - offset - read), offset + read);
+        const { bytesRead } = await fh.read(buffers[slot], 0, Math.min(buffers[slot].length, size - offset - read), offset + read);
         if (bytesRead === 0) break;
         read += bytesRead;
         extra.hash?.update(buffers[slot].subarray(0, bytesRead));

@@ -37,8 +37,11 @@ export interface SendFailure {
   message: string;
 }
 
-/** Read buffers all streams share at most (1 MiB each): memory stays flat whatever the stream count. */
-const BUFFER_BUDGET = 16;
+/** Read buffer bytes all streams share at most, two buffers a stream: memory stays flat whatever the count. */
+const BUFFER_BUDGET_BYTES = 16 << 20;
+const BUFFERS_PER_STREAM = 2;
+/** Below this a read costs more in syscalls than it saves. */
+const MIN_BUFFER_BYTES = 256 << 10;
 /** Tries of one range the agent says is busy (often our own cancelled request, still closing). */
 const BUSY_TRIES = 3;
 const BUSY_RETRY_MS = 300;
@@ -74,7 +77,8 @@ export class RangeSender {
   /** Starts streams up to the scaler's count while ranges wait. */
   private grow(): void {
     while (!this.failure && !this.d.signal.aborted && this.running.size < this.d.scaler.streams && this.queue.length > 0) {
-      const stream: Promise<void> = this.stream(sendBuffers(Math.max(1, Math.floor(BUFFER_BUDGET / this.d.scaler.maxStreams)))).finally(() => this.running.delete(stream));
+      const each = Math.max(MIN_BUFFER_BYTES, Math.floor(BUFFER_BUDGET_BYTES / BUFFERS_PER_STREAM / this.d.scaler.maxStreams));
+      const stream: Promise<void> = this.stream(sendBuffers(BUFFERS_PER_STREAM, each)).finally(() => this.running.delete(stream));
       this.running.add(stream);
       this.peakStreams = Math.max(this.peakStreams, this.running.size);
     }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { coveredBytes, missingRanges, parseRanges, type ByteRange } from '../../byteRanges';
 import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply } from './agentRequest';
 import { headerNumber, parseBody, refusalOf, type AgentErrorBody } from './agentReplies';
@@ -16,6 +17,8 @@ const MAX_RANGE_BYTES = 16 * MiB;
 const RANGES_PER_FILE = 16;
 /** Send-then-commit rounds: a second one sends what the agent says is still missing at commit. */
 const ROUNDS = 2;
+/** Listeners one push puts on its signal at most: a request per stream, and a few more. */
+const MAX_LISTENERS = 64;
 
 /** The range size for a file: a function of its size only, so every retry cuts the same grid. */
 export function rangeBytesFor(size: number): number {
@@ -53,6 +56,21 @@ export type RangedOutcome =
  * `ranges_missing` sends those and commits once more.
  */
 export async function pushRanged(d: RangedPushDeps, head: AgentReply): Promise<RangedOutcome> {
+  // Every concurrent request listens on the signal: a signal of our own, with room for them all,
+  // so a push of many streams does not trip node's listener-leak warning on the caller's.
+  const own = new AbortController();
+  setMaxListeners(MAX_LISTENERS, own.signal);
+  const onAbort = () => own.abort();
+  if (d.signal.aborted) own.abort();
+  d.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await sendAndCommit({ ...d, signal: own.signal }, head);
+  } finally {
+    d.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function sendAndCommit(d: RangedPushDeps, head: AgentReply): Promise<RangedOutcome> {
   const scaler = new StreamScaler(d.streams);
   let held = rangesHeld(head, d.f);
   const before = coveredBytes(held);
