@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { P2PTransport } from '../../../../src/core/transports/http/p2p';
 import type { PushResult, TransportOptions } from '../../../../src/core/transports/transport';
 import { nodeFor } from '../../../unit/core/transports/http/agentFixtures';
-import { spawnAgent, waitForOutput, type AgentProcess } from '../../agent/agentProcess';
+import { runCli, spawnAgent, waitForOutput, type AgentProcess } from '../../agent/agentProcess';
 
 const MiB = 1 << 20;
 const SIZE = 40 * MiB;
@@ -187,5 +187,21 @@ describe('ranged push (p2p) against a real agent process', function () {
     assert.equal(again.bytesSent, SIZE - kept);
     assert.equal(landed('d/big.bin'), sha256(data));
     assert.deepEqual(beside('d/big.bin'), []);
+  });
+
+  it('sync --streams 3 --json: the node\'s result says streams 3 and its rate; --streams 0 is a usage error', async () => {
+    const hosts = path.join(work, 'distributed_hosts.yaml');
+    fs.writeFileSync(hosts, `hosts:\n  test-node:\n    ssh_host: ${ADDR}\n    ssh_port: 9\n    ringrift_path: ${root}\n    p2p_port: ${agent.port}\n    status: ready\n`);
+    const common = ['--hosts', hosts, '--state-dir', path.join(work, 'state'), '--known-hosts', '/dev/null'];
+    const ok = await runCli(['sync', 'test-node', '--path', local, '--remote', 'e/big.bin', '--streams', '3', '--json', ...common], 30000);
+    assert.equal(ok.code, 0, ok.output);
+    const [result] = (JSON.parse(ok.output.slice(ok.output.indexOf('{'))) as { results: Array<Record<string, unknown>> }).results;
+    assert.equal(result.transportUsed, 'p2p');
+    assert.equal(result.streams, 3);
+    assert.ok(typeof result.rate_bytes_per_s === 'number' && result.rate_bytes_per_s > 0, ok.output);
+    assert.equal(landed('e/big.bin'), sha256(data));
+    const bad = await runCli(['sync', 'test-node', '--path', local, '--streams', '0', ...common]);
+    assert.equal(bad.code, 2, bad.output);
+    assert.match(bad.output, /--streams: streams takes a whole number from 1 to 32, or 'auto'; got '0'/);
   });
 });
