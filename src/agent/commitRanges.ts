@@ -48,6 +48,9 @@ async function commit(ctx: AgentContext, res: ServerResponse, p: TargetPaths, li
   await fsyncPath(p.rangedPartial);
   await fsp.rename(p.rangedPartial, p.target);
   await live.drop(); // the sidecar: its partial is the target now
+  // A single-stream partial left by an earlier try is no prefix of anything wanted now (this
+  // transfer holds the target, so no single-stream PUT is writing it).
+  await fsp.unlink(p.partial).catch(() => undefined);
   await fsyncPath(p.dir);
   const st = await fsp.stat(p.target);
   ctx.cache.set(p.target, st, actual);

@@ -63,7 +63,6 @@ export async function handleRangePut(ctx: AgentContext, ex: Exchange, segments: 
   if (typeof h === 'string') return sendError(ex.res, 400, 'bad_headers', `PUT ${p.rel}: ${h}`);
   return withTransfer(ctx, ex, p, h.id, async (live) => {
     if (!(await admitRange(ctx, ex, p, live, h.range))) return;
-    live.begin(h.range);
     try {
       await live.prepare();
       if (ex.expectsContinue) ex.res.writeContinue();
@@ -74,8 +73,19 @@ export async function handleRangePut(ctx: AgentContext, ex: Exchange, segments: 
   });
 }
 
-/** A range already held answers 202 at once; one that overlaps another's, or does not fit on disk, is refused. */
+/**
+ * A range already held answers 202 at once; one that does not fit on disk, or overlaps one being
+ * received or half of a completed one, is refused. An admitted range is marked as being received
+ * in the same turn as its overlap check, so two requests can never both take the same bytes.
+ */
 async function admitRange(ctx: AgentContext, ex: Exchange, p: TargetPaths, live: LiveTransfer, range: ByteRange): Promise<boolean> {
+  const needed = live.state.totalSize - live.doneBytes;
+  const available = await availableBytes(ctx, p.dir, p.target);
+  if (needed > available) {
+    sendError(ex.res, 507, 'disk_full', `${ctx.config.name} has ${mib(available)} free, ${p.rel} needs ${mib(needed)} more; free space under ${ctx.config.root}`,
+      { freeBytes: available, neededBytes: needed }, { 'X-Free-Bytes': available, 'X-Needed-Bytes': needed });
+    return false;
+  }
   const clash = live.clash(range);
   if (clash === 'already_done' && live.missing().every((gap) => gap.end <= range.start || gap.start >= range.end)) {
     sendRangeDone(ex, live, range);
@@ -87,13 +97,7 @@ async function admitRange(ctx: AgentContext, ex: Exchange, p: TargetPaths, live:
       { done: formatRanges(live.state.done) }, { [RANGED_HEADERS.done]: formatRanges(live.state.done) });
     return false;
   }
-  const needed = live.state.totalSize - live.doneBytes;
-  const available = await availableBytes(ctx, p.dir, p.target);
-  if (needed > available) {
-    sendError(ex.res, 507, 'disk_full', `${ctx.config.name} has ${mib(available)} free, ${p.rel} needs ${mib(needed)} more; free space under ${ctx.config.root}`,
-      { freeBytes: available, neededBytes: needed }, { 'X-Free-Bytes': available, 'X-Needed-Bytes': needed });
-    return false;
-  }
+  live.begin(range);
   ctx.uploads.reserve(p.target, needed);
   return true;
 }

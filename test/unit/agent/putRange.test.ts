@@ -27,6 +27,7 @@ describe('agent ranged PUT (ranged_put)', () => {
     const whole = bytesOf(300_000);
     fs.mkdirSync(file('d'));
     fs.writeFileSync(file('d/f.bin'), 'old');
+    fs.writeFileSync(hidden('d/f.bin', '.ringrift-partial'), 'a single-stream try of another version');
     assert.equal((await putRange('d/f.bin', whole, 200_000, 300_000)).status, 202);
     const second = await putRange('d/f.bin', whole, 0, 100_000);
     assert.equal(second.status, 202, second.body);
@@ -47,6 +48,7 @@ describe('agent ranged PUT (ranged_put)', () => {
     assert.equal(done.status, 201, done.body);
     assert.deepEqual(done.json(), { size: whole.length, sha256: sha256(whole) });
     assert.ok(fs.readFileSync(file('d/f.bin')).equals(whole));
+    // The sidecar and the stale single-stream partial are gone with the commit.
     assert.deepEqual(fs.readdirSync(file('d')), ['f.bin']);
   });
 

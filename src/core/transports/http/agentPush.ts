@@ -34,7 +34,9 @@ export function filesUrlPath(rel: string): string {
  * first push hashes it on a worker thread while sending (the sha256 goes as a trailer), so hashing
  * adds no wait; later pushes of the same file send the remembered sha256 as a header. Re-planned
  * on 409 (offset moved, target busy), restarted once from 0 on 422 (the partial was not this
- * file's prefix, or the remembered hash was stale). Never throws.
+ * file's prefix, or the remembered hash was stale). A file of RANGED_MIN_BYTES or more to an
+ * agent that speaks `ranged_put` goes as ranges over several connections instead (rangedPush.ts),
+ * unless `streams` is 1. Never throws.
  */
 export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal, speaks: AgentSpeaks = { rangedPut: false }): Promise<PushResult> {
   const t0 = Date.now();
