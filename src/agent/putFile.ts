@@ -133,6 +133,8 @@ async function receiveAndFinish(
       { expected: announced, actual });
   }
   await fsp.rename(p.partial, p.target);
+  // A ranged upload's leftovers of an earlier try are stale now (this PUT holds the target alone).
+  await Promise.all([fsp.unlink(p.rangedPartial), fsp.unlink(p.rangesSidecar)].map((u) => u.catch(() => undefined)));
   await fsyncPath(p.dir);
   const st = await fsp.stat(p.target);
   deps.cache.set(p.target, st, actual);

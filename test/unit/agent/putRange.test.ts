@@ -133,6 +133,15 @@ describe('agent ranged PUT (ranged_put)', () => {
     assert.deepEqual(fs.readdirSync(fx.root), ['f.bin']);
   });
 
+  it('a single-stream PUT that lands removes a stale ranged transfer of the target', async () => {
+    fx = await startTestAgent();
+    const whole = bytesOf(5000);
+    assert.equal((await putRange('f.bin', bytesOf(5000, 9), 0, 1000)).status, 202);
+    assert.equal((await rawRequest(fx.agent, 'PUT', '/files/f.bin', putHeaders(whole), whole)).status, 201);
+    assert.deepEqual(fs.readdirSync(fx.root), ['f.bin']);
+    assert.equal((await rawRequest(fx.agent, 'HEAD', '/files/f.bin')).headers['x-ranges-done'], undefined);
+  });
+
   it('reserves its bookkeeping names: no /files/ request reaches a sidecar', async () => {
     fx = await startTestAgent();
     const r = await rawRequest(fx.agent, 'GET', '/files/.f.bin.ringrift-ranges');

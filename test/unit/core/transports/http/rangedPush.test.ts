@@ -50,6 +50,15 @@ describe('ranged push to our agent (ranged_put)', () => {
     assert.deepEqual(fs.readdirSync(path.join(fx.root, 'd')), ['big.bin']);
   });
 
+  it('by default (auto) starts with 2 streams and never goes past 8', async () => {
+    fx = await startTestAgent();
+    const body = bytesOf(12 * MiB, 5);
+    const { r, heads } = await push(body, 'auto.bin', {});
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    assert.ok((r.streams ?? 0) >= 2 && (r.streams ?? 0) <= 8, `streams ${r.streams}`);
+    assert.equal(rangeHeads(heads).length, 3);
+  });
+
   it('streams 1, a small file, or an agent without ranged_put: the single-stream PUT', async () => {
     fx = await startTestAgent();
     for (const [name, size, opts, ranged] of [['one.bin', 8 * MiB, { streams: 1 }, true], ['small.bin', 2 * MiB, {}, true], ['old.bin', 8 * MiB, {}, false]] as const) {
