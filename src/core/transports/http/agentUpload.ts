@@ -33,6 +33,8 @@ export interface UploadOutcome {
 
 /** Waits until the request can take more bytes, or is gone. */
 function drained(req: http.ClientRequest): Promise<void> {
+  // Gone already: its 'close' has fired, and waiting for it would never end (nor close the file).
+  if (req.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       req.off('drain', done);
@@ -73,6 +75,7 @@ export async function streamRange(req: http.ClientRequest, file: string, offset:
         if (req.destroyed) return false;
         const { bytesRead } = await fh.read(buffers[slot], 0, Math.min(buffers[slot].length, size - offset - read), offset + read);
         if (bytesRead === 0) break;
+        if (req.destroyed) return false; // went away during the read
         read += bytesRead;
         extra.hash?.update(buffers[slot].subarray(0, bytesRead));
         let more = true;
