@@ -48,6 +48,7 @@ describe('agent ranged PUT (ranged_put)', () => {
     assert.equal(done.status, 201, done.body);
     assert.deepEqual(done.json(), { size: whole.length, sha256: sha256(whole) });
     assert.ok(fs.readFileSync(file('d/f.bin')).equals(whole));
+    assert.ok(fx.logs.some((l) => / PUT \/files\/d\/f\.bin 202 100000B \d+ms range 200000-300000$/.test(l)), fx.logs.join('\n'));
     // The sidecar and the stale single-stream partial are gone with the commit.
     assert.deepEqual(fs.readdirSync(file('d')), ['f.bin']);
   });
