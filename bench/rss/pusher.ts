@@ -3,7 +3,9 @@
  * bench/push-rss.ts. The node side (agent or sshd) runs in its own process, so only the pushing
  * process is measured. Prints one JSON line: baseline, sampled peak, kernel high-water mark.
  *
- *   node --expose-gc --import tsx bench/rss/pusher.ts p2p|rsync|base64 FILE
+ *   node --expose-gc --import tsx bench/rss/pusher.ts p2p|rsync|base64 FILE [STREAMS]
+ *
+ * STREAMS (p2p): 1..32 or auto, as `sync --streams` (default: auto).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,6 +13,7 @@ import * as path from 'node:path';
 import type { NodeSpec } from '../../src/core/hosts/nodeSpec';
 import { Base64Transport } from '../../src/core/transports/base64/base64';
 import { P2PTransport } from '../../src/core/transports/http/p2p';
+import { parseStreams, type StreamsSetting } from '../../src/core/transports/http/streamCount';
 import { RsyncTransport } from '../../src/core/transports/rsync/rsync';
 import { DEFAULT_TRANSPORT_OPTIONS, type Transport } from '../../src/core/transports/transport';
 import { startCluster } from '../../test/integration/harness/cluster';
@@ -25,7 +28,7 @@ interface Target {
   stop(): Promise<void>;
 }
 
-async function p2pTarget(dir: string): Promise<Target> {
+async function p2pTarget(dir: string, streams: StreamsSetting): Promise<Target> {
   const root = path.join(dir, 'root');
   fs.mkdirSync(root);
   const agent = spawn(process.execPath, [CLI_JS, 'agent', '--port', '0', '--bind', HOST, '--root', root, '--name', 'rss'], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -37,7 +40,7 @@ async function p2pTarget(dir: string): Promise<Target> {
     });
   });
   const node = { name: 'rss', address: HOST, sshHost: HOST, p2pEnabled: true, p2pPort: port, httpPort: undefined } as NodeSpec;
-  const transport = new P2PTransport({ ...DEFAULT_TRANSPORT_OPTIONS, knownHostsFile: '/dev/null', env: process.env });
+  const transport = new P2PTransport({ ...DEFAULT_TRANSPORT_OPTIONS, knownHostsFile: '/dev/null', env: process.env, streams });
   return { transport, node, stop: async () => void agent.kill('SIGTERM') };
 }
 
@@ -50,9 +53,11 @@ async function sshTarget(kind: 'rsync' | 'base64'): Promise<Target> {
 }
 
 async function main(): Promise<void> {
-  const [kind, file] = process.argv.slice(2);
+  const [kind, file, streamsArg] = process.argv.slice(2);
+  const streams = parseStreams(streamsArg ?? 'auto');
+  if (!streams.ok) throw new Error(streams.message);
   const dir = fs.mkdtempSync(path.join(path.dirname(file), `rss-${kind}-`));
-  const target = kind === 'p2p' ? await p2pTarget(dir) : kind === 'rsync' || kind === 'base64' ? await sshTarget(kind) : undefined;
+  const target = kind === 'p2p' ? await p2pTarget(dir, streams.value) : kind === 'rsync' || kind === 'base64' ? await sshTarget(kind) : undefined;
   if (!target) throw new Error(`unknown transport '${kind}' (p2p, rsync, base64)`);
   const never = new AbortController().signal;
   try {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentConfig } from './config';
 import type { Sha256Cache } from './hashCache';
+import type { RangedTransfers } from './rangedTransfers';
 import type { UploadRegistry } from './uploads';
 
 /** What every handler shares for the agent's lifetime. */
@@ -8,6 +9,8 @@ export interface AgentContext {
   config: AgentConfig;
   cache: Sha256Cache;
   uploads: UploadRegistry;
+  /** Ranged uploads with requests open (the ranged_put extension). */
+  ranged: RangedTransfers;
   /** Date.now() at start, for uptime. */
   startedAt: number;
 }

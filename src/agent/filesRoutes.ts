@@ -1,7 +1,10 @@
-import type { AgentContext, Exchange } from './exchange';
+import { RANGED_HEADERS } from '../core/transports/http/rangedPutProtocol';
+import { handleRangedCommit } from './commitRanges';
+import { header, type AgentContext, type Exchange } from './exchange';
 import { handleHead } from './headFile';
 import { parseFilesPath } from './paths';
 import { handlePut } from './putFile';
+import { handleRangePut } from './putRange';
 import { sendError } from './respond';
 import { sendFile } from './sendFile';
 
@@ -19,5 +22,10 @@ function onFilesPath(fn: (ctx: AgentContext, ex: Exchange, segments: string[]) =
 }
 
 export const getFile = onFilesPath((ctx, ex, segs) => sendFile(ctx, ex, segs, { sha256Header: false }));
-export const headFile = onFilesPath((ctx, ex, segs) => handleHead(ctx.config.root, ctx.cache, ex.res, segs));
-export const putFile = onFilesPath((ctx, ex, segs) => handlePut(ctx, ex.req, ex.res, segs, ex.expectsContinue, ex.meter));
+export const headFile = onFilesPath((ctx, ex, segs) => handleHead(ctx, ex.res, segs));
+/** PUT: a commit or a range of a ranged upload (rangedPutProtocol.ts), else the appending resumable PUT. */
+export const putFile = onFilesPath((ctx, ex, segs) => {
+  if (header(ex.req, RANGED_HEADERS.commit) !== undefined) return handleRangedCommit(ctx, ex, segs);
+  if (header(ex.req, RANGED_HEADERS.rangeStart) !== undefined || header(ex.req, RANGED_HEADERS.rangeEnd) !== undefined) return handleRangePut(ctx, ex, segs);
+  return handlePut(ctx, ex.req, ex.res, segs, ex.expectsContinue, ex.meter);
+});

@@ -1,12 +1,13 @@
+import { RANGED_PUT_EXTENSION } from '../core/transports/http/rangedPutProtocol';
 import { authState } from './auth';
 import { diskSpace } from './disk';
 import type { AgentContext, Exchange } from './exchange';
 import { sendJson } from './respond';
 
 /** What this agent adds to the orchestrator's protocol; a client uses one only when listed. */
-type AgentExtension = 'resumable_put' | 'range';
+type AgentExtension = 'resumable_put' | 'range' | typeof RANGED_PUT_EXTENSION;
 
-const EXTENSIONS: readonly AgentExtension[] = ['resumable_put', 'range'];
+const EXTENSIONS: readonly AgentExtension[] = ['resumable_put', 'range', RANGED_PUT_EXTENSION];
 
 /**
  * GET /health, answered without a token (as the orchestrator does) so a client can tell what

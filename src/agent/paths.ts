@@ -4,6 +4,10 @@ import { fail, ok, type Failure, type Result } from '../core/result';
 
 /** Suffix of the file an upload grows in, beside its target, until it is complete and verified. */
 export const PARTIAL_SUFFIX = '.ringrift-partial';
+/** Suffix of a ranged upload's sidecar: which ranges of its partial are complete (rangeSidecar.ts). */
+export const RANGES_SUFFIX = '.ringrift-ranges';
+/** Names no /files/ request may use: they are the agent's own bookkeeping. */
+const RESERVED_SUFFIXES = [PARTIAL_SUFFIX, RANGES_SUFFIX];
 export const FILES_PREFIX = '/files/';
 
 /**
@@ -53,9 +57,8 @@ function checkSegments(raw: string[]): Result<string[], 'bad_path'> {
     segments.push(seg);
   }
   if (segments.length === 0) return fail('bad_path', 'the path names no file');
-  if (segments[segments.length - 1].endsWith(PARTIAL_SUFFIX)) {
-    return fail('bad_path', `names ending in '${PARTIAL_SUFFIX}' are reserved for uploads in progress`);
-  }
+  const reserved = RESERVED_SUFFIXES.find((suffix) => segments[segments.length - 1].endsWith(suffix));
+  if (reserved) return fail('bad_path', `names ending in '${reserved}' are reserved for uploads in progress`);
   return ok(segments);
 }
 
@@ -65,13 +68,18 @@ export interface TargetPaths {
   target: string;
   /** Where the bytes accumulate until the rename: `.<name>.ringrift-partial` beside the target. */
   partial: string;
+  /** A ranged upload's partial (`.<name>.ranged.ringrift-partial`): written at offsets, not appended. */
+  rangedPartial: string;
+  /** Its sidecar `.<name>.ringrift-ranges`: the completed ranges, so a retry sends only the rest. */
+  rangesSidecar: string;
   dir: string;
 }
 
 export function targetPaths(root: string, segments: string[]): TargetPaths {
   const target = path.join(root, ...segments);
   const dir = path.dirname(target);
-  return { rel: segments.join('/'), target, dir, partial: path.join(dir, `.${path.basename(target)}${PARTIAL_SUFFIX}`) };
+  const hidden = path.join(dir, `.${path.basename(target)}`);
+  return { rel: segments.join('/'), target, dir, partial: `${hidden}${PARTIAL_SUFFIX}`, rangedPartial: `${hidden}.ranged${PARTIAL_SUFFIX}`, rangesSidecar: `${hidden}${RANGES_SUFFIX}` };
 }
 
 /** The deepest existing ancestor of `dir` (itself included): what statfs and realpath can look at. */

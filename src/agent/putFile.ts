@@ -2,15 +2,14 @@ import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { AgentConfig } from './config';
 import { diskSpace } from './disk';
 import { header } from './exchange';
 import { fsyncPath } from './fileWrite';
 import type { Sha256Cache } from './hashCache';
-import { fileSize, nearestExisting, staysInsideRoot, targetPaths } from './paths';
+import { fileSize, nearestExisting, targetPaths } from './paths';
 import { mib, sendError, sendJson } from './respond';
+import { BodyTooLong, bodyTap, byteCount, isDiskFull, receiveBody, refuseTarget, SHA256_HEX, trailerAnnounced } from './uploadChecks';
 import type { UploadRegistry } from './uploads';
 
 export interface PutDeps {
@@ -28,45 +27,14 @@ interface PutHeaders {
 
 function parsePutHeaders(req: IncomingMessage): PutHeaders | string {
   const sha256 = header(req, 'x-sha256')?.toLowerCase();
-  const inTrailer = /(^|,)\s*x-sha256\s*(,|$)/i.test(header(req, 'trailer') ?? '');
+  const inTrailer = trailerAnnounced(req, 'x-sha256');
   if (sha256 === undefined && !inTrailer) return 'X-Sha256 (the whole file\'s sha256) must come as a header or as a trailer announced by \'Trailer: X-Sha256\'';
   if (sha256 !== undefined && !SHA256_HEX.test(sha256)) return 'X-Sha256 must be the whole file\'s sha256 as 64 hex digits';
-  const num = (name: string, dflt?: number) => {
-    const raw = header(req, name);
-    if (raw === undefined) return dflt;
-    return /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-  };
-  const totalSize = num('x-total-size');
-  const offset = num('x-offset', 0);
+  const totalSize = byteCount(req, 'x-total-size');
+  const offset = byteCount(req, 'x-offset') ?? 0;
   if (totalSize === undefined || !Number.isSafeInteger(totalSize)) return 'X-Total-Size must be the whole file\'s size in bytes';
-  if (offset === undefined || !Number.isSafeInteger(offset) || offset > totalSize) return 'X-Offset must be a byte count no larger than X-Total-Size';
+  if (!Number.isSafeInteger(offset) || offset > totalSize) return 'X-Offset must be a byte count no larger than X-Total-Size';
   return { sha256, totalSize, offset };
-}
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-class BodyTooLong extends Error {}
-
-/**
- * Counts and hashes body bytes on their way to the partial and refuses bytes beyond the declared
- * size. The test-only stall fault stores the first `stallAt` bytes, drops the rest and never
- * answers (an agent wedged mid-upload); it keeps reading the socket so a client that leaves is seen.
- */
-function bodyTap(hash: Hash, limit: number, stallAt: number | undefined, meter: { bytes: number }): Transform {
-  const stalled = () => stallAt !== undefined && meter.bytes >= stallAt;
-  return new Transform({
-    transform(chunk: Buffer, _enc, done: TransformCallback) {
-      if (stalled()) return done();
-      if (meter.bytes + chunk.length > limit) return done(new BodyTooLong());
-      const part = stallAt === undefined ? chunk : chunk.subarray(0, stallAt - meter.bytes);
-      meter.bytes += part.length;
-      hash.update(part);
-      done(null, part);
-    },
-    flush(done: TransformCallback) {
-      if (!stalled()) done();
-    },
-  });
 }
 
 /**
@@ -91,11 +59,7 @@ export async function handlePut(
     return sendError(res, 409, 'busy', `another upload to ${p.rel} is in progress on ${config.name}; retry when it ends`, { partialSize: partial }, { 'X-Partial-Size': partial });
   }
   try {
-    if (!(await staysInsideRoot(config.root, p.dir))) {
-      return sendError(res, 400, 'bad_path', `${p.rel} leads outside the agent root through a symlink; refused`);
-    }
-    const existing = await fsp.lstat(p.target).catch(() => undefined);
-    if (existing?.isDirectory()) return sendError(res, 409, 'is_directory', `${p.rel} is a directory on ${config.name}; choose a file name`);
+    if (await refuseTarget(config, res, p)) return;
 
     let partialSize = (await fileSize(p.partial)) ?? 0;
     if (partialSize > h.totalSize) {
@@ -141,29 +105,15 @@ async function receiveAndFinish(
   const needed = h.totalSize - h.offset;
   const sink = fs.createWriteStream(p.partial, { flags: h.offset > 0 ? 'a' : 'w', highWaterMark: 1 << 20 });
   const tap = bodyTap(hash, needed, config.stallAfterBytes, meter);
-  // The response closes before we answer only when the connection is gone. The request stream
-  // may not say so (its body can be fully read into our buffers already), so stop here too.
-  const onClose = () => tap.destroy(Object.assign(new Error('client went away'), { code: 'ECONNRESET' }));
-  res.once('close', onClose);
-  let failure: unknown;
-  try {
-    await pipeline(req, tap, sink);
-  } catch (err) {
-    failure = err;
-  } finally {
-    res.off('close', onClose);
-  }
-  // The stream closes its fd only after its last write; then what arrived is made durable, so a
-  // cut connection resumes from it (fsync through any fd flushes the file).
-  if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
+  const failure = await receiveBody(req, res, tap, sink);
+  // What arrived is made durable, so a cut connection resumes from it.
   await fsyncPath(p.partial);
   const have = h.offset + meter.bytes;
   if (failure instanceof BodyTooLong) {
     await fsp.unlink(p.partial).catch(() => undefined);
     return sendError(res, 400, 'body_too_long', `the body for ${p.rel} is longer than X-Total-Size - X-Offset (${needed} bytes); the partial was dropped, send again from 0`);
   }
-  const errno = (failure as NodeJS.ErrnoException | undefined)?.code;
-  if (errno === 'ENOSPC' || errno === 'EDQUOT') {
+  if (isDiskFull(failure)) {
     return sendError(res, 507, 'disk_full', `${config.name} ran out of disk after ${have} bytes of ${p.rel}; the partial stays for resume once space is freed`,
       { partialSize: have }, { 'X-Partial-Size': have });
   }
@@ -183,6 +133,8 @@ async function receiveAndFinish(
       { expected: announced, actual });
   }
   await fsp.rename(p.partial, p.target);
+  // A ranged upload's leftovers of an earlier try are stale now (this PUT holds the target alone).
+  await Promise.all([fsp.unlink(p.rangedPartial), fsp.unlink(p.rangesSidecar)].map((u) => u.catch(() => undefined)));
   await fsyncPath(p.dir);
   const st = await fsp.stat(p.target);
   deps.cache.set(p.target, st, actual);

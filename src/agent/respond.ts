@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'busy'
   | 'is_directory'
   | 'offset_mismatch'
+  | 'range_conflict'
+  | 'ranges_missing'
   | 'checksum_mismatch'
   | 'disk_full'
   | 'agent_error';

@@ -1,12 +1,20 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeError } from '../core/result';
+import { RANGED_HEADERS } from '../core/transports/http/rangedPutProtocol';
 import type { AgentConfig } from './config';
 import type { AgentContext } from './exchange';
 import { Sha256Cache } from './hashCache';
 import { sendError } from './respond';
+import { RangedTransfers } from './rangedTransfers';
 import { route } from './routes';
 import { UploadRegistry } from './uploads';
+
+/** ` range A-B` for a ranged upload's request (which bytes it carried), '' for others. */
+function rangeNote(req: http.IncomingMessage): string {
+  const start = req.headers[RANGED_HEADERS.rangeStart];
+  return start === undefined ? '' : ` range ${String(start)}-${String(req.headers[RANGED_HEADERS.rangeEnd])}`;
+}
 
 export interface RunningAgent {
   address: string;
@@ -23,7 +31,7 @@ export interface RunningAgent {
  */
 export async function startAgent(config: AgentConfig, port: number, bind: string): Promise<RunningAgent> {
   const log = config.log ?? ((line: string) => void process.stderr.write(line + '\n'));
-  const ctx: AgentContext = { config, cache: new Sha256Cache(), uploads: new UploadRegistry(), startedAt: Date.now() };
+  const ctx: AgentContext = { config, cache: new Sha256Cache(), uploads: new UploadRegistry(), ranged: new RangedTransfers(), startedAt: Date.now() };
   const inFlight = new Set<Promise<void>>();
 
   function onRequest(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean): void {
@@ -41,7 +49,7 @@ export async function startAgent(config: AgentConfig, port: number, bind: string
       .then(() => {
         // Logged once the handler is done (partial synced, upload slot released), not at socket close.
         const status = res.headersSent ? res.statusCode : 'client-gone';
-        log(`${new Date().toISOString()} ${req.method} ${req.url} ${status} ${meter.bytes}B ${Date.now() - t0}ms`);
+        log(`${new Date().toISOString()} ${req.method} ${req.url} ${status} ${meter.bytes}B ${Date.now() - t0}ms${rangeNote(req)}`);
       });
     inFlight.add(job);
     void job.finally(() => inFlight.delete(job));

@@ -6,6 +6,7 @@ import { parseTransportName, type RouterSettings } from '../core/router';
 import { openSession, type ClusterSession } from '../core/session';
 import { defaultKnownHostsFile } from '../core/ssh/userFiles';
 import { resolveClusterToken } from '../core/transports/http/orchestrator/token';
+import { parseStreams } from '../core/transports/http/streamCount';
 import type { TransportOptions } from '../core/transports/transport';
 import { boolOpt, ExitError, intOpt, stringOpt, UsageError, type CliIO, type ParsedArgs } from './command';
 import { loadHostsForCommand } from './loadHosts';
@@ -50,6 +51,12 @@ export async function openCluster(command: string, args: ParsedArgs, io: CliIO):
     if (!(s > 0)) throw new UsageError(`--timeout takes seconds > 0, got '${timeoutS}'`);
     transport.probeTimeoutMs = s * 1000;
     transport.connectTimeoutMs = Math.min(5000, s * 1000);
+  }
+  const streams = stringOpt(args, 'streams');
+  if (streams !== undefined) {
+    const parsed = parseStreams(streams);
+    if (!parsed.ok) throw new UsageError(`--streams: ${parsed.message}`);
+    transport.streams = parsed.value;
   }
   return openSession({
     hosts,

@@ -58,20 +58,22 @@ describe('network lab: resume on progress over a link that resets every flow aft
     return r;
   }
 
+  // --streams 1: each try is one flow the link cuts at 16 MiB (ranges would each stay under it).
   it('p2p: the agent keeps each cut PUT and the next resumes from it; verified, node enabled', async () => {
-    await deliver('p2p');
+    await deliver('p2p', ['--streams', '1']);
   });
 
   it('a sync stopped by its resume budget leaves only the partial beside the final path; the next sync resumes it', async () => {
     const name = 'budget.bin';
-    const { r } = await sync('resetting', name, [], { RINGRIFT_SYNC_RESUME_BUDGET_SECONDS: '0.001' });
+    // --streams 1: the single-stream partial is the one this checks (a ranged one has a sidecar beside it).
+    const { r } = await sync('resetting', name, ['--streams', '1'], { RINGRIFT_SYNC_RESUME_BUDGET_SECONDS: '0.001' });
     assert.equal(r.success, false);
     assert.equal(r.disabled, false);
     assert.match(r.message, /resume budget ran out; the node stays enabled/);
     assert.ok(!fs.existsSync(finalPath('resetting', name)), 'nothing at the final path');
     const partial = fs.statSync(path.join(lab.node('resetting').root, `.${name}.ringrift-partial`)).size;
     assert.ok(partial >= r.attempts[0].partialBytes! && partial < SIZE, `partial ${partial}`);
-    const again = await sync('resetting', name);
+    const again = await sync('resetting', name, ['--streams', '1']);
     assert.equal(again.r.success, true, again.r.message);
     assert.equal(landedSha('resetting', name), sha);
     log.push(`budget stop: ${(partial / MiB).toFixed(1)} MiB partial kept, next sync: ${describeTries(again.r)}`);

@@ -28,7 +28,7 @@ export function renderSyncResults(results: SyncResult[], io: CliIO): string {
 export const syncCommand: CliCommand = {
   name: 'sync',
   summary: 'push a file to nodes, escalating p2p -> http -> rsync -> base64; disables a node when all fail',
-  usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--all] [--accept-new] [--token-file FILE]',
+  usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--streams N|auto] [--all] [--accept-new] [--token-file FILE]',
   help: `Options:
   --path LOCAL           the local file to push (required)
   --remote PATH          where it goes on the node: relative to its ringrift_path (default: the file's name);
@@ -37,6 +37,9 @@ export const syncCommand: CliCommand = {
   --all                  every node of the hosts file
   --concurrency N        nodes synced at once (default: auto_sync.max_concurrent_syncs, else 12)
   --timeout S            bound on each probe, in seconds
+  --streams N|auto       TCP connections for one big file to a ringrift agent (p2p, http): N, or auto
+                         (start with 2, add one while the rate grows > 10 %, up to 8); 1: a single stream.
+                         Default: auto
   --accept-new           add unknown SSH host keys to known_hosts instead of failing
 ${TOKEN_FILE_HELP}
 Exit code: 0 when every node got the file, 1 when any did not.`,
@@ -48,6 +51,7 @@ Exit code: 0 when every node got the file, 1 when any did not.`,
     all: { type: 'boolean' },
     concurrency: { type: 'string' },
     timeout: { type: 'string' },
+    streams: { type: 'string' },
     'accept-new': { type: 'boolean' },
   },
   allowPositionals: true,

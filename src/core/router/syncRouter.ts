@@ -37,6 +37,10 @@ export interface SyncResult {
   bytesSent?: number;
   /** Tries that resumed from a partial the try before them moved forward (Attempt.resumed). */
   resumedTries?: number;
+  /** TCP connections the landing push used at once (PushSuccess.streams). */
+  streams?: number;
+  /** Its bytes sent per second (PushSuccess.rateBytesPerS); named as the JSON of `sync --json` has it. */
+  rate_bytes_per_s?: number;
 }
 
 export interface SyncOptions {
@@ -104,6 +108,8 @@ export class SyncRouter {
       resumedTries: outcome.attempts.filter((a) => a.resumed).length,
       remotePath: s?.remotePath,
       bytesSent: s?.bytesSent,
+      streams: s?.streams,
+      rate_bytes_per_s: s?.rateBytesPerS,
       message: resultMessage(node.name, outcome, verdict, disabled, opts),
     };
   }

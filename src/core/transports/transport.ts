@@ -2,6 +2,7 @@ import type { ProbeRound } from './probeRound';
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
 import type { TransportFailureCode } from './failureCodes';
 import type { ServiceKind } from './http/orchestrator/health';
+import type { StreamsSetting } from './http/streamCount';
 
 /** Outcome of one probe: never thrown, always returned. */
 export interface ProbeResult {
@@ -40,6 +41,10 @@ export interface PushSuccess {
   skipped?: boolean;
   /** Where the file landed on the node, as the transport resolved it. */
   remotePath: string;
+  /** TCP connections the push used at once (p2p/http: several for a ranged upload). */
+  streams?: number;
+  /** Bytes sent per second over the whole push. */
+  rateBytesPerS?: number;
 }
 export interface PushFailure {
   ok: false;
@@ -123,6 +128,11 @@ export interface TransportOptions {
   base64ChunkBytes: number;
   /** Environment (SSH_AUTH_SOCK, HOME, PATH for rsync/ssh). */
   env: NodeJS.ProcessEnv;
+  /**
+   * Connections for one big file to our agent (p2p/http, when it speaks `ranged_put`): a number
+   * (1: the single-stream PUT) or 'auto' (streamCount.ts). Absent: DEFAULT_STREAMS.
+   */
+  streams?: StreamsSetting;
   /** ssh_config for the in-process SSH transports (base64, probes); default `~/.ssh/config` under env.HOME. */
   sshConfigFile?: string;
 }

@@ -19,7 +19,7 @@ describe('agent server: health, status, HEAD, token, logging', () => {
       status: 'ok',
       node: 'test-node',
       version: '9.9.9',
-      ringrift_sync: { version: '9.9.9', extensions: ['resumable_put', 'range'], auth: 'open' },
+      ringrift_sync: { version: '9.9.9', extensions: ['resumable_put', 'range', 'ranged_put'], auth: 'open' },
     });
     assert.ok(typeof uptime_seconds === 'number' && uptime_seconds >= 0);
     assert.ok(typeof timestamp === 'number' && Math.abs(timestamp - Date.now() / 1000) < 3600, `timestamp ${timestamp} is epoch seconds`);

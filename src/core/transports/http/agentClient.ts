@@ -1,6 +1,8 @@
 import type { AgentTransportKind, NodeSpec } from '../../hosts/nodeSpec';
 import { fail, ok, type Result } from '../../result';
-import { pushToAgent, unauthorizedMessage, type AgentPushFailure } from './agentPush';
+import { pushToAgent, type AgentPushFailure } from './agentPush';
+import { unauthorizedMessage } from './agentReplies';
+import { RANGED_PUT_EXTENSION } from './rangedPutProtocol';
 import { endpointLabel, type AgentEndpoint } from './agentRequest';
 import { detectService, type DetectFailure, type ServiceKind } from './orchestrator/health';
 import { probeOrchestrator, tokenRefused, type OrchestratorProbeFailure } from './orchestrator/probe';
@@ -72,7 +74,9 @@ async function pushByDialect(ep: AgentEndpoint, node: NodeSpec, opts: TransportO
     return { ok: false, transport: ep.kind, code: r.code, message, durationMs: Date.now() - t0 };
   }
   const { service, extensions } = r.value.answer;
-  if (service === 'ringrift_sync_agent' && extensions.includes('resumable_put')) return pushToAgent(ep, opts, job, progress, signal);
+  if (service === 'ringrift_sync_agent' && extensions.includes('resumable_put')) {
+    return pushToAgent(ep, opts, job, progress, signal, { rangedPut: extensions.includes(RANGED_PUT_EXTENSION) });
+  }
   if (service === 'other_http_service') {
     return { ok: false, transport: ep.kind, code: 'bad_answer', message: `${ep.kind}: ${ep.node} (${endpointLabel(ep)}): neither a ringrift agent nor a RingRift orchestrator answers GET /health; nothing was sent`, durationMs: Date.now() - t0 };
   }

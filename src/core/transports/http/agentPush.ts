@@ -1,13 +1,16 @@
 import * as fs from 'node:fs';
 import { describeError } from '../../result';
 import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply, type RequestFailure } from './agentRequest';
+import { headerNumber, mib, parseBody, refusalOf, type AgentErrorBody, type AgentRefusal } from './agentReplies';
 import { progressTicker } from '../progressTicker';
 import { uploadOnce } from './agentUpload';
 import type { LocalHashFailure } from '../hashWorker';
-import { SET_TOKEN_HINT } from './orchestrator/token';
 import { httpRemotePath, type RemotePathError } from '../remotePath';
 import { localSha256 } from '../rsync/rsyncVerify';
+import { pushRanged, RANGED_MIN_BYTES } from './rangedPush';
+import type { PushMeter } from './rangeSender';
 import { fileKey as keyOf, forgetSha, recallSha, rememberSha } from './sentHashes';
+import { DEFAULT_STREAMS } from './streamCount';
 import type { PushFailure, PushJob, PushProgress, PushResult, TransportOptions } from '../transport';
 
 /** PUT attempts per push: a stale offset (409), a busy target or a partial that was not our prefix (422) costs one each. */
@@ -17,44 +20,12 @@ const BUSY_RETRY_MS = 300;
 
 export { forgetSentHashes } from './sentHashes';
 
-/** What an agent's non-success answer to HEAD or PUT means (see `refusalOf`). */
-type AgentRefusal = 'bad_path' | 'bad_request' | 'unauthorized' | 'not_found' | 'busy' | 'conflict' | 'checksum_mismatch' | 'disk_full' | 'http_error';
-
 /** Every code a push to our agent reports. */
 export type AgentPushFailure = RequestFailure | RemotePathError | LocalHashFailure | AgentRefusal;
-
-interface AgentErrorBody {
-  error?: string;
-  code?: string;
-  freeBytes?: number;
-  neededBytes?: number;
-  partialSize?: number;
-  size?: number;
-  sha256?: string;
-}
-
-function parseBody(reply: AgentReply): AgentErrorBody {
-  try {
-    const v: unknown = JSON.parse(reply.body);
-    return v && typeof v === 'object' ? (v as AgentErrorBody) : {};
-  } catch {
-    return {};
-  }
-}
-
-function headerNumber(reply: AgentReply, name: string): number | undefined {
-  const raw = reply.headers[name];
-  const n = Number(Array.isArray(raw) ? raw[0] : raw);
-  return raw === undefined || !Number.isSafeInteger(n) || n < 0 ? undefined : n;
-}
 
 /** `/files/` plus each segment percent-encoded: spaces, quotes, `$()`, `;` travel as data. */
 export function filesUrlPath(rel: string): string {
   return '/files/' + rel.split('/').map(encodeURIComponent).join('/');
-}
-
-export function mib(bytes: number): string {
-  return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
 }
 
 /**
@@ -63,9 +34,11 @@ export function mib(bytes: number): string {
  * first push hashes it on a worker thread while sending (the sha256 goes as a trailer), so hashing
  * adds no wait; later pushes of the same file send the remembered sha256 as a header. Re-planned
  * on 409 (offset moved, target busy), restarted once from 0 on 422 (the partial was not this
- * file's prefix, or the remembered hash was stale). Never throws.
+ * file's prefix, or the remembered hash was stale). A file of RANGED_MIN_BYTES or more to an
+ * agent that speaks `ranged_put` goes as ranges over several connections instead (rangedPush.ts),
+ * unless `streams` is 1. Never throws.
  */
-export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
+export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal, speaks: AgentSpeaks = { rangedPut: false }): Promise<PushResult> {
   const t0 = Date.now();
   const failure = (code: AgentPushFailure, message: string): PushFailure => ({ ok: false, transport: ep.kind, code, message, durationMs: Date.now() - t0 });
   const rel = httpRemotePath(job.remotePath);
@@ -80,12 +53,18 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
   } catch (err) {
     return failure('local_read_failed', `cannot read ${job.localPath}: ${describeError(err)}`);
   }
-  const push = new AgentPushRun(ep, opts, { file: job.localPath, rel: rel.value, size, fileKey }, progress, signal, t0, failure);
+  const push = new AgentPushRun(ep, opts, { file: job.localPath, rel: rel.value, size, fileKey }, progress, signal, t0, failure, speaks);
   try {
     return await push.run();
   } finally {
     push.stopTicker();
   }
+}
+
+/** What the agent's /health says it takes beyond the resumable PUT. */
+export interface AgentSpeaks {
+  /** The `ranged_put` extension: a big file goes as ranges over several connections (rangedPush.ts). */
+  rangedPut: boolean;
 }
 
 /** The local file of one push and where it goes. */
@@ -103,8 +82,9 @@ class AgentPushRun {
   private readonly timing: { connectTimeoutMs: number; idleTimeoutMs: number };
   private readonly report: () => void;
   readonly stopTicker: () => void;
-  private onNode = 0;
-  private bytesSent = 0;
+  private readonly meter: PushMeter = { onNode: 0, sent: 0 };
+  /** Connections the push used at once (ranges: the most that ran together). */
+  private streamsUsed = 1;
   private sha: string | undefined;
   /** The sha256 recalled from an earlier push of the file, until it proves stale. */
   private remembered: string | undefined;
@@ -117,11 +97,12 @@ class AgentPushRun {
     private readonly signal: AbortSignal,
     private readonly t0: number,
     private readonly failure: (code: AgentPushFailure, message: string) => PushFailure,
+    private readonly speaks: AgentSpeaks,
   ) {
     this.where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
     this.urlPath = filesUrlPath(f.rel);
     this.timing = { connectTimeoutMs: opts.connectTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs };
-    ({ report: this.report, stop: this.stopTicker } = progressTicker(progress, () => ({ done: this.onNode, total: f.size })));
+    ({ report: this.report, stop: this.stopTicker } = progressTicker(progress, () => ({ done: this.meter.onNode, total: f.size })));
     this.sha = this.remembered = recallSha(f.fileKey);
   }
 
@@ -137,6 +118,7 @@ class AgentPushRun {
       if (bad) return bad;
       if (head.value.headers['x-sha256'] === this.sha) return this.done(true);
     }
+    if (this.speaks.rangedPut && f.size >= RANGED_MIN_BYTES && this.streams !== 1) return this.sendRanges(head.value);
     return this.putUntilDone(resumePoint(headerNumber(head.value, 'x-partial-size'), f.size));
   }
 
@@ -148,11 +130,32 @@ class AgentPushRun {
     return undefined;
   }
 
+  private get streams() {
+    return this.opts.streams ?? DEFAULT_STREAMS;
+  }
+
+  /** The file as ranges over several connections; the whole file's sha256 first (it names the transfer). */
+  private async sendRanges(head: AgentReply): Promise<PushResult> {
+    const bad = await this.hashFirst();
+    if (bad) return bad;
+    const { ep, f, meter, signal } = this;
+    const file = { file: f.file, rel: f.rel, urlPath: this.urlPath, size: f.size, sha256: this.sha! };
+    const r = await pushRanged({ ep, f: file, streams: this.streams, timing: this.timing, meter, signal }, head);
+    if (r.ok) {
+      this.streamsUsed = r.streams;
+      return this.landed(r.landed);
+    }
+    if (r.code === 'checksum_mismatch') forgetSha(f.fileKey); // the remembered hash may be stale: hash afresh next time
+    return { ...this.failure(r.code, r.message), ...(r.partial ? { partial: r.partial } : {}) };
+  }
+
   private done(skipped: boolean): PushResult {
-    const { ep, f } = this;
-    this.onNode = f.size;
+    const { ep, f, meter } = this;
+    meter.onNode = f.size;
     this.report();
-    return { ok: true, transport: ep.kind, bytes: f.size, bytesSent: this.bytesSent, sha256: this.sha!, durationMs: Date.now() - this.t0, remotePath: f.rel, ...(skipped ? { skipped } : {}) };
+    const durationMs = Date.now() - this.t0;
+    const rate = skipped ? {} : { streams: this.streamsUsed, rateBytesPerS: Math.round(meter.sent / Math.max(durationMs / 1000, 0.001)) };
+    return { ok: true, transport: ep.kind, bytes: f.size, bytesSent: meter.sent, sha256: this.sha!, durationMs, remotePath: f.rel, ...(skipped ? { skipped } : {}), ...rate };
   }
 
   /** PUTs from `offset` until one lands, re-planning on 409 and restarting once on 422. */
@@ -190,11 +193,11 @@ class AgentPushRun {
 
   /** One streaming PUT from `offset`; a first push learns the file's sha256 from it. */
   private async putOnce(offset: number) {
-    this.onNode = offset;
+    this.meter.onNode = offset;
     const plan = { file: this.f.file, urlPath: this.urlPath, size: this.f.size, offset, sha256: this.sha, ...this.timing };
     const { reply, sha256: computed } = await uploadOnce(this.ep, plan, (n) => {
-      this.bytesSent += n;
-      this.onNode += n;
+      this.meter.sent += n;
+      this.meter.onNode += n;
     }, this.signal);
     if (!this.sha && computed) {
       this.sha = computed;
@@ -206,9 +209,9 @@ class AgentPushRun {
   /** A PUT cut short: the failure, with how far the node's partial moved when the agent says. */
   private async cutShort(put: { code: AgentPushFailure; message: string }, startedFrom: number): Promise<PushFailure> {
     const { f, signal } = this;
-    const tail = put.code === 'local_read_failed' ? '' : `; ${mib(this.onNode)} of ${mib(f.size)} on the node, kept as a partial for the next attempt`;
+    const tail = put.code === 'local_read_failed' ? '' : `; ${mib(this.meter.onNode)} of ${mib(f.size)} on the node, kept as a partial for the next attempt`;
     const cut = this.failure(put.code, `${put.message} while sending ${f.rel}${tail}`);
-    if (this.bytesSent === 0 || signal.aborted) return cut;
+    if (this.meter.sent === 0 || signal.aborted) return cut;
     // Bytes written to the socket are not bytes on the node's disk: ask the agent what it kept.
     const after = await partialOnNode(this.ep, this.urlPath, this.opts.connectTimeoutMs, signal);
     return after === undefined ? cut : { ...cut, partial: { before: startedFrom, after } };
@@ -224,13 +227,6 @@ class AgentPushRun {
   }
 }
 
-export function unauthorizedMessage(ep: AgentEndpoint): string {
-  const where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
-  return ep.token
-    ? `${where}: HTTP 401: agent rejected our token; use the token the agent was started with (--token): ${SET_TOKEN_HINT}`
-    : `${where}: HTTP 401: agent wants a token; configure the token the agent was started with (--token): ${SET_TOKEN_HINT}`;
-}
-
 /**
  * The partial's size on the node after a cut PUT (one HEAD, bounded by the connect timeout), or
  * undefined when the agent cannot be asked. Read early it may miss the agent's last writes: it
@@ -244,36 +240,4 @@ async function partialOnNode(ep: AgentEndpoint, urlPath: string, boundMs: number
 /** A partial no longer than the file can be resumed; anything else starts over. */
 function resumePoint(partial: number | undefined, size: number): number {
   return partial !== undefined && partial <= size ? partial : 0;
-}
-
-/** What an agent's non-success answer means for the operator: code and a line to act on. */
-function refusalOf(reply: AgentReply, ep: AgentEndpoint, rel: string): { code: AgentRefusal; message: string } | undefined {
-  const where = `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
-  const body = parseBody(reply);
-  const said = body.error ? `: ${body.error}` : '';
-  switch (reply.status) {
-    case 200:
-    case 201:
-    case 202:
-      return undefined;
-    case 400:
-      return { code: body.code === 'bad_path' ? 'bad_path' : 'bad_request', message: `${where} refused ${rel}${said || ' (HTTP 400)'}` };
-    case 401:
-      return { code: 'unauthorized', message: unauthorizedMessage(ep) };
-    case 404:
-      return { code: 'not_found', message: `${where} has no /files/ endpoint (HTTP 404): is this a ringrift agent?` };
-    case 409:
-      return { code: body.code === 'busy' ? 'busy' : 'conflict', message: `${where} refused ${rel} (HTTP 409)${said}` };
-    case 422:
-      return { code: 'checksum_mismatch', message: `${where}: the bytes that arrived do not hash to the local file's sha256 (HTTP 422)${said}` };
-    case 507: {
-      const free = body.freeBytes ?? headerNumber(reply, 'x-free-bytes');
-      const needed = body.neededBytes ?? headerNumber(reply, 'x-needed-bytes');
-      const figures = free !== undefined && needed !== undefined ? `${mib(needed)} needed, ${mib(free)} free` : 'not enough space';
-      const kept = body.partialSize !== undefined ? `the ${mib(body.partialSize)} received stay as a partial` : 'nothing was written';
-      return { code: 'disk_full', message: `${where}: disk full for ${rel}: ${figures}; ${kept}; free space on the node and retry` };
-    }
-    default:
-      return { code: 'http_error', message: `${where} answered HTTP ${reply.status} for ${rel}${said}` };
-  }
 }

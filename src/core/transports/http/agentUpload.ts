@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import type { Result } from '../../result';
@@ -32,6 +33,8 @@ export interface UploadOutcome {
 
 /** Waits until the request can take more bytes, or is gone. */
 function drained(req: http.ClientRequest): Promise<void> {
+  // Gone already: its 'close' has fired, and waiting for it would never end (nor close the file).
+  if (req.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       req.off('drain', done);
@@ -43,26 +46,38 @@ function drained(req: http.ClientRequest): Promise<void> {
   });
 }
 
+/** Buffers streamRange reads into, in turn; a caller sending many ranges passes the same ones each time. */
+export const sendBuffers = (count = SEND_BUFFERS, bytes = READ_CHUNK): Buffer[] => Array.from({ length: count }, () => Buffer.allocUnsafe(bytes));
+
+/** What a caller of streamRange may add: a hash fed every byte sent, the buffers to read into. */
+export interface RangeSending {
+  hash?: Hash;
+  buffers?: Buffer[];
+}
+
 /**
  * Writes bytes [offset, size) of `file` into the request without ending it; false when the request
- * went away first. Shared with the orchestrator's multipart upload, which frames these bytes.
+ * went away first. Shared with the orchestrator's multipart upload, which frames these bytes, and
+ * the ranged upload, which hashes them on the way.
  */
-export async function streamRange(req: http.ClientRequest, file: string, offset: number, size: number, touch: () => void, sent: (n: number) => void): Promise<boolean> {
+export async function streamRange(req: http.ClientRequest, file: string, offset: number, size: number, touch: () => void, sent: (n: number) => void, extra: RangeSending = {}): Promise<boolean> {
   let read = 0;
   if (offset < size) {
     // A few reused buffers instead of a stream's fresh buffer per read: a buffer is refilled only
     // after its previous write reached the socket, so memory stays flat however large the file.
-    const buffers = Array.from({ length: SEND_BUFFERS }, () => Buffer.allocUnsafe(READ_CHUNK));
-    const inFlight: Array<Promise<void> | undefined> = new Array(SEND_BUFFERS);
+    const buffers = extra.buffers ?? sendBuffers();
+    const inFlight: Array<Promise<void> | undefined> = new Array(buffers.length);
     const gone = new Promise<void>((resolve) => req.once('close', resolve));
     const fh = await fs.promises.open(file, 'r');
     try {
-      for (let slot = 0; offset + read < size; slot = (slot + 1) % SEND_BUFFERS) {
+      for (let slot = 0; offset + read < size; slot = (slot + 1) % buffers.length) {
         await Promise.race([inFlight[slot], gone]);
         if (req.destroyed) return false;
-        const { bytesRead } = await fh.read(buffers[slot], 0, Math.min(READ_CHUNK, size - offset - read), offset + read);
+        const { bytesRead } = await fh.read(buffers[slot], 0, Math.min(buffers[slot].length, size - offset - read), offset + read);
         if (bytesRead === 0) break;
+        if (req.destroyed) return false; // went away during the read
         read += bytesRead;
+        extra.hash?.update(buffers[slot].subarray(0, bytesRead));
         let more = true;
         inFlight[slot] = new Promise<void>((resolve) => {
           more = req.write(buffers[slot].subarray(0, bytesRead), (err) => {

@@ -48,7 +48,9 @@ export function describeAgentTransport(c: AgentTransportCase): void {
     let root: string;
     let agent: AgentProcess;
     let big: string;
-    const opts: TransportOptions = { connectTimeoutMs: 1000, probeTimeoutMs: 1000, idleTimeoutMs: 5000, base64ChunkBytes: MiB, knownHostsFile: '/dev/null', env: process.env };
+    // One stream: these checks are about the single-stream PUT's partial (its prefix, X-Partial-Size);
+    // the ranged upload has its own: rangedPush.test.ts.
+    const opts: TransportOptions = { connectTimeoutMs: 1000, probeTimeoutMs: 1000, idleTimeoutMs: 5000, base64ChunkBytes: MiB, knownHostsFile: '/dev/null', env: process.env, streams: 1 };
     const transport = () => c.make(opts);
     const push = (node: NodeSpec, local: string, remote: string, signal = never(), t = transport()): Promise<PushResult> =>
       t.push(node, { localPath: local, remotePath: remote }, () => undefined, signal);

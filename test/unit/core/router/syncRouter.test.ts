@@ -38,6 +38,16 @@ describe('SyncRouter escalation', () => {
     assert.equal(t.router.status().stats.escalationsToday, 0);
   });
 
+  it('passes the landing push\'s streams and rate on to the result (sync --json: streams, rate_bytes_per_s)', async () => {
+    const n = makeNode('a');
+    const t = setup([n]);
+    t.transports.p2p.push = async () => ({ ok: true, transport: 'p2p', bytes: 10, bytesSent: 10, sha256: 'ab'.repeat(32), durationMs: 1, remotePath: 'f', streams: 4, rateBytesPerS: 1234 });
+    const r = JSON.parse(JSON.stringify(await t.sync(n))) as Record<string, unknown>;
+    assert.equal(r.streams, 4);
+    assert.equal(r.rate_bytes_per_s, 1234);
+    assert.equal(r.bytesSent, 10);
+  });
+
   it('escalates p2p -> http -> rsync, emitting SYNC_STALLED and SYNC_RETRY_REQUESTED, and counts one escalation', async () => {
     const n = makeNode('a');
     const t = setup([n]);

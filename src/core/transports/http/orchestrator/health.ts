@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from '../../../result';
 import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply, type RequestFailure } from '../agentRequest';
+import { RANGED_PUT_EXTENSION } from '../rangedPutProtocol';
 import type { TransportOptions } from '../../transport';
 
 /**
@@ -10,7 +11,8 @@ import type { TransportOptions } from '../../transport';
 export type ServiceKind = 'ringrift_orchestrator' | 'ringrift_sync_agent' | 'other_http_service';
 
 /** Agent extensions this client knows; others are ignored. */
-type AgentExtension = 'resumable_put';
+type AgentExtension = 'resumable_put' | typeof RANGED_PUT_EXTENSION;
+const KNOWN_EXTENSIONS: readonly AgentExtension[] = ['resumable_put', RANGED_PUT_EXTENSION];
 
 export interface HealthAnswer {
   service: ServiceKind;
@@ -34,7 +36,7 @@ function agentAnswer(h: Json): HealthAnswer {
   const ext = rs && typeof rs === 'object' ? (rs as Json).extensions : undefined;
   const extensions: AgentExtension[] = rs === undefined
     ? ['resumable_put'] // an agent from before the field: the resumable PUT is all it speaks
-    : Array.isArray(ext) && ext.includes('resumable_put') ? ['resumable_put'] : [];
+    : KNOWN_EXTENSIONS.filter((e) => Array.isArray(ext) && ext.includes(e));
   const version = str(h.version) ?? (rs && typeof rs === 'object' ? str((rs as Json).version) : undefined);
   return { service: 'ringrift_sync_agent', healthy: h.status === 'ok', name: str(h.node), version, extensions };
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { describeError, ok } from '../../../result';
 import type { NodeSpec } from '../../../hosts/nodeSpec';
 import { endpointLabel, type AgentEndpoint, type AgentReply, type RequestFailure } from '../agentRequest';
-import { mib } from '../agentPush';
+import { mib } from '../agentReplies';
 import { sha256InWorker } from '../../hashWorker';
 import { fileKey, recallSha, rememberSha } from '../sentHashes';
 import { progressTicker } from '../../progressTicker';

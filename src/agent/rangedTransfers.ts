@@ -1,0 +1,139 @@
+import * as fsp from 'node:fs/promises';
+import { coveredBytes, gapsIn, mergeRanges, overlaps, type ByteRange } from '../core/byteRanges';
+import { fsyncPath } from './fileWrite';
+import { fileSize, type TargetPaths } from './paths';
+import { readSidecar, writeSidecar, type RangedState, type TransferIdentity } from './rangeSidecar';
+
+/** The upload-registry name of a ranged transfer: its ranges share the target, nothing else does. */
+export const rangedTransferName = (id: TransferIdentity): string => `ranged:${id.totalSize}:${id.sha256}`;
+
+/** Why a range cannot be taken now. */
+export type RangeClash = 'already_done' | 'in_flight';
+
+/**
+ * One ranged transfer while requests for it are open: its completed ranges (the sidecar's, kept
+ * current here), the ranges being received, and whether its partial exists yet. Sidecar writes
+ * go one at a time, in order, so concurrent completions never lose one another.
+ */
+export class LiveTransfer {
+  private readonly receiving: ByteRange[] = [];
+  private writes: Promise<void> = Promise.resolve();
+  /** True until this transfer's partial and sidecar are created (stale ones replaced). */
+  private fresh: boolean;
+  committing = false;
+
+  constructor(
+    private readonly p: TargetPaths,
+    readonly state: RangedState,
+    hasPartial: boolean,
+  ) {
+    this.fresh = !hasPartial;
+  }
+
+  get doneBytes(): number {
+    return coveredBytes(this.state.done);
+  }
+
+  missing(): ByteRange[] {
+    return gapsIn(this.state.done, this.state.totalSize);
+  }
+
+  clash(range: ByteRange): RangeClash | undefined {
+    if (this.state.done.some((r) => overlaps(r, range))) return 'already_done';
+    return this.receiving.some((r) => overlaps(r, range)) ? 'in_flight' : undefined;
+  }
+
+  begin(range: ByteRange): void {
+    this.receiving.push(range);
+  }
+
+  end(range: ByteRange): void {
+    const i = this.receiving.indexOf(range);
+    if (i >= 0) this.receiving.splice(i, 1);
+  }
+
+  /** Creates the partial (sparse, at full size) and an empty sidecar, replacing stale ones; once. */
+  prepare(): Promise<void> {
+    return this.serially(async () => {
+      if (!this.fresh) return;
+      await fsp.unlink(this.p.rangesSidecar).catch(() => undefined);
+      await fsp.mkdir(this.p.dir, { recursive: true });
+      const fh = await fsp.open(this.p.rangedPartial, 'w');
+      try {
+        await fh.truncate(this.state.totalSize);
+      } finally {
+        await fh.close();
+      }
+      await writeSidecar(this.p.rangesSidecar, { ...this.state, done: [] });
+      this.fresh = false;
+    });
+  }
+
+  /** Records a range that is written, fsynced and verified: from now on a retry skips it. */
+  complete(range: ByteRange): Promise<void> {
+    return this.serially(async () => {
+      await fsyncPath(this.p.rangedPartial);
+      this.state.done = mergeRanges([...this.state.done, range]);
+      await writeSidecar(this.p.rangesSidecar, this.state);
+    });
+  }
+
+  /** Removes the partial and sidecar (committed or proven wrong): the transfer starts over. */
+  drop(): Promise<void> {
+    return this.serially(async () => {
+      await fsp.unlink(this.p.rangesSidecar).catch(() => undefined);
+      await fsp.unlink(this.p.rangedPartial).catch(() => undefined);
+      this.state.done = [];
+      this.fresh = true;
+    });
+  }
+
+  private serially(step: () => Promise<void>): Promise<void> {
+    const next = this.writes.then(step);
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/**
+ * The live ranged transfers, by target: loaded from the sidecar by the first request of a transfer
+ * (callers hold the target's upload claim, so all requests of one target are of one transfer) and
+ * forgotten when the last one ends; the sidecar stays the durable record.
+ */
+export class RangedTransfers {
+  private readonly live = new Map<string, Promise<LiveTransfer>>();
+
+  attach(p: TargetPaths, id: TransferIdentity): Promise<LiveTransfer> {
+    let t = this.live.get(p.target);
+    if (!t) {
+      t = load(p, id);
+      this.live.set(p.target, t);
+    }
+    return t;
+  }
+
+  /** The last request of `target` ended. */
+  detach(target: string): void {
+    this.live.delete(target);
+  }
+
+  /** What HEAD reports: the live state when requests are open, else the sidecar's (when its partial is there). */
+  async snapshot(p: TargetPaths): Promise<RangedState | undefined> {
+    const t = this.live.get(p.target);
+    return t ? (await t).state : keptState(p);
+  }
+}
+
+/** The sidecar's state when it parses and its partial has the transfer's size; else undefined. */
+async function keptState(p: TargetPaths): Promise<RangedState | undefined> {
+  const side = await readSidecar(p.rangesSidecar);
+  if (!side.ok) return undefined;
+  return (await fileSize(p.rangedPartial)) === side.value.totalSize ? side.value : undefined;
+}
+
+async function load(p: TargetPaths, id: TransferIdentity): Promise<LiveTransfer> {
+  const kept = await keptState(p);
+  const same = kept !== undefined && kept.totalSize === id.totalSize && kept.sha256 === id.sha256;
+  // Ranges of another file (or a broken record) are worth nothing here: start afresh.
+  return new LiveTransfer(p, same ? kept : { ...id, done: [] }, same);
+}

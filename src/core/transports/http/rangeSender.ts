@@ -1,0 +1,141 @@
+import type { ByteRange } from '../../byteRanges';
+import { endpointLabel, type AgentEndpoint } from './agentRequest';
+import { sendBuffers } from './agentUpload';
+import { parseBody, refusalOf } from './agentReplies';
+import type { AgentPushFailure } from './agentPush';
+import { uploadRange } from './rangeUpload';
+import type { StreamScaler } from './streamCount';
+
+/** Bytes of a push as the progress display sees them. */
+export interface PushMeter {
+  /** Bytes on the node: its partial, or its completed ranges plus what is in flight. */
+  onNode: number;
+  /** Bytes written to sockets by this push. */
+  sent: number;
+}
+
+/** What every range of one file shares. */
+export interface RangedFile {
+  file: string;
+  rel: string;
+  urlPath: string;
+  size: number;
+  sha256: string;
+}
+
+export interface RangeSenderDeps {
+  ep: AgentEndpoint;
+  f: RangedFile;
+  timing: { connectTimeoutMs: number; idleTimeoutMs: number };
+  meter: PushMeter;
+  scaler: StreamScaler;
+  signal: AbortSignal;
+}
+
+export interface SendFailure {
+  code: AgentPushFailure;
+  message: string;
+}
+
+/** Read buffer bytes all streams share at most, two buffers a stream: memory stays flat whatever the count. */
+const BUFFER_BUDGET_BYTES = 16 << 20;
+const BUFFERS_PER_STREAM = 2;
+/** Below this a read costs more in syscalls than it saves. */
+const MIN_BUFFER_BYTES = 256 << 10;
+/** Tries of one range the agent says is busy (often our own cancelled request, still closing). */
+const BUSY_TRIES = 3;
+const BUSY_RETRY_MS = 300;
+
+/**
+ * Sends a list of ranges over as many concurrent connections as the scaler says, each stream
+ * taking the next range when its last one landed. The first failure stops new ranges (those in
+ * flight finish: they may still land); cancelling stops everything at once.
+ */
+export class RangeSender {
+  private readonly running = new Set<Promise<void>>();
+  private readonly inFlight = new Map<ByteRange, number>();
+  private failure: SendFailure | undefined;
+  /** Bytes of ranges the agent confirmed this run (durable and verified there). */
+  landedBytes = 0;
+  peakStreams = 0;
+
+  constructor(
+    private readonly d: RangeSenderDeps,
+    private readonly queue: ByteRange[],
+    private readonly doneBefore: number,
+  ) {}
+
+  async run(): Promise<SendFailure | undefined> {
+    this.grow();
+    while (this.running.size > 0) {
+      await Promise.race(this.running);
+      this.grow();
+    }
+    return this.failure;
+  }
+
+  /** Starts streams up to the scaler's count while ranges wait. */
+  private grow(): void {
+    while (!this.failure && !this.d.signal.aborted && this.running.size < this.d.scaler.streams && this.queue.length > 0) {
+      const each = Math.max(MIN_BUFFER_BYTES, Math.floor(BUFFER_BUDGET_BYTES / BUFFERS_PER_STREAM / this.d.scaler.maxStreams));
+      const stream: Promise<void> = this.stream(sendBuffers(BUFFERS_PER_STREAM, each)).finally(() => this.running.delete(stream));
+      this.running.add(stream);
+      this.peakStreams = Math.max(this.peakStreams, this.running.size);
+    }
+  }
+
+  private async stream(buffers: Buffer[]): Promise<void> {
+    for (let range = this.queue.shift(); range && !this.failure; range = this.queue.shift()) {
+      const failed = await this.sendWithRetries(range, buffers);
+      if (failed) this.failure ??= failed;
+    }
+  }
+
+  private async sendWithRetries(range: ByteRange, buffers: Buffer[]): Promise<SendFailure | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.sendOne(range, buffers);
+      if (r !== 'busy') return r;
+      if (attempt >= BUSY_TRIES || this.d.signal.aborted) return { code: 'busy', message: `${this.where()}: ${this.d.f.rel} bytes ${range.start}-${range.end} stayed busy on the node after ${BUSY_TRIES} tries` };
+      await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+    }
+  }
+
+  /** One range: undefined when it landed, 'busy' to try again, else why it failed. */
+  private async sendOne(range: ByteRange, buffers: Buffer[]): Promise<SendFailure | 'busy' | undefined> {
+    const { ep, f, timing, signal } = this.d;
+    this.inFlight.set(range, 0);
+    const plan = { file: f.file, urlPath: f.urlPath, totalSize: f.size, sha256: f.sha256, range, ...timing, buffers };
+    const r = await uploadRange(ep, plan, (n) => this.onSent(range, n), signal);
+    this.inFlight.delete(range);
+    this.updateOnNode();
+    const what = `${f.rel} bytes ${range.start}-${range.end}`;
+    if (!r.ok) return { code: r.code, message: `${r.message} while sending ${what} to ${ep.node}` };
+    if (r.value.status === 202) {
+      this.landedBytes += range.end - range.start;
+      this.updateOnNode();
+      return undefined;
+    }
+    const code = parseBody(r.value).code;
+    if (r.value.status === 409 && (code === 'busy' || code === 'range_conflict')) return 'busy';
+    const refusal = refusalOf(r.value, ep, what);
+    return refusal ?? { code: 'http_error', message: `${this.where()} answered HTTP ${r.value.status} to ${what}` };
+  }
+
+  private onSent(range: ByteRange, n: number): void {
+    this.d.meter.sent += n;
+    this.inFlight.set(range, (this.inFlight.get(range) ?? 0) + n);
+    this.updateOnNode();
+    this.d.scaler.observe(this.d.meter.sent);
+    this.grow();
+  }
+
+  private updateOnNode(): void {
+    let moving = 0;
+    for (const n of this.inFlight.values()) moving += n;
+    this.d.meter.onNode = this.doneBefore + this.landedBytes + moving;
+  }
+
+  private where(): string {
+    return `${this.d.ep.kind}: ${this.d.ep.node} (${endpointLabel(this.d.ep)})`;
+  }
+}

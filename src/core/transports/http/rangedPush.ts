@@ -1,0 +1,113 @@
+import { setMaxListeners } from 'node:events';
+import { coveredBytes, missingRanges, parseRanges, type ByteRange } from '../../byteRanges';
+import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply } from './agentRequest';
+import { headerNumber, parseBody, refusalOf, type AgentErrorBody } from './agentReplies';
+import { RANGED_HEADERS } from './rangedPutProtocol';
+import { RangeSender, type PushMeter, type RangedFile, type SendFailure } from './rangeSender';
+import { StreamScaler, type StreamsSetting } from './streamCount';
+import type { PartialProgress } from '../transport';
+
+const MiB = 1 << 20;
+/** Files from this size go as ranges (smaller ones gain little: their transfer is mostly slow start). */
+export const RANGED_MIN_BYTES = 8 * MiB;
+/** Range size bounds: big enough that each range's request costs little, small enough to resume finely. */
+const MIN_RANGE_BYTES = 4 * MiB;
+const MAX_RANGE_BYTES = 16 * MiB;
+/** Ranges per file aimed at, so that several streams have work until near the end. */
+const RANGES_PER_FILE = 16;
+/** Send-then-commit rounds: a second one sends what the agent says is still missing at commit. */
+const ROUNDS = 2;
+/** Listeners one push puts on its signal at most: a request per stream, and a few more. */
+const MAX_LISTENERS = 64;
+
+/** The range size for a file: a function of its size only, so every retry cuts the same grid. */
+export function rangeBytesFor(size: number): number {
+  const aimed = Math.ceil(size / RANGES_PER_FILE / MiB) * MiB;
+  return Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, aimed));
+}
+
+/** The ranges a HEAD (or a 409 ranges_missing) says the node holds of this very file; [] for another transfer. */
+function rangesHeld(reply: AgentReply, f: Pick<RangedFile, 'size' | 'sha256'>): ByteRange[] {
+  const h = reply.headers;
+  const total = headerNumber(reply, RANGED_HEADERS.totalSize);
+  const sha = h[RANGED_HEADERS.sha256];
+  const ofThisFile = reply.status === 409 || (total === f.size && sha === f.sha256);
+  const done = h[RANGED_HEADERS.done];
+  return ofThisFile && typeof done === 'string' ? (parseRanges(done, f.size) ?? []) : [];
+}
+
+export interface RangedPushDeps {
+  ep: AgentEndpoint;
+  f: RangedFile;
+  streams: StreamsSetting;
+  timing: { connectTimeoutMs: number; idleTimeoutMs: number };
+  meter: PushMeter;
+  signal: AbortSignal;
+}
+
+/** How a ranged push ended: the agent's 201 body, or a failure with what moved on the node. */
+export type RangedOutcome =
+  | { ok: true; landed: AgentErrorBody; streams: number }
+  | (SendFailure & { ok: false; partial?: PartialProgress });
+
+/**
+ * One file as ranges over several connections, then a commit. Starts from the ranges the node
+ * already holds (from `head`), so a retry sends only the missing ones; a commit answered 409
+ * `ranges_missing` sends those and commits once more.
+ */
+export async function pushRanged(d: RangedPushDeps, head: AgentReply): Promise<RangedOutcome> {
+  // Every concurrent request listens on the signal: a signal of our own, with room for them all,
+  // so a push of many streams does not trip node's listener-leak warning on the caller's.
+  const own = new AbortController();
+  setMaxListeners(MAX_LISTENERS, own.signal);
+  const onAbort = () => own.abort();
+  if (d.signal.aborted) own.abort();
+  d.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await sendAndCommit({ ...d, signal: own.signal }, head);
+  } finally {
+    d.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function sendAndCommit(d: RangedPushDeps, head: AgentReply): Promise<RangedOutcome> {
+  const scaler = new StreamScaler(d.streams);
+  let held = rangesHeld(head, d.f);
+  const before = coveredBytes(held);
+  let peak = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const sender = new RangeSender({ ...d, scaler }, missingRanges(held, d.f.size, rangeBytesFor(d.f.size)), coveredBytes(held));
+    const failed = await sender.run();
+    peak = Math.max(peak, sender.peakStreams);
+    if (failed) {
+      const after = coveredBytes(held) + sender.landedBytes;
+      return { ok: false, ...failed, ...(after > before ? { partial: { before, after } } : {}) };
+    }
+    const c = await commit(d);
+    if (!c.ok) return { ok: false, code: c.code, message: c.message };
+    if (c.value.status === 201) return { ok: true, landed: parseBody(c.value), streams: Math.max(1, peak) };
+    held = rangesHeld(c.value, d.f);
+  }
+  return { ok: false, code: 'conflict', message: `${where(d.ep)}: ${d.f.rel} still lacked ranges at commit after ${ROUNDS} rounds; another client may be writing it` };
+}
+
+/** The commit PUT: a 201, a 409 `ranges_missing` (another round), or the failure it means. */
+async function commit(d: RangedPushDeps) {
+  const headers = { [RANGED_HEADERS.commit]: 1, 'X-Total-Size': d.f.size, 'X-Sha256': d.f.sha256, 'Content-Length': 0 };
+  // Hashing the whole partial on the node takes a while for a big file: bounded by silence, with a long one.
+  const r = await agentRequest(d.ep, { method: 'PUT', path: d.f.urlPath, headers, connectTimeoutMs: d.timing.connectTimeoutMs, idleTimeoutMs: commitBoundMs(d) }, d.signal);
+  if (!r.ok) return { ok: false as const, code: r.code, message: `${r.message} while committing ${d.f.rel} on ${d.ep.node}` };
+  const missing = r.value.status === 409 && parseBody(r.value).code === 'ranges_missing';
+  if (r.value.status === 201 || missing) return { ok: true as const, value: r.value };
+  const refusal = refusalOf(r.value, d.ep, `${d.f.rel} (commit)`) ?? { code: 'http_error' as const, message: `${where(d.ep)} answered HTTP ${r.value.status} to the commit of ${d.f.rel}` };
+  return { ok: false as const, ...refusal };
+}
+
+/** The idle bound, plus a second per 100 MiB the agent hashes before it answers (a slow disk reads ~100 MiB/s). */
+function commitBoundMs(d: RangedPushDeps): number {
+  return d.timing.idleTimeoutMs + Math.ceil(d.f.size / (100 * MiB)) * 1000;
+}
+
+function where(ep: AgentEndpoint): string {
+  return `${ep.kind}: ${ep.node} (${endpointLabel(ep)})`;
+}

@@ -1,0 +1,88 @@
+import { fail, ok, type Result } from '../../result';
+
+/**
+ * How many TCP streams one file's ranged upload uses: a number (1: the single-stream PUT, no
+ * ranges), or 'auto': start with a few and add one while the total rate keeps growing. Why: on a
+ * lossy long link one CUBIC stream is held far below the link's rate (Mathis bound), and streams
+ * lose packets independently, so N of them move up to N times more.
+ */
+export type StreamsSetting = number | 'auto';
+
+export const DEFAULT_STREAMS: StreamsSetting = 'auto';
+/** 'auto' starts with this many streams... */
+const AUTO_FIRST_STREAMS = 2;
+/** ...and adds one at a time up to this cap. */
+const AUTO_MAX_STREAMS = 8;
+/** The most a person may ask for: more would only queue on the agent's disk. */
+const MAX_STREAMS = 32;
+/** A stream is kept only when it raised the total rate by more than this fraction. */
+const MIN_GAIN_PER_STREAM = 0.1;
+/** After a change, the new stream's connection ramps up (slow start) before it is measured... */
+const SETTLE_MS = 500;
+/** ...over this long a window. */
+const WINDOW_MS = 1500;
+
+/** `--streams`: a whole number from 1 to MAX_STREAMS, or `auto`. */
+export function parseStreams(text: string): Result<StreamsSetting, 'bad_streams'> {
+  const t = text.trim().toLowerCase();
+  if (t === 'auto') return ok('auto');
+  const n = Number(t);
+  if (/^\d+$/.test(t) && n >= 1 && n <= MAX_STREAMS) return ok(n);
+  return fail('bad_streams', `streams takes a whole number from 1 to ${MAX_STREAMS}, or 'auto'; got '${text}'`);
+}
+
+/**
+ * Decides how many streams to run, from the bytes moved so far. A fixed setting never changes;
+ * 'auto' measures the total rate in a window after each change and adds a stream while the last
+ * one paid (> 10 % more), up to the cap; once one does not, the count stays.
+ */
+export class StreamScaler {
+  private count: number;
+  private settled = false;
+  private changedAt: number;
+  private window: { t: number; bytes: number } | undefined;
+  private lastRate: number | undefined;
+
+  constructor(
+    setting: StreamsSetting,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.count = setting === 'auto' ? AUTO_FIRST_STREAMS : setting;
+    this.settled = setting !== 'auto';
+    this.changedAt = clock();
+  }
+
+  get streams(): number {
+    return this.count;
+  }
+
+  /** The most streams this setting can reach. */
+  get maxStreams(): number {
+    return this.settled ? this.count : AUTO_MAX_STREAMS;
+  }
+
+  /** Bytes moved in total so far; may raise `streams`. */
+  observe(bytes: number): void {
+    if (this.settled) return;
+    const now = this.clock();
+    if (!this.window) {
+      if (now - this.changedAt >= SETTLE_MS) this.window = { t: now, bytes };
+      return;
+    }
+    if (now - this.window.t < WINDOW_MS) return;
+    const rate = (bytes - this.window.bytes) / ((now - this.window.t) / 1000);
+    this.decide(rate, now);
+  }
+
+  private decide(rate: number, now: number): void {
+    const paid = this.lastRate === undefined || rate > this.lastRate * (1 + MIN_GAIN_PER_STREAM);
+    if (!paid || this.count >= AUTO_MAX_STREAMS) {
+      this.settled = true;
+      return;
+    }
+    this.lastRate = rate;
+    this.count += 1;
+    this.changedAt = now;
+    this.window = undefined;
+  }
+}

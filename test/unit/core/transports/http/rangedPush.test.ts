@@ -1,0 +1,89 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pushToAgent } from '../../../../../src/core/transports/http/agentPush';
+import { rangeBytesFor } from '../../../../../src/core/transports/http/rangedPush';
+import type { PushResult, TransportOptions } from '../../../../../src/core/transports/transport';
+import { bytesOf, rawRequest, sha256, startTestAgent, type AgentFixture } from '../../../agent/agentFixture';
+import { never, tempFile, testOptions, wireTap } from './agentFixtures';
+
+const MiB = 1 << 20;
+
+describe('ranged push to our agent (ranged_put)', () => {
+  let fx: AgentFixture;
+  let cleanups: Array<() => Promise<void> | void>;
+  beforeEach(() => (cleanups = []));
+  afterEach(async () => {
+    for (const c of cleanups) await c();
+    await fx?.close();
+  });
+
+  /** Pushes through a wire tap (one entry per TCP connection) to an in-process agent. */
+  async function push(body: Buffer, remotePath: string, opts: Partial<TransportOptions>, rangedPut = true): Promise<{ r: PushResult; heads: string[] }> {
+    const t = tempFile(body);
+    cleanups.push(t.cleanup);
+    const tap = await wireTap(fx.agent);
+    cleanups.push(() => tap.close());
+    const ep = { kind: 'p2p' as const, node: 'test-node', host: '127.0.0.1', port: tap.port };
+    const r = await pushToAgent(ep, testOptions(opts), { localPath: t.file, remotePath }, () => undefined, never(), { rangedPut });
+    return { r, heads: tap.heads };
+  }
+  const rangeHeads = (heads: string[]) => heads.filter((h) => /\r\nx-range-start: /i.test(h));
+
+  it('cuts a file on a grid that depends on its size only, 4 to 16 MiB a range', () => {
+    assert.equal(rangeBytesFor(8 * MiB), 4 * MiB);
+    assert.equal(rangeBytesFor(128 * MiB), 8 * MiB);
+    assert.equal(rangeBytesFor(4096 * MiB), 16 * MiB);
+  });
+
+  it('sends a big file as ranges, each on its own TCP connection, then commits; verified, nothing left beside it', async () => {
+    fx = await startTestAgent();
+    const body = bytesOf(12 * MiB);
+    const { r, heads } = await push(body, 'd/big.bin', { streams: 3 });
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    assert.equal(r.streams, 3);
+    assert.equal(r.bytesSent, body.length);
+    assert.ok((r.rateBytesPerS ?? 0) > 0);
+    assert.equal(rangeHeads(heads).length, 3, 'three 4 MiB ranges, one connection each');
+    assert.equal(heads.filter((h) => /\r\nx-ranged-commit: 1/i.test(h)).length, 1);
+    assert.equal(sha256(fs.readFileSync(path.join(fx.root, 'd/big.bin'))), sha256(body));
+    assert.deepEqual(fs.readdirSync(path.join(fx.root, 'd')), ['big.bin']);
+  });
+
+  it('by default (auto) starts with 2 streams and never goes past 8', async () => {
+    fx = await startTestAgent();
+    const body = bytesOf(12 * MiB, 5);
+    const { r, heads } = await push(body, 'auto.bin', {});
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    assert.ok((r.streams ?? 0) >= 2 && (r.streams ?? 0) <= 8, `streams ${r.streams}`);
+    assert.equal(rangeHeads(heads).length, 3);
+  });
+
+  it('streams 1, a small file, or an agent without ranged_put: the single-stream PUT', async () => {
+    fx = await startTestAgent();
+    for (const [name, size, opts, ranged] of [['one.bin', 8 * MiB, { streams: 1 }, true], ['small.bin', 2 * MiB, {}, true], ['old.bin', 8 * MiB, {}, false]] as const) {
+      const body = bytesOf(size, size);
+      const { r, heads } = await push(body, name, opts, ranged);
+      assert.ok(r.ok, r.ok ? '' : r.message);
+      assert.equal(r.streams, 1, name);
+      assert.equal(rangeHeads(heads).length, 0, name);
+      assert.equal(sha256(fs.readFileSync(path.join(fx.root, name))), sha256(body));
+    }
+  });
+
+  it('resumes at range granularity: only the ranges the agent lacks are sent', async () => {
+    fx = await startTestAgent();
+    const body = bytesOf(16 * MiB, 3);
+    // Ranges 2 and 4 of 4 are on the node already, landed out of order.
+    for (const start of [12 * MiB, 4 * MiB]) {
+      const part = body.subarray(start, start + 4 * MiB);
+      const headers = { 'X-Total-Size': body.length, 'X-Sha256': sha256(body), 'X-Range-Start': start, 'X-Range-End': start + 4 * MiB, 'X-Range-Sha256': sha256(part), 'Content-Length': part.length };
+      assert.equal((await rawRequest(fx.agent, 'PUT', '/files/r.bin', headers, part)).status, 202);
+    }
+    const { r, heads } = await push(body, 'r.bin', { streams: 2 });
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    assert.equal(r.bytesSent, 8 * MiB);
+    assert.deepEqual(rangeHeads(heads).map((h) => Number(/\r\nx-range-start: (\d+)/i.exec(h)?.[1])).sort((a, b) => a - b), [0, 8 * MiB]);
+    assert.equal(sha256(fs.readFileSync(path.join(fx.root, 'r.bin'))), sha256(body));
+  });
+});

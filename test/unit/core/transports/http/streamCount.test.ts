@@ -1,0 +1,49 @@
+import { strict as assert } from 'node:assert';
+import { parseStreams, StreamScaler } from '../../../../../src/core/transports/http/streamCount';
+
+/** Feeds the scaler a link whose total rate for n streams is `rateOf(n)` bytes/s, for `seconds`. */
+function run(scaler: StreamScaler, clock: { now: number }, rateOf: (n: number) => number, seconds: number): void {
+  let bytes = 0;
+  for (let t = 0; t < seconds * 10; t++) {
+    clock.now += 100;
+    bytes += rateOf(scaler.streams) / 10;
+    scaler.observe(bytes);
+  }
+}
+
+describe('stream count', () => {
+  it('parses --streams: 1..32 or auto', () => {
+    assert.deepEqual(parseStreams('auto'), { ok: true, value: 'auto' });
+    assert.deepEqual(parseStreams(' 4 '), { ok: true, value: 4 });
+    for (const bad of ['0', '33', '2.5', '-1', 'many', '']) assert.equal(parseStreams(bad).ok, false, bad);
+  });
+
+  it('a fixed count never changes', () => {
+    const clock = { now: 0 };
+    const s = new StreamScaler(3, () => clock.now);
+    run(s, clock, (n) => n * 1e6, 30);
+    assert.equal(s.streams, 3);
+  });
+
+  it('auto starts at 2 and adds streams while each adds > 10 %, up to the cap', () => {
+    const clock = { now: 0 };
+    const s = new StreamScaler('auto', () => clock.now);
+    assert.equal(s.streams, 2);
+    run(s, clock, (n) => n * 5e5, 60); // every stream adds its share (a lossy WAN)
+    assert.equal(s.streams, 8);
+  });
+
+  it('auto stops adding once a stream brings <= 10 % more', () => {
+    const clock = { now: 0 };
+    const s = new StreamScaler('auto', () => clock.now);
+    run(s, clock, (n) => Math.min(n, 4) * 1e6, 60); // the link is full at 4 streams
+    assert.equal(s.streams, 5);
+  });
+
+  it('auto on a link one stream fills stays at 3 (the first added stream did not pay)', () => {
+    const clock = { now: 0 };
+    const s = new StreamScaler('auto', () => clock.now);
+    run(s, clock, () => 1e8, 60);
+    assert.equal(s.streams, 3);
+  });
+});
