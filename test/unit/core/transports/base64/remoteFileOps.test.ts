@@ -30,7 +30,9 @@ describe('core/transports/base64/remoteFileOps', () => {
     assert.equal(ops.remoteFilePaths('~/ringrift/x').partial, '~/ringrift/.x.ringrift-partial');
   });
 
-  it('prepare, append and finish land a file under exactly its name, and no part of a name ever runs', () => {
+  it('prepare, append and finish land a file under exactly its name, and no part of a name ever runs', function () {
+    // Dozens of shells, one after another: seconds on a quiet machine, over ten under load.
+    this.timeout(60_000);
     for (const name of NASTY_NAMES) {
       const paths = ops.remoteFilePaths(`sub dir/${name}`);
       const { report, status } = prepare(paths, home);
