@@ -116,12 +116,24 @@ async function receiveRange(ctx: AgentContext, ex: Exchange, p: TargetPaths, liv
   const what = `${p.rel} bytes ${range.start}-${range.end}`;
   if (failure instanceof BodyTooLong) return sendError(ex.res, 400, 'body_too_long', `the body for ${what} is longer than the range (${length} bytes); not recorded, send the range again`);
   if (isDiskFull(failure)) return sendError(ex.res, 507, 'disk_full', `${ctx.config.name} ran out of disk writing ${what}; completed ranges stay for resume once space is freed`);
+  if (failure || ex.meter.bytes < length) await keepReceivedPrefix(live, range, sink.bytesWritten);
   if (failure) return; // the client went away: nobody to answer; completed ranges stay
-  if (ex.meter.bytes < length) return sendError(ex.res, 400, 'bad_body', `the body for ${what} ended after ${ex.meter.bytes} of ${length} bytes; not recorded, send the range again`);
+  if (ex.meter.bytes < length) return sendError(ex.res, 400, 'bad_body', `the body for ${what} ended after ${ex.meter.bytes} of ${length} bytes; kept for resume, send the rest`);
   const refusal = rangeHashRefusal(h, ex.req.trailers[RANGED_HEADERS.rangeSha256]?.toLowerCase(), hash);
   if (refusal) return sendError(ex.res, refusal.status, refusal.code, `${what}: ${refusal.message}`, refusal.extra);
   await live.complete(range);
   sendRangeDone(ex, live, range);
+}
+
+/**
+ * A range cut short keeps the bytes that reached the disk: the next try sends only the rest. A
+ * link that resets every connection after N bytes then still moves the file, whatever the range
+ * size (ranges of N bytes or more would otherwise never land). Those bytes are checked by the
+ * whole file's sha256 at the commit, as a single-stream partial's are.
+ */
+async function keepReceivedPrefix(live: LiveTransfer, range: ByteRange, written: number): Promise<void> {
+  const kept = Math.min(written, range.end - range.start);
+  if (kept > 0) await live.complete({ start: range.start, end: range.start + kept });
 }
 
 function rangeHashRefusal(h: RangeHeaders, trailer: string | undefined, hash: Hash) {

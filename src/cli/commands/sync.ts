@@ -38,7 +38,7 @@ export const syncCommand: CliCommand = {
   --concurrency N        nodes synced at once (default: auto_sync.max_concurrent_syncs, else 12)
   --timeout S            bound on each probe, in seconds
   --streams N|auto       TCP connections for one big file to a ringrift agent (p2p, http): N, or auto
-                         (start with 2, add one while the rate grows > 10 %, up to 8); 1: a single stream.
+                         (start with 4, double while the rate grows > 10 %, up to 16); 1: a single stream.
                          Default: auto
   --accept-new           add unknown SSH host keys to known_hosts instead of failing
 ${TOKEN_FILE_HELP}

@@ -75,6 +75,27 @@ describe('agent ranged PUT (ranged_put)', () => {
     assert.equal((await rawRequest(fx.agent, 'HEAD', '/files/f.bin')).headers['x-ranges-done'], '');
   });
 
+  it('a range cut short keeps the bytes that reached the disk; the rest lands as a range of its own', async () => {
+    fx = await startTestAgent();
+    const whole = bytesOf(400_000);
+    const cut = http.request({ host: fx.agent.address, port: fx.agent.port, method: 'PUT', path: '/files/f.bin', headers: rangeHeaders(whole, 0, 200_000), agent: false });
+    cut.on('error', () => undefined);
+    cut.write(whole.subarray(0, 64_000));
+    await waitFor(() => fs.existsSync(hidden('f.bin', '.ranged.ringrift-partial')) && fs.statSync(hidden('f.bin', '.ranged.ringrift-partial')).size > 0, 'the cut range to start');
+    await new Promise((r) => setTimeout(r, 100));
+    cut.destroy();
+    let done = '';
+    for (const deadline = Date.now() + 5000; !/^0-\d+$/.test(done) && Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      done = String((await rawRequest(fx.agent, 'HEAD', '/files/f.bin')).headers['x-ranges-done'] ?? '');
+    }
+    const kept = Number(done.split('-')[1]);
+    assert.ok(kept > 0 && kept <= 64_000, done);
+    assert.equal((await putRange('f.bin', whole, kept, 400_000)).status, 202);
+    const commit = await rawRequest(fx.agent, 'PUT', '/files/f.bin', { 'X-Ranged-Commit': '1', 'X-Total-Size': whole.length, 'X-Sha256': sha256(whole) });
+    assert.equal(commit.status, 201, commit.body);
+    assert.equal(sha256(fs.readFileSync(path.join(fx.root, 'f.bin'))), sha256(whole));
+  });
+
   it('a range already held answers 202 at once; one overlapping part of it is a conflict', async () => {
     fx = await startTestAgent();
     const whole = bytesOf(5000);

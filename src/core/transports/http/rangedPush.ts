@@ -80,7 +80,7 @@ async function sendAndCommit(d: RangedPushDeps, head: AgentReply): Promise<Range
     const failed = await sender.run();
     peak = Math.max(peak, sender.peakStreams);
     if (failed) {
-      const after = coveredBytes(held) + sender.landedBytes;
+      const after = (await bytesHeldNow(d)) ?? coveredBytes(held) + sender.landedBytes;
       return { ok: false, ...failed, ...(after > before ? { partial: { before, after } } : {}) };
     }
     const c = await commit(d);
@@ -89,6 +89,17 @@ async function sendAndCommit(d: RangedPushDeps, head: AgentReply): Promise<Range
     held = rangesHeld(c.value, d.f);
   }
   return { ok: false, code: 'conflict', message: `${where(d.ep)}: ${d.f.rel} still lacked ranges at commit after ${ROUNDS} rounds; another client may be writing it` };
+}
+
+/**
+ * What the node holds of this file after a failed round, by HEAD: it keeps the received part of a
+ * cut range too, which no reply confirmed. Undefined when cancelled or when the node cannot say.
+ */
+async function bytesHeldNow(d: RangedPushDeps): Promise<number | undefined> {
+  if (d.signal.aborted) return undefined;
+  const { connectTimeoutMs } = d.timing;
+  const r = await agentRequest(d.ep, { method: 'HEAD', path: d.f.urlPath, connectTimeoutMs, totalTimeoutMs: 2 * connectTimeoutMs }, d.signal);
+  return r.ok && r.value.status < 500 ? coveredBytes(rangesHeld(r.value, d.f)) : undefined;
 }
 
 /** The commit PUT: a 201, a 409 `ranges_missing` (another round), or the failure it means. */

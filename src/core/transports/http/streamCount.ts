@@ -9,13 +9,17 @@ import { fail, ok, type Result } from '../../result';
 export type StreamsSetting = number | 'auto';
 
 export const DEFAULT_STREAMS: StreamsSetting = 'auto';
-/** 'auto' starts with this many streams... */
-const AUTO_FIRST_STREAMS = 2;
-/** ...and adds one at a time up to this cap. */
-const AUTO_MAX_STREAMS = 8;
+/**
+ * 'auto' starts with this many streams and doubles them while that pays, up to the cap. Measured
+ * in the lab (40 ms, 0.5 % loss, CUBIC): starting at 2 and adding one at a time settled at 3 on a
+ * noisy window and reached 4.7x one stream on 24 MiB; a lossy long link wants 16 (17x measured),
+ * and a file is often done before one-at-a-time gets there.
+ */
+const AUTO_FIRST_STREAMS = 4;
+const AUTO_MAX_STREAMS = 16;
 /** The most a person may ask for: more would only queue on the agent's disk. */
 const MAX_STREAMS = 32;
-/** A stream is kept only when it raised the total rate by more than this fraction. */
+/** More streams are kept only when they raised the total rate by more than this fraction. */
 const MIN_GAIN_PER_STREAM = 0.1;
 /** After a change, the new stream's connection ramps up (slow start) before it is measured... */
 const SETTLE_MS = 500;
@@ -33,8 +37,8 @@ export function parseStreams(text: string): Result<StreamsSetting, 'bad_streams'
 
 /**
  * Decides how many streams to run, from the bytes moved so far. A fixed setting never changes;
- * 'auto' measures the total rate in a window after each change and adds a stream while the last
- * one paid (> 10 % more), up to the cap; once one does not, the count stays.
+ * 'auto' measures the total rate in a window after each change and doubles the streams while the
+ * last doubling paid (> 10 % more), up to the cap; once one does not, the count stays.
  */
 export class StreamScaler {
   private count: number;
@@ -81,7 +85,7 @@ export class StreamScaler {
       return;
     }
     this.lastRate = rate;
-    this.count += 1;
+    this.count = Math.min(AUTO_MAX_STREAMS, this.count * 2);
     this.changedAt = now;
     this.window = undefined;
   }

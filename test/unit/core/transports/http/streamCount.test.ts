@@ -25,25 +25,29 @@ describe('stream count', () => {
     assert.equal(s.streams, 3);
   });
 
-  it('auto starts at 2 and adds streams while each adds > 10 %, up to the cap', () => {
+  it('auto starts at 4 and doubles the streams while that adds > 10 %, up to the cap', () => {
     const clock = { now: 0 };
     const s = new StreamScaler('auto', () => clock.now);
-    assert.equal(s.streams, 2);
+    assert.equal(s.streams, 4);
     run(s, clock, (n) => n * 5e5, 60); // every stream adds its share (a lossy WAN)
-    assert.equal(s.streams, 8);
+    assert.equal(s.streams, 16);
+    assert.equal(s.maxStreams, 16);
   });
 
-  it('auto stops adding once a stream brings <= 10 % more', () => {
+  it('auto stops doubling once a doubling brings <= 10 % more', () => {
     const clock = { now: 0 };
     const s = new StreamScaler('auto', () => clock.now);
-    run(s, clock, (n) => Math.min(n, 4) * 1e6, 60); // the link is full at 4 streams
-    assert.equal(s.streams, 5);
+    run(s, clock, (n) => Math.min(n, 8) * 1e6, 60); // the link is full at 8 streams
+    assert.equal(s.streams, 16);
+    const full = new StreamScaler('auto', () => clock.now);
+    run(full, clock, (n) => Math.min(n, 4) * 1e6, 60); // full at 4: the doubling to 8 did not pay
+    assert.equal(full.streams, 8);
   });
 
-  it('auto on a link one stream fills stays at 3 (the first added stream did not pay)', () => {
+  it('auto on a link one stream fills stays at 8 (the first doubling did not pay)', () => {
     const clock = { now: 0 };
     const s = new StreamScaler('auto', () => clock.now);
     run(s, clock, () => 1e8, 60);
-    assert.equal(s.streams, 3);
+    assert.equal(s.streams, 8);
   });
 });
