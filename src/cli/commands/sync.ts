@@ -4,6 +4,7 @@ import { madeProgress, type SyncResult } from '../../core/router';
 import { EXIT_FAILED, EXIT_OK, UsageError, boolOpt, stringOpt, TOKEN_FILE_HELP, TOKEN_FILE_OPTION, type CliCommand, type CliIO } from '../command';
 import { openCluster, pickNodes, transportOpt } from '../cluster';
 import { formatBytes, formatMs, styleFor, table } from '../format';
+import { syncDirectory } from './syncDir';
 
 export function renderSyncResults(results: SyncResult[], io: CliIO): string {
   const style = styleFor(io.isTTY, io.env);
@@ -27,19 +28,24 @@ export function renderSyncResults(results: SyncResult[], io: CliIO): string {
 
 export const syncCommand: CliCommand = {
   name: 'sync',
-  summary: 'push a file to nodes, escalating p2p -> http -> rsync -> base64; disables a node when all fail',
-  usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--all] [--accept-new] [--token-file FILE]',
+  summary: 'push a file or a directory tree to nodes, escalating p2p -> http -> rsync -> base64; disables a node when all fail',
+  usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--all] [--delete] [--accept-new] [--token-file FILE]',
   help: `Options:
-  --path LOCAL           the local file to push (required)
-  --remote PATH          where it goes on the node: relative to its ringrift_path (default: the file's name);
-                         absolute paths only over SSH transports
+  --path LOCAL           the local file or directory to push (required)
+  --remote PATH          where it goes on the node: relative to its ringrift_path (default: the file's or
+                         directory's name); absolute paths only over SSH transports
+  --delete               (directory) remove files under --remote that are not in the local tree
   --force-transport T    use only this transport (also on a disabled node, which stays disabled)
   --all                  every node of the hosts file
   --concurrency N        nodes synced at once (default: auto_sync.max_concurrent_syncs, else 12)
   --timeout S            bound on each probe, in seconds
   --accept-new           add unknown SSH host keys to known_hosts instead of failing
 ${TOKEN_FILE_HELP}
-Exit code: 0 when every node got the file, 1 when any did not.`,
+A directory goes as a tree: symlinks inside it are followed (their files land under the link's name);
+a symlink out of it, dangling or in a cycle stops the whole sync before anything is sent. Per node,
+unchanged files are skipped (a second sync of an unchanged tree rewrites nothing); --json adds
+"files": {total, sent, skipped, refused: [{path, reason, transport, sentBy}], deleted} per node.
+Exit code: 0 when every node got the file (or the whole tree), 1 when any did not.`,
   options: {
     ...TOKEN_FILE_OPTION,
     path: { type: 'string' },
@@ -49,6 +55,7 @@ Exit code: 0 when every node got the file, 1 when any did not.`,
     concurrency: { type: 'string' },
     timeout: { type: 'string' },
     'accept-new': { type: 'boolean' },
+    delete: { type: 'boolean' },
   },
   allowPositionals: true,
   async run(args, io) {
@@ -61,10 +68,12 @@ Exit code: 0 when every node got the file, 1 when any did not.`,
     } catch {
       throw new UsageError(`--path ${local}: no such file`);
     }
-    if (!stat.isFile()) throw new UsageError(`--path ${local}: not a regular file`);
+    if (!stat.isFile() && !stat.isDirectory()) throw new UsageError(`--path ${local}: not a regular file or a directory`);
+    if (boolOpt(args, 'delete') && !stat.isDirectory()) throw new UsageError('--delete is for a directory (--path DIR)');
     const force = transportOpt(args, 'force-transport');
     const cluster = await openCluster(this.name, args, io);
     const nodes = pickNodes(cluster.nodes, args.positionals, boolOpt(args, 'all'));
+    if (stat.isDirectory()) return syncDirectory(args, io, cluster, nodes, localPath, force);
     const job = { localPath, remotePath: stringOpt(args, 'remote') ?? path.basename(localPath) };
     const json = boolOpt(args, 'json');
 

@@ -76,8 +76,10 @@ export function progressOf(f: PushFailure): number {
  * Limits of the real RingRift orchestrator's POST /files/upload (file_download.py): a file outside
  * `data/` and `models/`, with an extension off its allowlist, over 500 MiB, empty, or with `..` in
  * its path; and its answers 413 (too large) and 503 + X-Handler-Timeout (its 120 s handler bound).
+ * `delete_needs_ssh`: a tree sync with `--delete` over p2p/http (neither agent removes files): the
+ * files went, the removal is left to the SSH rungs.
  */
-export type PushLimit = 'outside_prefixes' | 'extension_not_allowed' | 'file_too_large' | 'empty_file' | 'path_traversal' | 'handler_timeout';
+export type PushLimit = 'outside_prefixes' | 'extension_not_allowed' | 'file_too_large' | 'empty_file' | 'path_traversal' | 'handler_timeout' | 'delete_needs_ssh';
 
 /** One transport of the escalation chain. Implementations never throw: failures are values. */
 export interface Transport {

@@ -22,7 +22,7 @@ export interface TreeFile {
  * - `unreadable`: the walk could not read the entry;
  * - `reserved_name`: a name the sync itself uses on the node (partials, staging).
  */
-export type TreeRefusalReason = 'symlink_outside' | 'symlink_cycle' | 'dangling_symlink' | 'special_file' | 'unreadable' | 'reserved_name';
+type TreeRefusalReason = 'symlink_outside' | 'symlink_cycle' | 'dangling_symlink' | 'special_file' | 'unreadable' | 'reserved_name';
 
 export interface TreeRefusal {
   /** The entry, relative to the tree's root. */
@@ -44,7 +44,7 @@ export interface LocalTree {
 
 /** Names the sync keeps for itself on the node: never taken from, or given to, a tree. */
 export const STAGING_PREFIX = '.ringrift-staging-';
-export const RESERVED_NAMES: readonly string[] = ['.ringrift-partial'];
+const RESERVED_NAMES: readonly string[] = ['.ringrift-partial'];
 
 export function isReservedName(name: string): boolean {
   return RESERVED_NAMES.includes(name) || name.startsWith(STAGING_PREFIX) || name.endsWith('.ringrift-partial');

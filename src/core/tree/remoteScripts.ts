@@ -1,4 +1,4 @@
-import { BASE64_DETECTION, SHA_TOOL_DETECTION, inSh, shaCommand, type Base64DecodeFlag, type ShaTool } from '../transports/base64/remoteFileOps';
+import { BASE64_DETECTION, SHA_TOOL_DETECTION, inSh, shaCommand, type Base64DecodeFlag } from '../transports/base64/remoteFileOps';
 import { shellQuote, shellQuoteRemotePath } from '../transports/remotePath';
 import { STAGING_PREFIX } from './localTree';
 
@@ -21,41 +21,41 @@ function overRecords(loop: string[]): string {
   return `xargs -0 sh -c ${shellQuote(loop.join('\n'))} sh`;
 }
 
-/** Splits a record `x/y/rest` into "$1st" "$2nd" and the rest ("$f"): names may hold `/`, fields never do. */
-const SPLIT3 = 'x=${a%%/*}; r=${a#*/}; y=${r%%/*}; f=${r#*/}';
-
-/** Sets and exports `s`, the node's fastest sha256 command, and prints `sha=<tool>` (empty: none). */
+/** Sets and exports `s`, the node's fastest sha256 command, and `t`, its name (empty: none). */
 const SHA_VAR = [
   `t=$(${SHA_TOOL_DETECTION}); t=\${t#sha=}`,
   `case "$t" in ${(['openssl', 'sha256sum', 'shasum'] as const).map((t) => `${t}) s=${shellQuote(shaCommand(t))} ;;`).join(' ')} esac`,
-  'echo "sha=$t"; export s',
+  'export s',
 ].join('\n');
 
-/** One record of `inspectScript`'s stdin: the local size and mtime (s), then the name. */
-export function inspectRecord(size: number, mtimeS: number, rel: string): string {
-  return `${size}/${mtimeS}/${rel}\0`;
+/** One name of a tree on stdin (`inspectScript`, `hashScript`): `./` first, so no tool reads it as an option. */
+export function nameRecord(rel: string): string {
+  return `./${rel}\0`;
 }
 
 /**
  * Reports the node's tools (`sha=`, `tar=present`, `base64=present`, `decode=`), then `listed`,
- * then one line per record, in order: `=` same size and mtime; `-` no such file; `d` other size or
- * not a regular file; `h <sha256>` same size, other mtime (only those are read).
+ * then, per batch xargs makes: `b`, one line per name in order (`-` none, `d` not a regular file
+ * or a symlink, `f` a regular file), `s`, and one `size/mtime` line per `f` (one stat for them all).
+ * parseInspect reads it.
  */
 export function inspectScript(root: string): string {
   return inRoot(root, [
     SHA_VAR,
+    'echo "sha=$t"',
     BASE64_DETECTION,
     'if command -v tar >/dev/null 2>&1; then echo tar=present; fi',
     "if stat -c %s . >/dev/null 2>&1; then st='stat -c %s/%Y'; else st='stat -f %z/%m'; fi",
     'export st',
     'echo listed',
     overRecords([
-      'for a; do',
-      `  ${SPLIT3}`,
-      '  if [ -L "$f" ] || [ ! -f "$f" ]; then if [ -e "$f" ] || [ -L "$f" ]; then echo d; else echo -; fi; continue; fi',
-      '  o=$($st -- "$f" 2>/dev/null) || { echo d; continue; }',
-      '  if [ "$o" = "$x/$y" ]; then echo =; elif [ "${o%%/*}" = "$x" ]; then echo "h $($s < "$f" | cut -d " " -f 1)"; else echo d; fi',
+      'echo b; n=$#',
+      'while [ "$n" -gt 0 ]; do',
+      '  f=$1; shift; n=$((n - 1))',
+      '  if [ -L "$f" ]; then echo d; elif [ -f "$f" ]; then echo f; set -- "$@" "$f"; elif [ -e "$f" ]; then echo d; else echo -; fi',
       'done',
+      'echo s',
+      'if [ $# -gt 0 ]; then $st -- "$@"; fi',
     ]),
   ], true);
 }
@@ -98,28 +98,33 @@ export function receiveFileScript(root: string, staging: string, index: number, 
   return inRoot(root, [`mkdir -p -- ${S} && base64 ${flag} > ${S}/${index}`]);
 }
 
-/** A record of `finishScript`: index, expected sha256 (or `-`: no staged file, only set the mtime), `touch -t` stamp, name. */
-export function finishRecord(index: number, sha256: string | undefined, stamp: string, rel: string): string {
-  return `${index}/${sha256 ?? '-'}/${stamp}/${rel}\0`;
+/**
+ * How `finishScript` puts one file in place: `mv` a staged file whose mtime tar already set;
+ * `stamp` sets the staged file's mtime first; `touch` only sets the mtime of the file already there.
+ */
+export type FinishMode = 'mv' | 'stamp' | 'touch';
+
+/** A record of `finishScript`: index, mode, `touch -t` stamp, name. */
+export function finishRecord(index: number, mode: FinishMode, stamp: string, rel: string): string {
+  return `${index}/${mode}/${stamp}/${rel}\0`;
 }
 
 /**
- * For each record: the staged file's sha256 must be the expected one; then its mtime is set and it
- * is renamed over the name (one rename(2): readers see the old file or the new one, never half).
- * Prints `ok <i>`, `bad <i> <sha256>`, `missing <i>`, `isdir <i>` or `mvfail <i>`.
+ * Puts each staged file (already checked) in place with one rename(2): readers see the old file or
+ * the new one, never half. Prints `ok <i>`, `isdir <i>` (a directory in the way) or `fail <i>`.
  */
-export function finishScript(root: string, staging: string, tool: ShaTool): string {
+export function finishScript(root: string, staging: string): string {
   return inRoot(root, [
-    `S=${shellQuote(staging)}; s=${shellQuote(shaCommand(tool))}; export S s`,
+    `S=${shellQuote(staging)}; export S`,
     overRecords([
       'for a; do',
-      '  i=${a%%/*}; r=${a#*/}; w=${r%%/*}; r=${r#*/}; t=${r%%/*}; f=${r#*/}',
+      '  i=${a%%/*}; r=${a#*/}; m=${r%%/*}; r=${r#*/}; t=${r%%/*}; f=${r#*/}',
       '  if [ -d "$f" ] && [ ! -L "$f" ]; then echo "isdir $i"; continue; fi',
-      '  if [ "$w" = - ]; then TZ=UTC0 touch -c -t "$t" -- "$f" && echo "ok $i" || echo "mvfail $i"; continue; fi',
-      '  if [ ! -f "$S/$i" ]; then echo "missing $i"; continue; fi',
-      '  h=$($s < "$S/$i" | cut -d " " -f 1)',
-      '  if [ "$h" != "$w" ]; then echo "bad $i $h"; continue; fi',
-      '  TZ=UTC0 touch -t "$t" -- "$S/$i" && mv -f -- "$S/$i" "$f" && echo "ok $i" || echo "mvfail $i"',
+      '  case "$m" in',
+      '    touch) TZ=UTC0 touch -c -t "$t" -- "$f" ;;',
+      '    stamp) TZ=UTC0 touch -t "$t" -- "$S/$i" && mv -f -- "$S/$i" "$f" ;;',
+      '    *) mv -f -- "$S/$i" "$f" ;;',
+      '  esac && echo "ok $i" || echo "fail $i"',
       'done',
     ]),
   ]);
@@ -132,12 +137,13 @@ export function touchStamp(mtimeMs: number): string {
   return `${d.getUTCFullYear()}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}.${two(d.getUTCSeconds())}`;
 }
 
-/** Prints `h <sha256>` or `-` per name on stdin, in order: the check after rsync. */
+/**
+ * The sha256 of each name on stdin (nameRecord), one tool run per xargs batch: the tool prints
+ * `<sha256>  ./name` (or ` *./name`; GNU and shasum escape a name holding a newline or backslash,
+ * marking the line with a leading `\\`). parseHashes reads it, knowing the names it sent.
+ */
 export function hashScript(root: string): string {
-  return inRoot(root, [
-    SHA_VAR,
-    overRecords(['for f; do', '  if [ -f "$f" ] && [ ! -L "$f" ]; then echo "h $($s < "$f" | cut -d " " -f 1)"; else echo -; fi', 'done']),
-  ]);
+  return inRoot(root, [SHA_VAR, 'xargs -0 $s']);
 }
 
 /** Every file and symlink under the root, NUL-separated as `./rel`, without the sync's own partials and staging. */

@@ -31,7 +31,7 @@ function writeSize(header: Buffer, size: number): void {
 }
 
 /** The 512-byte ustar header of member `name` (ASCII digits only). */
-export function tarHeader(name: string, size: number, mtimeMs: number): Buffer {
+function tarHeader(name: string, size: number, mtimeMs: number): Buffer {
   const h = Buffer.alloc(BLOCK);
   h.write(name, 0, 'latin1');
   h.write(octal(0o644, 8), 100, 'latin1');

@@ -82,7 +82,7 @@ async function followLink(state: WalkState, abs: string, rel: string, ancestors:
   refuse('special_file', `${rel} is a symlink to ${link}, which is not a regular file or directory`);
 }
 
-export function isInside(root: string, p: string): boolean {
+function isInside(root: string, p: string): boolean {
   return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 

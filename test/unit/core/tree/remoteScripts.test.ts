@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseHashes, parseInspect } from '../../../../src/core/tree/remoteOutput';
 import * as s from '../../../../src/core/tree/remoteScripts';
 import { tarOf } from '../../../../src/core/tree/tarStream';
 import { walkTree } from '../../../../src/core/tree/walk';
@@ -32,15 +33,25 @@ describe('core/tree/remoteScripts (run by the local sh)', () => {
     const r = spawnSync('sh', ['-c', cmd], { input, cwd: base });
     return { code: r.status, out: r.stdout.toString() };
   };
-  const inspect = () => run(s.inspectScript(dst), tree.files.map((f) => s.inspectRecord(f.size, Math.floor(f.mtimeMs / 1000), f.rel)).join(''));
-  const answers = (out: string) => out.slice(out.indexOf('listed\n') + 7).trim().split('\n');
+  const inspect = () => run(s.inspectScript(dst), tree.files.map((f) => s.nameRecord(f.rel)).join(''));
+  const answers = (out: string) => {
+    const r = parseInspect(out, tree.files.length);
+    assert.ok(r.ok, out);
+    return r.value.map((x) => x.kind === 'file' ? `${x.size}/${x.mtimeS}` : x.kind);
+  };
+  const hashes = (dir: string, rels: string[]) => {
+    const r = parseHashes(run(s.hashScript(dir), rels.map(s.nameRecord).join('')).out, rels);
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    return r.value;
+  };
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
   it('inspect reports tools, then one answer per name in order (none there yet)', () => {
     const r = inspect();
     assert.equal(r.code, 0);
     assert.match(r.out, /^sha=(openssl|sha256sum|shasum)$/m);
     assert.match(r.out, /^tar=present$/m);
-    assert.deepEqual(answers(r.out), tree.files.map(() => '-'));
+    assert.deepEqual(answers(r.out), tree.files.map(() => 'missing'));
   });
 
   it('dirs, tar into staging, finish: every file lands verbatim under the root, verified, with our mtime', async () => {
@@ -50,8 +61,10 @@ describe('core/tree/remoteScripts (run by the local sh)', () => {
     for await (const c of tar.stream) chunks.push(c as Buffer);
     const staging = s.stagingName('t1');
     assert.equal(run(s.receiveTarScript(dst, staging, '-d'), Buffer.concat(chunks).toString('base64')).code, 0);
-    const records = tree.files.map((f, i) => s.finishRecord(i, tar.hashes.get(i), s.touchStamp(f.mtimeMs), f.rel)).join('');
-    assert.deepEqual(run(s.finishScript(dst, staging, 'sha256sum'), records).out.trim().split('\n'), tree.files.map((_, i) => `ok ${i}`));
+    const staged = hashes(path.join(dst, staging), tree.files.map((_, i) => String(i)));
+    assert.deepEqual(staged, tree.files.map((_, i) => tar.hashes.get(i)));
+    const records = tree.files.map((f, i) => s.finishRecord(i, 'mv', s.touchStamp(f.mtimeMs), f.rel)).join('');
+    assert.deepEqual(run(s.finishScript(dst, staging), records).out.trim().split('\n'), tree.files.map((_, i) => `ok ${i}`));
     run(s.cleanupScript(dst, staging));
     for (const f of tree.files) {
       const landed = path.join(dst, f.rel);
@@ -60,24 +73,29 @@ describe('core/tree/remoteScripts (run by the local sh)', () => {
     }
     assert.ok(!fs.existsSync(path.join(base, 'PWNED')) && !fs.existsSync(path.join(dst, 'PWNED')));
     assert.deepEqual(fs.readdirSync(dst).filter((n) => n.startsWith('.ringrift')), []);
-    assert.deepEqual(answers(inspect().out), tree.files.map(() => '='));
+    assert.deepEqual(answers(inspect().out), tree.files.map((f) => `${f.size}/${Math.floor(f.mtimeMs / 1000)}`));
   });
 
-  it('hash prints each sha256 in order; list prints every name NUL-separated', () => {
-    const out = run(s.hashScript(dst), tree.files.map((f) => `${f.rel}\0`).join('')).out;
-    const want = tree.files.map((f) => `h ${createHash('sha256').update(`data of ${f.rel}`).digest('hex')}`);
-    assert.deepEqual(out.split('\n').filter((l) => l.startsWith('h ') || l === '-'), want);
+  it('hash gives each sha256 in order, whatever the names hold; list prints every name NUL-separated', () => {
+    assert.deepEqual(hashes(dst, tree.files.map((f) => f.rel)), tree.files.map((f) => sha(`data of ${f.rel}`)));
     const listed = run(s.listScript(dst)).out.split('\0').filter(Boolean).map((n) => n.slice(2)).sort();
     assert.deepEqual(listed, tree.files.map((f) => f.rel));
   });
 
-  it('finish refuses a staged file whose sha256 is not the expected one, and leaves the target alone', () => {
+  it('a hash line for a file the node cannot read stops the parse there, naming the file', () => {
+    const r = parseHashes(run(s.hashScript(dst), s.nameRecord('a b') + s.nameRecord('gone')).out, ['a b', 'gone']);
+    assert.ok(!r.ok && /gone/.test(r.message));
+  });
+
+  it('finish touches a file whose bytes are already right, and stamps a staged one before the rename', () => {
     const staging = s.stagingName('t2');
     fs.mkdirSync(path.join(dst, staging));
-    fs.writeFileSync(path.join(dst, staging, '0'), 'other bytes');
-    const out = run(s.finishScript(dst, staging, 'sha256sum'), s.finishRecord(0, 'a'.repeat(64), s.touchStamp(0), 'a b')).out;
-    assert.match(out, /^bad 0 [0-9a-f]{64}$/m);
-    assert.equal(fs.readFileSync(path.join(dst, 'a b'), 'utf8'), 'data of a b');
+    fs.writeFileSync(path.join(dst, staging, '0'), 'replaced');
+    const when = Date.UTC(2020, 0, 2, 3, 4, 5);
+    const out = run(s.finishScript(dst, staging), s.finishRecord(0, 'stamp', s.touchStamp(when), 'a b') + s.finishRecord(1, 'touch', s.touchStamp(when), "q'uote")).out;
+    assert.equal(out, 'ok 0\nok 1\n');
+    assert.equal(fs.readFileSync(path.join(dst, 'a b'), 'utf8'), 'replaced');
+    for (const n of ['a b', "q'uote"]) assert.equal(fs.statSync(path.join(dst, n)).mtimeMs, when);
     run(s.cleanupScript(dst, staging));
   });
 
@@ -93,7 +111,7 @@ describe('core/tree/remoteScripts (run by the local sh)', () => {
   });
 
   it('no script embeds anything but the root and the staging name', () => {
-    for (const script of [s.inspectScript('/r'), s.finishScript('/r', s.stagingName('x'), 'openssl'), s.removeScript('/r')]) {
+    for (const script of [s.inspectScript('/r'), s.finishScript('/r', s.stagingName('x')), s.removeScript('/r')]) {
       assert.ok(!/PWNED|new\nline/.test(script));
     }
     assert.equal(s.stagingName('a/../b'), '.ringrift-staging-ab');
