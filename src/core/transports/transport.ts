@@ -20,6 +20,11 @@ export interface PushJob {
   localPath: string;
   /** Remote path as the user gave it: relative (under the node's base) or absolute (SSH only). */
   remotePath: string;
+  /**
+   * Ask the RingRift orchestrator first (GET /files/info) and send nothing when it already holds
+   * this size and sha256 (a tree sync's per-file pushes). Our agent's HEAD always does this.
+   */
+  skipWhenSame?: boolean;
 }
 
 export interface PushProgress {

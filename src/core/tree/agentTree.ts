@@ -33,7 +33,7 @@ export async function pushTreeAgent(transport: Transport & { kind: AgentTranspor
   let failure: PushResult | undefined;
   await mapWithConcurrency(files, FILES_AT_ONCE, async (f) => {
     if (failure || ctx.signal.aborted) return;
-    const job = { localPath: f.abs, remotePath: path.posix.join(dir.value, f.rel) };
+    const job = { localPath: f.abs, remotePath: path.posix.join(dir.value, f.rel), skipWhenSame: true };
     await rememberSmallFileSha(f);
     const r = await withChildSignal(ctx.signal, (signal) => transport.push(node, job, (done) => {
       moving.set(f.rel, done);
