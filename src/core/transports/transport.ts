@@ -81,10 +81,13 @@ export function progressOf(f: PushFailure): number {
  * Limits of the real RingRift orchestrator's POST /files/upload (file_download.py): a file outside
  * `data/` and `models/`, with an extension off its allowlist, over 500 MiB, empty, or with `..` in
  * its path; and its answers 413 (too large) and 503 + X-Handler-Timeout (its 120 s handler bound).
- * `delete_needs_ssh`: a tree sync with `--delete` over p2p/http (neither agent removes files): the
- * files went, the removal is left to the SSH rungs.
+ * A tree sync's per-file pushes over p2p/http add two: `delete_needs_ssh` (`--delete`: neither
+ * agent removes files, the SSH rungs do) and `name_unsupported` (a `\` in a name, which the HTTP
+ * path rules read as a separator: the file goes over SSH, where names land verbatim).
  */
-export type PushLimit = 'outside_prefixes' | 'extension_not_allowed' | 'file_too_large' | 'empty_file' | 'path_traversal' | 'handler_timeout' | 'delete_needs_ssh';
+export type PushLimit =
+  | 'outside_prefixes' | 'extension_not_allowed' | 'file_too_large' | 'empty_file' | 'path_traversal' | 'handler_timeout'
+  | 'delete_needs_ssh' | 'name_unsupported';
 
 /** One transport of the escalation chain. Implementations never throw: failures are values. */
 export interface Transport {

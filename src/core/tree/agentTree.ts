@@ -33,6 +33,12 @@ export async function pushTreeAgent(transport: Transport & { kind: AgentTranspor
   let failure: PushResult | undefined;
   await mapWithConcurrency(files, FILES_AT_ONCE, async (f) => {
     if (failure || ctx.signal.aborted) return;
+    if (f.rel.includes('\\')) {
+      // The HTTP path rules read `\` as a separator: the file would land under another name.
+      run.refused(f.rel, 'name_unsupported', kind);
+      limited.push({ rel: f.rel, limit: 'name_unsupported' });
+      return;
+    }
     const job = { localPath: f.abs, remotePath: path.posix.join(dir.value, f.rel), skipWhenSame: true };
     await rememberSmallFileSha(f);
     const r = await withChildSignal(ctx.signal, (signal) => transport.push(node, job, (done) => {

@@ -52,6 +52,15 @@ describe('core/tree/agentTree', () => {
     assert.deepEqual(run.report.refused, [{ path: 'notes.txt', reason: 'extension_not_allowed', transport: 'p2p', sentBy: 'rsync' }]);
   });
 
+  it('a name with a backslash never goes over HTTP (its path rules would split it): left to SSH, named', async () => {
+    const t = perFile();
+    const run = runOf([file('a\\b.npy')]);
+    const r = await pushTreeAgent(t, nodeSpec(), run, ctx);
+    assert.ok(!r.ok && r.limit === 'name_unsupported');
+    assert.deepEqual(t.jobs, []);
+    assert.deepEqual(run.report.refused, [{ path: 'a\\b.npy', reason: 'name_unsupported', transport: 'p2p' }]);
+  });
+
   it('a failed file fails the rung, naming it; the files that landed stay landed', async () => {
     const run = runOf([file('a.npy'), file('boom.npy'), file('c.npy')]);
     const r = await pushTreeAgent(perFile(), nodeSpec(), run, ctx);
