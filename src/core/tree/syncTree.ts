@@ -49,6 +49,8 @@ export async function syncTree(session: TreeSyncSession, nodes: NodeSpec[], loca
     return { kind: 'refused', refusals, message: `${localDir}: ${refusals.length} entries cannot be synced; nothing was sent:\n${lines.join('\n')}` };
   }
   const job: TreeJob = { tree, remoteDir, delete: opts.delete === true };
+  // One run per node: a node named twice is synced once (its rungs share what is left to send).
+  nodes = nodes.filter((n, i) => nodes.findIndex((m) => m.name === n.name) === i);
   const runs = new Map(nodes.map((n) => [n.name, new TreeRun(n.name, job, (t, p) => opts.onProgress?.(n.name, t, p))]));
   const router = new SyncRouter({
     ...session.router.deps,
