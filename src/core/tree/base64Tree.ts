@@ -28,8 +28,13 @@ import { someNames, treeFailure, type RungContext, type TreeRun } from './treeRu
 
 type Outcome = Result<void, TransportFailureCode>;
 
+/** Bound on removing the staging directory (also after a cancel, on the still-open connection). */
+const CLEANUP_MS = 10_000;
+
 interface Step {
   shell: RemoteShell;
+  /** The same connection, not bound to the caller's signal: the staging directory goes even after a cancel. */
+  cleanup: RemoteShell;
   run: TreeRun;
   root: string;
   staging: string;
@@ -43,7 +48,10 @@ export async function pushTreeBase64(node: NodeSpec, run: TreeRun, ctx: RungCont
   if (!resolved.ok) return treeFailure('base64', resolved.code, `${where}: ${resolved.message}`, started);
   const ssh = await openSsh(node, ctx.opts, ctx.signal);
   if (!ssh.ok) return treeFailure('base64', ssh.code, `${ssh.message} (base64 tree sync to ${resolved.value})`, started);
-  const step: Step = { shell: sessionShell(ssh.value, ctx.signal), run, root: resolved.value, staging: scripts.stagingName(randomBytes(6).toString('hex')), where };
+  const step: Step = {
+    shell: sessionShell(ssh.value, ctx.signal), cleanup: sessionShell(ssh.value, new AbortController().signal),
+    run, root: resolved.value, staging: scripts.stagingName(randomBytes(6).toString('hex')), where,
+  };
   try {
     const done = await syncOver(step);
     if (!done.ok) return treeFailure('base64', done.code, done.message, started);
@@ -74,7 +82,8 @@ async function syncOver(step: Step): Promise<Outcome> {
 
 /** Directories, the data into staging, then the checked renames; the staging directory goes in any case. */
 async function writeFiles(step: Step, plan: FilePlan, tools: NodeTools): Promise<Outcome> {
-  const made = await makeDirs(step.shell, step.root, step.run.job.tree.dirs, step.where);
+  // The staging directory last: made with the tree's directories, in the same exec.
+  const made = await makeDirs(step.shell, step.root, [...step.run.job.tree.dirs, step.staging], step.where);
   if (!made.ok) return made;
   try {
     const hashes = plan.send.length === 0 ? ok(new Map<number, string>()) : tools.tar ? await sendTar(step, plan.send, tools) : await sendEach(step, plan.send, tools);
@@ -84,7 +93,7 @@ async function writeFiles(step: Step, plan: FilePlan, tools: NodeTools): Promise
     const finished = await finish(step, plan, tools.tar ? 'mv' : 'stamp');
     if (!finished.ok) return finished;
   } finally {
-    await step.shell.run(scripts.cleanupScript(step.root, step.staging), undefined, 60_000);
+    await step.cleanup.run(scripts.cleanupScript(step.root, step.staging), undefined, CLEANUP_MS);
   }
   for (const f of plan.send) step.run.landed(f.rel, 'base64', true, f.size);
   for (const f of plan.touch) step.run.landed(f.rel, 'base64', false, 0);

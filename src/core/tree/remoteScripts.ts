@@ -86,16 +86,18 @@ export function stagingName(id: string): string {
   return `${STAGING_PREFIX}${id.replace(/[^A-Za-z0-9_-]/g, '')}`;
 }
 
-/** Receives the tar stream (base64 on stdin) into the staging directory; members are named by index. */
+/**
+ * Receives the tar stream (base64 on stdin) into the staging directory, which must exist (dirsScript
+ * made it): a command the node starts late, after a cancel removed it, writes nothing. Members are
+ * named by index.
+ */
 export function receiveTarScript(root: string, staging: string, flag: Base64DecodeFlag): string {
-  const S = shellQuote(staging);
-  return inRoot(root, [`mkdir -p -- ${S} && cd -- ${S} && base64 ${flag} | tar -xof -`]);
+  return inRoot(root, [`cd -- ${shellQuote(staging)} && base64 ${flag} | tar -xof -`]);
 }
 
 /** Receives one file (base64 on stdin) as staging/<index>: the fallback for a node without tar. */
 export function receiveFileScript(root: string, staging: string, index: number, flag: Base64DecodeFlag): string {
-  const S = shellQuote(staging);
-  return inRoot(root, [`mkdir -p -- ${S} && base64 ${flag} > ${S}/${index}`]);
+  return inRoot(root, [`[ -d ${shellQuote(staging)} ] && base64 ${flag} > ${shellQuote(staging)}/${index}`]);
 }
 
 /**

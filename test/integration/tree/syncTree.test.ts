@@ -92,4 +92,20 @@ describe('core/tree/syncTree on a real loopback cluster', function () {
     assert.deepEqual([second.success, second.files.sent, second.files.skipped], [true, 0, 5]);
     assert.deepEqual(stamp(), before);
   });
+
+  it('a cancel mid-transfer leaves no staging directory and does not count against the node', async () => {
+    const big = path.join(cluster.dir, 'big');
+    fs.mkdirSync(big);
+    fs.writeFileSync(path.join(big, 'blob.npy'), Buffer.alloc(16 << 20, 9));
+    const stop = new AbortController();
+    const out = await syncTree(session, session.nodes.filter((n) => n.name === 'notar'), big, 'data/big', {
+      signal: stop.signal,
+      onProgress: (_n, t, p) => t === 'base64' && p.bytesDone > 0 && stop.abort(),
+    });
+    assert.ok(stop.signal.aborted && out.kind === 'synced' && !out.results[0].success);
+    assert.match(out.results[0].message, /cancelled/);
+    const dir = cluster.node('notar').file('data/big');
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith('.ringrift-staging-')), []);
+    assert.equal(session.store.read().nodes.notar.enabled, true);
+  });
 });

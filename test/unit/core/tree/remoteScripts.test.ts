@@ -60,6 +60,9 @@ describe('core/tree/remoteScripts (run by the local sh)', () => {
     const chunks: Buffer[] = [];
     for await (const c of tar.stream) chunks.push(c as Buffer);
     const staging = s.stagingName('t1');
+    assert.equal(run(s.receiveTarScript(dst, staging, '-d'), Buffer.concat(chunks).toString('base64')).code !== 0, true, 'no staging directory: nothing written');
+    assert.ok(!fs.existsSync(path.join(dst, staging)));
+    fs.mkdirSync(path.join(dst, staging));
     assert.equal(run(s.receiveTarScript(dst, staging, '-d'), Buffer.concat(chunks).toString('base64')).code, 0);
     const staged = hashes(path.join(dst, staging), tree.files.map((_, i) => String(i)));
     assert.deepEqual(staged, tree.files.map((_, i) => tar.hashes.get(i)));
