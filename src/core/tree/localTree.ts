@@ -1,3 +1,5 @@
+import { PARTIAL_DIR } from '../transports/rsync/rsyncArgs';
+
 /**
  * A local directory tree as a sync sends it: its regular files (symlinks inside the tree already
  * followed, each file under the name it is reached by) and what the walk refused. Facts shared by
@@ -42,10 +44,13 @@ export interface LocalTree {
   totalBytes: number;
 }
 
-/** Names the sync keeps for itself on the node: never taken from, or given to, a tree. */
+/**
+ * Names the sync keeps for itself on the node, never taken from, or given to, a tree: the tree
+ * rung's staging directories, rsync's `--partial-dir`, and the `.<name>.ringrift-partial` files the
+ * base64 transport and the agent grow beside a target (the same word as rsync's directory).
+ */
 export const STAGING_PREFIX = '.ringrift-staging-';
-const RESERVED_NAMES: readonly string[] = ['.ringrift-partial'];
 
 export function isReservedName(name: string): boolean {
-  return RESERVED_NAMES.includes(name) || name.startsWith(STAGING_PREFIX) || name.endsWith('.ringrift-partial');
+  return name.startsWith(STAGING_PREFIX) || name.endsWith(PARTIAL_DIR);
 }

@@ -1,5 +1,6 @@
 import { BASE64_DETECTION, SHA_TOOL_DETECTION, inSh, shaCommand, type Base64DecodeFlag } from '../transports/base64/remoteFileOps';
 import { shellQuote, shellQuoteRemotePath } from '../transports/remotePath';
+import { PARTIAL_DIR } from '../transports/rsync/rsyncArgs';
 import { STAGING_PREFIX } from './localTree';
 
 /**
@@ -151,7 +152,7 @@ export function hashScript(root: string): string {
 /** Every file and symlink under the root, NUL-separated as `./rel`, without the sync's own partials and staging. */
 export function listScript(root: string): string {
   return inRoot(root, [
-    `find . \\( -name ${shellQuote(STAGING_PREFIX + '*')} -o -name .ringrift-partial -o -name '*.ringrift-partial' \\) -prune -o \\( -type f -o -type l \\) -print0`,
+    `find . \\( -name ${shellQuote(`${STAGING_PREFIX}*`)} -o -name ${shellQuote(`*${PARTIAL_DIR}`)} \\) -prune -o \\( -type f -o -type l \\) -print0`,
   ]);
 }
 

@@ -81,8 +81,13 @@ describe('core/tree/remoteScripts (run by the local sh)', () => {
 
   it('hash gives each sha256 in order, whatever the names hold; list prints every name NUL-separated', () => {
     assert.deepEqual(hashes(dst, tree.files.map((f) => f.rel)), tree.files.map((f) => sha(`data of ${f.rel}`)));
+    for (const own of ['.ringrift-staging-zz/0', '.ringrift-partial/x', 'sub dir/.f.ringrift-partial']) {
+      fs.mkdirSync(path.dirname(path.join(dst, own)), { recursive: true });
+      fs.writeFileSync(path.join(dst, own), 'ours');
+    }
     const listed = run(s.listScript(dst)).out.split('\0').filter(Boolean).map((n) => n.slice(2)).sort();
-    assert.deepEqual(listed, tree.files.map((f) => f.rel));
+    assert.deepEqual(listed, tree.files.map((f) => f.rel), 'the sync\'s own staging and partials are never listed for --delete');
+    for (const own of ['.ringrift-staging-zz', '.ringrift-partial', 'sub dir/.f.ringrift-partial']) fs.rmSync(path.join(dst, own), { recursive: true });
   });
 
   it('a hash line for a file the node cannot read stops the parse there, naming the file', () => {
