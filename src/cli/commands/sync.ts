@@ -1,30 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { madeProgress, type SyncResult } from '../../core/router';
-import { EXIT_FAILED, EXIT_OK, UsageError, boolOpt, stringOpt, TOKEN_FILE_HELP, TOKEN_FILE_OPTION, type CliCommand, type CliIO } from '../command';
+import { EXIT_FAILED, EXIT_OK, UsageError, boolOpt, stringOpt, TOKEN_FILE_HELP, TOKEN_FILE_OPTION, type CliCommand } from '../command';
 import { openCluster, pickNodes, transportOpt } from '../cluster';
-import { formatBytes, formatMs, styleFor, table } from '../format';
 import { syncDirectory } from './syncDir';
-
-export function renderSyncResults(results: SyncResult[], io: CliIO): string {
-  const style = styleFor(io.isTTY, io.env);
-  // A try that moved the node's partial forward is a resume (↻), not a failure (✗).
-  const step = (a: SyncResult['attempts'][number]) =>
-    a.result === 'ok' ? style.ok(a.transport) : a.result === 'skipped' ? style.dim(`(${a.transport})`) : madeProgress(a) ? style.dim(`${a.transport}↻`) : style.bad(`${a.transport}✗`);
-  const rows = results.map((r) => {
-    const path = r.attempts.map(step).join(' → ');
-    const notTried = !r.success && !r.disabled && r.attempts.length === 0;
-    const result = r.success ? style.ok('ok') : r.disabled ? style.bad('DISABLED') : notTried ? style.dim('SKIPPED') : style.bad('FAILED');
-    const took = r.attempts.reduce((ms, a) => ms + a.durationMs, 0);
-    return [r.node, result, r.transportUsed ?? '-', path || '-', r.success ? formatBytes(r.bytes) : '', formatMs(took), r.message];
-  });
-  let out = table(['NODE', 'RESULT', 'VIA', 'ATTEMPTS', 'SIZE', 'TIME', 'MESSAGE'], rows, style);
-  const errors = results.flatMap((r) => r.attempts.filter((a) => a.result === 'failed' && !madeProgress(a)).map((a) => `  ${r.node} ${a.transport}: ${a.error}`));
-  if (errors.length) out += `\nFailures:\n${errors.join('\n')}\n`;
-  const resumes = results.flatMap((r) => r.attempts.filter(madeProgress).map((a) => `  ${r.node} ${a.transport}: moved ${formatBytes(a.bytesMoved ?? 0)}, resumed from ${formatBytes(a.partialBytes ?? 0)} (${a.error})`));
-  if (resumes.length) out += `\nResumed after a cut:\n${resumes.join('\n')}\n`;
-  return out;
-}
+import { progressPainter, renderSyncResults } from './syncOutput';
 
 export const syncCommand: CliCommand = {
   name: 'sync',
@@ -77,21 +56,13 @@ Exit code: 0 when every node got the file (or the whole tree), 1 when any did no
     const job = { localPath, remotePath: stringOpt(args, 'remote') ?? path.basename(localPath) };
     const json = boolOpt(args, 'json');
 
-    const progress = new Map<string, string>();
-    let lastPaint = 0;
+    const painter = progressPainter(io, json);
     const results = await cluster.router.syncMany(nodes, job, {
       signal: io.signal,
       forceTransport: force,
-      onProgress: (node, transport, done, total) => {
-        if (json) return;
-        progress.set(node, `${node} ${transport} ${total ? Math.floor((done / total) * 100) : 100}%`);
-        const now = Date.now();
-        if (now - lastPaint < 500) return;
-        lastPaint = now;
-        io.stderr(io.isTTY ? `\r\x1b[K${[...progress.values()].join('  ')}` : `${[...progress.values()].join('  ')}\n`);
-      },
+      onProgress: (node, transport, done, total) => painter.paint(node, `${node} ${transport} ${total ? Math.floor((done / total) * 100) : 100}%`),
     });
-    if (io.isTTY && !json && progress.size) io.stderr('\r\x1b[K');
+    painter.clear();
     if (json) io.stdout(JSON.stringify({ results }, null, 2) + '\n');
     else io.stdout(renderSyncResults(results, io));
     return results.every((r) => r.success) ? EXIT_OK : EXIT_FAILED;

@@ -8,6 +8,7 @@ import {
   remoteSpec, rsyncRemotePath, rsyncRemoteShell, SENT_MARK, sshOptionArgs, sshTargetOf, treePushArgs, unescapeRsyncName, type SshTarget,
 } from '../transports/rsync/rsyncArgs';
 import { classifyRsyncExit } from '../transports/rsync/rsyncErrors';
+import { acceptUnknownHostKey } from '../transports/rsync/rsyncHostKeys';
 import { RsyncOutputReader } from '../transports/rsync/rsyncProgress';
 import type { PushResult } from '../transports/transport';
 import type { TreeFile } from './localTree';
@@ -42,12 +43,32 @@ export async function pushTreeRsync(node: NodeSpec, run: TreeRun, ctx: RungConte
   const resolved = sshRemotePath(run.job.remoteDir, node.remoteBase);
   if (!resolved.ok) return treeFailure('rsync', resolved.code, `${where}: ${resolved.message}`, started);
   const env = { ...ctx.opts.env, LC_ALL: 'C' };
-  const sshArgs = sshOptionArgs({ target, connectTimeoutMs: ctx.opts.connectTimeoutMs, knownHostsFiles: [ctx.opts.knownHostsFile] });
-  const shell = systemSshShell({ node: node.name, target, sshArgs, knownHostsFile: ctx.opts.knownHostsFile, env, signal: ctx.signal });
-  const step: RsyncStep = { node: node.name, target, root: resolved.value, sshArgs, shell, run, ctx, env, where };
-  const done = await syncOver(step, node.bandwidthLimitMbps);
+  const attempt = (knownHostsFiles: string[]) => {
+    const sshArgs = sshOptionArgs({ target, connectTimeoutMs: ctx.opts.connectTimeoutMs, knownHostsFiles });
+    const shell = systemSshShell({ node: node.name, target, sshArgs, knownHostsFile: ctx.opts.knownHostsFile, env, signal: ctx.signal });
+    return syncOver({ node: node.name, target, root: resolved.value, sshArgs, shell, run, ctx, env, where }, node.bandwidthLimitMbps);
+  };
+  const done = await withAcceptedHostKey(node.name, target, ctx, attempt);
   if (!done.ok) return treeFailure('rsync', done.code, done.message, started);
   return run.success('rsync', resolved.value, started);
+}
+
+/**
+ * As the rsync transport does: with the user's known_hosts; when ssh reports an unknown host key
+ * (before anything was written) and the surface can ask, once more with the key it accepted.
+ */
+async function withAcceptedHostKey(
+  node: string, target: SshTarget, ctx: RungContext, attempt: (knownHostsFiles: string[]) => Promise<Result<void, TransportFailureCode>>,
+): Promise<Result<void, TransportFailureCode>> {
+  const first = await attempt([ctx.opts.knownHostsFile]);
+  if (first.ok || first.code !== 'host_key_unknown' || !ctx.opts.onUnknownHostKey) return first;
+  const accepted = await acceptUnknownHostKey(node, target, ctx.opts, ctx.signal);
+  if (!accepted.ok) return accepted;
+  try {
+    return await attempt([ctx.opts.knownHostsFile, accepted.value.file]);
+  } finally {
+    await accepted.value.dispose().catch(() => undefined);
+  }
 }
 
 async function syncOver(step: RsyncStep, bandwidthLimitMbps: number | undefined): Promise<Result<void, TransportFailureCode>> {

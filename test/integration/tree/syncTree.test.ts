@@ -108,4 +108,21 @@ describe('core/tree/syncTree on a real loopback cluster', function () {
     assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith('.ringrift-staging-')), []);
     assert.equal(session.store.read().nodes.notar.enabled, true);
   });
+
+  it('an unknown host key accepted "once" by the surface (the extension\'s prompt) serves the rsync rung too, and is not saved', async () => {
+    const emptyKnownHosts = path.join(cluster.dir, 'empty_known_hosts');
+    fs.writeFileSync(emptyKnownHosts, '');
+    const loaded = await loadHostsFile(cluster.writeHostsFile());
+    assert.ok(loaded.ok);
+    let asked = 0;
+    const once = openSession({
+      hosts: loaded.value, env: { ...process.env, HOME: cluster.dir, SSH_AUTH_SOCK: '' }, stateDir: path.join(cluster.dir, 'state-once'), knownHostsFile: emptyKnownHosts,
+      transport: { onUnknownHostKey: async () => (asked++, 'once') },
+    });
+    const out = await syncTree(once, once.nodes.filter((n) => n.name === 'limited'), tree, 'data/once', { signal, forceTransport: 'rsync' });
+    assert.ok(out.kind === 'synced' && out.results[0].success, out.kind === 'synced' ? out.results[0].message : out.message);
+    assert.ok(asked >= 1);
+    assert.equal(fs.readFileSync(emptyKnownHosts, 'utf8'), '');
+    for (const rel of RELS) assert.equal(sha(cluster.node('limited').file(`data/once/${rel}`)), sha(path.join(tree, rel)), rel);
+  });
 });
