@@ -19,10 +19,15 @@ export interface RemoteShell {
   run(script: string, stdin: Buffer | Readable | undefined, timeoutMs?: number): Promise<Result<ExecResult, TransportFailureCode>>;
 }
 
+/** Over an ssh2 session; all of stdout is kept (a listing of a large tree outgrows the session's own cap). */
 export function sessionShell(session: SshSession, signal: AbortSignal): RemoteShell {
   return {
-    run: (script, stdin, timeoutMs) =>
-      session.exec(script, { signal, timeoutMs, stdin: stdin === undefined ? undefined : Buffer.isBuffer(stdin) ? Readable.from([stdin]) : stdin }),
+    async run(script, stdin, timeoutMs) {
+      const chunks: Buffer[] = [];
+      const input = stdin === undefined ? undefined : Buffer.isBuffer(stdin) ? Readable.from([stdin]) : stdin;
+      const r = await session.exec(script, { signal, timeoutMs, stdin: input, onStdout: (b) => chunks.push(b) });
+      return r.ok ? ok({ ...r.value, stdout: Buffer.concat(chunks).toString('utf8') }) : r;
+    },
   };
 }
 
@@ -35,21 +40,20 @@ export interface SystemSshInput {
   signal: AbortSignal;
 }
 
-/** Output kept from one script: enough for a listing of many thousand names. */
-const KEEP_STDOUT = 8 << 20;
-
+/** Over the system ssh (the rsync rung's options and host keys); all of stdout is kept. */
 export function systemSshShell(input: SystemSshInput): RemoteShell {
   const { target } = input;
   return {
     async run(script, stdin, timeoutMs) {
+      const chunks: string[] = [];
       const proc = runBounded('ssh', sshCommandArgs(input.sshArgs, target.user, target.host, script), {
-        env: input.env, signal: input.signal, deadlineMs: timeoutMs, stdinPipe: true, keepStdoutChars: KEEP_STDOUT,
+        env: input.env, signal: input.signal, deadlineMs: timeoutMs, stdinPipe: true, onStdout: (c) => chunks.push(c),
       });
       if (Buffer.isBuffer(stdin)) proc.child.stdin?.end(stdin);
       else if (stdin) stdin.pipe(proc.child.stdin!);
       else proc.child.stdin?.end();
       const out = await proc.done;
-      if (out.rc !== null && out.rc !== 255 && !out.aborted) return ok({ code: out.rc, stdout: out.stdout, stderr: out.stderr.trim() });
+      if (out.rc !== null && out.rc !== 255 && !out.aborted) return ok({ code: out.rc, stdout: chunks.join(''), stderr: out.stderr.trim() });
       const c = classifyRsyncExit(out, { node: input.node, target, knownHostsFile: input.knownHostsFile, action: 'push', idleTimeoutS: 0, deadlineMs: timeoutMs });
       return fail(c.code, c.message);
     },
