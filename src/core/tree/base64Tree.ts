@@ -82,10 +82,10 @@ async function syncOver(step: Step): Promise<Outcome> {
 
 /** Directories, the data into staging, then the checked renames; the staging directory goes in any case. */
 async function writeFiles(step: Step, plan: FilePlan, tools: NodeTools): Promise<Outcome> {
-  // The staging directory last: made with the tree's directories, in the same exec.
-  const made = await makeDirs(step.shell, step.root, [...step.run.job.tree.dirs, step.staging], step.where);
-  if (!made.ok) return made;
   try {
+    // The staging directory last: made with the tree's directories, in the same exec.
+    const made = await makeDirs(step.shell, step.root, [...step.run.job.tree.dirs, step.staging], step.where);
+    if (!made.ok) return made;
     const hashes = plan.send.length === 0 ? ok(new Map<number, string>()) : tools.tar ? await sendTar(step, plan.send, tools) : await sendEach(step, plan.send, tools);
     if (!hashes.ok) return hashes;
     const checked = await checkStaged(step, plan.send, hashes.value);

@@ -125,4 +125,19 @@ describe('core/tree/syncTree on a real loopback cluster', function () {
     assert.equal(fs.readFileSync(emptyKnownHosts, 'utf8'), '');
     for (const rel of RELS) assert.equal(sha(cluster.node('limited').file(`data/once/${rel}`)), sha(path.join(tree, rel)), rel);
   });
+
+  it('a directory of the tree that is a symlink on the node is refused over SSH: nothing lands through it', async () => {
+    const outside = path.join(cluster.dir, 'outside');
+    fs.mkdirSync(outside);
+    fs.mkdirSync(cluster.node('limited').file('data/trap'), { recursive: true });
+    fs.symlinkSync(outside, cluster.node('limited').file('data/trap/d e'));
+    for (const t of ['rsync', 'base64'] as const) {
+      const out = await syncTree(session, session.nodes.filter((n) => n.name === 'limited'), tree, 'data/trap', { signal, forceTransport: t });
+      assert.ok(out.kind === 'synced' && !out.results[0].success, t);
+      assert.equal(out.results[0].attempts[0].code, 'unsafe_remote_path', t);
+      assert.match(out.results[0].message, /"d e" is a symlink on the node/);
+      assert.deepEqual(fs.readdirSync(outside), [], t);
+      assert.deepEqual(fs.readdirSync(cluster.node('limited').file('data/trap')), ['d e'], `${t}: no staging left`);
+    }
+  });
 });
