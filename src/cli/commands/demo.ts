@@ -6,7 +6,7 @@ import { openSession } from '../../core/session';
 import { startDemoCluster, type DemoNode } from '../../demo/demoCluster';
 import { EXIT_FAILED, EXIT_OK, boolOpt, stringOpt, type CliCommand } from '../command';
 import { styleFor } from '../format';
-import { renderSyncResults } from './sync';
+import { renderSyncResults } from './syncOutput';
 
 function outcomeOf(r: SyncResult): string {
   if (r.success && r.transportUsed) return r.transportUsed;

@@ -1,38 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { madeProgress, type SyncResult } from '../../core/router';
-import { EXIT_FAILED, EXIT_OK, UsageError, boolOpt, stringOpt, TOKEN_FILE_HELP, TOKEN_FILE_OPTION, type CliCommand, type CliIO } from '../command';
+import { EXIT_FAILED, EXIT_OK, UsageError, boolOpt, stringOpt, TOKEN_FILE_HELP, TOKEN_FILE_OPTION, type CliCommand } from '../command';
 import { openCluster, pickNodes, transportOpt } from '../cluster';
-import { formatBytes, formatMs, styleFor, table } from '../format';
-
-export function renderSyncResults(results: SyncResult[], io: CliIO): string {
-  const style = styleFor(io.isTTY, io.env);
-  // A try that moved the node's partial forward is a resume (↻), not a failure (✗).
-  const step = (a: SyncResult['attempts'][number]) =>
-    a.result === 'ok' ? style.ok(a.transport) : a.result === 'skipped' ? style.dim(`(${a.transport})`) : madeProgress(a) ? style.dim(`${a.transport}↻`) : style.bad(`${a.transport}✗`);
-  const rows = results.map((r) => {
-    const path = r.attempts.map(step).join(' → ');
-    const notTried = !r.success && !r.disabled && r.attempts.length === 0;
-    const result = r.success ? style.ok('ok') : r.disabled ? style.bad('DISABLED') : notTried ? style.dim('SKIPPED') : style.bad('FAILED');
-    const took = r.attempts.reduce((ms, a) => ms + a.durationMs, 0);
-    return [r.node, result, r.transportUsed ?? '-', path || '-', r.success ? formatBytes(r.bytes) : '', formatMs(took), r.message];
-  });
-  let out = table(['NODE', 'RESULT', 'VIA', 'ATTEMPTS', 'SIZE', 'TIME', 'MESSAGE'], rows, style);
-  const errors = results.flatMap((r) => r.attempts.filter((a) => a.result === 'failed' && !madeProgress(a)).map((a) => `  ${r.node} ${a.transport}: ${a.error}`));
-  if (errors.length) out += `\nFailures:\n${errors.join('\n')}\n`;
-  const resumes = results.flatMap((r) => r.attempts.filter(madeProgress).map((a) => `  ${r.node} ${a.transport}: moved ${formatBytes(a.bytesMoved ?? 0)}, resumed from ${formatBytes(a.partialBytes ?? 0)} (${a.error})`));
-  if (resumes.length) out += `\nResumed after a cut:\n${resumes.join('\n')}\n`;
-  return out;
-}
+import { syncDirectory } from './syncDir';
+import { progressPainter, renderSyncResults } from './syncOutput';
 
 export const syncCommand: CliCommand = {
   name: 'sync',
-  summary: 'push a file to nodes, escalating p2p -> http -> rsync -> base64; disables a node when all fail',
-  usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--streams N|auto] [--all] [--accept-new] [--token-file FILE]',
+  summary: 'push a file or a directory tree to nodes, escalating p2p -> http -> rsync -> base64; disables a node when all fail',
+  usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--streams N|auto] [--all] [--delete] [--accept-new] [--token-file FILE]',
   help: `Options:
-  --path LOCAL           the local file to push (required)
-  --remote PATH          where it goes on the node: relative to its ringrift_path (default: the file's name);
-                         absolute paths only over SSH transports
+  --path LOCAL           the local file or directory to push (required)
+  --remote PATH          where it goes on the node: relative to its ringrift_path (default: the file's or
+                         directory's name); absolute paths only over SSH transports
+  --delete               (directory) remove files under --remote that are not in the local tree
   --force-transport T    use only this transport (also on a disabled node, which stays disabled)
   --all                  every node of the hosts file
   --concurrency N        nodes synced at once (default: auto_sync.max_concurrent_syncs, else 12)
@@ -42,7 +23,11 @@ export const syncCommand: CliCommand = {
                          Default: auto
   --accept-new           add unknown SSH host keys to known_hosts instead of failing
 ${TOKEN_FILE_HELP}
-Exit code: 0 when every node got the file, 1 when any did not.`,
+A directory goes as a tree: symlinks inside it are followed (their files land under the link's name);
+a symlink out of it, dangling or in a cycle stops the whole sync before anything is sent. Per node,
+unchanged files are skipped (a second sync of an unchanged tree rewrites nothing); --json adds
+"files": {total, sent, skipped, refused: [{path, reason, transport, sentBy}], deleted} per node.
+Exit code: 0 when every node got the file (or the whole tree), 1 when any did not.`,
   options: {
     ...TOKEN_FILE_OPTION,
     path: { type: 'string' },
@@ -53,6 +38,7 @@ Exit code: 0 when every node got the file, 1 when any did not.`,
     timeout: { type: 'string' },
     streams: { type: 'string' },
     'accept-new': { type: 'boolean' },
+    delete: { type: 'boolean' },
   },
   allowPositionals: true,
   async run(args, io) {
@@ -65,28 +51,22 @@ Exit code: 0 when every node got the file, 1 when any did not.`,
     } catch {
       throw new UsageError(`--path ${local}: no such file`);
     }
-    if (!stat.isFile()) throw new UsageError(`--path ${local}: not a regular file`);
+    if (!stat.isFile() && !stat.isDirectory()) throw new UsageError(`--path ${local}: not a regular file or a directory`);
+    if (boolOpt(args, 'delete') && !stat.isDirectory()) throw new UsageError('--delete is for a directory (--path DIR)');
     const force = transportOpt(args, 'force-transport');
     const cluster = await openCluster(this.name, args, io);
     const nodes = pickNodes(cluster.nodes, args.positionals, boolOpt(args, 'all'));
+    if (stat.isDirectory()) return syncDirectory(args, io, cluster, nodes, localPath, force);
     const job = { localPath, remotePath: stringOpt(args, 'remote') ?? path.basename(localPath) };
     const json = boolOpt(args, 'json');
 
-    const progress = new Map<string, string>();
-    let lastPaint = 0;
+    const painter = progressPainter(io, json);
     const results = await cluster.router.syncMany(nodes, job, {
       signal: io.signal,
       forceTransport: force,
-      onProgress: (node, transport, done, total) => {
-        if (json) return;
-        progress.set(node, `${node} ${transport} ${total ? Math.floor((done / total) * 100) : 100}%`);
-        const now = Date.now();
-        if (now - lastPaint < 500) return;
-        lastPaint = now;
-        io.stderr(io.isTTY ? `\r\x1b[K${[...progress.values()].join('  ')}` : `${[...progress.values()].join('  ')}\n`);
-      },
+      onProgress: (node, transport, done, total) => painter.paint(node, `${node} ${transport} ${total ? Math.floor((done / total) * 100) : 100}%`),
     });
-    if (io.isTTY && !json && progress.size) io.stderr('\r\x1b[K');
+    painter.clear();
     if (json) io.stdout(JSON.stringify({ results }, null, 2) + '\n');
     else io.stdout(renderSyncResults(results, io));
     return results.every((r) => r.success) ? EXIT_OK : EXIT_FAILED;

@@ -39,7 +39,7 @@ const KNOWN: { readonly [C in TransportFailureCode]: true } = {
   unsafe_remote_path: true,
   // limits of the RingRift orchestrator (PushLimit)
   outside_prefixes: true, extension_not_allowed: true, file_too_large: true, empty_file: true,
-  path_traversal: true, handler_timeout: true,
+  path_traversal: true, handler_timeout: true, delete_needs_ssh: true, name_unsupported: true,
   // verifying what landed
   checksum_mismatch: true, verify_mismatch: true, verify_mismatch_unchanged: true, verify_failed: true,
 };

@@ -22,6 +22,11 @@ export interface PushJob {
   localPath: string;
   /** Remote path as the user gave it: relative (under the node's base) or absolute (SSH only). */
   remotePath: string;
+  /**
+   * Ask the RingRift orchestrator first (GET /files/info) and send nothing when it already holds
+   * this size and sha256 (a tree sync's per-file pushes). Our agent's HEAD always does this.
+   */
+  skipWhenSame?: boolean;
 }
 
 export interface PushProgress {
@@ -82,8 +87,13 @@ export function progressOf(f: PushFailure): number {
  * Limits of the real RingRift orchestrator's POST /files/upload (file_download.py): a file outside
  * `data/` and `models/`, with an extension off its allowlist, over 500 MiB, empty, or with `..` in
  * its path; and its answers 413 (too large) and 503 + X-Handler-Timeout (its 120 s handler bound).
+ * A tree sync's per-file pushes over p2p/http add two: `delete_needs_ssh` (`--delete`: neither
+ * agent removes files, the SSH rungs do) and `name_unsupported` (a `\` in a name, which the HTTP
+ * path rules read as a separator: the file goes over SSH, where names land verbatim).
  */
-export type PushLimit = 'outside_prefixes' | 'extension_not_allowed' | 'file_too_large' | 'empty_file' | 'path_traversal' | 'handler_timeout';
+export type PushLimit =
+  | 'outside_prefixes' | 'extension_not_allowed' | 'file_too_large' | 'empty_file' | 'path_traversal' | 'handler_timeout'
+  | 'delete_needs_ssh' | 'name_unsupported';
 
 /** One transport of the escalation chain. Implementations never throw: failures are values. */
 export interface Transport {

@@ -25,7 +25,7 @@ export function remoteFilePaths(resolved: string): RemoteFilePaths {
 }
 
 /** Wraps a script for the node: `sh -c '<script>'`. */
-function inSh(script: string): string {
+export function inSh(script: string): string {
   return `sh -c ${shellQuote(script)}`;
 }
 
@@ -49,6 +49,17 @@ export interface PrepareReport {
   mkdirError: string | undefined;
 }
 
+/** Prints `sha=openssl|sha256sum|shasum`: the node's fastest working sha256 tool (read by parsePrepareOutput). */
+export const SHA_TOOL_DETECTION =
+  `if [ "$(printf abc | openssl dgst -sha256 -r 2>/dev/null | cut -d ' ' -f 1)" = ${ABC_SHA256} ]; then echo sha=openssl;` +
+  ` elif command -v sha256sum >/dev/null 2>&1; then echo sha=sha256sum; elif command -v shasum >/dev/null 2>&1; then echo sha=shasum; fi`;
+
+/** Prints `base64=present` and `decode=-d|-D`: whether and how the node's base64 decodes. */
+export const BASE64_DETECTION =
+  `if command -v base64 >/dev/null 2>&1; then echo base64=present;` +
+  ` if [ "$(printf QUJD | base64 -d 2>/dev/null)" = ABC ]; then echo decode=-d;` +
+  ` elif [ "$(printf QUJD | base64 -D 2>/dev/null)" = ABC ]; then echo decode=-D; fi; fi`;
+
 /** The line the prepare part prints last, before it waits for the gate. */
 export const PREPARED_MARK = 'prepared';
 
@@ -66,11 +77,8 @@ export function prepareCommand(p: RemoteFilePaths): string {
       `if ! m=$(mkdir -p ${D} 2>&1); then echo "mkdir-error=$m"; exit 0; fi`,
       `if [ -f ${P} ]; then echo "partial=$(wc -c < ${P})"; fi`,
       `if [ -d ${T} ]; then echo target-is-dir; fi`,
-      `if [ "$(printf abc | openssl dgst -sha256 -r 2>/dev/null | cut -d ' ' -f 1)" = ${ABC_SHA256} ]; then echo sha=openssl;` +
-        ` elif command -v sha256sum >/dev/null 2>&1; then echo sha=sha256sum; elif command -v shasum >/dev/null 2>&1; then echo sha=shasum; fi`,
-      `if command -v base64 >/dev/null 2>&1; then echo base64=present;` +
-        ` if [ "$(printf QUJD | base64 -d 2>/dev/null)" = ABC ]; then echo decode=-d;` +
-        ` elif [ "$(printf QUJD | base64 -D 2>/dev/null)" = ABC ]; then echo decode=-D; fi; fi`,
+      SHA_TOOL_DETECTION,
+      BASE64_DETECTION,
       `echo "df=$(df -Pk ${D} 2>/dev/null | tail -n 1)"`,
       `echo ${PREPARED_MARK}`,
       ...gatedAppend(P),
@@ -177,7 +185,7 @@ export function parseWholeOutput(stdout: string): { sha256: string; size: number
   return sha && Number.isInteger(size) ? { sha256: sha, size } : undefined;
 }
 
-function shaCommand(tool: ShaTool): string {
+export function shaCommand(tool: ShaTool): string {
   return { openssl: 'openssl dgst -sha256 -r', sha256sum: 'sha256sum', shasum: 'shasum -a 256' }[tool];
 }
 

@@ -35,7 +35,7 @@ export type RsyncFailure =
 /** `rsync --help`, once per PATH: which flags this rsync has. */
 const featureCache = new Map<string, Promise<Result<RsyncFeatures, 'local_tool_missing'>>>();
 
-function localRsyncFeatures(env: NodeJS.ProcessEnv): Promise<Result<RsyncFeatures, 'local_tool_missing'>> {
+export function localRsyncFeatures(env: NodeJS.ProcessEnv): Promise<Result<RsyncFeatures, 'local_tool_missing'>> {
   const key = env.PATH ?? '';
   let known = featureCache.get(key);
   if (!known) {
@@ -50,7 +50,7 @@ function localRsyncFeatures(env: NodeJS.ProcessEnv): Promise<Result<RsyncFeature
 }
 
 /** Remote paths rsync 2.x (no protected args) passes through the node's shell unharmed. */
-const SHELL_SAFE_PATH = /^[A-Za-z0-9_@%+=:,./~-]+$/;
+export const SHELL_SAFE_PATH = /^[A-Za-z0-9_@%+=:,./~-]+$/;
 
 export class RsyncTransport implements Transport {
   readonly kind = 'rsync' as const;

@@ -155,3 +155,45 @@ export function pushArgs(input: PushArgsInput): string[] {
   args.push('-e', input.remoteShell, input.localPath, input.spec);
   return args;
 }
+
+/** Marks the `--out-format` line of each file a tree push transferred (`%n`, rsync-escaped). */
+export const SENT_MARK = 'ringrift-sent:';
+
+export interface TreeArgsInput {
+  features: RsyncFeatures;
+  remoteShell: string;
+  idleTimeoutS: number;
+  bandwidthLimitMbps: number | undefined;
+  /** The local tree's root, absolute. */
+  localRoot: string;
+  /** `user@host:root/`. */
+  spec: string;
+}
+
+/**
+ * One rsync run for a tree: exactly the names on stdin (`--files-from=- --from0`, relative to the
+ * root; never through a shell), symlinks inside the tree copied as what they point to (`-L`; the
+ * walk refused the rest), mtimes kept (`-t`) so the quick check skips unchanged files next time,
+ * each file renamed into place when complete (`--partial-dir`), and a line per transferred file.
+ */
+export function treePushArgs(input: TreeArgsInput): string[] {
+  const f = input.features;
+  const args = ['-t', '-L', '-8', '--from0', '--files-from=-', `--partial-dir=${PARTIAL_DIR}`, `--timeout=${Math.max(1, input.idleTimeoutS)}`];
+  if (input.bandwidthLimitMbps !== undefined && input.bandwidthLimitMbps > 0) args.push(`--bwlimit=${bwlimitKiBps(input.bandwidthLimitMbps)}`);
+  if (f.protectArgsFlag) args.push(f.protectArgsFlag);
+  if (f.progress2) args.push('--info=progress2');
+  args.push('--stats', `--out-format=${SENT_MARK}%n`, '-e', input.remoteShell, input.localRoot.endsWith('/') ? input.localRoot : `${input.localRoot}/`, input.spec);
+  return args;
+}
+
+/** A name as rsync prints it (control characters, and bytes invalid here, as `\#ooo`) back to itself. */
+export function unescapeRsyncName(text: string): string {
+  const bytes: Buffer[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/\\#([0-7]{3})/g)) {
+    bytes.push(Buffer.from(text.slice(last, m.index), 'utf8'), Buffer.from([parseInt(m[1], 8)]));
+    last = m.index + m[0].length;
+  }
+  bytes.push(Buffer.from(text.slice(last), 'utf8'));
+  return Buffer.concat(bytes).toString('utf8');
+}

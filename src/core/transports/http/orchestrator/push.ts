@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
-import { describeError, ok } from '../../../result';
+import { describeError, ok, type Result } from '../../../result';
 import type { NodeSpec } from '../../../hosts/nodeSpec';
 import { endpointLabel, type AgentEndpoint, type AgentReply, type RequestFailure } from '../agentRequest';
 import { mib } from '../agentReplies';
-import { sha256InWorker } from '../../hashWorker';
+import { sha256InWorker, type LocalHashFailure } from '../../hashWorker';
 import { fileKey, recallSha, rememberSha } from '../sentHashes';
 import { progressTicker } from '../../progressTicker';
 import type { PushFailure, PushJob, PushLimit, PushProgress, PushResult, TransportOptions } from '../../transport';
 import { remoteFileInfo, type InfoFailure } from './fileInfo';
 import { checkUploadLimits, limitOfReply, type LimitHit } from './limits';
-import { orchestratorTarget } from './paths';
+import { orchestratorTarget, type OrchestratorTarget } from './paths';
 import { SET_TOKEN_HINT } from './token';
 import { postUpload } from './upload';
 
@@ -82,6 +82,12 @@ export async function pushToOrchestrator(ep: AgentEndpoint, node: NodeSpec, opts
   const timing = { connectTimeoutMs: opts.connectTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs };
   const upload = target.value.uploadPath;
   try {
+    if (job.skipWhenSame && (await alreadyThere(ep, target.value, size, hashing, timing, signal))) {
+      onNode = size;
+      report();
+      const sha = await hashing;
+      if (sha.ok) return { ok: true, transport: ep.kind, bytes: size, bytesSent: 0, sha256: sha.value, durationMs: Date.now() - t0, remotePath: upload, skipped: true };
+    }
     const posted = await postUpload(ep, { file: job.localPath, size, target: target.value, ...timing }, (n) => (onNode += n), signal);
     if (!posted.ok) {
       const tail = posted.code === 'local_read_failed' ? '' : '; the orchestrator keeps nothing of an unfinished upload (no resume): the next sync sends it again';
@@ -104,4 +110,15 @@ export async function pushToOrchestrator(ep: AgentEndpoint, node: NodeSpec, opts
     stopTicker();
     stopHash.abort();
   }
+}
+
+/** GET /files/info: the orchestrator already holds this size and sha256 (any doubt: no). */
+async function alreadyThere(
+  ep: AgentEndpoint, target: OrchestratorTarget, size: number, hashing: Promise<Result<string, LocalHashFailure>>,
+  timing: { connectTimeoutMs: number; idleTimeoutMs: number }, signal: AbortSignal,
+): Promise<boolean> {
+  const info = await remoteFileInfo(ep, target, timing, signal);
+  if (!info.ok || info.value.size !== size) return false;
+  const sha = await hashing;
+  return sha.ok && sha.value === info.value.sha256;
 }

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   bwlimitKiBps, parseRsyncHelp, pushArgs, remoteSpec, rsyncRemotePath, rsyncRemoteShell, rsyncShellWord,
-  sshOptionArgs, sshPathValue, sshTargetOf, type RsyncFeatures,
+  sshOptionArgs, sshPathValue, sshTargetOf, treePushArgs, unescapeRsyncName, type RsyncFeatures,
 } from '../../../../../src/core/transports/rsync/rsyncArgs';
 import type { NodeSpec } from '../../../../../src/core/hosts/nodeSpec';
 
@@ -104,5 +104,21 @@ describe('rsyncArgs', () => {
     assert.equal(typeof sshTargetOf(node({ user: '-l' })), 'string');
     assert.match(String(sshTargetOf(node({ sshHost: undefined }))), /no ssh_host/);
     assert.deepEqual(sshTargetOf(node({ sshPort: 2200, sshKey: '/k' })), { user: 'ubuntu', host: '10.0.0.5', port: 2200, key: '/k' });
+  });
+
+  it('a tree goes in one run: exactly the names on stdin (NUL-separated, never through a shell), links followed, mtimes kept', () => {
+    const args = treePushArgs({ features: RSYNC_35, remoteShell: 'ssh -p 22', idleTimeoutS: 30, bandwidthLimitMbps: undefined, localRoot: '/w/tree', spec: 'u@h:data/tree/' });
+    assert.deepEqual(args, [
+      '-t', '-L', '-8', '--from0', '--files-from=-', '--partial-dir=.ringrift-partial', '--timeout=30', '--secluded-args', '--info=progress2',
+      '--stats', '--out-format=ringrift-sent:%n', '-e', 'ssh -p 22', '/w/tree/', 'u@h:data/tree/',
+    ]);
+    const old = treePushArgs({ features: { version: '2.6.9', protectArgsFlag: undefined, mkpath: false, progress2: false }, remoteShell: 'ssh', idleTimeoutS: 0, bandwidthLimitMbps: 8, localRoot: '/w/', spec: 's' });
+    assert.ok(old.includes('--bwlimit=976') && !old.includes('--info=progress2') && old.includes('--timeout=1') && old.includes('/w/'));
+  });
+
+  it('reads back the names rsync escapes in its output (control characters as \\#ooo, bytes of UTF-8 too)', () => {
+    assert.equal(unescapeRsyncName('new\\#012line'), 'new\nline');
+    assert.equal(unescapeRsyncName('caf\\#303\\#251 \\#134#123'), 'café \\#123');
+    assert.equal(unescapeRsyncName('plain \\ name'), 'plain \\ name');
   });
 });

@@ -1,0 +1,31 @@
+import * as path from 'node:path';
+import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
+import type { ClusterSession } from '../../core/session';
+import { syncTree, type TreeSyncOutcome } from '../../core/tree/syncTree';
+import { EXIT_FAILED, EXIT_OK, boolOpt, stringOpt, type CliIO, type ParsedArgs } from '../command';
+import { progressPainter, renderFiles, renderSyncResults } from './syncOutput';
+
+/** `sync --path DIR`: the tree through each node's escalation (core/tree/syncTree.ts). */
+
+export async function syncDirectory(args: ParsedArgs, io: CliIO, cluster: ClusterSession, nodes: NodeSpec[], localDir: string, force: TransportKind | undefined): Promise<number> {
+  const json = boolOpt(args, 'json');
+  const remoteDir = stringOpt(args, 'remote') ?? path.basename(localDir);
+  const painter = progressPainter(io, json);
+  const outcome = await syncTree(cluster, nodes, localDir, remoteDir, {
+    signal: io.signal,
+    forceTransport: force,
+    delete: boolOpt(args, 'delete'),
+    onProgress: (node, transport, p) => painter.paint(node, `${node} ${transport} ${p.filesDone}/${p.filesTotal} files ${p.bytesTotal ? Math.floor((p.bytesDone / p.bytesTotal) * 100) : 100}%`),
+  });
+  painter.clear();
+  if (outcome.kind === 'refused') return refused(outcome, io, json);
+  if (json) io.stdout(JSON.stringify({ results: outcome.results }, null, 2) + '\n');
+  else io.stdout(renderSyncResults(outcome.results, io) + renderFiles(outcome.results, io));
+  return outcome.results.every((r) => r.success) ? EXIT_OK : EXIT_FAILED;
+}
+
+function refused(outcome: Extract<TreeSyncOutcome, { kind: 'refused' }>, io: CliIO, json: boolean): number {
+  if (json) io.stdout(JSON.stringify({ results: [], refused: outcome.refusals, message: outcome.message }, null, 2) + '\n');
+  io.stderr(`not synced: ${outcome.message}\n`);
+  return EXIT_FAILED;
+}

@@ -1,0 +1,78 @@
+import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
+import { SyncRouter, type SyncResult } from '../router/syncRouter';
+import type { PushJob, PushProgress, Transport, TransportOptions } from '../transports/transport';
+import { pushTreeAgent } from './agentTree';
+import { pushTreeBase64 } from './base64Tree';
+import type { TreeRefusal } from './localTree';
+import { pushTreeRsync } from './rsyncTree';
+import { TreeRun, type FilesReport, type TreeJob, type TreeProgress } from './treeRun';
+import { walkTree } from './walk';
+
+/**
+ * Syncs a local directory tree to nodes, each through its own escalation as for a single file
+ * (the same router: plan, probes, failure counting, disabling, history, events), with the tree as
+ * the unit of transfer: a rung sends what is still missing of it and leaves the rest to the next.
+ * The surfaces (CLI, extension) call this; nothing is sent when the walk refused anything.
+ */
+
+export interface TreeSyncOptions {
+  forceTransport?: TransportKind;
+  /** Remove files under the remote directory that are not in the tree (never by default). */
+  delete?: boolean;
+  concurrency?: number;
+  signal: AbortSignal;
+  /** Files and bytes of one node's sync, as its current rung moves them. */
+  onProgress?: (node: string, transport: TransportKind, progress: TreeProgress) => void;
+}
+
+export interface TreeSyncResult extends SyncResult {
+  files: FilesReport;
+}
+
+export type TreeSyncOutcome =
+  /** Something in the tree (or the remote directory) stops the sync: every offending entry, nothing sent. */
+  | { kind: 'refused'; refusals: TreeRefusal[]; message: string }
+  | { kind: 'synced'; results: TreeSyncResult[] };
+
+export interface TreeSyncSession {
+  router: SyncRouter;
+  transportOptions: TransportOptions;
+}
+
+export async function syncTree(session: TreeSyncSession, nodes: NodeSpec[], localDir: string, remoteDir: string, opts: TreeSyncOptions): Promise<TreeSyncOutcome> {
+  if (remoteDir.replace(/\\/g, '/').split('/').includes('..')) {
+    return { kind: 'refused', refusals: [], message: `remote directory '${remoteDir}' contains '..': it would leave the node's base directory; nothing was sent` };
+  }
+  const { tree, refusals } = await walkTree(localDir);
+  if (refusals.length > 0) {
+    const lines = refusals.map((r) => `  ${JSON.stringify(r.path)}: ${r.reason}: ${r.detail}`);
+    return { kind: 'refused', refusals, message: `${localDir}: ${refusals.length} entries cannot be synced; nothing was sent:\n${lines.join('\n')}` };
+  }
+  const job: TreeJob = { tree, remoteDir, delete: opts.delete === true };
+  // One run per node: a node named twice is synced once (its rungs share what is left to send).
+  nodes = nodes.filter((n, i) => nodes.findIndex((m) => m.name === n.name) === i);
+  const runs = new Map(nodes.map((n) => [n.name, new TreeRun(n.name, job, (t, p) => opts.onProgress?.(n.name, t, p))]));
+  const router = new SyncRouter({
+    ...session.router.deps,
+    transports: treeTransports(session.router.deps.transports, session.transportOptions, runs),
+  });
+  const pushJob: PushJob = { localPath: tree.root, remotePath: remoteDir };
+  const results = await router.syncMany(nodes, pushJob, { signal: opts.signal, forceTransport: opts.forceTransport, concurrency: opts.concurrency });
+  return { kind: 'synced', results: results.map((r) => ({ ...r, files: runs.get(r.node)!.report })) };
+}
+
+/** The chain's transports with the tree as their unit: probes as they are, pushes by rung. */
+function treeTransports(base: Record<TransportKind, Transport>, opts: TransportOptions, runs: Map<string, TreeRun>): Record<TransportKind, Transport> {
+  const rung = (kind: TransportKind): Transport => ({
+    kind,
+    probe: (node, signal, round) => base[kind].probe(node, signal, round),
+    push: (node: NodeSpec, _job: PushJob, _progress: PushProgress, signal: AbortSignal) => {
+      const run = runs.get(node.name)!;
+      const ctx = { opts, signal };
+      if (kind === 'rsync') return pushTreeRsync(node, run, ctx);
+      if (kind === 'base64') return pushTreeBase64(node, run, ctx);
+      return pushTreeAgent(base[kind] as Transport & { kind: typeof kind }, node, run, ctx);
+    },
+  });
+  return { p2p: rung('p2p'), http: rung('http'), rsync: rung('rsync'), base64: rung('base64') };
+}
