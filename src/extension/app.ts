@@ -15,6 +15,7 @@ import { infoCommands } from './commands/infoCommands';
 import { recoveryCommands } from './commands/recoveryCommands';
 import { registerCommands } from './commands/registerCommands';
 import { sshCommands } from './commands/sshCommands';
+import { syncToNodesCommands } from './commands/syncToNodes';
 import { syncCommands } from './commands/syncCommands';
 import { testCommands } from './commands/testCommands';
 import { tokenCommands } from './commands/tokenCommands';
@@ -113,6 +114,7 @@ function registerAllCommands(p: Platform, store: ClusterStore, views: Views, tok
     ...viewCommands(store, p.context.workspaceState, p.uiRef),
     ...testCommands(deps),
     ...syncCommands(deps),
+    ...syncToNodesCommands(deps, p.context.workspaceState),
     ...recoveryCommands(deps),
     ...infoCommands(deps),
     ...sshCommands(deps),

@@ -20,6 +20,7 @@ export const COMMAND_IDS = {
   diagnoseAll: 'ringriftSync.diagnoseAll',
   testTransport: 'ringriftSync.testTransport',
   syncFile: 'ringriftSync.syncFile',
+  syncToNodes: 'ringriftSync.syncToNodes',
   pushRsync: 'ringriftSync.pushRsync',
   pushBase64: 'ringriftSync.pushBase64',
   forceTransport: 'ringriftSync.forceTransport',

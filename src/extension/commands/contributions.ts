@@ -27,7 +27,7 @@ export function menuContributions(): Record<string, MenuItem[]> {
     }
     if (s.palette === false) palette.push({ command: s.id, when: 'false' });
     else if (typeof s.palette === 'string') palette.push({ command: s.id, when: s.palette });
-    if (s.explorer) explorer.push({ command: s.id, when: '!explorerResourceIsFolder', group: '7_ringriftSync@1' });
+    if (s.explorer) explorer.push({ command: s.id, ...(s.explorer === 'files' ? { when: '!explorerResourceIsFolder' } : {}), group: '7_ringriftSync@1' });
   }
   return { 'view/title': viewTitle, 'view/item/context': itemContext, commandPalette: palette, 'explorer/context': explorer };
 }

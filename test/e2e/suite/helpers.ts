@@ -87,6 +87,11 @@ export interface UiRecord {
   markdown: Array<{ title: string; text: string }>;
   copied: string[];
   hostKeys: Array<{ node: string; fingerprint: string }>;
+  /** Each multi-pick offered: its items as shown (label, description, ticked). */
+  picks: Array<Array<{ id: string; description?: string; picked?: boolean }>>;
+  /** Each text asked: the prompt and the prefilled value. */
+  asked: Array<{ prompt: string; value: string }>;
+  progress: string[];
 }
 
 /**
@@ -96,11 +101,11 @@ export interface UiRecord {
  */
 export function stubUi(
   api: RingriftSyncApi,
-  answers: Partial<{ confirm: boolean; hostKey: 'once' | 'always' | 'reject'; cancelAtPercent: number; secret: string }> = {},
+  answers: Partial<{ confirm: boolean; hostKey: 'once' | 'always' | 'reject'; cancelAtPercent: number; secret: string; pickMany: string[]; text: string }> = {},
 ): { record: UiRecord; restore: () => void } {
   const ui = api.ui as Ui & Record<string, unknown>;
   const saved = { ...ui };
-  const record: UiRecord = { messages: [], confirms: [], markdown: [], copied: [], hostKeys: [] };
+  const record: UiRecord = { messages: [], confirms: [], markdown: [], copied: [], hostKeys: [], picks: [], asked: [], progress: [] };
   const say = (level: 'info' | 'warn' | 'error') => async (text: string) => (record.messages.push({ level, text }), undefined);
   Object.assign(ui, {
     info: say('info'),
@@ -115,15 +120,19 @@ export function stubUi(
     pickOne: async () => {
       throw new Error('a test reached a picker: pass the command its arguments');
     },
-    pickMany: async () => {
-      throw new Error('a test reached a picker: pass the command its arguments');
+    pickMany: async (items: Array<{ id: string; description?: string; picked?: boolean }>) => {
+      if (!answers.pickMany) throw new Error('a test reached a picker: pass the command its arguments');
+      record.picks.push(items.map(({ id, description, picked }) => ({ id, description, picked })));
+      return answers.pickMany;
     },
+    askText: async (prompt: string, value: string) => (record.asked.push({ prompt, value }), answers.text ?? value),
     pickFile: async () => {
       throw new Error('a test reached the file picker: pass the command its arguments');
     },
     withProgress: async <T>(_title: string, task: (report: (r: { message?: string }) => void, signal: AbortSignal) => Promise<T>) => {
       const controller = new AbortController();
       return task((r) => {
+        if (r.message) record.progress.push(r.message);
         const percent = Number(/(\d+)%/.exec(r.message ?? '')?.[1] ?? -1);
         if (answers.cancelAtPercent !== undefined && percent >= answers.cancelAtPercent) controller.abort();
       }, controller.signal);

@@ -18,6 +18,7 @@ const GLUE = [
   'commands/fileCommands.ts',
   'commands/registerCommands.ts',
   'commands/syncCommands.ts',
+    'commands/syncToNodes.ts',
   'commands/viewCommands.ts',
   'dashboard/dashboardPanel.ts',
   'doctor/doctorPanel.ts',
