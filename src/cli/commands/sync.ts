@@ -43,8 +43,8 @@ export const syncCommand: CliCommand = {
   usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--all] [--fanout] [--accept-new] [--token-file FILE]',
   help: `Options:
   --path LOCAL           the local file to push (required)
-  --remote PATH          where it goes on the node: relative to its ringrift_path (default: the file's name);
-                         absolute paths only over SSH transports
+  --remote PATH          where it goes on the node: relative to its ringrift_path (default: the file's name;
+                         with --fanout data/<the file's name>); absolute paths only over SSH transports
   --force-transport T    use only this transport (also on a disabled node, which stays disabled)
   --all                  every node of the hosts file
   --fanout               one copy over this machine's uplink: push to one seed node, then the nodes pull
@@ -81,10 +81,12 @@ Exit code: 0 when every node got the file, 1 when any did not.`,
     const force = transportOpt(args, 'force-transport');
     const cluster = await openCluster(this.name, args, io);
     const nodes = pickNodes(cluster.nodes, args.positionals, boolOpt(args, 'all'));
-    const job = { localPath, remotePath: stringOpt(args, 'remote') ?? path.basename(localPath) };
+    const fanout = boolOpt(args, 'fanout');
+    // /sync/pull fetches into the data dir only: a fan-out's default remote path is data/<name>.
+    const job = { localPath, remotePath: stringOpt(args, 'remote') ?? (fanout ? `data/${path.basename(localPath)}` : path.basename(localPath)) };
     const json = boolOpt(args, 'json');
     const painter = progressPainter(io, json);
-    const results: ShownResult[] = boolOpt(args, 'fanout')
+    const results: ShownResult[] = fanout
       ? await runFanout(cluster, nodes, job, args, io, painter.paint)
       : (await cluster.router.syncMany(nodes, job, { signal: io.signal, forceTransport: force, onProgress: painter.paint })).map((r) => ({ ...r, source: LOCAL_SOURCE, wave: 1 }));
     painter.clear();
