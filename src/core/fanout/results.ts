@@ -66,10 +66,11 @@ export function fromPull(
   };
 }
 
-/** A node the fan-out never reached (cancelled first). */
+/** A node the fan-out was cancelled before it reached, or while it pulled (a pull lands whole or not at all). */
 export function notStarted(node: string, pulls: PullTry[]): FanoutResult {
+  const message = pulls.length ? 'cancelled while it pulled: a pull lands in a temporary, so nothing half-written is at the path' : 'cancelled before it started';
   return {
-    node, success: false, transportUsed: null, bytes: 0, sha256: null, disabled: false, attempts: [], message: 'cancelled before it started',
+    node, success: false, transportUsed: null, bytes: 0, sha256: null, disabled: false, attempts: [], message,
     source: LOCAL_SOURCE, wave: 1, route: 'direct', ...(pulls.length ? { pulls } : {}),
   };
 }
