@@ -17,8 +17,10 @@ import type { RouterState } from '../router/routerState';
 export const DEFAULT_PER_SOURCE = 2;
 /** Nodes seeded over the operator's uplink: one copy; a second seed doubles what the uplink carries. */
 export const DEFAULT_SEEDS = 1;
-/** A source whose pulls failed this often in one fan-out serves no more. */
+/** A source whose pulls failed this often in one fan-out (net of those it served since) serves no more. */
 export const SOURCE_FAILURE_LIMIT = 2;
+/** A puller that two live sources could not serve has the fault on its side: it goes direct. */
+export const PULLER_STRIKES = 2;
 /** Sources one node tries before it falls back to the direct chain from this machine. */
 export const PULL_TRIES = 3;
 
@@ -51,9 +53,9 @@ export function peerHealth(state: RouterState, name: string): PeerHealth {
   return { enabled: ns?.enabled ?? true, failures: ns?.transports.p2p?.consecutiveFailures ?? 0 };
 }
 
-/** Pulls a source serves at once: K, one fewer per failure, at least one until SOURCE_FAILURE_LIMIT. */
+/** Pulls a source serves at once: K, one fewer per failure, at least one. */
 export function capacity(perSource: number, failures: number): number {
-  return failures >= SOURCE_FAILURE_LIMIT ? 0 : Math.max(1, perSource - failures);
+  return Math.max(1, perSource - failures);
 }
 
 /**
@@ -73,15 +75,29 @@ export interface Holder {
   wave: number;
   /** Pulls it serves now. */
   active: number;
-  /** Failures: the router's before the fan-out, plus pulls from it that failed during it. */
+  /** The router's p2p failures before the fan-out: any make it serve one fewer, never none. */
+  prior: number;
+  /** Pulls from it that failed on its side during the fan-out. */
   failures: number;
+  /** Pulls from it that were verified: each one offsets a failure (a flaky moment, not a bad source). */
+  served: number;
   /** It stopped answering: it serves no more. */
   dead: boolean;
 }
 
+/** What counts against a holder now: one for a record in the router, plus its failures not offset by pulls it served. */
+export function failuresOf(h: Holder): number {
+  return (h.prior > 0 ? 1 : 0) + Math.max(0, h.failures - h.served);
+}
+
+/** Whether `h` can serve at all now (it may be busy). */
+export function serves(h: Holder): boolean {
+  return !h.dead && Math.max(0, h.failures - h.served) < SOURCE_FAILURE_LIMIT;
+}
+
 /** Whether `h` may take one more puller now. */
 export function hasRoom(h: Holder, perSource: number): boolean {
-  return !h.dead && h.active < capacity(perSource, h.failures);
+  return serves(h) && h.active < capacity(perSource, failuresOf(h));
 }
 
 /**
@@ -89,9 +105,9 @@ export function hasRoom(h: Holder, perSource: number): boolean {
  * loaded (active over capacity) first, then the fewest failures, then the earliest wave.
  */
 export function pickSource(holders: readonly Holder[], tried: ReadonlySet<string>, perSource: number): Holder | undefined {
-  const load = (h: Holder) => h.active / capacity(perSource, h.failures);
+  const load = (h: Holder) => h.active / capacity(perSource, failuresOf(h));
   const open = holders.filter((h) => hasRoom(h, perSource) && !tried.has(h.name));
-  open.sort((a, b) => load(a) - load(b) || a.failures - b.failures || a.wave - b.wave);
+  open.sort((a, b) => load(a) - load(b) || failuresOf(a) - failuresOf(b) || a.wave - b.wave);
   return open[0];
 }
 

@@ -1,4 +1,4 @@
-import { hasRoom, pickSource, PULL_TRIES, SOURCE_FAILURE_LIMIT, type Holder } from './plan';
+import { hasRoom, pickSource, PULL_TRIES, PULLER_STRIKES, serves, type Holder } from './plan';
 
 /**
  * The one owner of a fan-out's sources: who holds the verified file (and since which wave), how
@@ -7,12 +7,14 @@ import { hasRoom, pickSource, PULL_TRIES, SOURCE_FAILURE_LIMIT, type Holder } fr
 export class SourceBook {
   private readonly holders = new Map<string, Holder>();
   private readonly tried = new Map<string, Set<string>>();
+  /** Per puller: pulls that failed from sources still answering (the fault may be the puller's). */
+  private readonly strikes = new Map<string, number>();
 
   constructor(private readonly perSource: number) {}
 
-  /** A node now holds the verified file; `failures` are the router's from before the fan-out. */
-  addHolder(name: string, wave: number, failures = 0): void {
-    this.holders.set(name, { name, wave, active: 0, failures, dead: false });
+  /** A node now holds the verified file; `prior`: the router's p2p failures from before the fan-out. */
+  addHolder(name: string, wave: number, prior = 0): void {
+    this.holders.set(name, { name, wave, active: 0, prior, failures: 0, served: 0, dead: false });
   }
 
   /** Reserves a slot of the best source for `puller`, or undefined when none has room now. */
@@ -26,28 +28,35 @@ export class SourceBook {
     return h;
   }
 
-  /** A pull from `source` ended (either way): its slot is free. */
-  release(source: string): void {
+  /** A pull from `source` ended (either way): its slot is free; `verified`: it served one more. */
+  release(source: string, verified: boolean): void {
     const h = this.holders.get(source);
-    if (h) h.active = Math.max(0, h.active - 1);
+    if (!h) return;
+    h.active = Math.max(0, h.active - 1);
+    if (verified) h.served++;
   }
 
-  /** A pull from `source` failed on the source's side; alive: it still answers its health check. */
-  failed(source: string, alive: boolean): void {
+  /**
+   * `puller`'s pull from `source` failed on the source's side; `alive`: the source still answers
+   * its health check. A dead source serves no more; a live one serves fewer, and the puller gets
+   * a strike (two live sources failing it point at the puller).
+   */
+  failed(source: string, puller: string, alive: boolean): void {
     const h = this.holders.get(source);
     if (!h) return;
     h.failures++;
     if (!alive) h.dead = true;
+    else this.strikes.set(puller, (this.strikes.get(puller) ?? 0) + 1);
   }
 
   /**
-   * Whether `puller` may still get a source later: it has tries left and an untried live holder
-   * exists (busy now, perhaps). Otherwise it falls back to the direct chain.
+   * Whether `puller` may still get a source later: it has tries and strikes left and an untried
+   * serving holder exists (busy now, perhaps). Otherwise it falls back to the direct chain.
    */
   canStillSource(puller: string): boolean {
     const tried = this.tried.get(puller) ?? new Set<string>();
-    if (tried.size >= PULL_TRIES) return false;
-    return [...this.holders.values()].some((h) => !h.dead && h.failures < SOURCE_FAILURE_LIMIT && !tried.has(h.name));
+    if (tried.size >= PULL_TRIES || (this.strikes.get(puller) ?? 0) >= PULLER_STRIKES) return false;
+    return [...this.holders.values()].some((h) => serves(h) && !tried.has(h.name));
   }
 
   /** Whether some holder could take a puller now. */

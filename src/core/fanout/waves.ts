@@ -127,7 +127,7 @@ export class FanoutRun {
     this.emit({ type: 'pull', node: node.name, source: source.name, wave });
     const file = { ...this.plan.file, sha256: this.sha256! };
     const r = await this.ports.pull(node, this.spec(source.name), file);
-    this.book.release(source.name);
+    this.book.release(source.name, r.ok);
     const durationMs = this.ports.clock() - t0;
     const tries = this.pulls.get(node.name) ?? [];
     this.pulls.set(node.name, tries);
@@ -141,7 +141,7 @@ export class FanoutRun {
     }
     tries.push({ source: source.name, wave, result: 'failed', code: r.code, error: r.message, durationMs });
     if (r.blame === 'source') {
-      this.book.failed(source.name, await this.ports.alive(this.spec(source.name)));
+      this.book.failed(source.name, node.name, await this.ports.alive(this.spec(source.name)));
       if (this.book.canStillSource(node.name) && !this.signal.aborted) {
         this.pending.push(node);
         this.emit({ type: 'resourced', node: node.name, source: source.name, error: r.message });

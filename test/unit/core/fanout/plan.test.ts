@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { askKind, canServe, capacity, pickSource, pullOrder, seedCandidates, SOURCE_FAILURE_LIMIT, type Holder } from '../../../../src/core/fanout/plan';
+import { askKind, canServe, capacity, failuresOf, hasRoom, pickSource, pullOrder, seedCandidates, SOURCE_FAILURE_LIMIT, type Holder } from '../../../../src/core/fanout/plan';
 import { makeNode } from '../../helpers/scriptedTransports';
 
-const holder = (name: string, over: Partial<Holder> = {}): Holder => ({ name, wave: 1, active: 0, failures: 0, dead: false, ...over });
+const holder = (name: string, over: Partial<Holder> = {}): Holder => ({ name, wave: 1, active: 0, prior: 0, failures: 0, served: 0, dead: false, ...over });
 const healthy = () => ({ enabled: true, failures: 0 });
 
 describe('fan-out plan', () => {
@@ -21,12 +21,18 @@ describe('fan-out plan', () => {
     assert.equal(askKind(makeNode('off', { p2pEnabled: false, httpPort: undefined })), undefined);
   });
 
-  it('a peer with failures serves fewer, and none from SOURCE_FAILURE_LIMIT on', () => {
-    assert.equal(capacity(3, 0), 3);
-    assert.equal(capacity(3, 1), 2);
-    assert.equal(capacity(2, 1), 1);
-    assert.equal(capacity(1, 1), 1);
-    assert.equal(capacity(3, SOURCE_FAILURE_LIMIT), 0);
+  it('a peer with failures serves fewer, but at least one while it serves at all', () => {
+    assert.deepEqual([capacity(3, 0), capacity(3, 1), capacity(2, 1), capacity(1, 1), capacity(3, 5)], [3, 2, 1, 1, 1]);
+  });
+
+  it("the router's record counts once; failures during the fan-out count net of the pulls the peer served", () => {
+    assert.equal(failuresOf(holder('a', { prior: 4 })), 1);
+    assert.equal(failuresOf(holder('a', { prior: 1, failures: 2, served: 1 })), 2);
+    assert.equal(failuresOf(holder('a', { failures: 1, served: 3 })), 0);
+    assert.equal(hasRoom(holder('a', { failures: SOURCE_FAILURE_LIMIT }), 2), false, 'at the limit it serves none');
+    assert.equal(hasRoom(holder('a', { failures: SOURCE_FAILURE_LIMIT, served: 1 }), 2), true, 'served since: it recovers');
+    assert.equal(hasRoom(holder('a', { prior: 9 }), 2), true, 'a bad record alone never stops it');
+    assert.equal(hasRoom(holder('a', { dead: true }), 2), false);
   });
 
   it('seeds: nodes that can serve, enabled, fewest p2p failures first, then file order', () => {
@@ -47,6 +53,7 @@ describe('fan-out plan', () => {
     const hs = [holder('flaky', { failures: 1, active: 1 }), holder('ok', { active: 1 })];
     assert.equal(pickSource(hs, new Set(), 2)?.name, 'ok');
     assert.equal(pickSource([hs[0]], new Set(), 2), undefined);
+    assert.equal(pickSource([holder('recorded', { prior: 3, active: 1 })], new Set(), 2), undefined, "the router's failures too");
   });
 
   it('a dead source and one the puller already tried are not chosen; among equals the earlier wave wins', () => {

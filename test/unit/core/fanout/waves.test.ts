@@ -127,6 +127,17 @@ describe('fan-out waves', () => {
     assert.deepEqual(fake.pushes.sort(), ['b', 's']);
   });
 
+  it('a puller that live sources cannot serve goes direct after two of them, and they keep serving the others', async () => {
+    const nodes = ['s', 'a', 'bad', 'b', 'c', 'd', 'e'].map((n) => makeNode(n));
+    const fake = new Fake();
+    fake.pullFails.set('bad', { code: 'pull_failed', blame: 'source' });
+    const { results } = await run(nodes, fake);
+    const m = by(results);
+    assert.deepEqual([m.bad.route, m.bad.success, m.bad.pulls?.length], ['direct', true, 2]);
+    for (const n of ['a', 'b', 'c', 'd', 'e']) assert.equal(m[n].route, 'pull', `${n}: ${m[n].message}`);
+    assertCoherent(results);
+  });
+
   it('when every source fails, the remaining pullers go direct', async () => {
     const nodes = ['s', 'a', 'b', 'c'].map((n) => makeNode(n));
     const fake = new Fake();
