@@ -50,13 +50,16 @@ export class SourceBook {
   }
 
   /**
-   * Whether `puller` may still get a source later: it has tries and strikes left and an untried
-   * serving holder exists (busy now, perhaps). Otherwise it falls back to the direct chain.
+   * Whether `puller` may still get a source later: it has tries and strikes left, and an untried
+   * serving holder exists (busy now, perhaps) or a pull under way may add one. Otherwise it falls
+   * back to the direct chain.
    */
   canStillSource(puller: string): boolean {
     const tried = this.tried.get(puller) ?? new Set<string>();
     if (tried.size >= PULL_TRIES || (this.strikes.get(puller) ?? 0) >= PULLER_STRIKES) return false;
-    return [...this.holders.values()].some((h) => serves(h) && !tried.has(h.name));
+    const holders = [...this.holders.values()];
+    // A pull under way may make a new holder: worth waiting for while the tried ones cannot serve.
+    return holders.some((h) => serves(h) && !tried.has(h.name)) || holders.some((h) => h.active > 0);
   }
 
   /** Whether some holder could take a puller now. */

@@ -44,8 +44,10 @@ describe('fan-out SourceBook', () => {
     book.take('p');
     book.release('s1', false);
     book.failed('s1', 'p', true);
-    assert.equal(book.canStillSource('p'), false, 'its only source was tried');
+    assert.equal(book.canStillSource('p'), false, 'its only source was tried, and no pull is under way');
     assert.equal(book.canStillSource('q'), true, 'alive with one failure: serves one');
+    book.take('q');
+    assert.equal(book.canStillSource('p'), true, "q's pull may make a new source: p waits for it");
 
     // A puller whose own side is at fault (it reaches nobody) fails on live sources: after two
     // strikes it goes direct, before it can take a third source down a notch.

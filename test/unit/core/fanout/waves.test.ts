@@ -14,6 +14,8 @@ const tick = () => new Promise((r) => setTimeout(r, 2));
 class Fake {
   via = new Map<string, TransportKind | 'fails'>();
   pullFails = new Map<string, { code: 'pull_failed' | 'refused'; blame: 'source' | 'puller' }>();
+  /** `puller<-source` pairs whose pull fails on the source's side while the source stays up. */
+  pairFails = new Set<string>();
   dead = new Set<string>();
   serving = new Map<string, number>();
   maxServing = 0;
@@ -44,6 +46,7 @@ class Fake {
     await tick();
     this.serving.set(source.name, n - 1);
     if (this.dead.has(source.name)) return { ...fail('pull_failed', `p2p: ${puller.name} could not pull from ${source.name}`), blame: 'source' };
+    if (this.pairFails.has(`${puller.name}<-${source.name}`)) return { ...fail('pull_failed', `p2p: ${puller.name} could not pull from ${source.name}`), blame: 'source' };
     const f = this.pullFails.get(puller.name);
     if (f) return { ...fail(f.code, `p2p: ${puller.name}: ${f.code}`), blame: f.blame };
     return ok({ transport: 'p2p' as const });
@@ -136,6 +139,18 @@ describe('fan-out waves', () => {
     assert.deepEqual([m.bad.route, m.bad.success, m.bad.pulls?.length], ['direct', true, 2]);
     for (const n of ['a', 'b', 'c', 'd', 'e']) assert.equal(m[n].route, 'pull', `${n}: ${m[n].message}`);
     assertCoherent(results);
+  });
+
+  it('a puller whose only source failed it waits for the pulls under way, then pulls from a new holder', async () => {
+    const nodes = ['s', 'p', 'a', 'b'].map((n) => makeNode(n));
+    const fake = new Fake();
+    fake.pairFails.add('p<-s');
+    const { results } = await run(nodes, fake);
+    const p = by(results).p;
+    assert.equal(p.route, 'pull', p.message);
+    assert.ok(['a', 'b'].includes(p.source), p.source);
+    assert.equal(p.wave, 3);
+    assert.deepEqual(fake.pushes, ['s']);
   });
 
   it('when every source fails, the remaining pullers go direct', async () => {
