@@ -17,6 +17,11 @@ import type { RouterState } from '../router/routerState';
 export const DEFAULT_PER_SOURCE = 2;
 /** Nodes seeded over the operator's uplink: one copy; a second seed doubles what the uplink carries. */
 export const DEFAULT_SEEDS = 1;
+/**
+ * Candidates tried beyond the seeds when a seed does not take the file over p2p: then the agents
+ * are likely down cluster-wide, and seeding one node at a time would be slower than the direct chain.
+ */
+export const SEED_SPARES = 2;
 /** A source whose pulls failed this often in one fan-out (net of those it served since) serves no more. */
 export const SOURCE_FAILURE_LIMIT = 2;
 /** A puller that two live sources could not serve has the fault on its side: it goes direct. */

@@ -2,7 +2,7 @@ import type { NodeSpec } from '../hosts/nodeSpec';
 import type { Result } from '../result';
 import type { SyncResult } from '../router/syncRouter';
 import type { FanoutPullCode, PullBlame } from './codes';
-import { canServe, pullOrder, seedCandidates, type Holder, type PeerHealth } from './plan';
+import { canServe, pullOrder, SEED_SPARES, seedCandidates, type Holder, type PeerHealth } from './plan';
 import type { FanoutFile } from './pullOne';
 import { fromLocal, fromPull, notStarted, type FanoutEvent, type FanoutResult, type PullTry } from './results';
 import { SourceBook } from './sources';
@@ -72,9 +72,9 @@ export class FanoutRun {
     return this.nodes.map((n) => this.results.get(n.name) ?? notStarted(n.name, this.pulls.get(n.name) ?? []));
   }
 
-  /** Pushes to the best candidates until `seeds` of them hold the file over p2p; true when one does. */
+  /** Pushes to the best candidates until `seeds` of them hold the file over p2p (SEED_SPARES more tried at most); true when one does. */
   private async seed(candidates: NodeSpec[]): Promise<boolean> {
-    const queue = [...candidates];
+    const queue = candidates.slice(0, this.plan.seeds + SEED_SPARES);
     let holders = 0;
     while (holders < this.plan.seeds && queue.length > 0 && !this.signal.aborted) {
       const batch = queue.splice(0, this.plan.seeds - holders);

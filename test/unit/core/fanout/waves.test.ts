@@ -171,6 +171,16 @@ describe('fan-out waves', () => {
     assert.deepEqual([m.s.route, m.t.route, m.a.route, m.a.source], ['seed', 'seed', 'pull', 't']);
   });
 
+  it('when no seed takes the file over p2p, at most SEED_SPARES more are tried one by one; the rest go direct at once', async () => {
+    const nodes = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => makeNode(n));
+    const fake = new Fake();
+    for (const n of nodes) fake.via.set(n.name, 'rsync');
+    const { results } = await run(nodes, fake);
+    assert.deepEqual(results.map((r) => r.route), ['seed', 'seed', 'seed', 'direct', 'direct', 'direct']);
+    assert.ok(results.every((r) => r.success));
+    assert.match(results[3].message, /no seed took the file over p2p/);
+  });
+
   it('with no node able to serve, everything goes direct; nodes planned direct go direct with their reason', async () => {
     const nat = makeNode('nat', { natBlocked: true });
     const off = makeNode('off', { p2pEnabled: false, httpPort: undefined });
