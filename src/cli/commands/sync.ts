@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { madeProgress, type SyncResult } from '../../core/router';
+import { defaultRemotePath } from '../../core/fanout/fanOut';
 import { LOCAL_SOURCE, type FanoutResult } from '../../core/fanout/results';
 import { EXIT_FAILED, EXIT_OK, UsageError, boolOpt, stringOpt, TOKEN_FILE_HELP, TOKEN_FILE_OPTION, type CliCommand, type CliIO, type ParsedArgs } from '../command';
 import { openCluster, pickNodes, transportOpt } from '../cluster';
@@ -82,8 +83,7 @@ Exit code: 0 when every node got the file, 1 when any did not.`,
     const cluster = await openCluster(this.name, args, io);
     const nodes = pickNodes(cluster.nodes, args.positionals, boolOpt(args, 'all'));
     const fanout = boolOpt(args, 'fanout');
-    // /sync/pull fetches into the data dir only: a fan-out's default remote path is data/<name>.
-    const job = { localPath, remotePath: stringOpt(args, 'remote') ?? (fanout ? `data/${path.basename(localPath)}` : path.basename(localPath)) };
+    const job = { localPath, remotePath: stringOpt(args, 'remote') ?? defaultRemotePath(localPath, fanout) };
     const json = boolOpt(args, 'json');
     const painter = progressPainter(io, json);
     const results: ShownResult[] = fanout

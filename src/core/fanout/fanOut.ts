@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { NodeSpec } from '../hosts/nodeSpec';
 import { resumeBudgetFor } from '../router/routerSettings';
 import type { SyncRouter } from '../router/syncRouter';
@@ -16,6 +17,11 @@ export interface FanoutOptions {
   perSource?: number;
   /** Nodes seeded from this machine (DEFAULT_SEEDS). */
   seeds?: number;
+}
+
+/** Where a sync puts a file given no remote path: its name; for a fan-out data/<name> (/sync/pull fetches into the data dir only). */
+export function defaultRemotePath(localPath: string, fanout: boolean): string {
+  return fanout ? `data/${path.basename(localPath)}` : path.basename(localPath);
 }
 
 /**

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TRANSPORT_KINDS, type NodeSpec, type TransportKind } from '../../core/hosts/nodeSpec';
 import { parseTransportName, type SyncResult } from '../../core/router';
-import { fanOut } from '../../core/fanout/fanOut';
+import { defaultRemotePath, fanOut } from '../../core/fanout/fanOut';
 import { LOCAL_SOURCE, type FanoutEvent } from '../../core/fanout/results';
 import type { ClusterSession } from '../../core/session';
 import type { PushJob } from '../../core/transports/transport';
@@ -105,8 +105,7 @@ async function syncFile(deps: CommandDeps, arg: CommandArg, force?: TransportKin
   if (!nodes) return undefined;
   const fanout = await chooseFanout(deps, req, nodes, forceTransport);
   if (fanout === undefined) return undefined;
-  // /sync/pull fetches into the data dir only: a fan-out's default remote path is data/<name>.
-  const job = { localPath: file, remotePath: req.remotePath ?? (fanout ? `data/${path.basename(file)}` : path.basename(file)) };
+  const job = { localPath: file, remotePath: req.remotePath ?? defaultRemotePath(file, fanout) };
   const via = forceTransport ? ` via ${forceTransport}` : fanout ? ' (fan-out)' : '';
   const what = nodes.length === 1 ? nodes[0].name : `${nodes.length} nodes`;
   deps.log.info(`sync ${file} -> ${job.remotePath} on ${nodes.map((n) => n.name).join(', ')}${via}`);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fanOut } from '../../../../src/core/fanout/fanOut';
+import { defaultRemotePath, fanOut } from '../../../../src/core/fanout/fanOut';
 import type { FanoutEvent } from '../../../../src/core/fanout/results';
 import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
 import { EventLog } from '../../../../src/core/router/eventLog';
@@ -25,6 +25,11 @@ async function run(nodes: NodeSpec[], remotePath: string) {
 }
 
 describe('fanOut plan', () => {
+  it("a fan-out's default remote path is under data/, a plain sync's the file's name", () => {
+    assert.equal(defaultRemotePath('/x/model.npz', true), 'data/model.npz');
+    assert.equal(defaultRemotePath('/x/model.npz', false), 'model.npz');
+  });
+
   it('a file outside data/ cannot be pulled: every node gets the direct chain, and the result says why', async () => {
     const { results } = await run([makeNode('a'), makeNode('b')], 'models/m.pth');
     assert.deepEqual(results.map((r) => [r.node, r.route, r.source, r.wave, r.success]), [['a', 'direct', 'local', 1, true], ['b', 'direct', 'local', 1, true]]);
