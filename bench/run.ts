@@ -37,6 +37,11 @@ const SPECS: BenchSpec[] = [
   { name: 'push-rsync', entry: ['bench/push-speed.ts', 'rsyncRows'], measures: ['push over rsync vs plain rsync'], timeoutMin: { quick: 2, full: 10 } },
   // Needs root (the network lab's namespaces, as the lab tests): fails, never skips.
   { name: 'wan', entry: 'bench/wan.ts', measures: ['WAN rows of the network lab (p2p, rsync, base64 vs their peers; the 16 MiB-reset link)'], timeoutMin: { quick: 3, full: 20 } },
+  // Needs root (the network lab's namespaces): 16 nodes, the client's uplink capped at 100 Mbit/s.
+  {
+    name: 'fanout', entry: 'bench/fanout.ts', timeoutMin: { quick: 8, full: 30 },
+    measures: ['256 MiB to 16 nodes: sync --all --fanout vs sync --all, wall time', '256 MiB to 16 nodes: bytes over the operator\'s uplink'],
+  },
   { name: 'push-rss', entry: 'bench/push-rss.ts', measures: ['peak RSS growth while pushing'], timeoutMin: { quick: 2, full: 15 } },
   { name: 'yaml', entry: 'bench/yaml.ts', measures: ['hosts file of 5000 hosts: parse + validate', 'whole validate process on 5000 hosts'], timeoutMin: { quick: 1, full: 5 } },
   { name: 'yaml-language', entry: 'bench/yaml-language.ts', measures: ['YAML editing help on 5000 hosts vs yaml-language-server (bench/yaml-language.ts)'], timeoutMin: { quick: 2, full: 10 }, optional: true },

@@ -35,6 +35,26 @@ export async function labSync(lab: Lab, node: string, file: string, extra: strin
   }
 }
 
+/** A `sync --fanout` result: the plain one plus where the node's copy came from. */
+export interface FanoutSyncResult extends SyncResult {
+  node: string;
+  source: string;
+  wave: number;
+  route: 'seed' | 'pull' | 'direct';
+  pulls?: Array<{ source: string; result: string; code?: string; error?: string }>;
+}
+
+/** `sync ARGS --json` over several nodes (--all, --fanout) with one state dir; every result by node. */
+export async function labSyncMany(lab: Lab, args: string[], stateName: string): Promise<{ by: Record<string, FanoutSyncResult>; ms: number; stderr: string }> {
+  const out = await runCli(lab, ['sync', ...args, '--state-dir', path.join(lab.dir, `state-${stateName}`), '--json']);
+  try {
+    const results = (JSON.parse(out.stdout) as { results: FanoutSyncResult[] }).results;
+    return { by: Object.fromEntries(results.map((r) => [r.node, r])), ms: out.ms, stderr: out.stderr };
+  } catch {
+    throw new Error(`sync gave no JSON (exit ${out.code}): ${out.stdout}\n${out.stderr}`);
+  }
+}
+
 /** `doctor NODE --json`; the node's report. */
 export async function labDoctor(lab: Lab, node: string, ...args: string[]): Promise<{ node: NodeReport; code: number; ms: number }> {
   const out = await runCli(lab, ['doctor', node, ...args, '--json', '--state-dir', path.join(lab.dir, `state-${node}`)]);

@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TRANSPORT_KINDS, type NodeSpec, type TransportKind } from '../../core/hosts/nodeSpec';
 import { parseTransportName, type SyncResult } from '../../core/router';
+import { defaultRemotePath, fanOut } from '../../core/fanout/fanOut';
+import { LOCAL_SOURCE, type FanoutEvent } from '../../core/fanout/results';
 import type { ClusterSession } from '../../core/session';
+import type { PushJob } from '../../core/transports/transport';
 import { hostsLoadedOrExplain, isEntry, nodeItems, nodeNameOf, resolveTransport, sessionOrExplain, type CommandArg, type CommandDeps } from './commandContext';
 import { COMMAND_IDS, type HandlersOf } from './commandIds';
 
@@ -12,7 +15,8 @@ import { COMMAND_IDS, type HandlersOf } from './commandIds';
  *   - by a person: file picker (or the Explorer's file, or the active editor's), then a node
  *     multi-pick with every ready, enabled node ticked;
  *   - from a tree row: that node, file picker;
- *   - by tests and scripts, no pickers: `{ file, nodes, remotePath?, forceTransport? }`.
+ *   - by tests and scripts, no pickers: `{ file, nodes, remotePath?, forceTransport?, fanout? }`.
+ * More than 2 picked nodes: asked whether to fan out (ringriftSync.sync.fanout's choice first).
  * Returns one SyncResult per node (DESIGN.md's `sync` JSON).
  */
 interface SyncRequest {
@@ -20,6 +24,8 @@ interface SyncRequest {
   nodes?: string[];
   remotePath?: string;
   forceTransport?: TransportKind;
+  /** Fan out (sync --fanout); absent: the pick (more than 2 nodes picked) or the setting. */
+  fanout?: boolean;
 }
 
 function requestOf(arg: CommandArg): SyncRequest {
@@ -34,6 +40,7 @@ function requestOf(arg: CommandArg): SyncRequest {
       nodes: Array.isArray(o.nodes) ? o.nodes.map(String) : undefined,
       remotePath: typeof o.remotePath === 'string' ? o.remotePath : undefined,
       forceTransport: force,
+      fanout: typeof o.fanout === 'boolean' ? o.fanout : undefined,
     };
   }
   return {};
@@ -96,26 +103,16 @@ async function syncFile(deps: CommandDeps, arg: CommandArg, force?: TransportKin
   if (!session) return undefined;
   const nodes = await chooseNodes(deps, session, req.nodes, forceTransport);
   if (!nodes) return undefined;
-  const job = { localPath: file, remotePath: req.remotePath ?? path.basename(file) };
-  const via = forceTransport ? ` via ${forceTransport}` : '';
+  const fanout = await chooseFanout(deps, req, nodes, forceTransport);
+  if (fanout === undefined) return undefined;
+  const job = { localPath: file, remotePath: req.remotePath ?? defaultRemotePath(file, fanout) };
+  const via = forceTransport ? ` via ${forceTransport}` : fanout ? ' (fan-out)' : '';
   const what = nodes.length === 1 ? nodes[0].name : `${nodes.length} nodes`;
   deps.log.info(`sync ${file} -> ${job.remotePath} on ${nodes.map((n) => n.name).join(', ')}${via}`);
   let results: SyncResult[];
   try {
-    results = await deps.ui().withProgress(`Syncing ${path.basename(file)} to ${what}${via}`, async (report, signal) => {
-      const percent = new Map<string, number>();
-      let reported = 0;
-      return session.router.syncMany(nodes, job, {
-        signal,
-        forceTransport,
-        onProgress: (node, transport, done, total) => {
-          percent.set(node, total ? (done / total) * 100 : 100);
-          const overall = [...percent.values()].reduce((a, b) => a + b, 0) / nodes.length;
-          report({ message: `${node} over ${transport}: ${Math.floor((done / Math.max(total, 1)) * 100)}%`, increment: Math.max(0, overall - reported) });
-          reported = Math.max(reported, overall);
-        },
-      });
-    });
+    results = await deps.ui().withProgress(`Syncing ${path.basename(file)} to ${what}${via}`, (report, signal) =>
+      fanout ? fanOutWithProgress(deps, session, nodes, job, report, signal) : syncWithProgress(session, nodes, job, forceTransport, report, signal));
   } finally {
     deps.store.afterChange();
   }
@@ -127,11 +124,56 @@ async function syncFile(deps: CommandDeps, arg: CommandArg, force?: TransportKin
   return results;
 }
 
+const FANOUT_CHOICE = 'Fan out (one copy over your uplink)';
+
+type Report = (p: { message?: string; increment?: number }) => void;
+
+/** Fan out or not: asked when a person picked more than 2 nodes (the setting's choice first), else the request or the setting. */
+async function chooseFanout(deps: CommandDeps, req: SyncRequest, nodes: NodeSpec[], force: TransportKind | undefined): Promise<boolean | undefined> {
+  if (force || nodes.length < 2) return false;
+  if (req.fanout !== undefined) return req.fanout;
+  const preferred = deps.settings().syncFanout;
+  if (req.nodes || nodes.length <= 2) return preferred;
+  const items = [
+    { id: 'direct', label: 'Push to each node from here', description: `${nodes.length} copies over your uplink` },
+    { id: 'fanout', label: FANOUT_CHOICE, description: 'the others pull from verified peers; lands under data/' },
+  ];
+  const pick = await deps.ui().pickOne(preferred ? items.reverse() : items, `Sync to ${nodes.length} nodes how?`);
+  return pick === undefined ? undefined : pick === 'fanout';
+}
+
+function syncWithProgress(session: ClusterSession, nodes: NodeSpec[], job: PushJob, forceTransport: TransportKind | undefined, report: Report, signal: AbortSignal): Promise<SyncResult[]> {
+  const percent = new Map<string, number>();
+  let reported = 0;
+  return session.router.syncMany(nodes, job, {
+    signal,
+    forceTransport,
+    onProgress: (node, transport, done, total) => {
+      percent.set(node, total ? (done / total) * 100 : 100);
+      const overall = [...percent.values()].reduce((a, b) => a + b, 0) / nodes.length;
+      report({ message: `${node} over ${transport}: ${Math.floor((done / Math.max(total, 1)) * 100)}%`, increment: Math.max(0, overall - reported) });
+      reported = Math.max(reported, overall);
+    },
+  });
+}
+
+/** The fan-out, each node's verified copy one step of the bar; the waves go to the log. */
+function fanOutWithProgress(deps: CommandDeps, session: ClusterSession, nodes: NodeSpec[], job: PushJob, report: Report, signal: AbortSignal): Promise<SyncResult[]> {
+  const step = 100 / nodes.length;
+  const progress = (e: FanoutEvent) => {
+    if (e.type === 'bytes') return report({ message: `${e.node} over ${e.transport}: ${Math.floor((e.done / Math.max(e.total, 1)) * 100)}%` });
+    if (e.type === 'verified') report({ message: `wave ${e.wave}: ${e.node} verified, pulled from ${e.source}`, increment: step });
+    else if (e.type === 'pull') report({ message: `wave ${e.wave}: ${e.node} pulling from ${e.source}` });
+    if (e.type === 'direct' || e.type === 'resourced') deps.log.info(`fan-out ${e.node}: ${e.type === 'direct' ? `direct from here: ${e.reason}` : `pull from ${e.source} failed, another peer: ${e.error}`}`);
+  };
+  return fanOut(nodes, job, { router: session.router, transportOptions: session.transportOptions }, progress, signal);
+}
+
 function report(deps: CommandDeps, results: SyncResult[]): void {
   const ok = results.filter((r) => r.success);
   const failed = results.filter((r) => !r.success);
   if (failed.length === 0) {
-    void deps.ui().info(`Synced to ${ok.length} node(s): ${ok.map((r) => `${r.node} via ${r.transportUsed}`).join(', ')}.`);
+    void deps.ui().info(`Synced to ${ok.length} node(s): ${ok.map((r) => `${r.node} via ${r.transportUsed}${'source' in r && r.source !== LOCAL_SOURCE ? ` from ${String(r.source)}` : ''}`).join(', ')}.`);
     return;
   }
   const lines = failed.map((r) => `${r.node}: ${r.message}`);

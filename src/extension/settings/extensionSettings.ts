@@ -20,6 +20,8 @@ export interface ExtensionSettings {
   transport: Pick<TransportOptions, 'connectTimeoutMs' | 'probeTimeoutMs' | 'idleTimeoutMs' | 'base64ChunkBytes'>;
   /** 0: no periodic health check. */
   healthCheckIntervalMs: number;
+  /** Syncs to several nodes fan out (one copy over the uplink, the rest pulled between nodes). */
+  syncFanout: boolean;
   /** Run over SSH by "Restart P2P agent". */
   agentRestartCommand: string;
   envOverrides: string[];
@@ -82,6 +84,7 @@ export function readSettings(get: SettingReader, env: NodeJS.ProcessEnv): Extens
       base64ChunkBytes: Math.floor(num(get, 'base64ChunkBytes', DEFAULT_TRANSPORT_OPTIONS.base64ChunkBytes, 4096)),
     },
     healthCheckIntervalMs: num(get, 'healthCheckIntervalSeconds', DEFAULT_HEALTH_CHECK_SECONDS, 0) * 1000,
+    syncFanout: get('sync.fanout') === true,
     agentRestartCommand: str(get, 'agentRestartCommand') || DEFAULT_AGENT_RESTART_COMMAND,
     envOverrides,
   };

@@ -96,6 +96,11 @@ export const SETTINGS_PROPERTIES: Record<string, Property> = {
     minimum: 4096,
     markdownDescription: 'base64 transport: bytes of the file per remote `base64 -d` command (each is one remote shell start).',
   },
+  'ringriftSync.sync.fanout': {
+    type: 'boolean',
+    default: false,
+    markdownDescription: 'Sync to several nodes by fanning out: one copy over your uplink to a seed node, the others pull it from verified peers (`POST /sync/pull`, the CLI\'s `sync --fanout`). The remote path must be under `data/`. When you pick more than 2 nodes, the sync command asks, with this choice first.',
+  },
   'ringriftSync.agentRestartCommand': {
     type: 'string',
     default: DEFAULT_AGENT_RESTART_COMMAND,

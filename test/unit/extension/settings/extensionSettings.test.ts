@@ -63,6 +63,12 @@ describe('extension settings', () => {
     assert.equal(readSettings(from({ knownHostsFile: '/x/kh' }), { ...ENV, RINGRIFT_SYNC_KNOWN_HOSTS: '/etc/kh' }).knownHostsFile, '/x/kh');
   });
 
+  it('sync.fanout is off unless set to true', () => {
+    assert.equal(readSettings(from({}), ENV).syncFanout, false);
+    assert.equal(readSettings(from({ 'sync.fanout': 'yes' }), ENV).syncFanout, false);
+    assert.equal(readSettings(from({ 'sync.fanout': true }), ENV).syncFanout, true);
+  });
+
   it('package.json contributes exactly these settings, and keeps the risky ones out of untrusted workspaces', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8'));
     for (const [key, schema] of Object.entries(SETTINGS_PROPERTIES)) assert.deepEqual(pkg.contributes.configuration.properties[key], schema, key);
