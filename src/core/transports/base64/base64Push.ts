@@ -1,9 +1,9 @@
-import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { PushProgress, TransportOptions } from '../transport';
 import { describeError, type Failure } from '../../result';
+import { sha256InWorker } from '../hashWorker';
 import { alignChunkBytes, sendBase64Range, type Base64Range, type SendFailure } from './base64Stream';
 import * as ops from './remoteFileOps';
 import type { SshSession } from '../../ssh/session';
@@ -47,8 +47,8 @@ interface OpenedExec {
  *      line; a refusal never sends it, so nothing is written. With the gate it becomes the first
  *      chunk: `base64 -d >> PARTIAL` from the partial's size on;
  *   2. later chunks: each exec opened (gated) while the previous one streams, fed only after it
- *      exited (`>>` appends at the end whenever it writes); the local sha256 comes from the bytes
- *      as they go;
+ *      exited (`>>` appends at the end whenever it writes); each streams its range through two
+ *      reused buffers (base64Stream), while a worker thread hashes the whole local file;
  *   3. finish, opened while the last chunk streams: the node's sha256 of the partial must equal
  *      ours (sent as its first stdin line), then `mv -f` onto the target; a mismatch drops the partial.
  *      When one exec wrote the whole file (`whole`: fresh push, one chunk) the node hashed it as
@@ -150,12 +150,24 @@ export class Base64PushRun {
       return this.fail('disk_full', `needs ${remaining} bytes but ${this.paths.dir} has ${report.freeBytes} free; free space on the node (nothing was written, the old file is intact)`);
     }
     this.resumedFrom = resume;
-    const hash = createHash('sha256');
-    const prefix = await hashRange(this.localPath, resume, hash); // the part already on the node
-    if (prefix) return this.fail('local_unreadable', prefix);
-    const sent = await this.sendChunks(prep.exec, resume, report.decodeFlag, report.shaTool, restart, hash);
-    if (!sent.ok) return sent;
-    const sha256 = hash.digest('hex');
+    // The local sha256 on another core, read from the file itself (the page cache serves both
+    // readers): the sending thread only reads, encodes and encrypts; a resumed prefix costs it nothing.
+    const stopHash = new AbortController();
+    const hashing = sha256InWorker(this.localPath, this.size, AbortSignal.any([this.signal, stopHash.signal]));
+    try {
+      const sent = await this.sendChunks(prep.exec, resume, report.decodeFlag, report.shaTool, restart);
+      if (!sent.ok) return sent;
+      const sha = await hashing;
+      if (!sha.ok && sha.code === 'cancelled') return this.fail('cancelled', 'cancelled; the partial on the node stays for the next push to resume');
+      if (!sha.ok) return this.fail('local_unreadable', `${sha.message}; the partial stays for the next push`);
+      return await this.finish(sent, sha.value, remaining);
+    } finally {
+      stopHash.abort();
+    }
+  }
+
+  /** Hands the finish exec our sha256; the node renames the partial into place only if its own equals it. */
+  private async finish(sent: ChunksSent, sha256: string, remaining: number): Promise<AttemptResult> {
     const whole = sent.whole;
     await this.endWith(sent.finish, ops.finishLine(sha256, whole && whole.sha256 === sha256 && whole.size === this.size ? whole.size : undefined));
     const fin = await sent.finish.result;
@@ -180,7 +192,7 @@ export class Base64PushRun {
    * With nothing left to send, the first exec still gets its gate and an empty stream (it creates
    * the partial of an empty file, or drops an overlong one).
    */
-  private async sendChunks(first: OpenedExec, from: number, flag: ops.Base64DecodeFlag, tool: ops.ShaTool, restart: boolean, hash: Hash): Promise<ChunksSent | PushFail> {
+  private async sendChunks(first: OpenedExec, from: number, flag: ops.Base64DecodeFlag, tool: ops.ShaTool, restart: boolean): Promise<ChunksSent | PushFail> {
     const chunk = alignChunkBytes(this.opts.base64ChunkBytes);
     this.report(from, true);
     let file: FileHandle;
@@ -196,7 +208,7 @@ export class Base64PushRun {
         const next = this.open(end < this.size ? ops.appendChunkCommand(this.paths) : ops.finishCommand(this.paths, tool));
         // One data exec for the whole file: it hashes on the node as it writes (no second read at the end).
         const mode = offset === 0 && end === this.size ? 'whole' : offset === from && restart ? 'restart' : 'append';
-        const sent = await this.sendChunk(current, { file, start: offset, end, hash }, ops.gateLine(flag, mode, tool));
+        const sent = await this.sendChunk(current, { file, start: offset, end }, ops.gateLine(flag, mode, tool));
         if (!sent.ok) return sent;
         this.report(end, true);
         if (end === this.size) return { ok: true, finish: next, whole: mode === 'whole' ? ops.parseWholeOutput(current.out) : undefined };
@@ -247,16 +259,5 @@ export class Base64PushRun {
     if (!force && now - this.lastProgress < PROGRESS_EVERY_MS) return;
     this.lastProgress = now;
     this.progress(done, this.size);
-  }
-}
-
-/** Feeds [0, end) of the local file to the hash. Returns an error text, or undefined. */
-async function hashRange(file: string, end: number, hash: Hash): Promise<string | undefined> {
-  if (end === 0) return undefined;
-  try {
-    for await (const b of fs.createReadStream(file, { start: 0, end: end - 1, highWaterMark: 1 << 20 })) hash.update(b as Buffer);
-    return undefined;
-  } catch (err) {
-    return `cannot read ${file}: ${describeError(err)}`;
   }
 }

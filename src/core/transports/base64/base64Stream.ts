@@ -1,4 +1,3 @@
-import type { Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { describeError } from '../../result';
@@ -8,7 +7,9 @@ import { describeError } from '../../result';
  * BusyBox and macOS decoders all take the pieces as one long line (no line breaks: they would cost
  * a copy per 76 bytes). 768 KiB of file is 1 MiB of text.
  */
-const PIECE_BYTES = 3 << 17;
+const PIECE_BYTES = 3 << 18;
+/** Raw bytes per string while encoding: a multiple of 3; its 96 KiB of text is below V8's large-object size. */
+const ENCODE_STEP = 3 * 24 * 1024;
 /** Pieces in flight: one being written while the next is read and encoded. */
 const SLOTS = 2;
 
@@ -27,8 +28,6 @@ export interface Base64Range {
   file: FileHandle;
   start: number;
   end: number;
-  /** Fed the raw bytes in order (the whole-file sha256). */
-  hash: Hash;
   /** Raw bytes whose text `out` has taken. */
   onBytes(n: number): void;
 }
@@ -52,14 +51,27 @@ export async function sendBase64Range(r: Base64Range, out: Writable, stop: Promi
     if (before) return before === 'stopped' ? undefined : { side: 'write', text: before.message };
     const n = await readFull(r.file, slot.raw, Math.min(PIECE_BYTES, r.end - pos), pos);
     if (typeof n === 'string') return { side: 'read', text: n };
-    r.hash.update(slot.raw.subarray(0, n));
-    const len = slot.text.write(slot.raw.toString('base64', 0, n), 'latin1');
+    const len = encodeInto(slot.raw.subarray(0, n), slot.text);
     slot.written = new Promise((done) => out.write(slot.text.subarray(0, len), (err) => (err || r.onBytes(n), done(err))));
     pos += n;
   }
   const last = await Promise.race([Promise.all(slots.map((s) => s.written)), halt]);
   const err = last === 'stopped' ? undefined : last.find((e) => e);
   return err ? { side: 'write', text: err.message } : undefined;
+}
+
+/**
+ * base64 of `raw` into `text`, in steps whose strings stay small young-generation heap objects:
+ * one string per 768 KiB piece (1 MiB) would be a large object, mapped fresh and page-faulted in
+ * for every piece (most of the encoding's CPU in a profile), and past ~1 MiB Node makes it an
+ * external string that only V8's 64 MiB external limit frees. Returns the text's length.
+ */
+function encodeInto(raw: Buffer, text: Buffer): number {
+  let len = 0;
+  for (let at = 0; at < raw.length; at += ENCODE_STEP) {
+    len += text.write(raw.toString('base64', at, Math.min(raw.length, at + ENCODE_STEP)), len, 'latin1');
+  }
+  return len;
 }
 
 /** Reads exactly `len` bytes at `pos` (a short read mid-range would put `=` mid-stream). */

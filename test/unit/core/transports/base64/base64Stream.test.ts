@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -48,11 +48,10 @@ describe('core/transports/base64/base64Stream', () => {
 
   async function send(start: number, end: number, out: Writable | SlowChannel, stop: Promise<unknown> = new Promise(() => undefined)) {
     const fh = await fs.promises.open(file, 'r');
-    const hash = createHash('sha256');
     let counted = 0;
     try {
-      const failure = await sendBase64Range({ file: fh, start, end, hash, onBytes: (n) => (counted += n) }, out instanceof SlowChannel ? out.asWritable : out, stop);
-      return { failure, sha: hash.digest('hex'), counted };
+      const failure = await sendBase64Range({ file: fh, start, end, onBytes: (n) => (counted += n) }, out instanceof SlowChannel ? out.asWritable : out, stop);
+      return { failure, counted };
     } finally {
       await fh.close();
     }
@@ -65,7 +64,6 @@ describe('core/transports/base64/base64Stream', () => {
     assert.equal(r.failure, undefined);
     assert.equal(out.text, want.toString('base64'));
     assert.doesNotMatch(out.text.slice(0, -2), /=/);
-    assert.equal(r.sha, createHash('sha256').update(want).digest('hex'));
     assert.equal(r.counted, want.length);
   });
 
