@@ -48,21 +48,33 @@ export async function measureBase64Push(sizeMiB: number, RUNS: number, chunkSize
     const want = shaOf(local);
     const ssh = `ssh -p ${n.sshPort} -i ${cluster.clientKey} -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${cluster.knownHostsFile} ${cluster.user}@${n.address}`;
 
+    const sshdPid = n.sshdProc?.child.pid;
+    // sshd reaps a session a moment after the client exits: wait so its CPU is counted. Our own
+    // CPU is read before: the bench's checks of the landed file are not the push's.
+    const cpuSince = async (self0: number, node0: number): Promise<number> => {
+      const self = procCpuMs(process.pid) - self0;
+      await new Promise((r) => setTimeout(r, 300));
+      return self + procCpuMs(sshdPid) - node0;
+    };
     // `verify`: the same pipeline plus what ours also does, a sha256sum on the node (for context).
-    const shellRun = (verify: boolean): number => {
+    const shellRun = async (verify: boolean, cpu: number[]): Promise<number> => {
       const out = n.file('shell.bin');
+      const [self0, node0] = [procCpuMs(process.pid), procCpuMs(sshdPid)];
       const t = performance.now();
       execFileSync('bash', ['-c', `base64 ${local} | ${ssh} 'base64 -d > ${out}'${verify ? ` && ${ssh} 'sha256sum ${out}' > /dev/null` : ''}`]);
       const ms = performance.now() - t;
+      cpu.push(await cpuSince(self0, node0));
       if (shaOf(out) !== want) throw new Error('shell pipeline produced a different file');
       fs.rmSync(out);
       return ms;
     };
-    const oursRun = async (chunk: number): Promise<number> => {
+    const oursRun = async (chunk: number, cpu: number[]): Promise<number> => {
       const t = new Base64Transport({ ...DEFAULT_TRANSPORT_OPTIONS, base64ChunkBytes: chunk, knownHostsFile: cluster.knownHostsFile, env: { HOME: cluster.dir } });
+      const [self0, node0] = [procCpuMs(process.pid), procCpuMs(sshdPid)];
       const start = performance.now();
       const r = await t.push(nodeSpecOf(cluster, n), { localPath: local, remotePath: 'ours.bin' }, () => undefined, new AbortController().signal);
       const ms = performance.now() - start;
+      cpu.push(await cpuSince(self0, node0));
       if (!r.ok) throw new Error(r.message);
       if (r.sha256 !== want) throw new Error('base64 transport reported a different sha256');
       fs.rmSync(n.file('ours.bin'));
@@ -74,21 +86,10 @@ export async function measureBase64Push(sizeMiB: number, RUNS: number, chunkSize
     const ours = new Map<number, number[]>(chunkSizes.map((c) => [c, []]));
     const cpuShell: number[] = [];
     const cpuOurs = new Map<number, number[]>(chunkSizes.map((c) => [c, []]));
-    const cpuNow = () => procCpuMs(process.pid) + procCpuMs(n.sshdProc?.child.pid);
-    // sshd reaps a session a moment after the client exits; wait so its CPU is counted.
-    const settle = () => new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < RUNS; i++) {
-      let c0 = cpuNow();
-      shell.push(shellRun(false));
-      await settle();
-      cpuShell.push(cpuNow() - c0);
-      for (const c of chunkSizes) {
-        c0 = cpuNow();
-        ours.get(c)!.push(await oursRun(c));
-        await settle();
-        cpuOurs.get(c)!.push(cpuNow() - c0);
-      }
-      shellVerified.push(shellRun(true));
+      shell.push(await shellRun(false, cpuShell));
+      for (const c of chunkSizes) ours.get(c)!.push(await oursRun(c, cpuOurs.get(c)!));
+      shellVerified.push(await shellRun(true, []));
     }
     const shellMBps = mbps(SIZE, median(shell));
     console.log(`file ${SIZE / MiB} MiB, median of ${RUNS}, load ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
