@@ -56,14 +56,16 @@ export async function base64Rows(opts: BenchOptions): Promise<BenchRow[]> {
   const f = await measureBase64Push(sizeOf(opts), opts.runs, [chunk]);
   const ours = f.ours.get(chunk)!;
   const ratio = median(f.shell) / median(ours);
+  const cpuOurs = median(f.cpuOurs.get(chunk)!);
   return [{
     measure: `push ${f.sizeMiB} MiB over base64 vs base64 | ssh 'base64 -d > F' (throughput)`,
     ours: rateText(f.sizeMiB, ours),
     peer: rateText(f.sizeMiB, f.shell),
-    ratio: times(ratio),
+    ratio: `${times(ratio)} (CPU ${times(median(f.cpuShell) / cpuOurs)})`,
     goal: '>= 1.0x',
     met: ratio >= 1.0,
     note: `Median of ${ours.length}, interleaved; ours (ssh2, ${chunk / MIB} MiB chunks, partial + sha256 check + rename): ${runsMs(ours)}; ` +
-      `the shell pipeline (no check): ${runsMs(f.shell)}; the pipeline plus a remote sha256sum, for context: ${rateText(f.sizeMiB, f.shellVerified)}.`,
+      `the shell pipeline (no check): ${runsMs(f.shell)}; the pipeline plus a remote sha256sum, for context: ${rateText(f.sizeMiB, f.shellVerified)}. ` +
+      `CPU per push (client + the node's sshd with its sessions): ours ${seconds(cpuOurs)}, the pipeline ${seconds(median(f.cpuShell))}.`,
   }];
 }

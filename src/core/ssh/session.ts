@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { fail, ok, type Result } from '../result';
 import type { SshErrorCode } from './sshErrors';
@@ -6,6 +6,11 @@ import type { SshErrorCode } from './sshErrors';
 export interface ExecOptions {
   /** Bytes for the command's stdin; piped with backpressure, ended when it ends. */
   stdin?: Readable;
+  /**
+   * Instead of `stdin`: handed the command's stdin once it started, to write (its callbacks are
+   * the backpressure: a buffer may be reused once its write called back) and end.
+   */
+  onStdin?: (stdin: Writable) => void;
   signal: AbortSignal;
   /** Whole-command bound; the channel is closed when it runs out (code `timeout`). */
   timeoutMs?: number;
@@ -138,6 +143,8 @@ export class Ssh2Session implements SshSession {
         finish(fail('ssh_error', `${this.label}: reading the data to send failed: ${e.message}`));
       });
       opts.stdin.pipe(stream);
+    } else if (opts.onStdin) {
+      opts.onStdin(stream);
     } else {
       stream.end();
     }

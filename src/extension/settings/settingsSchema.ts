@@ -94,7 +94,7 @@ export const SETTINGS_PROPERTIES: Record<string, Property> = {
     type: 'integer',
     default: DEFAULT_TRANSPORT_OPTIONS.base64ChunkBytes,
     minimum: 4096,
-    markdownDescription: 'base64 transport: bytes of the file per remote `base64 -d` command (each is one remote shell start).',
+    markdownDescription: 'base64 transport: bytes of the file per remote `base64 -d` command (each is one remote shell start). A new push that fits in one is hashed on the node as it is written; a bigger one is read again on the node to verify it.',
   },
   'ringriftSync.sync.fanout': {
     type: 'boolean',

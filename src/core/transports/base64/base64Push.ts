@@ -1,15 +1,18 @@
-import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { PassThrough } from 'node:stream';
+import type { FileHandle } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
 import type { PushProgress, TransportOptions } from '../transport';
 import { describeError, type Failure } from '../../result';
-import { Base64Encoder, alignChunkBytes } from './base64Encoder';
+import { sha256InWorker } from '../hashWorker';
+import { alignChunkBytes, sendBase64Range, type Base64Range, type SendFailure } from './base64Stream';
 import * as ops from './remoteFileOps';
 import type { SshSession } from '../../ssh/session';
 import type { SshErrorCode, SshFailure } from '../../ssh/sshErrors';
 
 /** Progress is reported at most this often, and a heartbeat repeats it: at least once a second. */
 const PROGRESS_EVERY_MS = 250;
+/** How long a refused write waits for the remote command's exit status before giving up on it. */
+const WRITE_FAILURE_GRACE_MS = 1000;
 /** Bound on the prepare step once connected. */
 const COMMAND_TIMEOUT_MS = 60_000;
 
@@ -24,11 +27,14 @@ export type Base64PushFailure =
   | 'local_unreadable'
   | 'idle_timeout';
 export type PushFail = Failure<Base64PushFailure>;
+/** What sendChunks leaves for the finish: its exec, opened, and what a `whole` exec measured. */
+type ChunksSent = { ok: true; finish: OpenedExec; whole: ReturnType<typeof ops.parseWholeOutput> };
 export type AttemptResult = { ok: true; bytesSent: number; sha256: string } | PushFail;
 
-/** A gated remote command, opened ahead of time: it does nothing until `stdin` gets its first line. */
+/** A gated remote command, opened ahead of time: it does nothing until its stdin gets a first line. */
 interface OpenedExec {
-  stdin: PassThrough;
+  /** Its stdin once it started; never settles when it could not start (race it with `result`). */
+  stdin: Promise<Writable>;
   cancel: AbortController;
   result: ReturnType<SshSession['exec']>;
   /** Its stdout so far (small: reports, never file data). */
@@ -41,8 +47,8 @@ interface OpenedExec {
  *      line; a refusal never sends it, so nothing is written. With the gate it becomes the first
  *      chunk: `base64 -d >> PARTIAL` from the partial's size on;
  *   2. later chunks: each exec opened (gated) while the previous one streams, fed only after it
- *      exited (`>>` appends at the end whenever it writes); the local sha256 comes from the bytes
- *      as they go;
+ *      exited (`>>` appends at the end whenever it writes); each streams its range through two
+ *      reused buffers (base64Stream), while a worker thread hashes the whole local file;
  *   3. finish, opened while the last chunk streams: the node's sha256 of the partial must equal
  *      ours (sent as its first stdin line), then `mv -f` onto the target; a mismatch drops the partial.
  *      When one exec wrote the whole file (`whole`: fresh push, one chunk) the node hashed it as
@@ -88,17 +94,25 @@ export class Base64PushRun {
   }
 
   private open(command: string, onStdout?: (out: string) => void): OpenedExec {
-    const stdin = new PassThrough({ highWaterMark: 1 << 20 });
+    let started: (w: Writable) => void = () => undefined;
+    const stdin = new Promise<Writable>((resolve) => (started = resolve));
     const cancel = new AbortController();
     const seen = { out: '' };
     const collect = (b: Buffer) => {
       seen.out += b.toString('utf8');
       onStdout?.(seen.out);
     };
-    const result = this.ssh.exec(command, { stdin, onStdout: collect, signal: AbortSignal.any([this.signal, cancel.signal]) });
+    const result = this.ssh.exec(command, { onStdin: started, onStdout: collect, signal: AbortSignal.any([this.signal, cancel.signal]) });
     const e: OpenedExec = { stdin, cancel, result, get out() { return seen.out; } };
     this.opened.push(e);
     return e;
+  }
+
+  /** Writes `line` to a gated exec and ends its stdin; false when the exec ended first. */
+  private async endWith(e: OpenedExec, line: string): Promise<boolean> {
+    const stdin = await Promise.race([e.stdin, e.result.then(() => undefined)]);
+    stdin?.end(line);
+    return !!stdin;
   }
 
   /** Opens the prepare-and-append exec; resolves with its report once it waits for the gate. */
@@ -136,14 +150,26 @@ export class Base64PushRun {
       return this.fail('disk_full', `needs ${remaining} bytes but ${this.paths.dir} has ${report.freeBytes} free; free space on the node (nothing was written, the old file is intact)`);
     }
     this.resumedFrom = resume;
-    const hash = createHash('sha256');
-    const prefix = await hashRange(this.localPath, resume, hash); // the part already on the node
-    if (prefix) return this.fail('local_unreadable', prefix);
-    const sent = await this.sendChunks(prep.exec, resume, report.decodeFlag, report.shaTool, restart, hash);
-    if (!sent.ok) return sent;
-    const sha256 = hash.digest('hex');
+    // The local sha256 on another core, read from the file itself (the page cache serves both
+    // readers): the sending thread only reads, encodes and encrypts; a resumed prefix costs it nothing.
+    const stopHash = new AbortController();
+    const hashing = sha256InWorker(this.localPath, this.size, AbortSignal.any([this.signal, stopHash.signal]));
+    try {
+      const sent = await this.sendChunks(prep.exec, resume, report.decodeFlag, report.shaTool, restart);
+      if (!sent.ok) return sent;
+      const sha = await hashing;
+      if (!sha.ok && sha.code === 'cancelled') return this.fail('cancelled', 'cancelled; the partial on the node stays for the next push to resume');
+      if (!sha.ok) return this.fail('local_unreadable', `${sha.message}; the partial stays for the next push`);
+      return await this.finish(sent, sha.value, remaining);
+    } finally {
+      stopHash.abort();
+    }
+  }
+
+  /** Hands the finish exec our sha256; the node renames the partial into place only if its own equals it. */
+  private async finish(sent: ChunksSent, sha256: string, remaining: number): Promise<AttemptResult> {
     const whole = sent.whole;
-    sent.finish.stdin.end(ops.finishLine(sha256, whole && whole.sha256 === sha256 && whole.size === this.size ? whole.size : undefined));
+    await this.endWith(sent.finish, ops.finishLine(sha256, whole && whole.sha256 === sha256 && whole.size === this.size ? whole.size : undefined));
     const fin = await sent.finish.result;
     if (!fin.ok) return this.sshFail(fin);
     const outcome = ops.parseFinishOutput(sent.finish.out);
@@ -166,57 +192,65 @@ export class Base64PushRun {
    * With nothing left to send, the first exec still gets its gate and an empty stream (it creates
    * the partial of an empty file, or drops an overlong one).
    */
-  private async sendChunks(
-    first: OpenedExec,
-    from: number,
-    flag: ops.Base64DecodeFlag,
-    tool: ops.ShaTool,
-    restart: boolean,
-    hash: Hash,
-  ): Promise<{ ok: true; finish: OpenedExec; whole: ReturnType<typeof ops.parseWholeOutput> } | PushFail> {
+  private async sendChunks(first: OpenedExec, from: number, flag: ops.Base64DecodeFlag, tool: ops.ShaTool, restart: boolean): Promise<ChunksSent | PushFail> {
     const chunk = alignChunkBytes(this.opts.base64ChunkBytes);
-    let done = from;
-    this.report(done, true);
-    let idleTimer: NodeJS.Timeout | undefined;
+    this.report(from, true);
+    let file: FileHandle;
+    try {
+      file = await fs.promises.open(this.localPath, 'r');
+    } catch (err) {
+      return this.fail('local_unreadable', `cannot read ${this.localPath}: ${describeError(err)}; the partial stays for the next push`);
+    }
+    try {
+      let current = first;
+      for (let offset = from; ; offset += chunk) {
+        const end = Math.min(this.size, offset + chunk);
+        const next = this.open(end < this.size ? ops.appendChunkCommand(this.paths) : ops.finishCommand(this.paths, tool));
+        // One data exec for the whole file: it hashes on the node as it writes (no second read at the end).
+        const mode = offset === 0 && end === this.size ? 'whole' : offset === from && restart ? 'restart' : 'append';
+        const sent = await this.sendChunk(current, { file, start: offset, end }, ops.gateLine(flag, mode, tool));
+        if (!sent.ok) return sent;
+        this.report(end, true);
+        if (end === this.size) return { ok: true, finish: next, whole: mode === 'whole' ? ops.parseWholeOutput(current.out) : undefined };
+        current = next;
+      }
+    } finally {
+      await file.close().catch(() => undefined);
+    }
+  }
+
+  /** One chunk: the gate line, then [start, end) as base64, into one exec; ok once it exited 0. */
+  private async sendChunk(exec: OpenedExec, range: Omit<Base64Range, 'onBytes'>, gate: string): Promise<{ ok: true } | PushFail> {
+    let done = range.start;
+    let idle = false;
+    const idleTimer = setTimeout(() => ((idle = true), this.ssh.close()), this.opts.idleTimeoutMs);
     const onBytes = (n: number) => {
       done += n;
       this.report(done, false);
-      idleTimer?.refresh();
+      idleTimer.refresh();
     };
-    let current = first;
-    for (let offset = from; ; offset += chunk) {
-      const end = Math.min(this.size, offset + chunk);
-      const next = this.open(end < this.size ? ops.appendChunkCommand(this.paths) : ops.finishCommand(this.paths, tool));
-      // One data exec for the whole file: it hashes on the node as it writes (no second read at the end).
-      const mode = offset === 0 && end === this.size ? 'whole' : offset === from && restart ? 'restart' : 'append';
-      let idle = false;
-      idleTimer = setTimeout(() => ((idle = true), this.ssh.close()), this.opts.idleTimeoutMs);
-      current.stdin.write(ops.gateLine(flag, mode, tool)); // from here on the node writes
-      const encoder = new Base64Encoder(hash, onBytes);
-      encoder.pipe(current.stdin);
-      let source: fs.ReadStream | undefined;
-      let readError: string | undefined;
-      if (end > offset) {
-        source = fs.createReadStream(this.localPath, { start: offset, end: end - 1, highWaterMark: 1 << 20 });
-        const running = current;
-        source.on('error', (err) => ((readError = describeError(err)), running.cancel.abort()));
-        source.pipe(encoder);
-      } else {
-        encoder.end();
-      }
-      const r = await current.result;
-      clearTimeout(idleTimer);
-      source?.destroy();
-      if (readError) return this.fail('local_unreadable', `reading ${this.localPath} failed at byte ${done}: ${readError}; the partial stays for the next push`);
-      if (idle) return this.fail('idle_timeout', `no progress for ${this.opts.idleTimeoutMs} ms at byte ${done} of ${this.size}; the partial stays for the next push to resume`);
-      if (!r.ok) return this.sshFail(r);
-      if (r.value.code !== 0) {
-        return this.fail('remote_error', `'base64 ${flag}' on the node failed (exit ${r.value.code}): ${r.value.stderr || 'no message'}; the partial stays for the next push`);
-      }
-      this.report(end, true);
-      if (end === this.size) return { ok: true, finish: next, whole: mode === 'whole' ? ops.parseWholeOutput(current.out) : undefined };
-      current = next;
+    const stdin = await Promise.race([exec.stdin, exec.result.then(() => undefined)]);
+    let sendError: SendFailure | undefined;
+    if (stdin) {
+      stdin.write(gate); // from here on the node writes
+      sendError = await sendBase64Range({ ...range, onBytes }, stdin, exec.result);
+      if (sendError?.side === 'read') exec.cancel.abort();
+      // A channel that refuses data has usually seen its command exit: that exit says more.
+      else if (sendError) setTimeout(() => exec.cancel.abort(), WRITE_FAILURE_GRACE_MS).unref();
+      else stdin.end('\n');
     }
+    const r = await exec.result;
+    clearTimeout(idleTimer);
+    if (sendError?.side === 'read') return this.fail('local_unreadable', `reading ${this.localPath} failed at byte ${done}: ${sendError.text}; the partial stays for the next push`);
+    if (idle) return this.fail('idle_timeout', `no progress for ${this.opts.idleTimeoutMs} ms at byte ${done} of ${this.size}; the partial stays for the next push to resume`);
+    if (sendError && !(r.ok && r.value.code !== 0)) {
+      return this.fail('disconnected', `writing to the node failed at byte ${done}: ${sendError.text}; the partial stays for the next push to resume`);
+    }
+    if (!r.ok) return this.sshFail(r);
+    if (r.value.code !== 0) {
+      return this.fail('remote_error', `'base64 ${gate.split(' ')[0]}' on the node failed (exit ${r.value.code}): ${r.value.stderr || 'no message'}; the partial stays for the next push`);
+    }
+    return { ok: true };
   }
 
   private report(done: number, force: boolean): void {
@@ -225,16 +259,5 @@ export class Base64PushRun {
     if (!force && now - this.lastProgress < PROGRESS_EVERY_MS) return;
     this.lastProgress = now;
     this.progress(done, this.size);
-  }
-}
-
-/** Feeds [0, end) of the local file to the hash. Returns an error text, or undefined. */
-async function hashRange(file: string, end: number, hash: Hash): Promise<string | undefined> {
-  if (end === 0) return undefined;
-  try {
-    for await (const b of fs.createReadStream(file, { start: 0, end: end - 1, highWaterMark: 1 << 20 })) hash.update(b as Buffer);
-    return undefined;
-  } catch (err) {
-    return `cannot read ${file}: ${describeError(err)}`;
   }
 }

@@ -216,6 +216,21 @@ describe('integration: base64 transport (real sshd)', function () {
       assert.equal(sha256(path.join(fakeRoot, 'r.bin')), sha256(file));
     });
 
+    it('a push in one exec (hashed on the node as written) cut mid-transfer keeps a partial; the next push resumes from it', async () => {
+      const file = localFile('whole-cut.bin', 8 * MiB);
+      const oneChunk = { ...fakeOpts, base64ChunkBytes: 64 * MiB };
+      fake.dropAfterBytes = Math.floor(3.5 * MiB);
+      const first = await push(new Base64Transport(oneChunk), fakeNode, file, 'w.bin');
+      assert.match(expectFail(first, 'disconnected'), /resume/);
+      const partialSize = await settledSize(path.join(fakeRoot, '.w.bin.ringrift-partial'));
+      assert.ok(partialSize > 0 && partialSize < 8 * MiB, `partial ${partialSize}`);
+      fake.dropAfterBytes = undefined;
+      const second = await push(new Base64Transport(oneChunk), fakeNode, file, 'w.bin');
+      assert.ok(second.ok, !second.ok ? second.message : '');
+      assert.equal(second.bytesSent, 8 * MiB - partialSize);
+      assert.equal(sha256(path.join(fakeRoot, 'w.bin')), sha256(file));
+    });
+
     it('a later chunk whose base64 is gone fails as remote_error; the old file stays, the partial is kept', async () => {
       fs.writeFileSync(path.join(fakeRoot, 'v.bin'), 'kept');
       fake.failCommands = /^sh -c 'read -r flag mode/; // chunks after the first (which rides on the prepare exec)

@@ -16,7 +16,7 @@ describe('extension settings', () => {
     assert.equal(s.router.concurrency, undefined, 'the hosts file decides');
     assert.equal(s.router.failoverThreshold, 1);
     assert.deepEqual(s.router.alertThresholds, DEFAULT_ROUTER_SETTINGS.alertThresholds);
-    assert.deepEqual(s.transport, { connectTimeoutMs: 5000, probeTimeoutMs: 8000, idleTimeoutMs: 30000, base64ChunkBytes: 64 * 1024 * 1024 });
+    assert.deepEqual(s.transport, { connectTimeoutMs: 5000, probeTimeoutMs: 8000, idleTimeoutMs: 30000, base64ChunkBytes: 1024 * 1024 * 1024 });
     assert.equal(s.healthCheckIntervalMs, 300_000);
     assert.equal(s.agentRestartCommand, DEFAULT_AGENT_RESTART_COMMAND);
   });
