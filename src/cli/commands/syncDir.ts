@@ -4,6 +4,7 @@ import type { ClusterSession } from '../../core/session';
 import { syncTree, type TreeSyncOutcome } from '../../core/tree/syncTree';
 import { EXIT_FAILED, EXIT_OK, boolOpt, stringOpt, type CliIO, type ParsedArgs } from '../command';
 import { progressPainter, renderFiles, renderSyncResults } from './syncOutput';
+import { LOCAL_SOURCE } from '../../core/fanout/results';
 
 /** `sync --path DIR`: the tree through each node's escalation (core/tree/syncTree.ts). */
 
@@ -19,7 +20,8 @@ export async function syncDirectory(args: ParsedArgs, io: CliIO, cluster: Cluste
   });
   painter.clear();
   if (outcome.kind === 'refused') return refused(outcome, io, json);
-  if (json) io.stdout(JSON.stringify({ results: outcome.results }, null, 2) + '\n');
+  // Every sync result says where its copy came from: a tree always goes from here.
+  if (json) io.stdout(JSON.stringify({ results: outcome.results.map((r) => ({ ...r, source: LOCAL_SOURCE, wave: 1 })) }, null, 2) + '\n');
   else io.stdout(renderSyncResults(outcome.results, io) + renderFiles(outcome.results, io));
   return outcome.results.every((r) => r.success) ? EXIT_OK : EXIT_FAILED;
 }
