@@ -4,7 +4,7 @@ import { pipeline, type Readable } from 'node:stream';
 import type { NodeSpec } from '../hosts/nodeSpec';
 import { fail, ok, type Result } from '../result';
 import { openSsh } from '../ssh/connect';
-import { Base64Encoder } from '../transports/base64/base64Encoder';
+import { Base64Encoder } from './base64Encoder';
 import type { TransportFailureCode } from '../transports/failureCodes';
 import { sshRemotePath } from '../transports/remotePath';
 import type { PushResult } from '../transports/transport';
