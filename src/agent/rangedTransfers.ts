@@ -15,8 +15,13 @@ export type RangeClash = 'already_done' | 'in_flight';
  * current here), the ranges being received, and whether its partial exists yet. Sidecar writes
  * go one at a time, in order, so concurrent completions never lose one another.
  */
+/** How long HEAD waits for ranges in flight to end (a cut one ends within ms of its connection). */
+const SETTLE_MS = 2000;
+
 export class LiveTransfer {
   private readonly receiving: ByteRange[] = [];
+  /** Waiting for no range to be in flight (see settled). */
+  private idleWaiters: Array<() => void> = [];
   private writes: Promise<void> = Promise.resolve();
   /** True until this transfer's partial and sidecar are created (stale ones replaced). */
   private fresh: boolean;
@@ -50,6 +55,21 @@ export class LiveTransfer {
   end(range: ByteRange): void {
     const i = this.receiving.indexOf(range);
     if (i >= 0) this.receiving.splice(i, 1);
+    if (this.receiving.length > 0) return;
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /**
+   * Resolves when no range is in flight (each one ended has recorded what it kept), or after `ms`.
+   * A client that just saw its connections cut asks HEAD at once: the cut ranges' kept bytes must
+   * be in the answer, or the client counts the try as no progress and gives up on the rung.
+   */
+  settled(ms: number): Promise<void> {
+    if (this.receiving.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.idleWaiters.push(() => (clearTimeout(timer), resolve()));
+    });
   }
 
   /** Creates the partial (sparse, at full size) and an empty sidecar, replacing stale ones; once. */
@@ -117,10 +137,16 @@ export class RangedTransfers {
     this.live.delete(target);
   }
 
-  /** What HEAD reports: the live state when requests are open, else the sidecar's (when its partial is there). */
+  /**
+   * What HEAD reports: the live state when requests are open (once ranges in flight have ended,
+   * up to SETTLE_MS), else the sidecar's (when its partial is there).
+   */
   async snapshot(p: TargetPaths): Promise<RangedState | undefined> {
     const t = this.live.get(p.target);
-    return t ? (await t).state : keptState(p);
+    if (!t) return keptState(p);
+    const live = await t;
+    await live.settled(SETTLE_MS);
+    return live.state;
   }
 }
 
