@@ -43,6 +43,12 @@ export interface AgentCall {
    * agents that ignore `Expect`). Must end the request; calls `touch()` as bytes go out.
    */
   sendBody?: (req: http.ClientRequest, touch: () => void) => Promise<void>;
+  /**
+   * One stream's keep-alive connection, which its next call reuses (the ranges of one stream of a
+   * ranged upload): no new handshake, 100-continue round trip and slow start per range. Without it
+   * each call has its own connection.
+   */
+  socketPool?: http.Agent;
 }
 
 /** Replies are small JSON documents; anything longer is cut here. */
@@ -79,11 +85,12 @@ function socketFailure(err: NodeJS.ErrnoException, ep: AgentEndpoint): { code: R
 /**
  * One HTTP exchange with an agent, bounded on every side (connect, silence, whole call, abort),
  * returning a value and never throwing. Each call uses its own connection so a stale pooled
- * socket can never stand in for "the agent answered".
+ * socket can never stand in for "the agent answered" (a probe); only a ranged upload's streams
+ * keep theirs (`socketPool`), where a failed reuse just fails that range.
  */
 export function agentRequest(ep: AgentEndpoint, call: AgentCall, signal: AbortSignal): Promise<Result<AgentReply, RequestFailure>> {
   return new Promise((resolve) => {
-    const req = http.request({ host: ep.host, port: ep.port, method: call.method, path: call.path, headers: requestHeaders(ep, call), agent: false });
+    const req = http.request({ host: ep.host, port: ep.port, method: call.method, path: call.path, headers: requestHeaders(ep, call), agent: call.socketPool ?? false });
     req.setNoDelay(true);
     const x = newExchange(ep, call, req, signal, resolve);
     if (signal.aborted) return x.cancel();
@@ -137,7 +144,8 @@ function newExchange(
       x.settled = true;
       for (const t of timers) clearTimeout(t);
       signal.removeEventListener('abort', x.cancel);
-      req.destroy();
+      // A whole reply leaves a pooled connection to its stream's next call; anything else ends it.
+      if (!(r.ok && call.socketPool)) req.destroy();
       resolve(r);
     },
     cancel: () => x.finish(fail('cancelled', `${x.where}: cancelled`)),
@@ -194,7 +202,9 @@ function sendBodyOrEnd(x: Exchange, call: AgentCall): void {
   };
   if (call.sendBody) {
     x.req.once('continue', startBody);
-    x.req.once('socket', (sock) => sock.once('connect', () => x.timer(CONTINUE_FALLBACK_MS, startBody)));
+    const fallback = () => x.timer(CONTINUE_FALLBACK_MS, startBody);
+    // A reused keep-alive socket is connected already: it emits no 'connect'.
+    x.req.once('socket', (sock) => (sock.connecting ? sock.once('connect', fallback) : fallback()));
   } else {
     x.req.end();
   }

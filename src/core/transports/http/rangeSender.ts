@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import type { ByteRange } from '../../byteRanges';
 import { endpointLabel, type AgentEndpoint } from './agentRequest';
 import { sendBuffers } from './agentUpload';
@@ -85,15 +86,20 @@ export class RangeSender {
   }
 
   private async stream(buffers: Buffer[]): Promise<void> {
-    for (let range = this.queue.shift(); range && !this.failure; range = this.queue.shift()) {
-      const failed = await this.sendWithRetries(range, buffers);
-      if (failed) this.failure ??= failed;
+    const socketPool = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let range = this.queue.shift(); range && !this.failure; range = this.queue.shift()) {
+        const failed = await this.sendWithRetries(range, buffers, socketPool);
+        if (failed) this.failure ??= failed;
+      }
+    } finally {
+      socketPool.destroy();
     }
   }
 
-  private async sendWithRetries(range: ByteRange, buffers: Buffer[]): Promise<SendFailure | undefined> {
+  private async sendWithRetries(range: ByteRange, buffers: Buffer[], socketPool: http.Agent): Promise<SendFailure | undefined> {
     for (let attempt = 1; ; attempt++) {
-      const r = await this.sendOne(range, buffers);
+      const r = await this.sendOne(range, buffers, socketPool);
       if (r !== 'busy') return r;
       if (attempt >= BUSY_TRIES || this.d.signal.aborted) return { code: 'busy', message: `${this.where()}: ${this.d.f.rel} bytes ${range.start}-${range.end} stayed busy on the node after ${BUSY_TRIES} tries` };
       await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
@@ -101,10 +107,10 @@ export class RangeSender {
   }
 
   /** One range: undefined when it landed, 'busy' to try again, else why it failed. */
-  private async sendOne(range: ByteRange, buffers: Buffer[]): Promise<SendFailure | 'busy' | undefined> {
+  private async sendOne(range: ByteRange, buffers: Buffer[], socketPool: http.Agent): Promise<SendFailure | 'busy' | undefined> {
     const { ep, f, timing, signal } = this.d;
     this.inFlight.set(range, 0);
-    const plan = { file: f.file, urlPath: f.urlPath, totalSize: f.size, sha256: f.sha256, range, ...timing, buffers };
+    const plan = { file: f.file, urlPath: f.urlPath, totalSize: f.size, sha256: f.sha256, range, ...timing, buffers, socketPool };
     const r = await uploadRange(ep, plan, (n) => this.onSent(range, n), signal);
     this.inFlight.delete(range);
     this.updateOnNode();

@@ -1,3 +1,4 @@
+import type * as http from 'node:http';
 import { createHash } from 'node:crypto';
 import type { ByteRange } from '../../byteRanges';
 import type { Result } from '../../result';
@@ -17,11 +18,13 @@ export interface RangePlan {
   idleTimeoutMs: number;
   /** This stream's read buffers, reused range after range. */
   buffers: Buffer[];
+  /** This stream's keep-alive connection, reused range after range. */
+  socketPool: http.Agent;
 }
 
 /**
- * One range PUT on its own connection (agentRequest never pools sockets, so concurrent ranges are
- * separate TCP streams). The range is hashed as it is read and its sha256 sent as a trailer, so
+ * One range PUT over its stream's own keep-alive connection (each stream has one, so concurrent
+ * ranges are separate TCP streams, and a stream's next range pays no new handshake or slow start). The range is hashed as it is read and its sha256 sent as a trailer, so
  * no byte is read twice and nothing is held beyond the stream's buffers.
  */
 export function uploadRange(ep: AgentEndpoint, plan: RangePlan, sent: (n: number) => void, signal: AbortSignal): Promise<Result<AgentReply, RequestFailure>> {
@@ -41,6 +44,7 @@ export function uploadRange(ep: AgentEndpoint, plan: RangePlan, sent: (n: number
     headers,
     connectTimeoutMs: plan.connectTimeoutMs,
     idleTimeoutMs: plan.idleTimeoutMs,
+    socketPool: plan.socketPool,
     sendBody: async (req, touch) => {
       const hash = createHash('sha256');
       if (!(await streamRange(req, plan.file, range.start, range.end, touch, sent, { hash, buffers: plan.buffers }))) return;

@@ -35,7 +35,8 @@ async function faultyProxy(agent: AgentProcess, faults: ProxyFaults): Promise<{ 
     let seen = 0;
     let cutAt: number | undefined;
     client.on('data', (d: Buffer) => {
-      if (seen === 0 && /\r\nx-range-start:/i.test(d.toString('latin1')) && ++ranges === faults.cutRange?.nth) cutAt = faults.cutRange.afterBytes;
+      // A range's head may come on a fresh connection or on its stream's kept one: cut N bytes after it.
+      if (cutAt === undefined && /\r\nx-range-start:/i.test(d.toString('latin1')) && ++ranges === faults.cutRange?.nth) cutAt = seen + faults.cutRange.afterBytes;
       seen += d.length;
       if (cutAt !== undefined && seen >= cutAt) return void (client.resetAndDestroy(), upstream.resetAndDestroy());
       upstream.write(d);

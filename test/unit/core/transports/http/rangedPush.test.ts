@@ -36,7 +36,18 @@ describe('ranged push to our agent (ranged_put)', () => {
     assert.equal(rangeBytesFor(4096 * MiB), 16 * MiB);
   });
 
-  it('sends a big file as ranges, each on its own TCP connection, then commits; verified, nothing left beside it', async () => {
+  it('a stream keeps its connection for its next range: 4 ranges over 2 streams open 2 connections', async () => {
+    fx = await startTestAgent();
+    const body = bytesOf(16 * MiB, 3);
+    const { r, heads } = await push(body, 'k/big.bin', { streams: 2 });
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    assert.equal(r.streams, 2);
+    assert.equal(rangeHeads(heads).length, 2, 'one connection per stream, not per range');
+    assert.equal(sha256(fs.readFileSync(path.join(fx.root, 'k/big.bin'))), sha256(body));
+    assert.equal(fx.logs.filter((l) => /PUT \/files\/k\/big\.bin 202 /.test(l)).length, 4, 'four ranges landed');
+  });
+
+  it('sends a big file as ranges, each stream on its own TCP connection, then commits; verified, nothing left beside it', async () => {
     fx = await startTestAgent();
     const body = bytesOf(12 * MiB);
     const { r, heads } = await push(body, 'd/big.bin', { streams: 3 });
