@@ -42,6 +42,7 @@ const SPECS: BenchSpec[] = [
     name: 'fanout', entry: 'bench/fanout.ts', timeoutMin: { quick: 8, full: 30 },
     measures: ['256 MiB to 16 nodes: sync --all --fanout vs sync --all, wall time', '256 MiB to 16 nodes: bytes over the operator\'s uplink'],
   },
+  { name: 'tree', entry: 'bench/tree.ts', measures: ['a tree of 2,000 files: first and second sync over rsync vs rsync -a'], timeoutMin: { quick: 3, full: 10 } },
   { name: 'push-rss', entry: 'bench/push-rss.ts', measures: ['peak RSS growth while pushing'], timeoutMin: { quick: 2, full: 15 } },
   { name: 'yaml', entry: 'bench/yaml.ts', measures: ['hosts file of 5000 hosts: parse + validate', 'whole validate process on 5000 hosts'], timeoutMin: { quick: 1, full: 5 } },
   { name: 'yaml-language', entry: 'bench/yaml-language.ts', measures: ['YAML editing help on 5000 hosts vs yaml-language-server (bench/yaml-language.ts)'], timeoutMin: { quick: 2, full: 10 }, optional: true },
