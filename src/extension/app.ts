@@ -26,6 +26,7 @@ import { loadHostsState } from './hosts/hostsSource';
 import { HostsWatcher } from './hostsWatcher';
 import { registerLanguageFeatures } from './language';
 import { readSettings, type ExtensionSettings } from './settings/extensionSettings';
+import { StallMonitor } from './stallMonitor';
 import { createStatusBar } from './statusBar';
 import { NodesTreeProvider } from './tree/nodesTreeProvider';
 import { corePrompts, type Ui } from './ui/ui';
@@ -152,6 +153,8 @@ function followChanges(p: Platform, store: ClusterStore): void {
 }
 
 export async function startRingriftSync(context: vscode.ExtensionContext, t0: number): Promise<RingriftSyncApi> {
+  const stalls = new StallMonitor();
+  context.subscriptions.push({ dispose: () => stalls.stop() });
   const platform = createPlatform(context);
   const token = new StoredToken(context.secrets);
   context.subscriptions.push(token);
@@ -163,7 +166,7 @@ export async function startRingriftSync(context: vscode.ExtensionContext, t0: nu
   await Promise.all([token.load(), store.reload()]);
   const activationMs = Date.now() - t0;
   logStart(platform.log, platform.isTrusted(), activationMs);
-  return { ...views, store, ui: platform.ui, activationMs };
+  return { ...views, store, ui: platform.ui, activationMs, stalls };
 }
 
 function logStart(log: Log, trusted: boolean, activationMs: number): void {
