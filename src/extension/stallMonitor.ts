@@ -1,23 +1,38 @@
 /**
  * How long the extension host's event loop was blocked: a timer due every TICK_MS, and each tick's
- * lateness is a stall. Off until started (the e2e suite starts it through the API): an idle
- * extension host would otherwise wake 100 times a second for nothing a user sees.
+ * lateness is a stall. A late tick is either the thread busy (our work, or another extension's)
+ * or the thread not run at all (a machine with more work than cores): the thread's CPU time over
+ * the gap tells them apart, so each stall says both. Off until started (the e2e suite starts it
+ * through the API): an idle extension host would otherwise wake 100 times a second for nothing.
  */
 const TICK_MS = 10;
 
 export interface Stall {
-  /** How long the loop could not run a timer (lateness of the tick). */
+  /** How late the tick came (wall time). */
   ms: number;
+  /** CPU time the extension host's thread spent in that gap: the part of the stall that was work. */
+  cpuMs: number;
   /** When it ended (Date.now()). */
   at: number;
 }
 
+type CpuClock = () => number;
+
+/** This thread's CPU time in ms (Node >= 23.9; before it, the whole process's: an overestimate). */
+const THREAD_CPU: CpuClock = () => {
+  const usage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.() ?? process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
 export class StallMonitor {
   private timer: NodeJS.Timeout | undefined;
-  private lastTick = 0;
-  private worst: Stall | undefined;
+  private last = { wall: 0, cpu: 0 };
+  private worst: { wall?: Stall; busy?: Stall } = {};
 
-  constructor(private readonly clock: () => number = () => performance.now()) {}
+  constructor(
+    private readonly clock: () => number = () => performance.now(),
+    private readonly cpuClock: CpuClock = THREAD_CPU,
+  ) {}
 
   get running(): boolean {
     return this.timer !== undefined;
@@ -25,7 +40,7 @@ export class StallMonitor {
 
   start(): void {
     if (this.timer) return;
-    this.lastTick = this.clock();
+    this.reset();
     // unref: the monitor never keeps a process alive on its own.
     this.timer = setInterval(() => this.tick(), TICK_MS).unref();
   }
@@ -35,22 +50,30 @@ export class StallMonitor {
     this.timer = undefined;
   }
 
-  /** Forgets the longest stall seen so far (and counts the next one from now). */
+  /** Forgets the stalls seen so far (and counts the next one from now). */
   reset(): void {
-    this.worst = undefined;
-    this.lastTick = this.clock();
+    this.worst = {};
+    this.last = { wall: this.clock(), cpu: this.cpuClock() };
   }
 
-  /** The longest stall since start or reset; undefined when none was over a tick. */
+  /** The latest tick since start or reset; undefined when none came late. */
   longest(): Stall | undefined {
-    return this.worst;
+    return this.worst.wall;
   }
 
-  /** Exposed for the unit test's fake clock; the interval calls it. */
+  /** The stall with the most CPU time of this thread in it: the longest the thread's own work blocked it. */
+  longestBusy(): Stall | undefined {
+    return this.worst.busy;
+  }
+
+  /** Exposed for the unit test's fake clocks; the interval calls it. */
   tick(): void {
-    const now = this.clock();
-    const late = now - this.lastTick - TICK_MS;
-    this.lastTick = now;
-    if (late > 0 && late > (this.worst?.ms ?? 0)) this.worst = { ms: Math.round(late), at: Date.now() };
+    const now = { wall: this.clock(), cpu: this.cpuClock() };
+    const late = now.wall - this.last.wall - TICK_MS;
+    const stall = { ms: Math.round(late), cpuMs: Math.round(Math.min(late, now.cpu - this.last.cpu)), at: Date.now() };
+    this.last = now;
+    if (late <= 0) return;
+    if (stall.ms > (this.worst.wall?.ms ?? 0)) this.worst.wall = stall;
+    if (stall.cpuMs > (this.worst.busy?.cpuMs ?? 0)) this.worst.busy = stall;
   }
 }
