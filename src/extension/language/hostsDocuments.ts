@@ -47,8 +47,8 @@ export class HostsDocuments {
     return this.current.files.some((pattern) => vscode.languages.match({ pattern }, document) > 0);
   }
 
-  /** The document's parse, up to date with its text; undefined when it is not a hosts file. */
-  get(document: vscode.TextDocument): HostsDocument | undefined {
+  /** The document's parse, once up to date with its text (a big file's first parse takes a while); undefined when it is not a hosts file. */
+  async get(document: vscode.TextDocument): Promise<HostsDocument | undefined> {
     return this.isHostsFile(document) ? this.store.parse(editorText(document)) : undefined;
   }
 

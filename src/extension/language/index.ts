@@ -29,13 +29,13 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, store
   const refresh = () => {
     documents.reloadSettings();
     publisher.refreshAll();
-    decorations.refresh();
+    void decorations.refresh();
     changed.fire();
   };
   // A (re)loaded saved file changes which hosts a command can act on: their lenses follow.
   let savedHosts = store.hosts();
   const stopLive = store.onDidChange(() => {
-    decorations.refresh();
+    void decorations.refresh();
     if (store.hosts() !== savedHosts) (savedHosts = store.hosts()), changed.fire();
   });
 
@@ -52,17 +52,17 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, store
     vscode.languages.registerDocumentSemanticTokensProvider(selector, semanticTokensProvider(documents, changed.event), TOKEN_LEGEND),
     vscode.languages.registerDocumentSymbolProvider(selector, symbolProvider(documents), { label: 'RingRift hosts' }),
     vscode.languages.registerCodeLensProvider(selector, codeLensProvider(documents, LENS_COMMANDS, changed.event)),
-    vscode.workspace.onDidOpenTextDocument((d) => publisher.publish(d)),
+    vscode.workspace.onDidOpenTextDocument((d) => void publisher.publish(d)),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0 && documents.isHostsFile(e.document)) publisher.schedule(e.document);
     }),
     vscode.workspace.onDidCloseTextDocument((d) => publisher.forget(d)),
-    publisher.onDidPublish((d) => decorations.refresh(d)),
-    vscode.window.onDidChangeVisibleTextEditors(() => decorations.refresh()),
+    publisher.onDidPublish((d) => void decorations.refresh(d)),
+    vscode.window.onDidChangeVisibleTextEditors(() => void decorations.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('ringriftSync.language')) refresh();
     }),
     vscode.extensions.onDidChange(refresh),
   );
-  for (const d of vscode.workspace.textDocuments) publisher.publish(d);
+  for (const d of vscode.workspace.textDocuments) void publisher.publish(d);
 }
