@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { passphraseOpensKey } from '../core/ssh/keyPassphrase';
 import type { RingriftSyncApi } from './api';
@@ -23,6 +24,7 @@ import { DashboardPanel } from './dashboard/dashboardPanel';
 import { DoctorPanel } from './doctor/doctorPanel';
 import { FixTerminal } from './doctor/fixTerminal';
 import { loadHostsState } from './hosts/hostsSource';
+import { offThreadParser } from './hosts/offThreadParser';
 import { HostsWatcher } from './hostsWatcher';
 import { registerLanguageFeatures } from './language';
 import { readSettings, type ExtensionSettings } from './settings/extensionSettings';
@@ -62,13 +64,18 @@ function createPlatform(context: vscode.ExtensionContext): Platform {
 }
 
 function createStore(p: Platform, token: StoredToken): ClusterStore {
+  // scripts/build.mjs bundles the worker beside dist/extension.js.
+  const parse = offThreadParser(path.join(p.context.extensionPath, 'dist', 'hostsParseWorker.js'), (why) => p.log.warn(why));
   const store = new ClusterStore({
     loadHosts: () =>
-      loadHostsState({
-        setting: p.settings().hostsFile,
-        folders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-        env: process.env,
-      }),
+      loadHostsState(
+        {
+          setting: p.settings().hostsFile,
+          folders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+          env: process.env,
+        },
+        parse,
+      ),
     settings: p.settings,
     env: process.env,
     token,
