@@ -15,7 +15,7 @@ export { completionsAt, type CompletionEntry } from './completion';
 export { hoverAt } from './hover';
 export { quickFixesAt, type QuickFix } from './quickFixes';
 export { semanticTokens, semanticTokenSteps, TOKEN_MODIFIERS, TOKEN_TYPES } from './semanticTokens';
-export { hostLenses, hostSymbols, inlineStates, type LensAction } from './outline';
+export { hostLenses, hostSymbols, inlineStates, type LensAction, type LineSpan } from './outline';
 export { liveStateFromRouter, liveStateLabel, type LiveStateLookup, type NodeLiveState } from './liveState';
 export { decideFeatures, visibleDiagnostics, type FeatureInputs, type FeatureSwitches } from './featureSwitches';
 export type { HostSummary } from './blockAssembly';

@@ -13,6 +13,9 @@ import { codeActionProvider, codeLensProvider, completionProvider, hoverProvider
  * document and the nodes' live state come from the cluster store.
  */
 
+/** Scrolling stopped this long: lenses are asked for again. */
+const SCROLL_SETTLE_MS = 200;
+
 /** Commands behind the Test / Sync / History lenses; each is called with the host's name. */
 const LENS_COMMANDS: Record<LensAction, CommandId> = { test: COMMAND_IDS.testNode, sync: COMMAND_IDS.syncFile, history: COMMAND_IDS.showHistory };
 
@@ -25,6 +28,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, store
   const publisher = new DiagnosticsPublisher(documents);
   const decorations = new LiveStateDecorations(documents, liveState);
   const changed = new vscode.EventEmitter<void>();
+  const lenses = lensRefresh(changed, documents);
   const selector: vscode.DocumentSelector = { language: 'yaml' };
   const refresh = () => {
     documents.reloadSettings();
@@ -43,6 +47,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, store
     publisher,
     decorations,
     changed,
+    ...lenses.disposables,
     { dispose: () => void stopLive() },
     vscode.languages.registerCompletionItemProvider(selector, completionProvider(documents), ' '),
     vscode.languages.registerHoverProvider(selector, hoverProvider(documents, liveState)),
@@ -51,7 +56,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, store
     }),
     vscode.languages.registerDocumentSemanticTokensProvider(selector, semanticTokensProvider(documents, changed.event), TOKEN_LEGEND),
     vscode.languages.registerDocumentSymbolProvider(selector, symbolProvider(documents), { label: 'RingRift hosts' }),
-    vscode.languages.registerCodeLensProvider(selector, codeLensProvider(documents, LENS_COMMANDS, changed.event)),
+    vscode.languages.registerCodeLensProvider(selector, codeLensProvider(documents, LENS_COMMANDS, lenses.event)),
     vscode.workspace.onDidOpenTextDocument((d) => void publisher.publish(d)),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0 && documents.isHostsFile(e.document)) publisher.schedule(e.document);
@@ -65,4 +70,24 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, store
     vscode.extensions.onDidChange(refresh),
   );
   for (const d of vscode.workspace.textDocuments) void publisher.publish(d);
+}
+
+/** When lenses are asked for again: the document changed, or scrolling stopped (a long file has them only near what is shown: providers.ts). */
+function lensRefresh(changed: vscode.EventEmitter<void>, documents: HostsDocuments): { event: vscode.Event<void>; disposables: vscode.Disposable[] } {
+  const emitter = new vscode.EventEmitter<void>();
+  let scrolled: NodeJS.Timeout | undefined;
+  const afterScroll = (document: vscode.TextDocument) => {
+    if (!documents.isHostsFile(document)) return;
+    clearTimeout(scrolled);
+    scrolled = setTimeout(() => emitter.fire(), SCROLL_SETTLE_MS);
+  };
+  return {
+    event: emitter.event,
+    disposables: [
+      emitter,
+      changed.event(() => emitter.fire()),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => afterScroll(e.textEditor.document)),
+      { dispose: () => clearTimeout(scrolled) },
+    ],
+  };
 }

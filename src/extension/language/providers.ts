@@ -10,6 +10,7 @@ import {
   TOKEN_TYPES,
   type CompletionEntry,
   type LensAction,
+  type LineSpan,
   type LiveStateLookup,
 } from '../../core/language';
 import { EVENT_LOOP_SLICING, runInSlices } from '../../core/slicedRun';
@@ -121,7 +122,21 @@ const LENS_ICONS: Record<LensAction, string> = { test: '$(plug)', sync: '$(cloud
 /** The one lens of a host only the unsaved editor has: Test / Sync / History would not find it in the saved file. */
 export const SAVE_FIRST_LENS_TITLE = '$(save) Save the file to test this node';
 
-/** A lens whose command is made when VS Code shows it: a 5,000-host file has 15,000 lenses, a screen a few dozen. */
+/**
+ * Above this many hosts, lenses only for hosts near what the editors show: VS Code copies every lens
+ * it is given on the extension host's thread (15,000 for 5,000 hosts: tens of ms after each edit),
+ * and a screen shows a few dozen. Scrolling asks again (index.ts).
+ */
+const ALL_LENSES_UP_TO_HOSTS = 1000;
+/** Lines above and below the visible ones whose hosts get lenses too: a short scroll finds them there. */
+const LENS_MARGIN_LINES = 300;
+
+function visibleLines(document: vscode.TextDocument): LineSpan[] {
+  const editors = vscode.window.visibleTextEditors.filter((e) => e.document === document);
+  return editors.flatMap((e) => e.visibleRanges.map((r) => ({ from: r.start.line + 1 - LENS_MARGIN_LINES, to: r.end.line + 1 + LENS_MARGIN_LINES })));
+}
+
+/** A lens whose command is made when VS Code shows it (most lenses of a long file never are). */
 class HostCodeLens extends vscode.CodeLens {
   constructor(
     range: vscode.Range,
@@ -138,7 +153,7 @@ export function codeLensProvider(documents: HostsDocuments, commands: Record<Len
       const doc = documents.settings.switches.codeLens ? await documents.get(document) : undefined;
       if (!doc) return undefined;
       const unsavedOnly = documents.unsavedOnlyHosts(document, doc);
-      return hostLenses(doc).flatMap((l) => {
+      return hostLenses(doc, doc.hosts.length > ALL_LENSES_UP_TO_HOSTS ? visibleLines(document) : undefined).flatMap((l) => {
         if (!unsavedOnly.has(l.host)) {
           return [new HostCodeLens(toRange(l.range), () => ({ title: `${LENS_ICONS[l.action]} ${l.title}`, command: commands[l.action], arguments: [l.host], tooltip: `${l.title} ${l.host}` }))];
         }
