@@ -3,7 +3,7 @@ import { parseHostsText } from '../hosts/parseHostsText';
 import { assemble, type BlocksState, type HostSummary, type NameIndex } from './blockAssembly';
 import { RecentBlocks, reusedOutcomes, sharedEnds } from './blockReuse';
 import { validateBlock, type BlockOutcome, type ParsedBlock } from './blockValidation';
-import { layoutOf, type DocumentLayout, type TextBlock } from './documentLayout';
+import { layoutSteps, type DocumentLayout, type TextBlock } from './documentLayout';
 
 /**
  * Validating a text of the hosts file block by block, as steps (a generator): HostsDocument runs
@@ -36,7 +36,7 @@ export class BlockBuilder {
     private readonly homedir: string,
   ) {}
 
-  /** Yields after the split and after each block. */
+  /** Yields every few thousand lines of the split, and after each block. */
   *build(text: string): Generator<void, BuildResult> {
     const counts: Counts = { parsedBlocks: 0, reusedBlocks: 0 };
     const blocks = yield* this.blocksOf(text, counts);
@@ -45,9 +45,8 @@ export class BlockBuilder {
   }
 
   private *blocksOf(text: string, counts: Counts) {
-    const layout = layoutOf(text);
+    const layout = yield* layoutSteps(text);
     if (!layout) return 'the layout is not plain block style';
-    yield;
     const memo = this.memo;
     const ends = memo ? sharedEnds(memo.text, text) : undefined;
     const usable = memo && ends && memo.layout.hostIndent === layout.hostIndent;
