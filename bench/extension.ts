@@ -1,6 +1,7 @@
 /**
  * The extension's size and start: the .vsix that `vsce package --no-dependencies` makes from
- * the current build, and activation time (which needs a real VS Code: the e2e run reports it).
+ * the current build, activation time and the longest extension-host stall on a 5,000-host file
+ * (both need a real VS Code: the e2e run measures them).
  *
  *   node --import tsx bench/extension.ts
  */
@@ -10,6 +11,7 @@ import * as path from 'node:path';
 import { runTimed } from './lib/processes';
 import { failedRow, type BenchOptions, type BenchRow } from './lib/rows';
 import { REPO, benchMain } from './lib/runChild';
+import { stallRow } from './lib/stallReport';
 
 const VSCE = path.join(REPO, 'node_modules/.bin/vsce');
 
@@ -57,7 +59,7 @@ export async function vsixRows(): Promise<BenchRow[]> {
 export async function bench(opts: BenchOptions): Promise<BenchRow[]> {
   void opts;
   const vsix = await vsixRows().catch((err: Error) => [failedRow('.vsix size (vsce package --no-dependencies)', err.message)]);
-  return [activationRow(), ...vsix];
+  return [activationRow(), stallRow(REPO), ...vsix];
 }
 
 benchMain(module, bench);

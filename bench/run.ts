@@ -13,6 +13,7 @@ import { startTracked, stopAll } from './lib/processes';
 import { benchmarksMarkdown, noteMachine, tableMarkdown, writeAtomically } from './lib/report';
 import { failedRow, ROWS_FILE_ENV, type BenchRow } from './lib/rows';
 import { REPO } from './lib/runChild';
+import { STALL_MEASURE, stallRow } from './lib/stallReport';
 
 interface BenchSpec {
   name: string;
@@ -47,8 +48,8 @@ const SPECS: BenchSpec[] = [
   { name: 'yaml', entry: 'bench/yaml.ts', measures: ['hosts file of 5000 hosts: parse + validate', 'whole validate process on 5000 hosts'], timeoutMin: { quick: 1, full: 5 } },
   { name: 'yaml-language', entry: 'bench/yaml-language.ts', measures: ['YAML editing help on 5000 hosts vs yaml-language-server (bench/yaml-language.ts)'], timeoutMin: { quick: 2, full: 10 }, optional: true },
   {
-    name: 'extension', entry: 'bench/extension.ts', measures: ['extension activation time', '.vsix size'], timeoutMin: { quick: 1, full: 5 },
-    quickRows: () => [activationRow(), { measure: '.vsix size (vsce package --no-dependencies)', ours: 'full run only', peer: '-', ratio: '-', goal: '-', note: 'vsce package takes 10-15 s: skipped in --quick.' }],
+    name: 'extension', entry: 'bench/extension.ts', measures: ['extension activation time', STALL_MEASURE, '.vsix size'], timeoutMin: { quick: 1, full: 5 },
+    quickRows: () => [activationRow(), stallRow(REPO), { measure: '.vsix size (vsce package --no-dependencies)', ours: 'full run only', peer: '-', ratio: '-', goal: '-', note: 'vsce package takes 10-15 s: skipped in --quick.' }],
   },
 ];
 

@@ -28,6 +28,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The extension parses big hosts files on a worker thread (src/extension/hosts/offThreadParser.ts).
+  { ...common, entryPoints: ['src/extension/hosts/hostsParseWorker.ts'], outfile: 'dist/hostsParseWorker.js' },
 ];
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

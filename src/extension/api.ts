@@ -1,6 +1,7 @@
 import type { ClusterStore } from './cluster/clusterStore';
 import type { DashboardPanel } from './dashboard/dashboardPanel';
 import type { DoctorPanel } from './doctor/doctorPanel';
+import type { StallMonitor } from './stallMonitor';
 import type { NodesTreeProvider } from './tree/nodesTreeProvider';
 import type { Ui } from './ui/ui';
 
@@ -20,4 +21,6 @@ export interface RingriftSyncApi {
   ui: Ui;
   /** Time spent in `activate`, first hosts-file load included. */
   activationMs: number;
+  /** The extension host's longest event-loop stall; off until `start()` (the e2e suite measures with it). */
+  stalls: StallMonitor;
 }

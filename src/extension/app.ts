@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { passphraseOpensKey } from '../core/ssh/keyPassphrase';
 import type { RingriftSyncApi } from './api';
@@ -24,9 +25,11 @@ import { DashboardPanel } from './dashboard/dashboardPanel';
 import { DoctorPanel } from './doctor/doctorPanel';
 import { FixTerminal } from './doctor/fixTerminal';
 import { loadHostsState } from './hosts/hostsSource';
+import { offThreadParser } from './hosts/offThreadParser';
 import { HostsWatcher } from './hostsWatcher';
 import { registerLanguageFeatures } from './language';
 import { readSettings, type ExtensionSettings } from './settings/extensionSettings';
+import { StallMonitor } from './stallMonitor';
 import { createStatusBar } from './statusBar';
 import { NodesTreeProvider } from './tree/nodesTreeProvider';
 import { corePrompts, type Ui } from './ui/ui';
@@ -62,13 +65,18 @@ function createPlatform(context: vscode.ExtensionContext): Platform {
 }
 
 function createStore(p: Platform, token: StoredToken): ClusterStore {
+  // scripts/build.mjs bundles the worker beside dist/extension.js.
+  const parse = offThreadParser(path.join(p.context.extensionPath, 'dist', 'hostsParseWorker.js'), (why) => p.log.warn(why));
   const store = new ClusterStore({
     loadHosts: () =>
-      loadHostsState({
-        setting: p.settings().hostsFile,
-        folders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-        env: process.env,
-      }),
+      loadHostsState(
+        {
+          setting: p.settings().hostsFile,
+          folders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+          env: process.env,
+        },
+        parse,
+      ),
     settings: p.settings,
     env: process.env,
     token,
@@ -154,6 +162,8 @@ function followChanges(p: Platform, store: ClusterStore): void {
 }
 
 export async function startRingriftSync(context: vscode.ExtensionContext, t0: number): Promise<RingriftSyncApi> {
+  const stalls = new StallMonitor();
+  context.subscriptions.push({ dispose: () => stalls.stop() });
   const platform = createPlatform(context);
   const token = new StoredToken(context.secrets);
   context.subscriptions.push(token);
@@ -165,7 +175,7 @@ export async function startRingriftSync(context: vscode.ExtensionContext, t0: nu
   await Promise.all([token.load(), store.reload()]);
   const activationMs = Date.now() - t0;
   logStart(platform.log, platform.isTrusted(), activationMs);
-  return { ...views, store, ui: platform.ui, activationMs };
+  return { ...views, store, ui: platform.ui, activationMs, stalls };
 }
 
 function logStart(log: Log, trusted: boolean, activationMs: number): void {

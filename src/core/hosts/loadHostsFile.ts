@@ -90,7 +90,10 @@ function invalidUtf8File(fileName: string, bytes: Buffer, offset: number): Hosts
   };
 }
 
-export async function loadHostsFile(filePath: string, options: Partial<NormaliseOptions> = {}): Promise<Result<HostsFile, 'unreadable'>> {
+/** parseHostsText, or something that gives its answer later (the extension parses big files on a worker thread). */
+export type HostsTextParser = (text: string, fileName: string, options: Partial<NormaliseOptions>) => HostsFile | Promise<HostsFile>;
+
+export async function loadHostsFile(filePath: string, options: Partial<NormaliseOptions> = {}, parse: HostsTextParser = parseHostsText): Promise<Result<HostsFile, 'unreadable'>> {
   const read = await readHostsBytes(filePath);
   if (!read.ok) return read;
   const bytes = read.value;
@@ -100,7 +103,7 @@ export async function loadHostsFile(filePath: string, options: Partial<Normalise
     if (bad !== -1) return ok(invalidUtf8File(filePath, bytes, bad));
   }
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  return ok(parseHostsText(text, filePath, options));
+  return ok(await parse(text, filePath, options));
 }
 
 /** The hosts file's names: RingRift writes `.yaml`; `.yml` is the same file under YAML's other extension. */

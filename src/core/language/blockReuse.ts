@@ -52,12 +52,13 @@ const sameShape = (a: TextBlock, b: TextBlock) => a.kind === b.kind && a.name ==
 
 /**
  * For each of `blocks`, the outcome of the same block before the edit, or undefined (parse it).
- * `oldBlocks` and `oldOutcomes` are the previous text's blocks of the same list (hosts, or sections).
+ * `oldBlocks` and `oldOutcomes` are the previous text's blocks of the same list (hosts, or sections);
+ * an outcome is missing where a stopped build did not get to its block.
  * When the edit region holds many blocks (an edit in two places far apart, a replace-all), or the
  * list is short (sections), the old blocks are also looked up by text: that costs hashing them, so
  * a keystroke in a long host list skips it.
  */
-export function reusedOutcomes(oldBlocks: readonly TextBlock[], oldOutcomes: readonly BlockOutcome[], blocks: readonly TextBlock[], ends: SharedEnds): Array<BlockOutcome | undefined> {
+export function reusedOutcomes(oldBlocks: readonly TextBlock[], oldOutcomes: ReadonlyArray<BlockOutcome | undefined>, blocks: readonly TextBlock[], ends: SharedEnds): Array<BlockOutcome | undefined> {
   const shift = blocks.length - oldBlocks.length;
   const found = blocks.map((b, i) => {
     if (b.endOffset <= ends.prefix) {

@@ -1,3 +1,5 @@
+import { runAtOnce } from '../slicedRun';
+
 /**
  * Splits distributed_hosts.yaml into independent blocks by indentation, without parsing: each
  * top-level section, and each host under `hosts:`. A block can then be parsed and validated on its
@@ -44,6 +46,8 @@ const HOSTS_HEADER = /^hosts:[ ]*(#.*)?\r?$/;
 const HOST_NAME = /^([A-Za-z0-9_][\w.-]*):(?=[ \r\n]|$)/;
 
 const SPACE = 32;
+/** Lines scanned between steps (~2 ms). */
+const LINES_PER_STEP = 4096;
 /** Not content: a line break, a comment, the end of the text (NaN). */
 const isContent = (c: number) => c === c && c !== 10 && c !== 13 && c !== 35 && c !== SPACE;
 
@@ -68,7 +72,7 @@ function makeBlock(kind: TextBlock['kind'], name: string, text: string, from: Pl
  * is not split on: whether YAML reads it as a key of its own or as one with the next line depends
  * on the lines before it.
  */
-function scan(text: string): { tops: Mark[]; hostStarts: Mark[]; hostIndent: number; lineCount: number } | undefined {
+function* scan(text: string): Generator<void, { tops: Mark[]; hostStarts: Mark[]; hostIndent: number; lineCount: number } | undefined> {
   const tops: Mark[] = [];
   const seen = new Set<string>();
   const hostStarts: Mark[] = [];
@@ -106,15 +110,21 @@ function scan(text: string): { tops: Mark[]; hostStarts: Mark[]; hostIndent: num
       break;
     }
     at = nl + 1;
+    if (line % LINES_PER_STEP === 0) yield;
   }
   if (tops.length === 0) return undefined;
   return { tops, hostStarts, hostIndent, lineCount: line };
 }
 
 export function layoutOf(text: string): DocumentLayout | undefined {
+  return runAtOnce(layoutSteps(text));
+}
+
+/** layoutOf as steps of LINES_PER_STEP lines (80,000 lines take 50-250 ms: the editor runs them in slices). */
+export function* layoutSteps(text: string): Generator<void, DocumentLayout | undefined> {
   if (text.includes('\r') && /\r(?!\n)/.test(text)) return undefined; // a lone CR: a line break the splitter does not count
   if (text.includes('\t') && /^ *\t/m.test(text)) return undefined; // a tab in indentation: the parser's rules are not worth imitating
-  const found = scan(text);
+  const found = yield* scan(text);
   if (!found) return undefined;
   const { tops, hostStarts } = found;
   const end: Place = { offset: text.length, line: found.lineCount };

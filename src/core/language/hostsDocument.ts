@@ -1,11 +1,11 @@
 import { isMap, isScalar } from 'yaml';
 import type { HostsDiagnostic } from '../hosts/diagnostics';
 import type { NodeSpec } from '../hosts/nodeSpec';
-import { parseHostsText } from '../hosts/parseHostsText';
-import { assemble, lineShiftOf, summariesOf, type BlocksState, type HostSummary, type NameIndex } from './blockAssembly';
-import { validateBlock, type BlockOutcome, type ParsedBlock } from './blockValidation';
-import { layoutOf, type DocumentLayout, type TextBlock } from './documentLayout';
-import { RecentBlocks, reusedOutcomes, sharedEnds } from './blockReuse';
+import { lineShiftOf, summariesOf, type BlocksState, type HostSummary } from './blockAssembly';
+import { BlockBuilder, type BuildResult } from './blockBuild';
+import type { ParsedBlock } from './blockValidation';
+import type { TextBlock } from './documentLayout';
+import { runAtOnce, runInSlices, type Slicing } from '../slicedRun';
 import { wholeView, type YamlView } from './yamlView';
 
 export type { HostSummary } from './blockAssembly';
@@ -17,7 +17,9 @@ export type { HostSummary } from './blockAssembly';
  * cached results. The diagnostics are exactly `parseHostsText(text).diagnostics` (the unit tests
  * compare them on random edit sequences); when the text is laid out in a way blocks cannot be
  * trusted with (aliases, flow style at block level, a quote running across hosts...), the whole
- * text is validated instead.
+ * text is validated instead. `update` validates at once; `updateInSlices` gives the event loop
+ * back between slices (an editor's first validation of a 5,000-host file) and shows the last
+ * validated text until it is done.
  */
 export interface ValidationStats {
   mode: 'blocks' | 'whole';
@@ -27,21 +29,11 @@ export interface ValidationStats {
   reusedBlocks: number;
 }
 
-type Counts = { parsedBlocks: number; reusedBlocks: number };
-
-/** The last text that was split into blocks, and every block's outcome (for reuse after the next edit). */
-interface BlocksMemo {
-  text: string;
-  layout: DocumentLayout;
-  sections: BlockOutcome[];
-  hosts: BlockOutcome[];
-}
-
 export class HostsDocument {
   private text: string | undefined;
-  private memo: BlocksMemo | undefined;
-  private readonly recent = new RecentBlocks();
-  private names: NameIndex | undefined;
+  private readonly builder: BlockBuilder;
+  /** Counts updates: a build in slices stops when another update started after it. */
+  private generation = 0;
   private state: BlocksState | undefined;
   /** Whole-text mode: its parse for the language features, made on first use (null: unparseable). */
   private wholeText: { view?: YamlView | null } = {};
@@ -52,8 +44,10 @@ export class HostsDocument {
 
   constructor(
     readonly fileName: string,
-    private readonly homedir: string,
-  ) {}
+    homedir: string,
+  ) {
+    this.builder = new BlockBuilder(fileName, homedir);
+  }
 
   get diagnostics(): readonly HostsDiagnostic[] {
     return this.result;
@@ -80,24 +74,45 @@ export class HostsDocument {
   }
 
   update(text: string): void {
-    if (text === this.text) return;
+    this.generation++;
+    if (text !== this.text) this.show(text, runAtOnce(this.builder.build(text)));
+  }
+
+  /**
+   * Validates `text` in slices; the document keeps showing the last validated text until then.
+   * True when done; false when a later update or `cancelUpdate` replaced it (its parsed blocks are
+   * kept for the next).
+   */
+  async updateInSlices(text: string, slicing: Slicing): Promise<boolean> {
+    const generation = ++this.generation;
+    if (text === this.text) return true;
+    const built = await runInSlices(this.builder.build(text), slicing, () => generation !== this.generation);
+    if (!built) return false;
+    this.show(text, built);
+    return true;
+  }
+
+  /** Stops a build in slices (the editor was closed). */
+  cancelUpdate(): void {
+    this.generation++;
+  }
+
+  private show(text: string, built: BuildResult): void {
     this.text = text;
     this.wholeText = {};
-    const stats = { parsedBlocks: 0, reusedBlocks: 0 };
-    const blocks = this.validateBlocks(text, stats);
-    if (typeof blocks === 'string') {
+    const { parsedBlocks, reusedBlocks } = built.counts;
+    if (built.mode === 'whole') {
       this.state = undefined;
-      const whole = parseHostsText(text, this.fileName, { homedir: this.homedir });
-      this.result = whole.diagnostics;
-      this.wholeNodes = new Map(whole.nodes.map((n) => [n.name, n]));
+      this.result = built.whole.diagnostics;
+      this.wholeNodes = new Map(built.whole.nodes.map((n) => [n.name, n]));
       this.summaries = undefined;
-      this.lastStats = { mode: 'whole', reason: blocks, ...stats };
+      this.lastStats = { mode: 'whole', reason: built.reason, parsedBlocks, reusedBlocks };
       return;
     }
-    this.state = blocks.state;
-    this.result = blocks.diagnostics;
-    this.summaries = blocks.summaries;
-    this.lastStats = { mode: 'blocks', ...stats };
+    this.state = built.state;
+    this.result = built.diagnostics;
+    this.summaries = built.summaries;
+    this.lastStats = { mode: 'blocks', parsedBlocks, reusedBlocks };
   }
 
   /** The parse to answer questions about `line` (1-based) from: a block's, or the whole text's. */
@@ -139,61 +154,6 @@ export class HostsDocument {
       else if (sections[k]) out.push(viewOf(section, sections[k]!));
     });
     return out;
-  }
-
-  private outcomeOf(block: TextBlock, hostIndent: number, reused: BlockOutcome | undefined, stats: Counts): BlockOutcome {
-    if (reused) {
-      stats.reusedBlocks++;
-      return reused;
-    }
-    const recent = this.recent.get(block, hostIndent);
-    if (recent) {
-      stats.reusedBlocks++;
-      return recent;
-    }
-    stats.parsedBlocks++;
-    const outcome = validateBlock(block, hostIndent, this.homedir);
-    this.recent.add(block, hostIndent, outcome);
-    return outcome;
-  }
-
-  private validateBlocks(text: string, stats: Counts) {
-    const layout = layoutOf(text);
-    if (!layout) return 'the layout is not plain block style';
-    const memo = this.memo;
-    const ends = memo ? sharedEnds(memo.text, text) : undefined;
-    const usable = memo && ends && memo.layout.hostIndent === layout.hostIndent;
-    const oldSections = usable ? reusedOutcomes(memo.layout.sections, memo.sections, layout.sections, ends) : [];
-    const oldHosts = usable ? reusedOutcomes(memo.layout.hosts, memo.hosts, layout.hosts, ends) : [];
-    const sections: BlockOutcome[] = [];
-    const hosts: BlockOutcome[] = [];
-    let unsupported: string | undefined;
-    for (const [k, section] of layout.sections.entries()) {
-      if (k === layout.hostsSection) {
-        // The header (`hosts:` and comments) holds nothing to validate.
-        sections.push({ unsupported: 'the hosts: header' });
-        for (const [i, h] of layout.hosts.entries()) {
-          const outcome = this.outcomeOf(h, layout.hostIndent, oldHosts[i], stats);
-          if ('unsupported' in outcome) unsupported ??= `host '${h.name}': ${outcome.unsupported}`;
-          hosts.push(outcome);
-        }
-      } else {
-        const outcome = this.outcomeOf(section, layout.hostIndent, oldSections[k], stats);
-        if ('unsupported' in outcome) unsupported ??= `section '${section.name}': ${outcome.unsupported}`;
-        sections.push(outcome);
-      }
-    }
-    // Kept even when a block is unsupported: the next edit (closing the quote) reuses the rest.
-    this.memo = { text, layout, sections, hosts };
-    if (unsupported) return unsupported;
-    const state: BlocksState = {
-      layout,
-      sections: sections.map((o, k) => (k === layout.hostsSection ? undefined : (o as ParsedBlock))),
-      hosts: hosts as ParsedBlock[],
-    };
-    const assembled = assemble(state, this.names);
-    if (typeof assembled !== 'string') this.names = assembled.names;
-    return assembled;
   }
 }
 

@@ -3,6 +3,7 @@
  * (src/extension/language) only translate these answers into VS Code objects.
  *
  *   const doc = new HostsDocument(fileName, homedir); doc.update(text)   // incremental validation
+ *   await doc.updateInSlices(text, EVENT_LOOP_SLICING)                    // the same, yielding between slices (../slicedRun)
  *   doc.diagnostics        // === parseHostsText(text).diagnostics
  *   completionsAt(doc, pos), hoverAt(doc, pos, liveState), quickFixesAt(doc, range),
  *   semanticTokens(doc), hostSymbols(doc), hostLenses(doc), inlineStates(doc, liveState)
@@ -13,8 +14,8 @@ export { HostsDocument } from './hostsDocument';
 export { completionsAt, type CompletionEntry } from './completion';
 export { hoverAt } from './hover';
 export { quickFixesAt, type QuickFix } from './quickFixes';
-export { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './semanticTokens';
-export { hostLenses, hostSymbols, inlineStates, type LensAction } from './outline';
+export { semanticTokens, semanticTokenSteps, TOKEN_MODIFIERS, TOKEN_TYPES } from './semanticTokens';
+export { hostLenses, hostSymbols, inlineStates, type LensAction, type LineSpan } from './outline';
 export { liveStateFromRouter, liveStateLabel, type LiveStateLookup, type NodeLiveState } from './liveState';
 export { decideFeatures, visibleDiagnostics, type FeatureInputs, type FeatureSwitches } from './featureSwitches';
 export type { HostSummary } from './blockAssembly';

@@ -52,9 +52,16 @@ const LENSES: ReadonlyArray<{ action: LensAction; title: string }> = [
   { action: 'history', title: 'History' },
 ];
 
-/** Lenses for hosts that are nodes (a repeated or broken host has nothing to test). */
-export function hostLenses(doc: HostsDocument): HostLens[] {
-  return doc.hosts.filter((h) => h.node && !h.duplicate).flatMap((h) => LENSES.map((l) => ({ host: h.name, ...l, range: h.keyRange })));
+/** 1-based lines, both ends included. */
+export interface LineSpan {
+  from: number;
+  to: number;
+}
+
+/** Lenses for hosts that are nodes (a repeated or broken host has nothing to test); with `near`, only of hosts whose key is on those lines. */
+export function hostLenses(doc: HostsDocument, near?: readonly LineSpan[]): HostLens[] {
+  const isNear = (line: number) => !near || near.some((s) => line >= s.from && line <= s.to);
+  return doc.hosts.filter((h) => h.node && !h.duplicate && isNear(h.keyRange.start.line)).flatMap((h) => LENSES.map((l) => ({ host: h.name, ...l, range: h.keyRange })));
 }
 
 export function inlineStates(doc: HostsDocument, lookup: LiveStateLookup): InlineState[] {

@@ -7,7 +7,8 @@ import type { ClusterSession } from '../../core/session';
 import type { TransportOptions } from '../../core/transports/transport';
 import type { HostsState } from '../hosts/hostsState';
 import type { ExtensionSettings } from '../settings/extensionSettings';
-import { buildTree, type BuiltTree } from '../tree/buildTree';
+import { EVENT_LOOP_SLICING, LatestWins, type Slicing } from '../../core/slicedRun';
+import { buildTreeSteps, type BuiltTree } from '../tree/buildTree';
 import type { ClusterSummary } from '../tree/summaryEntry';
 import type { TreeEntry } from '../tree/treeEntry';
 import { DEFAULT_VIEW, type ViewOptions } from '../tree/viewOptions';
@@ -34,6 +35,8 @@ export interface ClusterStoreDeps {
   debounceMs?: number;
   timers?: Timers;
   clock?: () => number;
+  /** How a big cluster's tree is built without blocking the extension host. */
+  slicing?: Slicing;
 }
 
 /** Live probe results arrive in bursts; one repaint per this many ms is plenty... */
@@ -55,6 +58,7 @@ export class ClusterStore {
   /** The core session and the state dir (setting or default). */
   readonly service: ClusterService;
   private readonly texts = new EditorTexts();
+  private readonly treeBuild: LatestWins;
   private readonly events: EventLog;
   private readonly listeners = new Set<() => void>();
   private readonly timers: KeyedTimers<'reload' | 'state' | 'repaint' | 'unsaved'>;
@@ -68,6 +72,7 @@ export class ClusterStore {
   private lastBuildMs = 0;
 
   constructor(private readonly deps: ClusterStoreDeps) {
+    this.treeBuild = new LatestWins(deps.slicing ?? EVENT_LOOP_SLICING);
     this.timers = new KeyedTimers(deps.timers ?? REAL_TIMERS);
     this.events = new EventLog(deps.log);
     this.service = new ClusterService({
@@ -133,8 +138,8 @@ export class ClusterStore {
     return this.viewOptions;
   }
 
-  /** The one parse of an open editor's text (diagnostics, lenses, hovers and the unsaved marks share it). */
-  parse(text: EditorText): HostsDocument {
+  /** The one parse of an open editor's text (diagnostics, lenses, hovers and the unsaved marks share it), once up to date. */
+  parse(text: EditorText): Promise<HostsDocument> {
     return this.texts.parse(text);
   }
 
@@ -214,11 +219,16 @@ export class ClusterStore {
     this.rebuild();
   }
 
+  /** Marks what the editor's unsaved text changes, once its parse is up to date. */
   private compareUnsaved(): void {
-    const next = this.texts.unsavedAgainst(this.hostsFile(), this.nodes());
-    if (sameUnsavedChanges(next, this.unsavedNow)) return;
-    this.unsavedNow = next;
-    this.rebuild();
+    const file = this.hostsFile();
+    const editor = this.texts.dirtyEditor(file);
+    void this.texts.unsavedAgainst(file, this.nodes()).then((next) => {
+      // Edited, saved or closed since: the compare that scheduled decides.
+      if (this.texts.dirtyEditor(file) !== editor || file !== this.hostsFile() || sameUnsavedChanges(next, this.unsavedNow)) return;
+      this.unsavedNow = next;
+      this.rebuild();
+    });
   }
 
   private async loadOnce(): Promise<void> {
@@ -235,14 +245,15 @@ export class ClusterStore {
     } else {
       this.deps.log.warn(state.message);
     }
-    this.unsavedNow = this.texts.unsavedAgainst(this.hostsFile(), this.nodes());
     this.rebuild();
+    this.compareUnsaved();
   }
 
+  /** Builds the tree in slices (a big cluster's takes long); a newer build replaces one under way. */
   private rebuild(): void {
     if (!this.saved) return;
     const t0 = Date.now();
-    this.built = buildTree({
+    const steps = buildTreeSteps({
       hosts: this.saved,
       state: this.routerState,
       now: (this.deps.clock ?? Date.now)(),
@@ -252,6 +263,11 @@ export class ClusterStore {
       unsaved: this.unsavedNow,
       view: this.viewOptions,
     });
+    this.treeBuild.start(steps, (built) => this.showTree(built, t0));
+  }
+
+  private showTree(built: BuiltTree, t0: number): void {
+    this.built = built;
     this.lastBuildMs = Date.now() - t0;
     for (const listener of this.listeners) listener();
   }

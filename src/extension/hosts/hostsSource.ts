@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { HOSTS_FILE_CANDIDATES, loadHostsFile, locateHostsFile } from '../../core/hosts';
+import { HOSTS_FILE_CANDIDATES, loadHostsFile, locateHostsFile, parseHostsText, type HostsTextParser } from '../../core/hosts';
 import type { HostsState } from './hostsState';
 
 /** What decides where the hosts file is; read fresh on every load (settings and folders change). */
@@ -36,11 +36,11 @@ export function findHostsFile(inputs: HostsLookupInputs): { ok: true; file: stri
   };
 }
 
-/** Locates and loads the hosts file; never throws. */
-export async function loadHostsState(inputs: HostsLookupInputs): Promise<HostsState> {
+/** Locates and loads the hosts file; never throws. `parse`: the extension's parses big files off its thread. */
+export async function loadHostsState(inputs: HostsLookupInputs, parse: HostsTextParser = parseHostsText): Promise<HostsState> {
   const found = findHostsFile(inputs);
   if (!found.ok) return { kind: 'not_found', message: found.message };
-  const loaded = await loadHostsFile(found.file);
+  const loaded = await loadHostsFile(found.file, {}, parse);
   if (!loaded.ok) return { kind: 'unreadable', file: found.file, message: loaded.message };
   return { kind: 'loaded', file: found.file, hosts: loaded.value };
 }

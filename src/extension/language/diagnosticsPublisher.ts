@@ -5,8 +5,8 @@ import type { HostsDocuments } from './hostsDocuments';
 
 /**
  * Diagnostics as you type: each change (re)starts a short timer per document; when it fires, the
- * document's model is brought up to date (only changed blocks are parsed) and its diagnostics,
- * minus those Red Hat YAML already shows, are published.
+ * document's model is brought up to date (only changed blocks are parsed; a big file's first parse
+ * in slices) and its diagnostics, minus those Red Hat YAML already shows, are published.
  */
 export class DiagnosticsPublisher implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('ringrift-sync');
@@ -31,13 +31,14 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        if (!document.isClosed) this.publish(document);
+        if (!document.isClosed) void this.publish(document);
       }, this.delayMs),
     );
   }
 
-  publish(document: vscode.TextDocument): void {
-    const doc = this.documents.get(document);
+  async publish(document: vscode.TextDocument): Promise<void> {
+    const doc = await this.documents.get(document);
+    if (document.isClosed) return;
     if (!doc) {
       this.collection.delete(document.uri);
       return;
@@ -55,7 +56,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
 
   refreshAll(): void {
     this.collection.clear();
-    for (const document of vscode.workspace.textDocuments) this.publish(document);
+    for (const document of vscode.workspace.textDocuments) void this.publish(document);
   }
 
   dispose(): void {

@@ -13,6 +13,9 @@ import { codeActionProvider, codeLensProvider, completionProvider, hoverProvider
  * document and the nodes' live state come from the cluster store.
  */
 
+/** Scrolling stopped this long: lenses are asked for again. */
+const SCROLL_SETTLE_MS = 200;
+
 /** Commands behind the Test / Sync / History lenses; each is called with the host's name. */
 const LENS_COMMANDS: Record<LensAction, CommandId> = { test: COMMAND_IDS.testNode, sync: COMMAND_IDS.syncFile, history: COMMAND_IDS.showHistory };
 
@@ -25,17 +28,18 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, store
   const publisher = new DiagnosticsPublisher(documents);
   const decorations = new LiveStateDecorations(documents, liveState);
   const changed = new vscode.EventEmitter<void>();
+  const lenses = lensRefresh(changed, documents);
   const selector: vscode.DocumentSelector = { language: 'yaml' };
   const refresh = () => {
     documents.reloadSettings();
     publisher.refreshAll();
-    decorations.refresh();
+    void decorations.refresh();
     changed.fire();
   };
   // A (re)loaded saved file changes which hosts a command can act on: their lenses follow.
   let savedHosts = store.hosts();
   const stopLive = store.onDidChange(() => {
-    decorations.refresh();
+    void decorations.refresh();
     if (store.hosts() !== savedHosts) (savedHosts = store.hosts()), changed.fire();
   });
 
@@ -43,6 +47,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, store
     publisher,
     decorations,
     changed,
+    ...lenses.disposables,
     { dispose: () => void stopLive() },
     vscode.languages.registerCompletionItemProvider(selector, completionProvider(documents), ' '),
     vscode.languages.registerHoverProvider(selector, hoverProvider(documents, liveState)),
@@ -51,18 +56,38 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, store
     }),
     vscode.languages.registerDocumentSemanticTokensProvider(selector, semanticTokensProvider(documents, changed.event), TOKEN_LEGEND),
     vscode.languages.registerDocumentSymbolProvider(selector, symbolProvider(documents), { label: 'RingRift hosts' }),
-    vscode.languages.registerCodeLensProvider(selector, codeLensProvider(documents, LENS_COMMANDS, changed.event)),
-    vscode.workspace.onDidOpenTextDocument((d) => publisher.publish(d)),
+    vscode.languages.registerCodeLensProvider(selector, codeLensProvider(documents, LENS_COMMANDS, lenses.event)),
+    vscode.workspace.onDidOpenTextDocument((d) => void publisher.publish(d)),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0 && documents.isHostsFile(e.document)) publisher.schedule(e.document);
     }),
     vscode.workspace.onDidCloseTextDocument((d) => publisher.forget(d)),
-    publisher.onDidPublish((d) => decorations.refresh(d)),
-    vscode.window.onDidChangeVisibleTextEditors(() => decorations.refresh()),
+    publisher.onDidPublish((d) => void decorations.refresh(d)),
+    vscode.window.onDidChangeVisibleTextEditors(() => void decorations.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('ringriftSync.language')) refresh();
     }),
     vscode.extensions.onDidChange(refresh),
   );
-  for (const d of vscode.workspace.textDocuments) publisher.publish(d);
+  for (const d of vscode.workspace.textDocuments) void publisher.publish(d);
+}
+
+/** When lenses are asked for again: the document changed, or scrolling stopped (a long file has them only near what is shown: providers.ts). */
+function lensRefresh(changed: vscode.EventEmitter<void>, documents: HostsDocuments): { event: vscode.Event<void>; disposables: vscode.Disposable[] } {
+  const emitter = new vscode.EventEmitter<void>();
+  let scrolled: NodeJS.Timeout | undefined;
+  const afterScroll = (document: vscode.TextDocument) => {
+    if (!documents.isHostsFile(document)) return;
+    clearTimeout(scrolled);
+    scrolled = setTimeout(() => emitter.fire(), SCROLL_SETTLE_MS);
+  };
+  return {
+    event: emitter.event,
+    disposables: [
+      emitter,
+      changed.event(() => emitter.fire()),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => afterScroll(e.textEditor.document)),
+      { dispose: () => clearTimeout(scrolled) },
+    ],
+  };
 }

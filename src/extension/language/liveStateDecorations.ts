@@ -15,10 +15,10 @@ export class LiveStateDecorations implements vscode.Disposable {
     private readonly liveState: LiveStateLookup,
   ) {}
 
-  refresh(document?: vscode.TextDocument): void {
+  async refresh(document?: vscode.TextDocument): Promise<void> {
     for (const editor of vscode.window.visibleTextEditors) {
       if (document && editor.document !== document) continue;
-      const doc = this.documents.settings.switches.inlineState ? this.documents.get(editor.document) : undefined;
+      const doc = this.documents.settings.switches.inlineState ? await this.documents.get(editor.document) : undefined;
       const states = doc ? inlineStates(doc, this.liveState) : [];
       editor.setDecorations(
         this.type,

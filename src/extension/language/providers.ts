@@ -5,13 +5,15 @@ import {
   hostSymbols,
   hoverAt,
   quickFixesAt,
-  semanticTokens,
+  semanticTokenSteps,
   TOKEN_MODIFIERS,
   TOKEN_TYPES,
   type CompletionEntry,
   type LensAction,
+  type LineSpan,
   type LiveStateLookup,
 } from '../../core/language';
+import { EVENT_LOOP_SLICING, runInSlices } from '../../core/slicedRun';
 import { WORKBENCH_COMMANDS, type CommandId } from '../commands/commandIds';
 import { DIAGNOSTIC_SOURCE, fromPosition, fromRange, toRange } from './convert';
 import type { HostsDocuments } from './hostsDocuments';
@@ -27,11 +29,11 @@ const KIND: Record<CompletionEntry['kind'], vscode.CompletionItemKind> = {
 
 export function completionProvider(documents: HostsDocuments): vscode.CompletionItemProvider {
   return {
-    provideCompletionItems(document, position, _token, context) {
+    async provideCompletionItems(document, position, _token, context) {
       if (!documents.settings.switches.completion) return undefined;
       // A space opens suggestions only where a value starts (`type: `, `- `), not in indentation.
       if (context.triggerCharacter === ' ' && !/(:|-) $/.test(document.lineAt(position.line).text.slice(0, position.character))) return undefined;
-      const doc = documents.get(document);
+      const doc = await documents.get(document);
       if (!doc) return undefined;
       return completionsAt(doc, fromPosition(position)).map((e) => {
         const item = new vscode.CompletionItem(e.label, KIND[e.kind]);
@@ -49,10 +51,10 @@ export function completionProvider(documents: HostsDocuments): vscode.Completion
 
 export function hoverProvider(documents: HostsDocuments, liveState: LiveStateLookup): vscode.HoverProvider {
   return {
-    provideHover(document, position) {
+    async provideHover(document, position) {
       const { switches } = documents.settings;
       if (!switches.fieldHover && !switches.hostHover) return undefined;
-      const doc = documents.get(document);
+      const doc = await documents.get(document);
       const hover = doc && hoverAt(doc, fromPosition(position), liveState);
       // With Red Hat YAML describing fields from the schema, ours keeps to hosts and transports.
       if (!hover || (hover.about === 'field' ? !switches.fieldHover : !switches.hostHover)) return undefined;
@@ -63,9 +65,9 @@ export function hoverProvider(documents: HostsDocuments, liveState: LiveStateLoo
 
 export function codeActionProvider(documents: HostsDocuments): vscode.CodeActionProvider {
   return {
-    provideCodeActions(document, range, context) {
+    async provideCodeActions(document, range, context) {
       if (!documents.settings.switches.quickFixes) return undefined;
-      const doc = documents.get(document);
+      const doc = await documents.get(document);
       if (!doc) return undefined;
       return quickFixesAt(doc, fromRange(range)).map((fix) => {
         const action = new vscode.CodeAction(fix.title, fix.diagnostic ? vscode.CodeActionKind.QuickFix : vscode.CodeActionKind.RefactorRewrite);
@@ -88,10 +90,11 @@ export const TOKEN_LEGEND = new vscode.SemanticTokensLegend([...TOKEN_TYPES], [.
 export function semanticTokensProvider(documents: HostsDocuments, changed: vscode.Event<void>): vscode.DocumentSemanticTokensProvider {
   return {
     onDidChangeSemanticTokens: changed,
-    provideDocumentSemanticTokens(document) {
+    async provideDocumentSemanticTokens(document, cancel) {
       const builder = new vscode.SemanticTokensBuilder(TOKEN_LEGEND);
-      const doc = documents.settings.switches.semanticTokens ? documents.get(document) : undefined;
-      for (const t of doc ? semanticTokens(doc) : []) {
+      const doc = documents.settings.switches.semanticTokens ? await documents.get(document) : undefined;
+      const tokens = doc ? await runInSlices(semanticTokenSteps(doc), EVENT_LOOP_SLICING, () => cancel.isCancellationRequested) : [];
+      for (const t of tokens ?? []) {
         const modifiers = t.modifiers.reduce((bits, m) => bits | (1 << TOKEN_MODIFIERS.indexOf(m)), 0);
         builder.push(t.line - 1, t.column - 1, t.length, TOKEN_TYPES.indexOf(t.type), modifiers);
       }
@@ -102,8 +105,8 @@ export function semanticTokensProvider(documents: HostsDocuments, changed: vscod
 
 export function symbolProvider(documents: HostsDocuments): vscode.DocumentSymbolProvider {
   return {
-    provideDocumentSymbols(document) {
-      const doc = documents.settings.switches.symbols ? documents.get(document) : undefined;
+    async provideDocumentSymbols(document) {
+      const doc = documents.settings.switches.symbols ? await documents.get(document) : undefined;
       if (!doc) return undefined;
       return hostSymbols(doc).map((s) => {
         const range = document.validateRange(toRange(s.range));
@@ -119,22 +122,50 @@ const LENS_ICONS: Record<LensAction, string> = { test: '$(plug)', sync: '$(cloud
 /** The one lens of a host only the unsaved editor has: Test / Sync / History would not find it in the saved file. */
 export const SAVE_FIRST_LENS_TITLE = '$(save) Save the file to test this node';
 
-export function codeLensProvider(documents: HostsDocuments, commands: Record<LensAction, CommandId>, changed: vscode.Event<void>): vscode.CodeLensProvider {
+/**
+ * Above this many hosts, lenses only for hosts near what the editors show: VS Code copies every lens
+ * it is given on the extension host's thread (15,000 for 5,000 hosts: tens of ms after each edit),
+ * and a screen shows a few dozen. Scrolling asks again (index.ts).
+ */
+const ALL_LENSES_UP_TO_HOSTS = 1000;
+/** Lines above and below the visible ones whose hosts get lenses too: a short scroll finds them there. */
+const LENS_MARGIN_LINES = 300;
+
+function visibleLines(document: vscode.TextDocument): LineSpan[] {
+  const editors = vscode.window.visibleTextEditors.filter((e) => e.document === document);
+  return editors.flatMap((e) => e.visibleRanges.map((r) => ({ from: r.start.line + 1 - LENS_MARGIN_LINES, to: r.end.line + 1 + LENS_MARGIN_LINES })));
+}
+
+/** A lens whose command is made when VS Code shows it (most lenses of a long file never are). */
+class HostCodeLens extends vscode.CodeLens {
+  constructor(
+    range: vscode.Range,
+    readonly makeCommand: () => vscode.Command,
+  ) {
+    super(range);
+  }
+}
+
+export function codeLensProvider(documents: HostsDocuments, commands: Record<LensAction, CommandId>, changed: vscode.Event<void>): vscode.CodeLensProvider<HostCodeLens> {
   return {
     onDidChangeCodeLenses: changed,
-    provideCodeLenses(document) {
-      const doc = documents.settings.switches.codeLens ? documents.get(document) : undefined;
+    async provideCodeLenses(document) {
+      const doc = documents.settings.switches.codeLens ? await documents.get(document) : undefined;
       if (!doc) return undefined;
       const unsavedOnly = documents.unsavedOnlyHosts(document, doc);
-      return hostLenses(doc).flatMap((l) => {
+      return hostLenses(doc, doc.hosts.length > ALL_LENSES_UP_TO_HOSTS ? visibleLines(document) : undefined).flatMap((l) => {
         if (!unsavedOnly.has(l.host)) {
-          return [new vscode.CodeLens(toRange(l.range), { title: `${LENS_ICONS[l.action]} ${l.title}`, command: commands[l.action], arguments: [l.host], tooltip: `${l.title} ${l.host}` })];
+          return [new HostCodeLens(toRange(l.range), () => ({ title: `${LENS_ICONS[l.action]} ${l.title}`, command: commands[l.action], arguments: [l.host], tooltip: `${l.title} ${l.host}` }))];
         }
         // One lens per host, in the place of the first of its three.
         if (l.action !== 'test') return [];
         const tooltip = `${l.host} is only in the unsaved editor: commands act on the saved file`;
-        return [new vscode.CodeLens(toRange(l.range), { title: SAVE_FIRST_LENS_TITLE, command: WORKBENCH_COMMANDS.saveFile, tooltip })];
+        return [new HostCodeLens(toRange(l.range), () => ({ title: SAVE_FIRST_LENS_TITLE, command: WORKBENCH_COMMANDS.saveFile, tooltip }))];
       });
+    },
+    resolveCodeLens(lens) {
+      lens.command = lens.makeCommand();
+      return lens;
     },
   };
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { TransportKind } from '../../core/hosts/nodeSpec';
+import { runAtOnce } from '../../core/slicedRun';
 import { computeAlerts, computeStats, type AlertThresholds, type RouterState } from '../../core/router';
 import type { LastDiagnosis } from '../cluster/lastDiagnosis';
 import type { LiveProbe } from '../cluster/liveProbes';
@@ -61,6 +62,11 @@ function group(id: string, label: string, children: TreeEntry[]): TreeEntry {
 
 /** Error rows first (each one a place to fix), then the summary row, then the nodes as arranged. */
 export function buildTree(inputs: TreeInputs): BuiltTree {
+  return runAtOnce(buildTreeSteps(inputs));
+}
+
+/** buildTree as steps, one per node (5,000 nodes take ~0.3 s: the store builds them in slices). */
+export function* buildTreeSteps(inputs: TreeInputs): Generator<void, BuiltTree> {
   const { hosts } = inputs;
   const view = inputs.view ?? DEFAULT_VIEW;
   switch (hosts.kind) {
@@ -93,6 +99,7 @@ export function buildTree(inputs: TreeInputs): BuiltTree {
     const v = nodeView(node, inputs.state, inputs.now, inputs.live?.(node.name), diagnosed);
     if (view.onlyProblems && !isProblem(v)) continue;
     shown.push({ entry: nodeEntry(node, v, hosts.file, diagnosed, inputs.unsaved?.saved.get(node.name)), view: v, role: node.fields.role === undefined ? '' : String(node.fields.role) });
+    yield;
   }
   let body: TreeEntry[] = shown.map((s) => s.entry);
   if (view.groupBy === 'state') {

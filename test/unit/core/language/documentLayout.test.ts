@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import { layoutOf } from '../../../../src/core/language/documentLayout';
+import { layoutOf, layoutSteps } from '../../../../src/core/language/documentLayout';
+import { manyHostsYaml } from '../../../fixtures/hosts/manyHosts';
 import { fixtureText, REAL_FILES } from './languageFixtures';
 
 describe('layoutOf', () => {
@@ -55,5 +56,15 @@ describe('layoutOf', () => {
       const whole = layout.sections.flatMap((s, k) => (k === layout.hostsSection ? [s, ...layout.hosts] : [s]));
       assert.equal(whole.map((b) => b.text).join(''), text.slice(whole[0].startOffset), file);
     }
+  });
+
+  it('splits a long text in steps of a few thousand lines, to the same layout', () => {
+    const text = manyHostsYaml(1000);
+    const steps = layoutSteps(text);
+    let yields = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) yields++;
+    assert.ok(yields >= text.split('\n').length / 5000, `${yields} steps`);
+    assert.deepEqual(step.value, layoutOf(text));
   });
 });

@@ -29,20 +29,12 @@ interface Tally {
   reused: number;
 }
 
-/** Edits `original` `steps` times, checking every intermediate text; typing adds one state per character. */
-function editAndCompare(original: string, seed: number, steps: number, tally: Tally): void {
+/** `steps` random edits of `original`, every intermediate text in order; typing adds one text per character. */
+function randomEdits(original: string, seed: number, steps: number): string[] {
   const r = random(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  const doc = new HostsDocument('distributed_hosts.yaml', HOME);
-  const check = (text: string) => {
-    doc.update(text);
-    tally.states++;
-    if (doc.stats.mode === 'blocks') tally.blocks++;
-    tally.reused += doc.stats.reusedBlocks;
-    assert.deepEqual(doc.diagnostics, full(text), `seed ${seed}, state ${tally.states} (${doc.stats.mode}${doc.stats.reason ? `: ${doc.stats.reason}` : ''}):\n${text}`);
-  };
+  const texts: string[] = [original];
   let text = original;
-  check(text);
   for (let s = 0; s < steps; s++) {
     if (r() < 0.3) text = original;
     const op = r();
@@ -57,10 +49,27 @@ function editAndCompare(original: string, seed: number, steps: number, tally: Ta
       const lines = text.split('\n');
       const i = Math.floor(r() * lines.length);
       const word = pick(INDENTS) + pick(WORDS);
-      for (let k = 1; k < word.length; k++) check([...lines.slice(0, i), word.slice(0, k), ...lines.slice(i)].join('\n'));
+      for (let k = 1; k < word.length; k++) texts.push([...lines.slice(0, i), word.slice(0, k), ...lines.slice(i)].join('\n'));
       text = [...lines.slice(0, i), word, ...lines.slice(i)].join('\n');
     } else if (text[at]) text = text.slice(0, at) + pick(['a', ' ', ':', '-', '\n']) + text.slice(at + 1);
-    check(text);
+    texts.push(text);
+  }
+  return texts;
+}
+
+function tallied(doc: HostsDocument, tally: Tally): string {
+  tally.states++;
+  if (doc.stats.mode === 'blocks') tally.blocks++;
+  tally.reused += doc.stats.reusedBlocks;
+  return `state ${tally.states} (${doc.stats.mode}${doc.stats.reason ? `: ${doc.stats.reason}` : ''})`;
+}
+
+/** Validates each text of a random edit sequence with one HostsDocument, comparing with parseHostsText. */
+function editAndCompare(original: string, seed: number, steps: number, tally: Tally): void {
+  const doc = new HostsDocument('distributed_hosts.yaml', HOME);
+  for (const text of randomEdits(original, seed, steps)) {
+    doc.update(text);
+    assert.deepEqual(doc.diagnostics, full(text), `seed ${seed}, ${tallied(doc, tally)}:\n${text}`);
   }
 }
 
@@ -152,5 +161,66 @@ describe('HostsDocument (incremental validation)', () => {
     doc.update(`${text.slice(0, 40)}7${text.slice(41, far)}8${text.slice(far)}`);
     assert.deepEqual({ mode: doc.stats.mode, parsed: doc.stats.parsedBlocks }, { mode: 'blocks', parsed: 3 });
     assert.deepEqual(doc.diagnostics, full(doc.content));
+  });
+});
+
+describe('HostsDocument.updateInSlices (an editor\'s first validation, without blocking)', () => {
+  /** Yields after every step; each yield is one more turn. */
+  const everyStep = (onYield: () => void = () => undefined) => ({ sliceMs: 0, yieldNow: async () => onYield() });
+
+  it('gives the same diagnostics as the one-shot parse on random edit sequences', async function () {
+    this.timeout(60_000);
+    const tally: Tally = { states: 0, blocks: 0, reused: 0 };
+    for (const [i, file] of smallFixtures.entries()) {
+      const doc = new HostsDocument('distributed_hosts.yaml', HOME);
+      for (const text of randomEdits(fs.readFileSync(file, 'utf8'), 2000 + i, 10)) {
+        assert.equal(await doc.updateInSlices(text, everyStep()), true);
+        assert.deepEqual(doc.diagnostics, full(text), `${file}, ${tallied(doc, tally)}:\n${text}`);
+      }
+    }
+    assert.ok(tally.blocks > tally.states * 0.2, `${tally.blocks} of ${tally.states} texts validated by blocks`);
+  });
+
+  it('shows the last validated text until done, yielding between blocks', async () => {
+    const before = manyHostsYaml(3);
+    const after = manyHostsYaml(40);
+    const doc = documentOf(before);
+    let turns = 0;
+    const done = doc.updateInSlices(after, everyStep(() => {
+      turns++;
+      assert.equal(doc.content, before, 'half-built: the last text stays');
+      assert.equal(doc.hosts.length, 3);
+    }));
+    assert.equal(await done, true);
+    assert.ok(turns >= 40, `only ${turns} turns`);
+    assert.equal(doc.hosts.length, 40);
+    assert.deepEqual(doc.diagnostics, full(after));
+  });
+
+  it('stops a stale build when a newer text comes, and the newer one reuses its parsed blocks', async () => {
+    const text = manyHostsYaml(60);
+    const edited = text.replace('  vast-50:', '  vast-5o:');
+    const doc = new HostsDocument('distributed_hosts.yaml', HOME);
+    let turns = 0;
+    let newer: Promise<boolean> | undefined;
+    const first = doc.updateInSlices(text, everyStep(() => {
+      if (++turns === 40) newer = doc.updateInSlices(edited, everyStep());
+    }));
+    assert.equal(await first, false, 'the first build gave way');
+    assert.equal(await newer, true);
+    assert.equal(doc.content, edited);
+    assert.deepEqual(doc.diagnostics, full(edited));
+    assert.ok(doc.stats.reusedBlocks >= 35, `reused ${doc.stats.reusedBlocks} blocks of the stopped build`);
+  });
+
+  it('stops on cancelUpdate, and a synchronous update overtakes a build in slices', async () => {
+    const doc = new HostsDocument('distributed_hosts.yaml', HOME);
+    const cancelled = doc.updateInSlices(manyHostsYaml(20), everyStep(() => doc.cancelUpdate()));
+    assert.equal(await cancelled, false);
+    assert.equal(doc.content, '');
+    let overtaken: Promise<boolean> | undefined;
+    overtaken = doc.updateInSlices(manyHostsYaml(20), everyStep(() => overtaken && doc.update(manyHostsYaml(2))));
+    assert.equal(await overtaken, false);
+    assert.equal(doc.hosts.length, 2);
   });
 });

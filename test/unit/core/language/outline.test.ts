@@ -23,6 +23,14 @@ describe('host symbols, lenses and inline state', () => {
     assert.equal(hostSymbols(twice)[1].detail, 'not a map of fields');
   });
 
+  it('gives lenses only of hosts whose key is on the lines asked for (a long file: near what is shown)', () => {
+    const hosts = (near: Array<{ from: number; to: number }>) => [...new Set(hostLenses(doc, near).map((l) => l.host))];
+    assert.deepEqual(hosts([{ from: 1, to: 11 }]), ['gpu-alpha']);
+    assert.deepEqual(hosts([{ from: 12, to: 23 }]), []);
+    assert.deepEqual(hosts([{ from: -300, to: 5 }, { from: 20, to: 400 }]), ['gpu-beta']);
+    assert.equal(hostLenses(doc).length, 6, 'no lines given: every host');
+  });
+
   it('writes each known node\'s live state after its name', () => {
     const states = inlineStates(doc, (name) => (name === 'gpu-beta' ? { enabled: false, reason: 'all_transports_exhausted' } : undefined));
     assert.deepEqual(states, [{ host: 'gpu-beta', range: doc.hosts[1].keyRange, text: 'disabled: all_transports_exhausted' }]);

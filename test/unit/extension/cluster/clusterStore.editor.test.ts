@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { parseHostsText } from '../../../../src/core/hosts';
 import type { ClusterStore } from '../../../../src/extension/cluster/clusterStore';
 import type { HostsState } from '../../../../src/extension/hosts/hostsState';
-import { FakeEditor, makeStore } from './storeFixture';
+import { FakeEditor, makeStore, settle } from './storeFixture';
 
 /** The store's hosts source: the saved file for the tree and commands, the editor's unsaved text marked on it. */
 const FILE = '/c/distributed_hosts.yaml';
@@ -20,11 +20,12 @@ describe('ClusterStore: the hosts file and its unsaved editor', () => {
   });
   afterEach(() => made.cleanup());
 
-  it('shows the saved file, marks nodes the unsaved editor changes, and names hosts only the editor has', () => {
+  it('shows the saved file, marks nodes the unsaved editor changes, and names hosts only the editor has', async () => {
     const { store, timers } = made;
     const editor = new FakeEditor(FILE, SAVED);
     store.editorChanged(editor.edit(EDITED));
     timers.fireAll();
+    await settle();
     assert.deepEqual(nodeRows(store).map((e) => e.label), ['a', 'b'], 'new-1 is not in the saved file');
     assert.match(nodeRows(store)[0].description ?? '', /\(unsaved changes\)$/);
     assert.match(nodeRows(store)[0].tooltip ?? '', /unsaved/);
@@ -39,28 +40,32 @@ describe('ClusterStore: the hosts file and its unsaved editor', () => {
     const editor = new FakeEditor(FILE, SAVED);
     store.editorChanged(editor.edit(EDITED));
     timers.fireAll();
+    await settle();
     savedText = EDITED;
     store.editorSaved(editor.save());
     timers.fireAll();
     await store.reload();
+    await settle();
     assert.deepEqual(nodeRows(store).map((e) => e.label), ['a', 'b', 'new-1']);
     assert.ok(nodeRows(store).every((e) => !/unsaved/.test(e.description ?? '')));
     assert.equal(store.message(), undefined);
   });
 
-  it('drops the marks when the editor is closed without saving', () => {
+  it('drops the marks when the editor is closed without saving', async () => {
     const { store, timers } = made;
     const editor = new FakeEditor(FILE, SAVED);
     store.editorChanged(editor.edit(EDITED));
     timers.fireAll();
+    await settle();
     let changes = 0;
     store.onDidChange(() => changes++);
     store.editorClosed(editor);
+    await settle();
     assert.equal(changes, 1);
     assert.ok(nodeRows(store).every((e) => !/unsaved/.test(e.description ?? '')));
   });
 
-  it('ignores other files, and repaints only when the differences change', () => {
+  it('ignores other files, and repaints only when the differences change', async () => {
     const { store, timers } = made;
     let changes = 0;
     store.onDidChange(() => changes++);
@@ -69,16 +74,17 @@ describe('ClusterStore: the hosts file and its unsaved editor', () => {
     const editor = new FakeEditor(FILE, SAVED);
     store.editorChanged(editor.edit(SAVED + '# a comment\n'));
     timers.fireAll();
+    await settle();
     assert.equal(changes, 0, 'a comment changes no node');
   });
 
-  it('parses each editor version once, and shares that parse', () => {
+  it('parses each editor version once, and shares that parse', async () => {
     const { store } = made;
     const editor = new FakeEditor(FILE, SAVED);
-    const first = store.parse(editor);
-    assert.equal(store.parse(editor), first);
+    const first = await store.parse(editor);
+    assert.equal(await store.parse(editor), first);
     editor.edit(EDITED);
-    assert.equal(store.parse(editor), first, 'the same incremental document, updated');
+    assert.equal(await store.parse(editor), first, 'the same incremental document, updated');
     assert.deepEqual(first.hosts.map((h) => h.name), ['a', 'b', 'new-1']);
   });
 });

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClusterStore } from '../../../../src/extension/cluster/clusterStore';
+import type { Slicing } from '../../../../src/core/slicedRun';
 import type { EditorText, Timers, TokenSource } from '../../../../src/extension/cluster/storePorts';
 import type { HostsState } from '../../../../src/extension/hosts/hostsState';
 import { readSettings } from '../../../../src/extension/settings/extensionSettings';
@@ -67,7 +68,10 @@ export class FakeEditor implements EditorText {
   }
 }
 
-export function makeStore(load: () => Promise<HostsState>) {
+/** Trees built at once (a slow first slice on a busy machine would otherwise make a test's tree late). */
+const AT_ONCE: Slicing = { sliceMs: Infinity, yieldNow: async () => undefined };
+
+export function makeStore(load: () => Promise<HostsState>, slicing: Slicing = AT_ONCE) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringrift-store-'));
   const timers = new ManualTimers();
   const token = new MemoryToken();
@@ -82,6 +86,7 @@ export function makeStore(load: () => Promise<HostsState>) {
     log: { info: (m) => logged.push(`info ${m}`), warn: (m) => logged.push(`warn ${m}`) },
     timers,
     clock: () => Date.now(),
+    slicing,
   });
   const cleanup = () => {
     store.dispose();
