@@ -9,7 +9,6 @@
  *   node --import tsx bench/fanout.ts [--quick] [--runs N]
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLab, type Lab } from '../test/lab/lab';
@@ -18,6 +17,7 @@ import { CLIENT_IF } from '../test/lab/namespaces';
 import { runTimed } from './lib/processes';
 import { benchMain, CLI_JS } from './lib/runChild';
 import { median, runsText, seconds, type BenchOptions, type BenchRow } from './lib/rows';
+import { makePayload, type Payload } from './lib/payload';
 
 const MIB = 1 << 20;
 const NODES = 16;
@@ -26,21 +26,7 @@ const UPLINK_MBIT = 100;
 const NODE_MBIT = 1000;
 const TIMEOUT_MS = 20 * 60_000;
 
-interface Payload { file: string; bytes: number; sha: string }
 interface Run { ms: number; uplinkBytes: number }
-
-function makePayload(dir: string, mib: number): Payload {
-  const file = path.join(dir, `payload-${mib}m.bin`);
-  const fd = fs.openSync(file, 'w');
-  const hash = createHash('sha256');
-  for (let i = 0; i < mib; i++) {
-    const chunk = randomBytes(MIB);
-    hash.update(chunk);
-    fs.writeSync(fd, chunk);
-  }
-  fs.closeSync(fd);
-  return { file, bytes: mib * MIB, sha: hash.digest('hex') };
-}
 
 const txBytes = () => Number(fs.readFileSync(`/sys/class/net/${CLIENT_IF}/statistics/tx_bytes`, 'utf8'));
 

@@ -13,7 +13,6 @@
  *
  *   node --import tsx bench/wan.ts [--quick] [--runs N]
  */
-import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLab, type Lab } from '../test/lab/lab';
@@ -22,6 +21,7 @@ import { PRESETS, describeProfile } from '../test/lab/profiles';
 import { runTimed } from './lib/processes';
 import { benchMain, CLI_JS } from './lib/runChild';
 import { median, runsText, seconds, times, type BenchOptions, type BenchRow } from './lib/rows';
+import { makePayload, type Payload } from './lib/payload';
 
 const MIB = 1 << 20;
 /** One CUBIC stream holds ~5 Mbit/s on this profile (Mathis): 256 MiB would take 7 min a copy. */
@@ -51,20 +51,6 @@ const PROFILE_OF: Record<WanRow, string> = { p2p: describeProfile(PRESETS.wan), 
 /** The orchestrator takes uploads under data/ with an allowed extension only. */
 const remoteName = (row: WanRow, who: string, i: number) => (row === 'orchestrator' ? `data/bench/${who}-${i}.npz` : `${row}-${who}-${i}.bin`);
 
-interface Payload { file: string; bytes: number; sha: string }
-
-function makePayload(dir: string, mib: number): Payload {
-  const file = path.join(dir, `payload-${mib}m.bin`);
-  const fd = fs.openSync(file, 'w');
-  const hash = createHash('sha256');
-  for (let i = 0; i < mib; i++) {
-    const chunk = randomBytes(MIB);
-    hash.update(chunk);
-    fs.writeSync(fd, chunk);
-  }
-  fs.closeSync(fd);
-  return { file, bytes: mib * MIB, sha: hash.digest('hex') };
-}
 
 /** Our sync of `p` to `node` as `name`; throws unless it landed over `transport`. Returns wall ms. */
 async function ours(lab: Lab, node: string, p: Payload, name: string, transport?: Transport): Promise<{ ms: number; tries: number; streams: number }> {

@@ -13,7 +13,7 @@ import { hashOnNode, inspectNode, type NodeTools } from './nodeFiles';
 import { planFiles, type FilePlan } from './plan';
 import * as scripts from './remoteScripts';
 import type { FinishMode } from './remoteScripts';
-import { deleteExtras, sessionShell, type RemoteShell } from './remoteShell';
+import { deleteIfAsked, sessionShell, type RemoteShell } from './remoteShell';
 import { makeDirs, remoteWriteFailure } from './rungShared';
 import { tarOf } from './tarStream';
 import { someNames, treeFailure, type RungContext, type TreeRun } from './treeRun';
@@ -72,12 +72,7 @@ async function syncOver(step: Step): Promise<Outcome> {
     const written = await writeFiles(step, plan, seen.value.tools);
     if (!written.ok) return written;
   }
-  if (!run.deletePending) return ok(undefined);
-  const deleted = await deleteExtras(step.shell, step.root, run.job.tree, step.where);
-  if (!deleted.ok) return deleted;
-  run.report.deleted += deleted.value;
-  run.deletePending = false;
-  return ok(undefined);
+  return deleteIfAsked(step.shell, step.root, run, step.where);
 }
 
 /** Directories, the data into staging, then the checked renames; the staging directory goes in any case. */

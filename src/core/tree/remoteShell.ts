@@ -10,6 +10,7 @@ import { sshCommandArgs } from '../transports/rsync/rsyncVerify';
 import type { LocalTree } from './localTree';
 import { extraRemoteFiles } from './plan';
 import { listScript, removeScript } from './remoteScripts';
+import type { TreeRun } from './treeRun';
 
 /**
  * One remote script run with its stdin, over whichever SSH the rung has: the base64 rung's ssh2
@@ -60,8 +61,18 @@ export function systemSshShell(input: SystemSshInput): RemoteShell {
   };
 }
 
+/** A rung's `--delete` step, once per sync: the extras go, and the run counts them. */
+export async function deleteIfAsked(shell: RemoteShell, root: string, run: TreeRun, where: string): Promise<Result<void, TransportFailureCode>> {
+  if (!run.deletePending) return ok(undefined);
+  const deleted = await deleteExtras(shell, root, run.job.tree, where);
+  if (!deleted.ok) return deleted;
+  run.report.deleted += deleted.value;
+  run.deletePending = false;
+  return ok(undefined);
+}
+
 /** `--delete`: lists the files under the root and removes, in one batched rm, those not in the tree. Returns how many. */
-export async function deleteExtras(shell: RemoteShell, root: string, tree: LocalTree, where: string): Promise<Result<number, TransportFailureCode>> {
+async function deleteExtras(shell: RemoteShell, root: string, tree: LocalTree, where: string): Promise<Result<number, TransportFailureCode>> {
   const listed = await shell.run(listScript(root), undefined, 120_000);
   if (!listed.ok) return listed;
   if (listed.value.code !== 0) return fail('remote_error', `${where}: cannot list ${root} for --delete: ${listed.value.stderr || `exit ${listed.value.code}`}`);

@@ -13,7 +13,7 @@ import { RsyncOutputReader } from '../transports/rsync/rsyncProgress';
 import type { PushResult } from '../transports/transport';
 import type { TreeFile } from './localTree';
 import { hashOnNode } from './nodeFiles';
-import { deleteExtras, systemSshShell, type RemoteShell } from './remoteShell';
+import { deleteIfAsked, systemSshShell, type RemoteShell } from './remoteShell';
 import { hashLocal, makeDirs } from './rungShared';
 import { someNames, treeFailure, type RungContext, type TreeRun } from './treeRun';
 
@@ -83,12 +83,7 @@ async function syncOver(step: RsyncStep, bandwidthLimitMbps: number | undefined)
     if (!checked.ok) return checked;
     for (const f of files) run.landed(f.rel, 'rsync', sent.value.has(f.rel), sent.value.has(f.rel) ? f.size : 0);
   }
-  if (!run.deletePending) return ok(undefined);
-  const deleted = await deleteExtras(step.shell, step.root, run.job.tree, step.where);
-  if (!deleted.ok) return deleted;
-  run.report.deleted += deleted.value;
-  run.deletePending = false;
-  return ok(undefined);
+  return deleteIfAsked(step.shell, step.root, run, step.where);
 }
 
 /** The run; returns the names rsync transferred. */

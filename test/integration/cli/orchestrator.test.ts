@@ -1,31 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CLI_JS } from '../harness/cluster';
+import { cli } from '../harness/cliProcess';
 import { orchestratorDown, orchestratorUp, type Orchestrator } from '../harness/orchestrator';
 
 /**
  * The built CLI against the REAL RingRift orchestrator, with the hosts file its recipe writes
  * (p2p only reachable: nothing listens on SSH in its namespace).
  */
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI_JS, ...args], { env, timeout: 120_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 describe('CLI against the real RingRift orchestrator', function () {
   this.timeout(300_000);
   let work: string;
