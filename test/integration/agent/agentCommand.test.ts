@@ -38,7 +38,7 @@ describe('ringrift-sync agent (child process)', function () {
     const body = JSON.parse(health.body) as Record<string, unknown>;
     assert.deepEqual({ status: body.status, node: body.node, version: body.version }, { status: 'ok', node: 'gpu-7', version: '0.1.0' });
     assert.deepEqual({ healthy: body.healthy, node_id: body.node_id, role: body.role }, { healthy: true, node_id: 'gpu-7', role: 'agent' });
-    assert.deepEqual(body.ringrift_sync, { version: '0.1.0', extensions: ['resumable_put', 'range'], auth: 'open' });
+    assert.deepEqual(body.ringrift_sync, { version: '0.1.0', extensions: ['resumable_put', 'range', 'ranged_put'], auth: 'open' });
     await waitForOutput(agent.proc, /Z GET \/health 200 0B \d+ms/);
     const exited = new Promise<number | null>((r) => agent!.proc.child.once('exit', (code) => r(code)));
     agent.proc.child.kill('SIGTERM');
