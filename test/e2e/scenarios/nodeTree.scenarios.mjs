@@ -63,13 +63,18 @@ export const nodeTreeScenarios = [
     },
   },
   {
-    name: '"Sync File to Nodes…" from the Explorer, all ready nodes ticked: the dead node becomes disabled',
+    name: '"Sync to Nodes…" from the Explorer: the remote path offered from the workspace, all ready nodes ticked; the dead node becomes disabled',
     async run({ page, shot }) {
       await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
       const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'payload.bin' });
       await file.click({ button: 'right', timeout: 10_000 });
-      await clickMenuItem(page, 'Sync File to Nodes…');
+      await clickMenuItem(page, 'Sync to Nodes…');
       const quick = page.locator('.quick-input-widget');
+      const box = quick.locator('input.input');
+      await box.waitFor({ timeout: 10_000 });
+      const offered = await box.inputValue();
+      if (offered !== 'payload.bin') throw new Error(`the remote path offered is '${offered}', not the file's place in the workspace (payload.bin)`);
+      await page.keyboard.press('Enter');
       await quick.locator('.monaco-list-row', { hasText: 'gpu-dead' }).waitFor({ timeout: 10_000 });
       await page.waitForTimeout(400); // past the fade-in
       await shot('sync-pick-nodes');
