@@ -69,7 +69,8 @@ async function chooseNodes(deps: CommandDeps, memento: vscode.Memento, session: 
     const last = new Set(memento.get<string[]>(LAST_NODES_KEY) ?? []);
     const state = deps.store.router();
     const ticked = (n: NodeSpec) => (last.size > 0 ? last.has(n.name) : n.ready && state.nodes[n.name]?.enabled !== false);
-    names = await deps.ui().pickMany(nodeItems(deps, session.nodes, ticked), 'Sync to which nodes? (ticked: your last choice)');
+    const why = last.size > 0 ? 'your last choice' : 'every ready, enabled node';
+    names = await deps.ui().pickMany(nodeItems(deps, session.nodes, ticked), `Sync to which nodes? (ticked: ${why})`);
     if (!names || names.length === 0) return undefined;
     await memento.update(LAST_NODES_KEY, names);
   }
