@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -59,13 +60,25 @@ export async function pushTreeRsync(node: NodeSpec, run: TreeRun, ctx: RungConte
 }
 
 /**
+ * A socket path is at most 104 bytes on macOS (108 on Linux): the base, `/rr-ssh-XXXXXX/`, `%C`
+ * (40 hex digits) and the `.` + 16 random characters ssh adds while it sets the master up must fit
+ * (a 40-byte TMPDIR in the e2e harness did not: "too long for Unix domain socket"). macOS's own
+ * TMPDIR is longer too: /tmp first.
+ */
+const CONTROL_DIR_PREFIX = 'rr-ssh-';
+const MAX_CONTROL_BASE = 104 - `/${CONTROL_DIR_PREFIX}XXXXXX/`.length - 40 - 17;
+
+/**
  * One OpenSSH login for the rung's steps (the directories, rsync, the check): the first ssh
  * becomes a master on a socket in a private directory and the others ride it; the master is told
  * to exit when the rung ends (and would by itself 30 s after). Measured on loopback: a login
  * ~280 ms, a ride ~40 ms; across an ocean a login is several round trips.
  */
 async function withSharedLogin<T>(sshArgs: string[], target: SshTarget, env: NodeJS.ProcessEnv, use: (sshArgs: string[]) => Promise<T>): Promise<T> {
-  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'ringrift-ssh-'));
+  const base = ['/tmp', os.tmpdir()].find((d) => d.length <= MAX_CONTROL_BASE && fs.existsSync(d));
+  // No short enough place for the socket: no sharing (each step logs in on its own).
+  if (!base) return use(sshArgs);
+  const dir = await fsp.mkdtemp(path.join(base, CONTROL_DIR_PREFIX));
   const shared = [...sshArgs, '-o', 'ControlMaster=auto', '-o', `ControlPath=${path.join(dir, '%C')}`, '-o', 'ControlPersist=30'];
   try {
     return await use(shared);

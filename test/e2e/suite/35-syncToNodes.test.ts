@@ -54,7 +54,7 @@ describe('Sync to Nodes… from the Explorer', function () {
     const byNode = Object.fromEntries(results.map((r) => [r.node, r]));
     assert.equal(byNode['gpu-alpha'].success, true, byNode['gpu-alpha'].message);
     assert.equal(byNode['gpu-beta'].success, true, byNode['gpu-beta'].message);
-    assert.equal(byNode['gpu-beta'].transportUsed, 'rsync');
+    assert.equal(byNode['gpu-beta'].transportUsed, 'rsync', JSON.stringify(byNode['gpu-beta'].attempts));
     for (const node of ['gpu-alpha', 'gpu-beta']) {
       for (const name of names) {
         const landed = path.join(cluster.nodes[node].root, 'data', 'tree', name);
