@@ -57,6 +57,17 @@ export function sessionOrExplain(deps: CommandDeps): ClusterSession | undefined 
   return undefined;
 }
 
+/** The named nodes of the session, or undefined after telling which name is unknown. */
+export function nodesNamed(deps: CommandDeps, session: ClusterSession, names: readonly string[]): NodeSpec[] | undefined {
+  const nodes: NodeSpec[] = [];
+  for (const name of names) {
+    const found = session.router.node(name);
+    if (!found.ok) return void deps.ui().error(`RingRift Sync: ${found.message}`);
+    nodes.push(found.value);
+  }
+  return nodes;
+}
+
 /** Pick items for nodes, each with its state as the tree shows it. */
 export function nodeItems(deps: CommandDeps, nodes: NodeSpec[], picked: (n: NodeSpec) => boolean = () => false): PickItem[] {
   const state = deps.store.router();

@@ -7,7 +7,7 @@ import { defaultRemotePath, fanOut } from '../../core/fanout/fanOut';
 import { LOCAL_SOURCE, type FanoutEvent } from '../../core/fanout/results';
 import type { ClusterSession } from '../../core/session';
 import type { PushJob } from '../../core/transports/transport';
-import { hostsLoadedOrExplain, isEntry, nodeItems, nodeNameOf, resolveTransport, sessionOrExplain, type CommandArg, type CommandDeps } from './commandContext';
+import { hostsLoadedOrExplain, nodesNamed, isEntry, nodeItems, nodeNameOf, resolveTransport, sessionOrExplain, type CommandArg, type CommandDeps } from './commandContext';
 import { COMMAND_IDS, type HandlersOf } from './commandIds';
 
 /**
@@ -75,16 +75,7 @@ async function chooseNodes(deps: CommandDeps, session: ClusterSession, given: st
     );
     if (!names || names.length === 0) return undefined;
   }
-  const nodes: NodeSpec[] = [];
-  for (const name of names) {
-    const found = session.router.node(name);
-    if (!found.ok) {
-      void deps.ui().error(`RingRift Sync: ${found.message}`);
-      return undefined;
-    }
-    nodes.push(found.value);
-  }
-  return nodes;
+  return nodesNamed(deps, session, names);
 }
 
 async function syncFile(deps: CommandDeps, arg: CommandArg, force?: TransportKind): Promise<SyncResult[] | undefined> {

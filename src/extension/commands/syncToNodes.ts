@@ -5,7 +5,7 @@ import type { NodeSpec } from '../../core/hosts/nodeSpec';
 import type { SyncResult } from '../../core/router';
 import type { ClusterSession } from '../../core/session';
 import { syncTree } from '../../core/tree/syncTree';
-import { hostsLoadedOrExplain, nodeItems, sessionOrExplain, type CommandDeps } from './commandContext';
+import { hostsLoadedOrExplain, nodesNamed, nodeItems, sessionOrExplain, type CommandDeps } from './commandContext';
 import { COMMAND_IDS } from './commandIds';
 import { NodeRows } from './nodeRows';
 
@@ -74,13 +74,7 @@ async function chooseNodes(deps: CommandDeps, memento: vscode.Memento, session: 
     if (!names || names.length === 0) return undefined;
     await memento.update(LAST_NODES_KEY, names);
   }
-  const nodes: NodeSpec[] = [];
-  for (const name of names) {
-    const found = session.router.node(name);
-    if (!found.ok) return void deps.ui().error(`RingRift Sync: ${found.message}`);
-    nodes.push(found.value);
-  }
-  return nodes;
+  return nodesNamed(deps, session, names);
 }
 
 /** One item to every node: a folder as a tree, a file through the usual escalation. */
