@@ -54,7 +54,7 @@ export async function handlePut(
   const p = targetPaths(config.root, segments);
   const h = parsePutHeaders(req);
   if (typeof h === 'string') return sendError(res, 400, 'bad_headers', `PUT ${p.rel}: ${h}`);
-  if (!uploads.claim(p.target)) {
+  if (!(await uploads.claimOrTakeOver(p.target, req.socket))) {
     const partial = (await fileSize(p.partial)) ?? 0;
     return sendError(res, 409, 'busy', `another upload to ${p.rel} is in progress on ${config.name}; retry when it ends`, { partialSize: partial }, { 'X-Partial-Size': partial });
   }
@@ -88,7 +88,7 @@ export async function handlePut(
     if (expectsContinue) res.writeContinue();
     await receiveAndFinish(deps, req, res, p, h, hash, meter);
   } finally {
-    uploads.release(p.target);
+    uploads.release(p.target, req.socket);
   }
 }
 

@@ -40,14 +40,14 @@ function parseRangeHeaders(ex: Exchange): RangeHeaders | string {
 
 /** Holds the target for `id`'s transfer during `work`; a different transfer holding it gets 409 busy. */
 export async function withTransfer(ctx: AgentContext, ex: Exchange, p: TargetPaths, id: TransferIdentity, work: (live: LiveTransfer) => Promise<void>): Promise<void> {
-  if (!ctx.uploads.claim(p.target, rangedTransferName(id))) {
+  if (!(await ctx.uploads.claimOrTakeOver(p.target, ex.req.socket, rangedTransferName(id)))) {
     return sendError(ex.res, 409, 'busy', `another upload to ${p.rel} (a different file or a single-stream PUT) is in progress on ${ctx.config.name}; retry when it ends`);
   }
   try {
     if (await refuseTarget(ctx.config, ex.res, p)) return;
     await work(await ctx.ranged.attach(p, id));
   } finally {
-    if (ctx.uploads.release(p.target) === 0) ctx.ranged.detach(p.target);
+    if (ctx.uploads.release(p.target, ex.req.socket) === 0) ctx.ranged.detach(p.target);
   }
 }
 

@@ -11,7 +11,7 @@ import type { Lab } from './lab';
 
 const execFileAsync = promisify(execFile);
 
-interface SyncAttempt { transport: string; result: string; code?: string; bytesMoved?: number; partialBytes?: number; resumed?: boolean }
+interface SyncAttempt { transport: string; result: string; code?: string; error?: string; bytesMoved?: number; partialBytes?: number; resumed?: boolean }
 export interface SyncResult { success: boolean; disabled: boolean; transportUsed: string | null; message: string; resumedTries?: number; attempts: SyncAttempt[] }
 
 interface CliRun { stdout: string; stderr: string; code: number; ms: number }
@@ -65,8 +65,14 @@ export async function labDoctor(lab: Lab, node: string, ...args: string[]): Prom
   }
 }
 
-export const describeTries = (r: SyncResult) =>
-  r.attempts.map((a) => `${a.transport}:${a.result}${a.bytesMoved !== undefined ? `:${(a.bytesMoved / (1 << 20)).toFixed(1)}MiB` : ''}`).join(' ');
+/** `rsync:failed:15.2MiB` per try; a failed try that moved nothing also says why, as `[code: error]`. */
+export const describeTries = (r: SyncResult) => r.attempts.map(describeTry).join(' ');
+
+function describeTry(a: SyncAttempt): string {
+  const moved = a.bytesMoved !== undefined ? `:${(a.bytesMoved / (1 << 20)).toFixed(1)}MiB` : '';
+  const why = a.result === 'failed' && !a.bytesMoved ? `[${a.code ?? '?'}: ${a.error ?? ''}]` : '';
+  return `${a.transport}:${a.result}${moved}${why}`;
+}
 
 /** A file of random bytes in the lab's dir, with its sha256. */
 export function randomFile(lab: Lab, name: string, bytes: number): { file: string; sha: string } {

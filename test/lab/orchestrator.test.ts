@@ -33,7 +33,7 @@ describe('network lab: the real RingRift orchestrator behind real faults', funct
     const { r, ms } = await labSync(lab, 'orch', file, ['--remote', 'data/lab/clean.npz']);
     log.push(`clean: ${describeTries(r)} in ${(ms / 1000).toFixed(1)} s`);
     assert.equal(r.success, true, r.message);
-    assert.equal(r.transportUsed, 'p2p');
+    assert.equal(r.transportUsed, 'p2p', describeTries(r));
     assert.equal(landed('data/lab/clean.npz'), sha);
   });
 
@@ -43,7 +43,7 @@ describe('network lab: the real RingRift orchestrator behind real faults', funct
     log.push(`reset-after-16M: ${describeTries(r)} in ${(ms / 1000).toFixed(1)} s`);
     await lab.setProfile('orch', []);
     assert.equal(r.success, true, r.message);
-    assert.equal(r.transportUsed, 'rsync');
+    assert.equal(r.transportUsed, 'rsync', describeTries(r));
     assert.equal(r.disabled, false);
     assert.deepEqual(r.attempts.filter((a) => a.transport === 'p2p').map((a) => a.result), ['failed'], `p2p fails once, without progress: ${describeTries(r)}`);
     assert.ok(r.attempts.filter((a) => a.transport === 'rsync' && a.result === 'failed').length >= 2, `rsync is cut and resumes: ${describeTries(r)}`);

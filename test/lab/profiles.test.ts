@@ -9,12 +9,14 @@ describe('network lab: profile specs', () => {
       { kind: 'latency', rttMs: 40, jitterMs: 10 },
       { kind: 'loss', perMille: 5 },
       { kind: 'rate', mbit: 200 },
-      { kind: 'resetAfter', bytes: 16 * 1024 * 1024 },
+      { kind: 'resetAfter', bytes: 16 * 1024 * 1024, halfOpen: false },
       { kind: 'synDrop', port: 8770 },
       { kind: 'reject', port: 22 },
       { kind: 'flap', downMs: 500, upMs: 1500 },
       { kind: 'mtuBlackhole', mtu: 1280 },
     ]);
+    assert.deepEqual(parseProfile('half-open-after=1M'), [{ kind: 'resetAfter', bytes: 1 << 20, halfOpen: true }]);
+    assert.deepEqual(parseProfile('half-open-16m'), parseProfile('half-open-after=16M'));
     assert.deepEqual(parseProfile('nat'), [{ kind: 'nat', forwardSsh: false }]);
     assert.deepEqual(parseProfile('nat=ssh'), [{ kind: 'nat', forwardSsh: true }]);
     assert.deepEqual(parseProfile('nat-ssh'), parseProfile('nat=ssh'));

@@ -10,8 +10,12 @@ export type Impairment =
   | { kind: 'loss'; perMille: number }
   /** Token bucket rate cap, each direction. */
   | { kind: 'rate'; mbit: number }
-  /** Every TCP flow is reset once it has carried this many bytes (both directions together). */
-  | { kind: 'resetAfter'; bytes: number }
+  /**
+   * Every TCP flow is reset once it has carried this many bytes (both directions together). With
+   * `halfOpen`, only the client hears of it: the node's packets vanish from then on, as behind a
+   * NAT or firewall that forgot the flow, and the node's end stays open until its own timeouts.
+   */
+  | { kind: 'resetAfter'; bytes: number; halfOpen: boolean }
   /** SYNs to this port vanish: a connect never completes. */
   | { kind: 'synDrop'; port: number }
   /** Connections to this port get a TCP reset: ECONNREFUSED at once. */
@@ -38,7 +42,8 @@ export const PRESETS: Record<string, LinkProfile> = {
   ],
   'agent-refused': [{ kind: 'reject', port: 8770 }],
   'agent-firewalled': [{ kind: 'synDrop', port: 8770 }],
-  'resets-16m': [{ kind: 'resetAfter', bytes: 16 * 1024 * 1024 }],
+  'resets-16m': [{ kind: 'resetAfter', bytes: 16 * 1024 * 1024, halfOpen: false }],
+  'half-open-16m': [{ kind: 'resetAfter', bytes: 16 * 1024 * 1024, halfOpen: true }],
   nat: [{ kind: 'nat', forwardSsh: false }],
   'nat-ssh': [{ kind: 'nat', forwardSsh: true }],
   flapping: [{ kind: 'flap', downMs: 5000, upMs: 20000 }],
@@ -94,7 +99,8 @@ function parseItem(key: string, value: string | undefined): Impairment {
     case 'rate':
       return { kind: 'rate', mbit: num(value, 'rate') };
     case 'reset-after':
-      return { kind: 'resetAfter', bytes: bytesOf(value ?? '') };
+    case 'half-open-after':
+      return { kind: 'resetAfter', bytes: bytesOf(value ?? ''), halfOpen: key === 'half-open-after' };
     case 'syn-drop':
       return { kind: 'synDrop', port: num(value, 'syn-drop') };
     case 'reject':
@@ -109,12 +115,12 @@ function parseItem(key: string, value: string | undefined): Impairment {
       if (value !== undefined && value !== 'ssh') throw new Error(`nat takes nothing or 'ssh' (forward a public port to the node's sshd), got '${value}'`);
       return { kind: 'nat', forwardSsh: value === 'ssh' };
     default:
-      throw new Error(`unknown profile item '${key}' (rtt, loss, rate, reset-after, syn-drop, reject, flap, mtu, nat)`);
+      throw new Error(`unknown profile item '${key}' (rtt, loss, rate, reset-after, half-open-after, syn-drop, reject, flap, mtu, nat)`);
   }
 }
 
 /**
- * A preset name (`wan`) or a spec: `rtt=40/5,loss=0.5%,rate=200,reset-after=16M,syn-drop=8770,
+ * A preset name (`wan`) or a spec: `rtt=40/5,loss=0.5%,rate=200,reset-after=16M,half-open-after=16M,syn-drop=8770,
  * reject=8770,flap=5000/20000,mtu=1280,nat[=ssh]` (rtt and flap in ms, loss in percent, rate in Mbit/s;
  * `nat=ssh` forwards a public port of the router to the node's sshd).
  */
@@ -137,7 +143,7 @@ export function describeProfile(profile: LinkProfile): string {
         case 'latency': return `rtt=${i.rttMs}${i.jitterMs ? `/${i.jitterMs}` : ''}`;
         case 'loss': return `loss=${i.perMille / 10}%`;
         case 'rate': return `rate=${i.mbit}`;
-        case 'resetAfter': return `reset-after=${i.bytes}`;
+        case 'resetAfter': return `${i.halfOpen ? 'half-open-after' : 'reset-after'}=${i.bytes}`;
         case 'synDrop': return `syn-drop=${i.port}`;
         case 'reject': return `reject=${i.port}`;
         case 'flap': return `flap=${i.downMs}/${i.upMs}`;

@@ -36,6 +36,7 @@ function nftRules(link: LinkRef, profile: LinkProfile): string {
   const loss = find(profile, 'loss');
   if (loss) add(`n${i}`, `numgen random mod 1000 < ${loss.perMille} drop`);
   const reset = find(profile, 'resetAfter');
+  if (reset?.halfOpen) add(`n${i}`, `ip saddr ${addr} meta l4proto tcp ct bytes > ${reset.bytes} drop`);
   if (reset) add(`n${i}`, `meta l4proto tcp ct bytes > ${reset.bytes} reject with tcp reset`);
   for (const { port } of findAll(profile, 'synDrop')) add(`n${i}`, `ip daddr ${addr} tcp dport ${port} tcp flags & (syn|ack) == syn drop`);
   for (const { port } of findAll(profile, 'reject')) add(`n${i}`, `ip daddr ${addr} tcp dport ${port} reject with tcp reset`);

@@ -166,17 +166,44 @@ describe('agent PUT /files/<rel>', () => {
     assert.equal((await rawRequest(fx.agent, 'PUT', '/files/out/x.bin', putHeaders(body), body)).status, 400);
   });
 
-  it('409 busy for a second upload to a file already being uploaded', async () => {
-    fx = await startTestAgent({ stallAfterBytes: 1000 });
+  /** A PUT of `whole` that has sent `sent` bytes and holds its connection open. */
+  async function heldUpload(rel: string, whole: Buffer, sent: number): Promise<http.ClientRequest> {
+    const req = http.request({ host: fx.agent.address, port: fx.agent.port, method: 'PUT', path: `/files/${rel}`, agent: false, headers: putHeaders(whole) });
+    req.on('error', () => undefined);
+    req.write(whole.subarray(0, sent));
+    await waitFor(() => sizeOf(partialOf(rel)) === sent, `the first upload to hold ${sent} bytes`);
+    return req;
+  }
+
+  it('409 busy for a second upload to a file another one is still sending', async () => {
+    fx = await startTestAgent();
+    const whole = bytesOf(500_000);
+    const first = await heldUpload('b.bin', whole, 1000);
+    let sent = 1000;
+    const trickle = setInterval(() => first.write(whole.subarray(sent, (sent += 100))), 50);
+    try {
+      const second = await rawRequest(fx.agent, 'PUT', '/files/b.bin', putHeaders(whole), whole);
+      assert.equal(second.status, 409);
+      assert.equal(second.json().code, 'busy');
+    } finally {
+      clearInterval(trickle);
+      first.destroy();
+    }
+  });
+
+  it('cuts an upload whose connection went quiet (a reset this end never saw) for the next one, keeping its bytes', async () => {
+    fx = await startTestAgent();
     const whole = bytesOf(5000);
-    const first = http.request({ host: fx.agent.address, port: fx.agent.port, method: 'PUT', path: '/files/b.bin', agent: false, headers: putHeaders(whole) });
-    first.on('error', () => undefined);
-    first.write(whole);
-    await waitFor(() => sizeOf(partialOf('b.bin')) === 1000, 'the stalled upload to hold 1000 bytes');
-    const second = await rawRequest(fx.agent, 'PUT', '/files/b.bin', putHeaders(whole), whole);
-    assert.equal(second.status, 409);
-    assert.equal(second.json().code, 'busy');
-    first.destroy();
+    const first = await heldUpload('q.bin', whole, 1000);
+    const closed = new Promise((resolve) => first.on('close', resolve));
+    const second = await rawRequest(fx.agent, 'PUT', '/files/q.bin', putHeaders(whole), whole);
+    assert.equal(second.status, 409, second.body);
+    assert.equal(second.json().code, 'offset_mismatch', 'not busy: the quiet holder was cut');
+    assert.equal(second.json().partialSize, 1000, 'its bytes stay for resume');
+    await closed;
+    const rest = await rawRequest(fx.agent, 'PUT', '/files/q.bin', putHeaders(whole, 1000), whole.subarray(1000));
+    assert.equal(rest.status, 201, rest.body);
+    assert.ok(fs.readFileSync(path.join(fx.root, 'q.bin')).equals(whole));
   });
 
   it('takes concurrent uploads to different files', async () => {

@@ -118,10 +118,17 @@ describe('agent ranged PUT (ranged_put)', () => {
     assert.equal(sameTransfer.status, 202, sameTransfer.body);
     const overlapping = await putRange('f.bin', whole, 100_000, 200_000);
     assert.equal(overlapping.json().code, 'range_conflict');
+    // While the held range still moves bytes, another transfer is busy (a quiet one would be cut).
+    let sent = 1000;
+    const trickle = setInterval(() => held.write(whole.subarray(sent, (sent += 100))), 50);
     const other = bytesOf(400_000, 7);
-    assert.equal((await putRange('f.bin', other, 0, 1000)).json().code, 'busy');
-    assert.equal((await rawRequest(fx.agent, 'PUT', '/files/f.bin', putHeaders(other), other)).json().code, 'busy');
-    held.end(whole.subarray(1000, 200_000));
+    try {
+      assert.equal((await putRange('f.bin', other, 0, 1000)).json().code, 'busy');
+      assert.equal((await rawRequest(fx.agent, 'PUT', '/files/f.bin', putHeaders(other), other)).json().code, 'busy');
+    } finally {
+      clearInterval(trickle);
+    }
+    held.end(whole.subarray(sent, 200_000));
     await waitFor(() => fx.logs.filter((l) => / 202 200000B /.test(l)).length === 2, 'the held range to land');
     assert.equal((await rawRequest(fx.agent, 'PUT', '/files/f.bin', commitHeaders(whole))).status, 201);
   });

@@ -131,7 +131,8 @@ async function failedRun(
   if (out.aborted || before === undefined) return fail(c.code, c.message);
   const node = await remoteAfterFailure(sshArgs, target.user, target.host, plan.shownPath, plan.env, plan.signal, opts.probeTimeoutMs);
   const why = diskFullAfterAll(out.rc, c, node, plan.size, plan);
-  return { ...fail(why.code, why.message), ...(node.partial === undefined ? {} : { partial: { before, after: node.partial } }) };
+  const released = node.releasedReceivers ? `; the node's rsync receiver sat on the cut connection and was stopped (pid ${node.releasedReceivers.join(', ')}), keeping its partial` : '';
+  return { ...fail(why.code, why.message + released), ...(node.partial === undefined ? {} : { partial: { before, after: node.partial } }) };
 }
 
 /** rsync exited 0: the node's sha256 of the file must be ours. */

@@ -7,6 +7,7 @@ import { runBounded, type BoundedRun } from '../boundedProcess';
 import type { LocalHashFailure } from '../hashWorker';
 import { shellQuoteRemotePath } from '../remotePath';
 import { PARTIAL_DIR } from './rsyncArgs';
+import { awaitReceiverScript, parseReleased } from './staleReceiver';
 
 /**
  * The sha256 check after rsync (DESIGN: every push ends with size and sha256 matching). The ssh
@@ -106,10 +107,13 @@ export function parsePartialSize(stdout: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Also prints `freekb=N`: free space where `remoteFile` lands (df -P works on Linux and macOS). */
+/**
+ * Once rsync's receiver has kept its partial (awaitReceiverScript), prints `partial=N` and
+ * `freekb=N`: free space where `remoteFile` lands (df -P works on Linux and macOS).
+ */
 export function afterFailureScript(remoteFile: string): string {
   const dir = shellQuoteRemotePath(path.posix.dirname(remoteFile));
-  return `${partialSizeScript(remoteFile)}; df -Pk ${dir} 2>/dev/null | awk 'NR==2 {print "freekb=" $4}'`;
+  return `${awaitReceiverScript(remoteFile)}\n${partialSizeScript(remoteFile)}; df -Pk ${dir} 2>/dev/null | awk 'NR==2 {print "freekb=" $4}'`;
 }
 
 export interface AfterFailure {
@@ -117,11 +121,14 @@ export interface AfterFailure {
   partial?: number;
   /** Free bytes where the file lands. */
   freeBytes?: number;
+  /** rsync receivers left on the cut connection, stopped so they kept their partial (pids). */
+  releasedReceivers?: number[];
 }
 
 export function parseAfterFailure(stdout: string): AfterFailure {
   const free = /^freekb=(\d+)$/m.exec(stdout);
-  return { partial: parsePartialSize(stdout), ...(free ? { freeBytes: Number(free[1]) * 1024 } : {}) };
+  const released = parseReleased(stdout);
+  return { partial: parsePartialSize(stdout), ...(free ? { freeBytes: Number(free[1]) * 1024 } : {}), ...(released.length ? { releasedReceivers: released } : {}) };
 }
 
 /**

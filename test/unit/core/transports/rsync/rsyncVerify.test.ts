@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,6 +26,11 @@ describe('rsyncVerify', () => {
   // The script runs in the node's login shell; /bin/sh here stands in for it (same POSIX shell).
   const runScript = (script: string, input: string, env: NodeJS.ProcessEnv = {}) =>
     spawnSync('/bin/sh', ['-c', script], { input, encoding: 'utf8', cwd: dir, env: { PATH: process.env.PATH, HOME: dir, ...env } });
+  // Leaves the event loop free for what the test does on the node's side meanwhile.
+  const runScriptAsync = (script: string) =>
+    new Promise<string>((resolve, reject) => {
+      execFile('/bin/sh', ['-c', script], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    });
 
   it('hashes a file whose name would run commands in a shell, only after "go"', () => {
     const name = `it's $(touch pwned) \`touch pwned2\`; a.bin`;
@@ -65,6 +70,19 @@ describe('rsyncVerify', () => {
     assert.ok(got.freeBytes !== undefined && got.freeBytes > 0, r.stdout);
     assert.deepEqual(fs.readdirSync(dir).sort(), ['.ringrift-partial'], 'nothing executed');
     assert.deepEqual(parseAfterFailure('partial=0\n'), { partial: 0 }, 'no df: no free figure');
+  });
+
+  it("reads the partial once rsync's receiver has moved its temp file there", async () => {
+    const name = `it's $(touch pwned); d.bin`;
+    const target = path.join(dir, name);
+    const temp = path.join(dir, `.${name}.Ab12Cd`);
+    fs.mkdirSync(path.join(dir, '.ringrift-partial'));
+    fs.writeFileSync(temp, Buffer.alloc(4321));
+    // The receiver learns of the reset later than the client: it keeps its bytes 400 ms from now.
+    setTimeout(() => fs.renameSync(temp, rsyncPartialPath(target)), 400);
+    const r = await runScriptAsync(afterFailureScript(target));
+    assert.equal(parseAfterFailure(r).partial, 4321, r);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['.ringrift-partial'], 'nothing executed');
   });
 
   it("resolves '~/' in the node user's HOME and says when the file is missing", () => {
