@@ -86,6 +86,7 @@ async function admitRange(ctx: AgentContext, ex: Exchange, p: TargetPaths, live:
       { freeBytes: available, neededBytes: needed }, { 'X-Free-Bytes': available, 'X-Needed-Bytes': needed });
     return false;
   }
+  if (live.clash(range) === 'in_flight') await live.cutQuiet(range);
   const clash = live.clash(range);
   if (clash === 'already_done' && live.missing().every((gap) => gap.end <= range.start || gap.start >= range.end)) {
     sendRangeDone(ex, live, range);
@@ -97,7 +98,7 @@ async function admitRange(ctx: AgentContext, ex: Exchange, p: TargetPaths, live:
       { done: formatRanges(live.state.done) }, { [RANGED_HEADERS.done]: formatRanges(live.state.done) });
     return false;
   }
-  live.begin(range);
+  live.begin(range, ex.req.socket);
   ctx.uploads.reserve(p.target, needed);
   return true;
 }

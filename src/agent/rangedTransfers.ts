@@ -1,7 +1,9 @@
 import * as fsp from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { coveredBytes, gapsIn, mergeRanges, overlaps, type ByteRange } from '../core/byteRanges';
 import { fsyncPath } from './fileWrite';
 import { fileSize, type TargetPaths } from './paths';
+import { LET_GO_MS, stayedQuiet } from './quietConnections';
 import { readSidecar, writeSidecar, type RangedState, type TransferIdentity } from './rangeSidecar';
 
 /** The upload-registry name of a ranged transfer: its ranges share the target, nothing else does. */
@@ -19,9 +21,9 @@ export type RangeClash = 'already_done' | 'in_flight';
 const SETTLE_MS = 2000;
 
 export class LiveTransfer {
-  private readonly receiving: ByteRange[] = [];
-  /** Waiting for no range to be in flight (see settled). */
-  private idleWaiters: Array<() => void> = [];
+  private readonly receiving: Array<{ range: ByteRange; socket: Socket }> = [];
+  /** Woken whenever a range ends (see until). */
+  private endWaiters: Array<() => void> = [];
   private writes: Promise<void> = Promise.resolve();
   /** True until this transfer's partial and sidecar are created (stale ones replaced). */
   private fresh: boolean;
@@ -45,18 +47,30 @@ export class LiveTransfer {
 
   clash(range: ByteRange): RangeClash | undefined {
     if (this.state.done.some((r) => overlaps(r, range))) return 'already_done';
-    return this.receiving.some((r) => overlaps(r, range)) ? 'in_flight' : undefined;
+    return this.receiving.some((r) => overlaps(r.range, range)) ? 'in_flight' : undefined;
   }
 
-  begin(range: ByteRange): void {
-    this.receiving.push(range);
+  begin(range: ByteRange, socket: Socket): void {
+    this.receiving.push({ range, socket });
   }
 
   end(range: ByteRange): void {
-    const i = this.receiving.indexOf(range);
+    const i = this.receiving.findIndex((r) => r.range === range);
     if (i >= 0) this.receiving.splice(i, 1);
-    if (this.receiving.length > 0) return;
-    for (const wake of this.idleWaiters.splice(0)) wake();
+    for (const wake of this.endWaiters.splice(0)) wake();
+  }
+
+  /**
+   * Cuts the ranges in flight that overlap `range` (all of them without one) when their
+   * connections stay quiet (quietConnections.ts), and resolves once they ended, having kept what
+   * they received, or after LET_GO_MS.
+   */
+  async cutQuiet(range?: ByteRange): Promise<void> {
+    const held = this.receiving.filter((r) => !range || overlaps(r.range, range));
+    if (held.length === 0 || !(await stayedQuiet(held.map((r) => r.socket)))) return;
+    const gone = this.until(() => held.every((r) => !this.receiving.includes(r)), LET_GO_MS);
+    for (const r of held) r.socket.destroy();
+    await gone;
   }
 
   /**
@@ -65,10 +79,25 @@ export class LiveTransfer {
    * be in the answer, or the client counts the try as no progress and gives up on the rung.
    */
   settled(ms: number): Promise<void> {
-    if (this.receiving.length === 0) return Promise.resolve();
+    // A range on a connection cut without this end hearing of it would never end by itself.
+    void this.cutQuiet();
+    return this.until(() => this.receiving.length === 0, ms);
+  }
+
+  /** Resolves when `done()` holds, checked as ranges end, or after `ms`. */
+  private until(done: () => boolean, ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.idleWaiters.push(() => (clearTimeout(timer), resolve()));
+      let waiting = true;
+      const finish = () => {
+        waiting = false;
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      const check = () => {
+        if (waiting) done() ? finish() : this.endWaiters.push(check);
+      };
+      check();
     });
   }
 

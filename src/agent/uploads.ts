@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { LET_GO_MS, stayedQuiet } from './quietConnections';
 
 /**
  * Uploads in progress, by target path. One transfer per target at a time: a second one gets 409
@@ -6,11 +7,7 @@ import type { Socket } from 'node:net';
  * the ranges of one ranged transfer (same size and sha256) may hold the target together, any
  * other transfer is refused while they do. The disk check counts the bytes the others still have
  * to write, so two concurrent uploads cannot both pass a check only one fits.
- *
- * A holder whose connection reads nothing while a new upload of the same target waits
- * TAKEOVER_QUIET_MS is taken to be dead and is cut: a reset or a NAT that forgot the flow reaches
- * the client at once, but this end only with its next packet, and a receiver sends none. Without
- * this, the client's retry would be refused as busy until TCP gave up on the old connection.
+ * Holders whose connections went quiet yield to a new upload (quietConnections.ts).
  */
 interface ActiveUpload {
   /** A name the requests that may share the target agree on; a symbol for a request alone. */
@@ -20,11 +17,6 @@ interface ActiveUpload {
   sockets: Set<Socket>;
   reservedBytes: number;
 }
-
-/** How long a holder must read nothing, while another upload waits, to be cut. */
-const TAKEOVER_QUIET_MS = 1000;
-/** How long the waiting upload gives a cut holder to keep its bytes and let go. */
-const RELEASE_WAIT_MS = 5000;
 
 export class UploadRegistry {
   private readonly active = new Map<string, ActiveUpload>();
@@ -78,25 +70,25 @@ export class UploadRegistry {
   }
 
   /**
-   * True when `target` is free after: its holders read nothing for TAKEOVER_QUIET_MS and were cut, or it
+   * True when `target` is free after: its holders' connections stayed quiet and were cut, or it
    * was released meanwhile. A holder without a connection (a pull) is never judged quiet.
    */
   private async cutQuietHolders(target: string): Promise<boolean> {
     const held = this.active.get(target);
     if (!held || held.sockets.size < held.holders) return !held;
-    const before = new Map([...held.sockets].map((s) => [s, s.bytesRead]));
-    await new Promise((r) => setTimeout(r, TAKEOVER_QUIET_MS));
+    const sockets = [...held.sockets];
+    const quiet = await stayedQuiet(sockets);
     if (this.active.get(target) !== held) return !this.active.has(target);
-    if ([...held.sockets].some((s) => s.bytesRead !== before.get(s))) return false;
+    if (!quiet || held.sockets.size !== sockets.length) return false;
     const freed = this.whenFree(target);
-    for (const s of held.sockets) s.destroy();
+    for (const s of sockets) s.destroy();
     await freed;
     return !this.active.has(target);
   }
 
   private whenFree(target: string): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, RELEASE_WAIT_MS);
+      const timer = setTimeout(resolve, LET_GO_MS);
       const wake = () => {
         clearTimeout(timer);
         resolve();

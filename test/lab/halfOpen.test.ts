@@ -43,6 +43,14 @@ describe('network lab: a half-open reset after 16 MiB (the node never hears of i
     assert.equal(landedSha(lab, 'half', 'p2p.bin'), sha);
   });
 
+  it('p2p ranges (--streams 2): a range left open on the node is cut for its retry; verified', async () => {
+    const { r, ms } = await labSync(lab, 'half', file, ['--remote', 'ranges.bin', '--streams', '2']);
+    log.push(`p2p ranges: ${describeTries(r)} in ${(ms / 1000).toFixed(1)} s`);
+    assert.equal(r.success, true, `${r.message}: ${describeTries(r)}`);
+    assert.equal(r.transportUsed, 'p2p', describeTries(r));
+    assert.equal(landedSha(lab, 'half', 'ranges.bin'), sha);
+  });
+
   it('rsync (agent stopped): the receiver left on the cut connection is stopped and keeps its partial; verified', async () => {
     await lab.stopAgent('half');
     const { r, ms } = await labSync(lab, 'half', file, ['--remote', 'rsync.bin']);

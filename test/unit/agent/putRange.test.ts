@@ -114,15 +114,15 @@ describe('agent ranged PUT (ranged_put)', () => {
     held.on('error', () => undefined);
     held.write(whole.subarray(0, 1000));
     await waitFor(() => fs.existsSync(hidden('f.bin', '.ranged.ringrift-partial')), 'the held range to start');
-    const sameTransfer = await putRange('f.bin', whole, 200_000, 400_000);
-    assert.equal(sameTransfer.status, 202, sameTransfer.body);
-    const overlapping = await putRange('f.bin', whole, 100_000, 200_000);
-    assert.equal(overlapping.json().code, 'range_conflict');
-    // While the held range still moves bytes, another transfer is busy (a quiet one would be cut).
+    // While the held range still moves bytes, an overlapping range and another transfer are refused (a quiet one would be cut).
     let sent = 1000;
     const trickle = setInterval(() => held.write(whole.subarray(sent, (sent += 100))), 50);
     const other = bytesOf(400_000, 7);
     try {
+      const sameTransfer = await putRange('f.bin', whole, 200_000, 400_000);
+      assert.equal(sameTransfer.status, 202, sameTransfer.body);
+      const overlapping = await putRange('f.bin', whole, 100_000, 200_000);
+      assert.equal(overlapping.json().code, 'range_conflict');
       assert.equal((await putRange('f.bin', other, 0, 1000)).json().code, 'busy');
       assert.equal((await rawRequest(fx.agent, 'PUT', '/files/f.bin', putHeaders(other), other)).json().code, 'busy');
     } finally {
@@ -131,6 +131,25 @@ describe('agent ranged PUT (ranged_put)', () => {
     held.end(whole.subarray(sent, 200_000));
     await waitFor(() => fx.logs.filter((l) => / 202 200000B /.test(l)).length === 2, 'the held range to land');
     assert.equal((await rawRequest(fx.agent, 'PUT', '/files/f.bin', commitHeaders(whole))).status, 201);
+  });
+
+  it('HEAD cuts a range whose connection went quiet and lists the bytes it kept; the rest then lands', async () => {
+    fx = await startTestAgent();
+    const whole = bytesOf(400_000);
+    const held = http.request({ host: fx.agent.address, port: fx.agent.port, method: 'PUT', path: '/files/q.bin', headers: rangeHeaders(whole, 0, 200_000), agent: false });
+    held.on('error', () => undefined);
+    held.write(whole.subarray(0, 50_000));
+    await waitFor(() => fs.existsSync(hidden('q.bin', '.ranged.ringrift-partial')), 'the held range to start');
+    const closed = new Promise((resolve) => held.on('close', resolve));
+    const head = await rawRequest(fx.agent, 'HEAD', '/files/q.bin');
+    await closed;
+    assert.match(String(head.headers['x-ranges-done']), /^0-\d+$/, 'the cut range kept its prefix');
+    const kept = Number(String(head.headers['x-ranges-done']).split('-')[1]);
+    assert.ok(kept > 0 && kept <= 50_000, `kept ${kept}`);
+    const rest = await putRange('q.bin', whole, kept, 400_000);
+    assert.equal(rest.status, 202, rest.body);
+    assert.equal((await rawRequest(fx.agent, 'PUT', '/files/q.bin', commitHeaders(whole))).status, 201);
+    assert.ok(fs.readFileSync(path.join(fx.root, 'q.bin')).equals(whole));
   });
 
   it('ranges of another file, or a broken sidecar, are dropped when a new transfer starts', async () => {
