@@ -16,6 +16,7 @@ import { infoCommands } from './commands/infoCommands';
 import { recoveryCommands } from './commands/recoveryCommands';
 import { registerCommands } from './commands/registerCommands';
 import { sshCommands } from './commands/sshCommands';
+import { syncRemovingExtrasCommands } from './commands/syncRemovingExtras';
 import { syncToNodesCommands } from './commands/syncToNodes';
 import { syncCommands } from './commands/syncCommands';
 import { testCommands } from './commands/testCommands';
@@ -123,6 +124,7 @@ function registerAllCommands(p: Platform, store: ClusterStore, views: Views, tok
     ...testCommands(deps),
     ...syncCommands(deps),
     ...syncToNodesCommands(deps, p.context.workspaceState),
+    ...syncRemovingExtrasCommands(deps, p.context.workspaceState),
     ...recoveryCommands(deps),
     ...infoCommands(deps),
     ...sshCommands(deps),

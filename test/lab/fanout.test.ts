@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { startLab, type Lab } from './lab';
 import { describeTries, labSyncMany, landedSha, randomFile } from './labCli';
 import { parseProfile, PRESETS } from './profiles';
@@ -44,5 +46,9 @@ describe('network lab: fan-out', function () {
     assert.deepEqual([by.walled.route, by.walled.transportUsed], ['direct', 'rsync'], by.walled.message);
     assert.match(by.walled.pulls?.[0].error ?? '', /walled/, 'the failed ask names the node');
     assert.ok(!Object.values(by).some((r) => r.source === 'relay' || r.source === 'walled'));
+    // events.jsonl says who fed whom (the dashboard's fan-out map reads it).
+    const events = fs.readFileSync(path.join(lab.dir, 'state-fanout', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const pulled = events.filter((e) => e.type === 'SYNC_PULLED').map((e) => `${e.node}<-${e.source}/w${e.wave}:${e.bytes}`).sort();
+    assert.deepEqual(pulled, ['b', 'c', 'd'].map((n) => `${n}<-${by[n].source}/w${by[n].wave}:${16 * MiB}`));
   });
 });

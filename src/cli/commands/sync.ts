@@ -11,13 +11,16 @@ import { progressPainter, renderSyncResults, type ShownResult } from './syncOutp
 export const syncCommand: CliCommand = {
   name: 'sync',
   summary: 'push a file or a directory tree to nodes, escalating p2p -> http -> rsync -> base64; disables a node when all fail',
-  usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--streams N|auto] [--all] [--delete] [--fanout] [--accept-new] [--token-file FILE]',
+  usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--streams N|auto] [--all] [--delete [--dry-run]] [--fanout] [--accept-new] [--token-file FILE]',
   help: `Options:
   --path LOCAL           the local file or directory to push (required)
   --remote PATH          where it goes on the node: relative to its ringrift_path (default: the file's or
                          directory's name; with --fanout data/<the file's name>); absolute paths only over
                          SSH transports
   --delete               (directory) remove files under --remote that are not in the local tree
+  --dry-run              with --delete: list per node what it would remove (over SSH); nothing is sent
+                         or removed. JSON: {dryRun: true, results: [{node, success, root, wouldDelete: [names
+                         relative to root], message}]}
   --force-transport T    use only this transport (also on a disabled node, which stays disabled)
   --all                  every node of the hosts file
   --fanout               one copy over this machine's uplink: push to one seed node, then the nodes pull
@@ -56,6 +59,7 @@ Exit code: 0 when every node got the file (or the whole tree), 1 when any did no
     streams: { type: 'string' },
     'accept-new': { type: 'boolean' },
     delete: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
   },
   allowPositionals: true,
   async run(args, io) {
@@ -70,6 +74,7 @@ Exit code: 0 when every node got the file (or the whole tree), 1 when any did no
     }
     if (!stat.isFile() && !stat.isDirectory()) throw new UsageError(`--path ${local}: not a regular file or a directory`);
     if (boolOpt(args, 'delete') && !stat.isDirectory()) throw new UsageError('--delete is for a directory (--path DIR)');
+    if (boolOpt(args, 'dry-run') && !boolOpt(args, 'delete')) throw new UsageError('--dry-run previews --delete: give --path DIR --delete --dry-run');
     const fanout = boolOpt(args, 'fanout');
     if (fanout && stat.isDirectory()) throw new UsageError('--fanout takes one file (--path FILE), not a directory');
     const force = transportOpt(args, 'force-transport');

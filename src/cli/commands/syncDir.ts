@@ -3,6 +3,7 @@ import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
 import type { ClusterSession } from '../../core/session';
 import { syncTree, type TreeSyncOutcome } from '../../core/tree/syncTree';
 import { EXIT_FAILED, EXIT_OK, boolOpt, stringOpt, type CliIO, type ParsedArgs } from '../command';
+import { previewDeletes } from './syncDryRun';
 import { progressPainter, renderFiles, renderSyncResults } from './syncOutput';
 import { LOCAL_SOURCE } from '../../core/fanout/results';
 
@@ -11,6 +12,7 @@ import { LOCAL_SOURCE } from '../../core/fanout/results';
 export async function syncDirectory(args: ParsedArgs, io: CliIO, cluster: ClusterSession, nodes: NodeSpec[], localDir: string, force: TransportKind | undefined): Promise<number> {
   const json = boolOpt(args, 'json');
   const remoteDir = stringOpt(args, 'remote') ?? path.basename(localDir);
+  if (boolOpt(args, 'dry-run')) return previewDeletes(io, cluster, nodes, localDir, remoteDir, json);
   const painter = progressPainter(io, json);
   const outcome = await syncTree(cluster, nodes, localDir, remoteDir, {
     signal: io.signal,

@@ -31,6 +31,7 @@ export function defaultRemotePath(localPath: string, fanout: boolean): string {
  */
 export async function fanOut(nodes: NodeSpec[], job: PushJob, opts: FanoutOptions, progress: (e: FanoutEvent) => void, signal: AbortSignal): Promise<FanoutResult[]> {
   const { router, transportOptions } = opts;
+  const run = new Date(router.clock()).toISOString();
   const size = await fs.promises.stat(job.localPath).then((st) => st.size, () => 0);
   const pullBoundMs = resumeBudgetFor(router.deps.settings, size);
   const plan = planOf(nodes, job, router, size, opts);
@@ -41,7 +42,17 @@ export async function fanOut(nodes: NodeSpec[], job: PushJob, opts: FanoutOption
     health: (name) => peerHealth(router.deps.store.read(), name),
     clock: router.clock,
   };
-  return new FanoutRun(nodes, plan, ports, progress, signal).run();
+  const recorded = (e: FanoutEvent) => {
+    if (e.type === 'verified') recordPull(router, run, e, size);
+    progress(e);
+  };
+  return new FanoutRun(nodes, plan, ports, recorded, signal).run();
+}
+
+/** A verified pull in events.jsonl: the dashboard draws which node fed which from these. */
+function recordPull(router: SyncRouter, run: string, e: Extract<FanoutEvent, { type: 'verified' }>, bytes: number): void {
+  const { node, source, wave, durationMs } = e;
+  router.deps.events.emit({ type: 'SYNC_PULLED', time: new Date(router.clock()).toISOString(), node, source, wave, bytes, durationMs, run });
 }
 
 /** Which nodes may pull and which go direct (and why), before anything connects. */

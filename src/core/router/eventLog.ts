@@ -13,7 +13,9 @@ type RouterEventType =
   | 'SYNC_COMPLETED'
   | 'TRANSPORT_DEGRADED'
   /** A try moved the node's partial forward and the same transport resumes from it (not a failure). */
-  | 'SYNC_RESUMED';
+  | 'SYNC_RESUMED'
+  /** A fan-out node's copy, pulled from `source` in `wave` and verified; `run`: the fan-out's start (ISO). */
+  | 'SYNC_PULLED';
 
 export interface RouterEvent {
   type: RouterEventType;

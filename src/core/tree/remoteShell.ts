@@ -64,20 +64,35 @@ export function systemSshShell(input: SystemSshInput): RemoteShell {
 /** A rung's `--delete` step, once per sync: the extras go, and the run counts them. */
 export async function deleteIfAsked(shell: RemoteShell, root: string, run: TreeRun, where: string): Promise<Result<void, TransportFailureCode>> {
   if (!run.deletePending) return ok(undefined);
-  const deleted = await deleteExtras(shell, root, run.job.tree, where);
+  const deleted = await deleteExtras(shell, root, run, where);
   if (!deleted.ok) return deleted;
   run.report.deleted += deleted.value;
   run.deletePending = false;
   return ok(undefined);
 }
 
-/** `--delete`: lists the files under the root and removes, in one batched rm, those not in the tree. Returns how many. */
-async function deleteExtras(shell: RemoteShell, root: string, tree: LocalTree, where: string): Promise<Result<number, TransportFailureCode>> {
+/**
+ * The files under the root that are not in the tree (sorted), and whether the root exists: what
+ * `--delete` would remove. Its dry run and the removal both start here.
+ */
+export async function listExtras(shell: RemoteShell, root: string, files: LocalTree['files'], where: string): Promise<Result<{ rootExists: boolean; extras: string[] }, TransportFailureCode>> {
   const listed = await shell.run(listScript(root), undefined, 120_000);
   if (!listed.ok) return listed;
+  // listScript exits 4 when it cannot enter the root: nothing is there, nothing to remove.
+  if (listed.value.code === 4) return ok({ rootExists: false, extras: [] });
   if (listed.value.code !== 0) return fail('remote_error', `${where}: cannot list ${root} for --delete: ${listed.value.stderr || `exit ${listed.value.code}`}`);
   const names = listed.value.stdout.split('\0').filter((n) => n.startsWith('./')).map((n) => n.slice(2));
-  const extras = extraRemoteFiles(names, tree.files);
+  return ok({ rootExists: true, extras: extraRemoteFiles(names, files) });
+}
+
+/**
+ * `--delete`: removes, in one batched rm, the files under the root not in the tree (only those
+ * the run may remove, when a dry run's list was approved). Returns how many.
+ */
+async function deleteExtras(shell: RemoteShell, root: string, run: TreeRun, where: string): Promise<Result<number, TransportFailureCode>> {
+  const listed = await listExtras(shell, root, run.job.tree.files, where);
+  if (!listed.ok) return listed;
+  const extras = listed.value.extras.filter((n) => run.deleteOnly?.has(n) ?? true);
   if (extras.length === 0) return ok(0);
   const removed = await shell.run(removeScript(root), Buffer.from(extras.map((n) => `${n}\0`).join('')), 120_000);
   if (!removed.ok) return removed;

@@ -3,7 +3,7 @@ import { SyncRouter, type SyncResult } from '../router/syncRouter';
 import type { PushJob, PushProgress, Transport, TransportOptions } from '../transports/transport';
 import { pushTreeAgent } from './agentTree';
 import { pushTreeBase64 } from './base64Tree';
-import type { TreeRefusal } from './localTree';
+import type { LocalTree, TreeRefusal } from './localTree';
 import { pushTreeRsync } from './rsyncTree';
 import { TreeRun, type FilesReport, type TreeJob, type TreeProgress } from './treeRun';
 import { walkTree } from './walk';
@@ -19,6 +19,11 @@ export interface TreeSyncOptions {
   forceTransport?: TransportKind;
   /** Remove files under the remote directory that are not in the tree (never by default). */
   delete?: boolean;
+  /**
+   * With `delete`: per node, the only names it may remove (what a dry run listed and the user
+   * approved; a file that became extra since stays). A node not listed removes nothing.
+   */
+  deleteOnly?: Readonly<Record<string, readonly string[]>>;
   concurrency?: number;
   signal: AbortSignal;
   /** Files and bytes of one node's sync, as its current rung moves them. */
@@ -39,19 +44,28 @@ export interface TreeSyncSession {
   transportOptions: TransportOptions;
 }
 
-export async function syncTree(session: TreeSyncSession, nodes: NodeSpec[], localDir: string, remoteDir: string, opts: TreeSyncOptions): Promise<TreeSyncOutcome> {
+export type TreeRefused = Extract<TreeSyncOutcome, { kind: 'refused' }>;
+
+/** The local tree of a sync, or everything that stops it (a `..` in the remote directory, entries of the tree). */
+export async function treeToSync(localDir: string, remoteDir: string): Promise<{ tree: LocalTree } | TreeRefused> {
   if (remoteDir.replace(/\\/g, '/').split('/').includes('..')) {
     return { kind: 'refused', refusals: [], message: `remote directory '${remoteDir}' contains '..': it would leave the node's base directory; nothing was sent` };
   }
   const { tree, refusals } = await walkTree(localDir);
-  if (refusals.length > 0) {
-    const lines = refusals.map((r) => `  ${JSON.stringify(r.path)}: ${r.reason}: ${r.detail}`);
-    return { kind: 'refused', refusals, message: `${localDir}: ${refusals.length} entries cannot be synced; nothing was sent:\n${lines.join('\n')}` };
-  }
+  if (refusals.length === 0) return { tree };
+  const lines = refusals.map((r) => `  ${JSON.stringify(r.path)}: ${r.reason}: ${r.detail}`);
+  return { kind: 'refused', refusals, message: `${localDir}: ${refusals.length} entries cannot be synced; nothing was sent:\n${lines.join('\n')}` };
+}
+
+export async function syncTree(session: TreeSyncSession, nodes: NodeSpec[], localDir: string, remoteDir: string, opts: TreeSyncOptions): Promise<TreeSyncOutcome> {
+  const walked = await treeToSync(localDir, remoteDir);
+  if (!('tree' in walked)) return walked;
+  const { tree } = walked;
   const job: TreeJob = { tree, remoteDir, delete: opts.delete === true };
   // One run per node: a node named twice is synced once (its rungs share what is left to send).
   nodes = nodes.filter((n, i) => nodes.findIndex((m) => m.name === n.name) === i);
-  const runs = new Map(nodes.map((n) => [n.name, new TreeRun(n.name, job, (t, p) => opts.onProgress?.(n.name, t, p))]));
+  const only = (name: string) => (opts.deleteOnly ? new Set(opts.deleteOnly[name] ?? []) : undefined);
+  const runs = new Map(nodes.map((n) => [n.name, new TreeRun(n.name, job, (t, p) => opts.onProgress?.(n.name, t, p), only(n.name))]));
   const router = new SyncRouter({
     ...session.router.deps,
     transports: treeTransports(session.router.deps.transports, session.transportOptions, runs),

@@ -56,10 +56,12 @@ export class TreeRun {
     readonly node: string,
     readonly job: TreeJob,
     private readonly onProgress: (transport: TransportKind, p: TreeProgress) => void,
+    /** With `job.delete`: the only names this node may remove (a dry run's, approved); absent: every extra. */
+    readonly deleteOnly?: ReadonlySet<string>,
   ) {
     this.pending = new Map(job.tree.files.map((f) => [f.rel, f]));
     this.report = { total: job.tree.files.length, sent: 0, skipped: 0, refused: [], deleted: 0 };
-    this.deletePending = job.delete;
+    this.deletePending = job.delete && (deleteOnly === undefined || deleteOnly.size > 0);
   }
 
   /** Files not on the node yet, in the tree's order. */

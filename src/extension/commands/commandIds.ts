@@ -21,6 +21,7 @@ export const COMMAND_IDS = {
   testTransport: 'ringriftSync.testTransport',
   syncFile: 'ringriftSync.syncFile',
   syncToNodes: 'ringriftSync.syncToNodes',
+  syncFolderRemovingExtras: 'ringriftSync.syncFolderRemovingExtras',
   pushRsync: 'ringriftSync.pushRsync',
   pushBase64: 'ringriftSync.pushBase64',
   forceTransport: 'ringriftSync.forceTransport',

@@ -29,8 +29,8 @@ export interface CommandSpec {
   items?: ItemRule[];
   /** A button or menu entry in the view's title bar. */
   viewTitle?: { group: string; when?: string };
-  /** In the Explorer's context menu: for files only, or for files and folders. */
-  explorer?: 'files' | 'filesAndFolders';
+  /** In the Explorer's context menu: for files only, folders only, or both. */
+  explorer?: 'files' | 'folders' | 'filesAndFolders';
 }
 
 export const VIEW_ID = 'ringriftSync.nodes';
@@ -55,6 +55,7 @@ export const COMMANDS: CommandSpec[] = [
   c('diagnoseAll', { title: 'Diagnose All Nodes', icon: 'pulse', needsTrust: true, viewTitle: { group: 'navigation@7' } }),
   c('testTransport', { title: 'Test This Transport', icon: 'plug', needsTrust: true, items: [{ kind: 'transport', inline: true, group: '1_test@1' }] }),
   c('syncToNodes', { title: 'Sync to Nodes…', icon: 'cloud-upload', needsTrust: true, explorer: 'filesAndFolders' }),
+  c('syncFolderRemovingExtras', { title: 'Sync Folder to Nodes, Removing Extras…', icon: 'cloud-upload', needsTrust: true, palette: false, explorer: 'folders' }),
   c('syncFile', { title: 'Sync File to Nodes…', icon: 'cloud-upload', needsTrust: true, items: [{ kind: 'node', all: ['ready'], none: ['disabled'], group: '2_sync@1' }] }),
   c('pushRsync', { title: 'Push File via rsync…', needsTrust: true, items: [{ kind: 'node', all: ['ssh'], group: '2_sync@2' }] }),
   c('pushBase64', { title: 'Push File via base64…', needsTrust: true, items: [{ kind: 'node', all: ['ssh'], group: '2_sync@3' }] }),

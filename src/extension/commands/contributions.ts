@@ -1,4 +1,4 @@
-import { CATEGORY, COMMANDS, itemWhen, VIEW_ID } from './commandTable';
+import { CATEGORY, COMMANDS, itemWhen, VIEW_ID, type CommandSpec } from './commandTable';
 
 /** package.json `contributes.commands` and `contributes.menus`, as commandTable.ts says. */
 
@@ -11,6 +11,13 @@ interface MenuItem {
 export function commandContributions(): Array<{ command: string; title: string; category: string; icon?: string }> {
   return COMMANDS.map((s) => ({ command: s.id, title: s.title, category: CATEGORY, ...(s.icon ? { icon: `$(${s.icon})` } : {}) }));
 }
+
+/** The Explorer entry's `when`, by what it is for (commandTable's `explorer`). */
+const EXPLORER_WHEN: Record<NonNullable<CommandSpec['explorer']>, { when?: string }> = {
+  files: { when: '!explorerResourceIsFolder' },
+  folders: { when: 'explorerResourceIsFolder' },
+  filesAndFolders: {},
+};
 
 export function menuContributions(): Record<string, MenuItem[]> {
   const viewTitle: MenuItem[] = [];
@@ -27,7 +34,7 @@ export function menuContributions(): Record<string, MenuItem[]> {
     }
     if (s.palette === false) palette.push({ command: s.id, when: 'false' });
     else if (typeof s.palette === 'string') palette.push({ command: s.id, when: s.palette });
-    if (s.explorer) explorer.push({ command: s.id, ...(s.explorer === 'files' ? { when: '!explorerResourceIsFolder' } : {}), group: '7_ringriftSync@1' });
+    if (s.explorer) explorer.push({ command: s.id, ...EXPLORER_WHEN[s.explorer], group: '7_ringriftSync@1' });
   }
   return { 'view/title': viewTitle, 'view/item/context': itemContext, commandPalette: palette, 'explorer/context': explorer };
 }

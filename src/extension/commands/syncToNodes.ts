@@ -20,14 +20,14 @@ import { NodeRows } from './nodeRows';
 /** workspaceState key of the nodes picked last time. */
 const LAST_NODES_KEY = 'ringriftSync.syncToNodes.lastNodes';
 
-interface SyncItem {
+export interface SyncItem {
   local: string;
   remote: string;
   isDir: boolean;
 }
 
 /** The Explorer passes (clicked, selected); the palette nothing; tests `{ paths, nodes, remote? }`. */
-function pathsOf(arg: unknown, selected: unknown): string[] {
+export function pathsOf(arg: unknown, selected: unknown): string[] {
   if (Array.isArray(selected) && selected.length > 0 && selected.every((u) => u instanceof vscode.Uri)) return selected.map((u: vscode.Uri) => u.fsPath);
   if (arg instanceof vscode.Uri) return [arg.fsPath];
   const given = (arg as { paths?: unknown } | undefined)?.paths;
@@ -40,7 +40,7 @@ function defaultRemote(local: string): string {
   return path.isAbsolute(rel) ? path.basename(local) : rel.split(path.sep).join('/');
 }
 
-async function chooseItems(deps: CommandDeps, paths: string[], remote: string | undefined): Promise<SyncItem[] | undefined> {
+export async function chooseItems(deps: CommandDeps, paths: string[], remote: string | undefined): Promise<SyncItem[] | undefined> {
   if (paths.length === 0) {
     const picked = await deps.ui().pickFile('Sync which file to the nodes?');
     if (!picked) return undefined;
@@ -63,7 +63,7 @@ async function chooseItems(deps: CommandDeps, paths: string[], remote: string | 
   return items;
 }
 
-async function chooseNodes(deps: CommandDeps, memento: vscode.Memento, session: ClusterSession, given: unknown): Promise<NodeSpec[] | undefined> {
+export async function chooseNodes(deps: CommandDeps, memento: vscode.Memento, session: ClusterSession, given: unknown): Promise<NodeSpec[] | undefined> {
   let names = Array.isArray(given) ? given.map(String) : undefined;
   if (!names) {
     const last = new Set(memento.get<string[]>(LAST_NODES_KEY) ?? []);
@@ -114,7 +114,7 @@ async function syncToNodes(deps: CommandDeps, memento: vscode.Memento, arg: unkn
   return all;
 }
 
-function tellOutcome(deps: CommandDeps, results: SyncResult[]): void {
+export function tellOutcome(deps: CommandDeps, results: SyncResult[]): void {
   for (const r of results) deps.log.info(`sync ${r.node}: ${r.success ? 'ok' : 'FAILED'} ${r.message}`);
   const failed = results.filter((r) => !r.success);
   if (results.length === 0) return;

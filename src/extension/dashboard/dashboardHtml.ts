@@ -1,5 +1,5 @@
 import { COMMAND_IDS } from '../commands/commandIds';
-import type { DashboardModel, Metric, TimelineBucket } from './dashboardModel';
+import type { DashboardModel, FanoutMap, Metric, TimelineBucket } from './dashboardModel';
 import { webviewPage, type WebviewPageOptions } from '../webviewPage';
 
 /**
@@ -82,6 +82,23 @@ function metric(m: Metric): string {
     `<span class="value">${m.value}${m.unit} / ${m.threshold}${m.unit}${m.over ? ' — ALERT' : ''}</span>${bar}</li>`;
 }
 
+/** The latest fan-out, a line per wave: each source and the nodes that pulled their copy from it. */
+function fanoutSection(f: FanoutMap | undefined): string {
+  if (!f) return '';
+  const waves = [...new Set(f.edges.map((e) => e.wave))];
+  const lines = waves.map((wave) => {
+    const edges = f.edges.filter((e) => e.wave === wave);
+    const items = edges.map((e) => `<span class="edge" data-source="${escapeHtml(e.source)}" data-node="${escapeHtml(e.node)}" title="${escapeHtml(`${e.node} pulled its copy from ${e.source} in ${(e.durationMs / 1000).toFixed(1)} s, verified`)}">${escapeHtml(e.source)} → ${escapeHtml(e.node)}</span>`);
+    return `<li data-wave="${wave}"><span class="wave">wave ${wave}</span> ${items.join(' ')}</li>`;
+  });
+  const seeds = f.seeds.length ? ` · seeded from this machine: ${f.seeds.map(escapeHtml).join(', ')}` : '';
+  return [
+    '<section><h2>Last fan-out: which node fed which</h2>',
+    `<p class="meta">started <time>${escapeHtml(f.run)}</time> · ${f.edges.length} node(s) pulled a verified copy from a peer${seeds}</p>`,
+    `<ol class="fanout" aria-label="fan-out waves">${lines.join('')}</ol></section>`,
+  ].join('');
+}
+
 export function renderDashboardBody(model: DashboardModel): string {
   return [
     `<header><h1>RingRift Sync</h1><p class="summary">${model.nodeCount} nodes · ${model.disabledCount} disabled · ${model.alertCount ? `${model.alertCount} alert(s)` : 'no alerts'}</p>`,
@@ -90,6 +107,7 @@ export function renderDashboardBody(model: DashboardModel): string {
     '<section><h2>Nodes × transports</h2>', matrix(model), '</section>',
     '<section><h2>Escalations and failures, last 24 h</h2>', timelineSvg(model.timeline), legend(), '</section>',
     '<section><h2>Alert metrics</h2><ul class="metrics">', ...model.metrics.map(metric), '</ul></section>',
+    fanoutSection(model.lastFanout),
   ].join('');
 }
 

@@ -40,6 +40,22 @@ export interface Metric {
   detail?: string;
 }
 
+/** One verified pull of a fan-out: `node` got its copy from `source`. */
+interface FanoutEdge {
+  source: string;
+  node: string;
+  wave: number;
+  durationMs: number;
+}
+
+/** The latest fan-out in the event log: which node fed which (its seeds got theirs from this machine). */
+export interface FanoutMap {
+  /** When it started (ISO). */
+  run: string;
+  seeds: string[];
+  edges: FanoutEdge[];
+}
+
 export interface DashboardModel {
   generatedAt: string;
   hostsFile: string;
@@ -50,6 +66,8 @@ export interface DashboardModel {
   rows: MatrixRow[];
   timeline: TimelineBucket[];
   metrics: Metric[];
+  /** Absent when the event log holds no fan-out. */
+  lastFanout?: FanoutMap;
 }
 
 const HOUR_MS = 3_600_000;
@@ -99,6 +117,20 @@ export function buildTimeline(inputs: DashboardInputs): TimelineBucket[] {
   return buckets;
 }
 
+/** From the SYNC_PULLED events of the latest fan-out run. */
+function lastFanout(events: RouterEvent[]): FanoutMap | undefined {
+  const pulls = events.filter((e) => e.type === 'SYNC_PULLED' && typeof e.run === 'string' && typeof e.source === 'string');
+  const run = pulls.map((e) => e.run as string).sort().at(-1);
+  if (!run) return undefined;
+  const edges = pulls
+    .filter((e) => e.run === run)
+    .map((e) => ({ source: e.source as string, node: e.node, wave: Number(e.wave) || 0, durationMs: Number(e.durationMs) || 0 }))
+    .sort((a, b) => a.wave - b.wave || a.node.localeCompare(b.node));
+  const pulled = new Set(edges.map((e) => e.node));
+  const seeds = [...new Set(edges.map((e) => e.source).filter((n) => !pulled.has(n)))].sort();
+  return { run, seeds, edges };
+}
+
 export function buildDashboard(inputs: DashboardInputs): DashboardModel {
   const { nodes, state, now, thresholds } = inputs;
   const rows: MatrixRow[] = nodes.map((node) => {
@@ -119,6 +151,7 @@ export function buildDashboard(inputs: DashboardInputs): DashboardModel {
     const value = failuresLastHour(state, n.name, now);
     if (value > worst.value) worst = { node: n.name, value };
   }
+  const fanout = inputs.events ? lastFanout(inputs.events) : undefined;
   const percent = stats.nodeCount ? Math.round((stats.disabledNodeCount / stats.nodeCount) * 1000) / 10 : 0;
   const metrics: Metric[] = [
     {
@@ -150,5 +183,6 @@ export function buildDashboard(inputs: DashboardInputs): DashboardModel {
     rows,
     timeline: buildTimeline(inputs),
     metrics,
+    ...(fanout ? { lastFanout: fanout } : {}),
   };
 }

@@ -77,4 +77,36 @@ describe('Sync to Nodes… from the Explorer', function () {
     assert.deepEqual(ui.record.asked, []);
     assert.equal(sha(path.join(cluster.nodes['gpu-beta'].root, 'payload.bin')), sha(file));
   });
+
+  it('"Sync Folder to Nodes, Removing Extras…": a dry run lists each node\'s extras in the modal; No keeps them, Yes removes them', async () => {
+    const pkg = vscode.extensions.all.find((e) => e.packageJSON?.name === 'ringrift-sync')?.packageJSON as { contributes: { menus: Record<string, Array<{ command: string; when?: string }>> } };
+    assert.equal(pkg.contributes.menus['explorer/context'].find((m) => m.command === 'ringriftSync.syncFolderRemovingExtras')?.when, 'explorerResourceIsFolder');
+    const stale = (node: string) => path.join(cluster.nodes[node].root, 'data', 'tree', 'stale "old".bin');
+    for (const node of ['gpu-alpha', 'gpu-beta']) fs.writeFileSync(stale(node), 'left from an older run');
+    const folder = vscode.Uri.file(dir);
+    const run = async (confirm: boolean) => {
+      const ui = stubUi(api, { pickMany: ['gpu-alpha', 'gpu-beta'], confirm, text: 'data/tree' });
+      try {
+        return { ui, results: await vscode.commands.executeCommand<SyncResult[] | undefined>('ringriftSync.syncFolderRemovingExtras', folder, [folder]) };
+      } finally {
+        ui.restore();
+      }
+    };
+    const declined = await run(false);
+    assert.equal(declined.results, undefined, 'declined: nothing synced');
+    assert.equal(declined.ui.record.confirms.length, 1);
+    const { message, detail } = declined.ui.record.confirms[0];
+    assert.match(message, /remove 2 file\(s\) on the nodes that are not in it/);
+    for (const node of ['gpu-alpha', 'gpu-beta']) {
+      assert.match(detail, new RegExp(`${node} \\(.*data/tree\\): 1 file\\(s\\): "stale \\\\"old\\\\".bin"`), detail);
+      assert.ok(fs.existsSync(stale(node)), `${node}: declined, so kept`);
+    }
+    const agreed = await run(true);
+    const byNode = Object.fromEntries((agreed.results ?? []).map((r) => [r.node, r]));
+    for (const node of ['gpu-alpha', 'gpu-beta']) {
+      assert.equal(byNode[node]?.success, true, byNode[node]?.message);
+      assert.ok(!fs.existsSync(stale(node)), `${node}: removed after Yes`);
+      assert.equal(sha(path.join(cluster.nodes[node].root, 'data', 'tree', names[0])), sha(path.join(dir, names[0])), `${node}: the tree still there`);
+    }
+  });
 });

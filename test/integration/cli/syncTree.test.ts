@@ -128,6 +128,22 @@ describe('CLI sync of a directory tree on a real loopback cluster', function () 
     const keep = await cli('sync', ...NODES, '--path', tree, '--remote', 'data/tree', '--json');
     assert.equal(keep.code, 0, keep.stdout + keep.stderr);
     for (const n of NODES) assert.ok(fs.existsSync(cluster.node(n).file('data/tree/stale\nname')), n);
+    // The dry run names what would go, per node, and touches nothing.
+    const before = new Map(NODES.map((n) => [n, snapshot(n)]));
+    const dry = await cli('sync', ...NODES, '--path', tree, '--remote', 'data/tree', '--delete', '--dry-run', '--json');
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    const previewed = JSON.parse(dry.stdout) as { dryRun: boolean; results: Array<{ node: string; success: boolean; root: string; wouldDelete: string[] }> };
+    assert.equal(previewed.dryRun, true);
+    for (const x of previewed.results) {
+      assert.deepEqual([x.success, x.wouldDelete], [true, ['stale\nname']], x.node);
+      assert.equal(x.root, cluster.node(x.node).file('data/tree'));
+      assert.deepEqual(snapshot(x.node), before.get(x.node), `${x.node}: the dry run changed nothing`);
+      assert.ok(fs.existsSync(cluster.node(x.node).file('data/tree/stale\nname')), `${x.node}: the dry run removed nothing`);
+    }
+    const shown = await cli('sync', 'p2pnode', '--path', tree, '--remote', 'data/elsewhere', '--delete', '--dry-run');
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /--delete dry run: nothing was sent or removed/);
+    assert.match(shown.stdout, /p2pnode .*is not there yet: nothing to delete/);
     const del = await cli('sync', ...NODES, '--path', tree, '--remote', 'data/tree', '--delete', '--json');
     assert.equal(del.code, 0, del.stdout + del.stderr);
     for (const x of JSON.parse(del.stdout).results as FileResult[]) {

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadHostsFile } from '../../../src/core/hosts';
 import { openSession, type ClusterSession } from '../../../src/core/session';
+import { previewTreeDeletes } from '../../../src/core/tree/deletePreview';
 import { syncTree, type TreeSyncResult } from '../../../src/core/tree/syncTree';
 import { startCluster, type TestCluster } from '../harness/cluster';
 
@@ -91,6 +92,25 @@ describe('core/tree/syncTree on a real loopback cluster', function () {
     const second = await sync('notar');
     assert.deepEqual([second.success, second.files.sent, second.files.skipped], [true, 0, 5]);
     assert.deepEqual(stamp(), before);
+  });
+
+  it('the --delete dry run lists the extras over the node\'s SSH; an approved list removes only those, a newer extra stays', async () => {
+    const nodes = session.nodes.filter((n) => n.name === 'notar');
+    assert.ok((await sync('notar')).success);
+    const extra = (rel: string) => cluster.node('notar').file(`data/t/${rel}`);
+    fs.writeFileSync(extra('old run.bin'), 'old');
+    const dry = await previewTreeDeletes(nodes, tree, 'data/t', { transportOptions: session.transportOptions, concurrency: 2, signal });
+    assert.equal(dry.kind, 'previewed');
+    const [p] = dry.kind === 'previewed' ? dry.previews : [];
+    assert.deepEqual(p.ok ? [p.rootExists, p.extras] : p.message, [true, ['old run.bin']]);
+    fs.writeFileSync(extra('after the dry run.bin'), 'newer');
+    const out = await syncTree(session, nodes, tree, 'data/t', { signal, delete: true, deleteOnly: { notar: p.ok ? p.extras : [] } });
+    assert.equal(out.kind === 'synced' && out.results[0].files.deleted, 1);
+    assert.ok(!fs.existsSync(extra('old run.bin')), 'approved: removed');
+    assert.ok(fs.existsSync(extra('after the dry run.bin')), 'not shown in the dry run: kept');
+    const missing = await previewTreeDeletes(nodes, tree, 'data/not-yet', { transportOptions: session.transportOptions, concurrency: 2, signal });
+    assert.deepEqual(missing.kind === 'previewed' && missing.previews.map((x) => x.ok && [x.rootExists, x.extras.length]), [[false, 0]]);
+    fs.rmSync(extra('after the dry run.bin'));
   });
 
   it('a cancel mid-transfer leaves no staging directory and does not count against the node', async () => {

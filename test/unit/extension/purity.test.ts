@@ -19,6 +19,7 @@ const GLUE = [
   'commands/registerCommands.ts',
   'commands/syncCommands.ts',
     'commands/syncToNodes.ts',
+  'commands/syncRemovingExtras.ts',
   'commands/viewCommands.ts',
   'dashboard/dashboardPanel.ts',
   'doctor/doctorPanel.ts',

@@ -79,7 +79,7 @@ describe('command table: availability and package.json', () => {
     const needsTrust = COMMANDS.filter((c) => c.needsTrust).map((c) => c.id.replace('ringriftSync.', ''));
     assert.deepEqual(needsTrust.sort(), [
       'checkDiskSpace', 'clearPreferredTransport', 'diagnoseAll', 'diagnoseNode', 'forceTransport', 'preferTransport', 'pushBase64', 'pushRsync', 'reenableNode',
-      'removeHostKey', 'resetNode', 'restartAgent', 'syncFile', 'syncToNodes', 'testAll', 'testNode', 'testTransport',
+      'removeHostKey', 'resetNode', 'restartAgent', 'syncFile', 'syncFolderRemovingExtras', 'syncToNodes', 'testAll', 'testNode', 'testTransport',
     ]);
   });
 });

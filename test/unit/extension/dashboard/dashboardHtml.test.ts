@@ -24,6 +24,23 @@ describe('dashboard HTML', () => {
     assert.equal((body.match(/<li class="metric /g) ?? []).length, 3);
   });
 
+  it('draws the last fan-out as a line per wave of source → node, escaped, and nothing without one', () => {
+    const run = '2026-12-05T11:00:00.000Z';
+    const events = [
+      { type: 'SYNC_PULLED' as const, time: run, node: '<b>', source: 'seed', wave: 2, bytes: 1, durationMs: 2500, run },
+      { type: 'SYNC_PULLED' as const, time: run, node: 'late', source: '<b>', wave: 3, bytes: 1, durationMs: 1000, run },
+    ];
+    const html = renderDashboardBody(buildDashboard({ hostsFile: '/h.yaml', nodes: [], state, now: NOW, thresholds: DEFAULT_ROUTER_SETTINGS.alertThresholds, events }));
+    assert.match(html, /<h2>Last fan-out: which node fed which<\/h2>/);
+    assert.match(html, /2 node\(s\) pulled a verified copy from a peer · seeded from this machine: seed/);
+    assert.deepEqual([...html.matchAll(/<li data-wave="(\d)"><span class="wave">wave \d<\/span> (.*?)<\/li>/g)].map((m) => [m[1], m[2].replace(/<[^>]+>/g, '')]), [
+      ['2', 'seed → &lt;b&gt;'],
+      ['3', '&lt;b&gt; → late'],
+    ]);
+    assert.match(html, /title="&lt;b&gt; pulled its copy from seed in 2\.5 s, verified"/);
+    assert.ok(!body.includes('fan-out'), 'the page without fan-out events has no section');
+  });
+
   it('draws one bar per non-zero series value, scaled to the highest', () => {
     const buckets = Array.from({ length: 24 }, (_, i) => ({ start: i * 3_600_000, failures: i === 23 ? 4 : 0, escalations: i === 23 ? 2 : 0, disables: 0, syncs: 0 }));
     const svg = timelineSvg(buckets);

@@ -56,4 +56,16 @@ describe('dashboard model', () => {
     );
     assert.equal(m.alertCount, 2);
   });
+
+  it('maps the latest fan-out from its SYNC_PULLED events: seeds, then who fed whom by wave', () => {
+    const pulled = (run: string, node: string, source: string, wave: number): RouterEvent => ({ type: 'SYNC_PULLED', time: run, node, source, wave, bytes: 1, durationMs: 1500, run });
+    const older = '2026-12-05T10:00:00.000Z';
+    const latest = '2026-12-05T11:00:00.000Z';
+    const events = [pulled(older, 'x', 'y', 2), pulled(latest, 'd', 'b', 3), pulled(latest, 'b', 'a', 2), pulled(latest, 'c', 'a', 2)];
+    const m = buildDashboard(inputs(undefined, events)).lastFanout!;
+    assert.equal(m.run, latest);
+    assert.deepEqual(m.seeds, ['a'], 'a source that pulled nothing in the run got its copy from this machine');
+    assert.deepEqual(m.edges.map((e) => `${e.wave}:${e.source}>${e.node}`), ['2:a>b', '2:a>c', '3:b>d']);
+    assert.equal(buildDashboard(inputs(undefined, [])).lastFanout, undefined, 'no fan-out: no section');
+  });
 });
