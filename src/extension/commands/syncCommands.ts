@@ -5,6 +5,7 @@ import { TRANSPORT_KINDS, type NodeSpec, type TransportKind } from '../../core/h
 import { parseTransportName, type SyncResult } from '../../core/router';
 import { defaultRemotePath, fanOut } from '../../core/fanout/fanOut';
 import { LOCAL_SOURCE, type FanoutEvent } from '../../core/fanout/results';
+import { TransferRates } from './transferRates';
 import type { ClusterSession } from '../../core/session';
 import type { PushJob } from '../../core/transports/transport';
 import { hostsLoadedOrExplain, nodesNamed, isEntry, nodeItems, nodeNameOf, resolveTransport, sessionOrExplain, type CommandArg, type CommandDeps } from './commandContext';
@@ -135,6 +136,7 @@ async function chooseFanout(deps: CommandDeps, req: SyncRequest, nodes: NodeSpec
 
 function syncWithProgress(session: ClusterSession, nodes: NodeSpec[], job: PushJob, forceTransport: TransportKind | undefined, report: Report, signal: AbortSignal): Promise<SyncResult[]> {
   const percent = new Map<string, number>();
+  const rates = new TransferRates();
   let reported = 0;
   return session.router.syncMany(nodes, job, {
     signal,
@@ -142,7 +144,8 @@ function syncWithProgress(session: ClusterSession, nodes: NodeSpec[], job: PushJ
     onProgress: (node, transport, done, total) => {
       percent.set(node, total ? (done / total) * 100 : 100);
       const overall = [...percent.values()].reduce((a, b) => a + b, 0) / nodes.length;
-      report({ message: `${node} over ${transport}: ${Math.floor((done / Math.max(total, 1)) * 100)}%`, increment: Math.max(0, overall - reported) });
+      const rate = rates.text(node, transport, done);
+      report({ message: `${node} over ${transport}: ${Math.floor((done / Math.max(total, 1)) * 100)}%${rate}`, increment: Math.max(0, overall - reported) });
       reported = Math.max(reported, overall);
     },
   });

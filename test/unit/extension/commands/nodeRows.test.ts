@@ -25,4 +25,14 @@ describe('NodeRows (a sync\'s per-node progress line)', () => {
     rows.bytes('a', 'rsync', 2, 2);
     assert.deepEqual(painted, ['a rsync 50%', 'a rsync done']);
   });
+
+  it('adds each node\'s rate once its transfer has run a second', () => {
+    const clock = { now: 0 };
+    const painted: string[] = [];
+    const rows = new NodeRows(['a'], (m) => painted.push(m), () => clock.now);
+    rows.bytes('a', 'p2p', 0, 100 << 20);
+    clock.now = 2000;
+    rows.bytes('a', 'p2p', 20 << 20, 100 << 20);
+    assert.equal(painted.at(-1), 'a p2p 20% 10.0 MiB/s');
+  });
 });
