@@ -5,7 +5,7 @@
  *
  *   node --expose-gc --import tsx bench/rss/pusher.ts p2p|rsync|base64 FILE [STREAMS]
  *
- * STREAMS (p2p): 1..32 or auto, as `sync --streams` (default: auto).
+ * STREAMS (p2p, base64): 1..32 or auto, as `sync --streams` (default: auto).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -44,11 +44,11 @@ async function p2pTarget(dir: string, streams: StreamsSetting): Promise<Target> 
   return { transport, node, stop: async () => void agent.kill('SIGTERM') };
 }
 
-async function sshTarget(kind: 'rsync' | 'base64'): Promise<Target> {
+async function sshTarget(kind: 'rsync' | 'base64', streams: StreamsSetting): Promise<Target> {
   const cluster = await startCluster([{ name: 'rss', agent: false }]);
   const node = nodeSpecOf(cluster, cluster.node('rss'));
   const opts = { ...DEFAULT_TRANSPORT_OPTIONS, knownHostsFile: cluster.knownHostsFile };
-  const transport = kind === 'rsync' ? new RsyncTransport({ ...opts, env: process.env }) : new Base64Transport({ ...opts, env: { HOME: cluster.dir } });
+  const transport = kind === 'rsync' ? new RsyncTransport({ ...opts, env: process.env }) : new Base64Transport({ ...opts, env: { HOME: cluster.dir }, streams });
   return { transport, node, stop: () => cluster.stop() };
 }
 
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const streams = parseStreams(streamsArg ?? 'auto');
   if (!streams.ok) throw new Error(streams.message);
   const dir = fs.mkdtempSync(path.join(path.dirname(file), `rss-${kind}-`));
-  const target = kind === 'p2p' ? await p2pTarget(dir, streams.value) : kind === 'rsync' || kind === 'base64' ? await sshTarget(kind) : undefined;
+  const target = kind === 'p2p' ? await p2pTarget(dir, streams.value) : kind === 'rsync' || kind === 'base64' ? await sshTarget(kind, streams.value) : undefined;
   if (!target) throw new Error(`unknown transport '${kind}' (p2p, rsync, base64)`);
   const never = new AbortController().signal;
   try {

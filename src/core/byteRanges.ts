@@ -1,10 +1,29 @@
 /**
  * Half-open byte ranges [start, end) of one file: what the ranged upload's two sides agree on
- * (the agent's completed ranges, the client's missing ones). Pure.
+ * (the agent's completed ranges, the client's missing ones; the base64 rung's ranges over several
+ * SSH connections), and how a file is cut into them. Pure.
  */
 export interface ByteRange {
   start: number;
   end: number;
+}
+
+const MiB = 1 << 20;
+/** Files from this size go as ranges (smaller ones gain little: their transfer is mostly slow start). */
+export const RANGED_MIN_BYTES = 8 * MiB;
+/** Range size bounds: big enough that each range's request costs little, small enough to resume finely. */
+const MIN_RANGE_BYTES = 4 * MiB;
+const MAX_RANGE_BYTES = 16 * MiB;
+/** Ranges per file aimed at, so that several streams have work until near the end. */
+const RANGES_PER_FILE = 16;
+
+/**
+ * The range size for a file: a function of its size only, so every retry cuts the same grid. A
+ * whole number of MiB (the base64 rung's `dd` on the node seeks in MiB blocks).
+ */
+export function rangeBytesFor(size: number): number {
+  const aimed = Math.ceil(size / RANGES_PER_FILE / MiB) * MiB;
+  return Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, aimed));
 }
 
 /** Sorted, with touching or overlapping ranges joined: the one canonical form both sides keep. */

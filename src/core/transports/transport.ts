@@ -46,7 +46,7 @@ export interface PushSuccess {
   skipped?: boolean;
   /** Where the file landed on the node, as the transport resolved it. */
   remotePath: string;
-  /** TCP connections the push used at once (p2p/http: several for a ranged upload). */
+  /** TCP connections the push used at once (p2p/http, base64: several for a ranged upload). */
   streams?: number;
   /** Bytes sent per second over the whole push. */
   rateBytesPerS?: number;
@@ -139,8 +139,9 @@ export interface TransportOptions {
   /** Environment (SSH_AUTH_SOCK, HOME, PATH for rsync/ssh). */
   env: NodeJS.ProcessEnv;
   /**
-   * Connections for one big file to our agent (p2p/http, when it speaks `ranged_put`): a number
-   * (1: the single-stream PUT) or 'auto' (streamCount.ts). Absent: DEFAULT_STREAMS.
+   * Connections for one big file: to our agent (p2p/http, when it speaks `ranged_put`), or SSH
+   * connections of the base64 rung. A number (1: the single-stream push) or 'auto'
+   * (streamCount.ts). Absent: DEFAULT_STREAMS.
    */
   streams?: StreamsSetting;
   /** ssh_config for the in-process SSH transports (base64, probes); default `~/.ssh/config` under env.HOME. */

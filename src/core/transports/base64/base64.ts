@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import type { NodeSpec } from '../../hosts/nodeSpec';
 import { withDeadline } from '../../deadline';
 import { describeError } from '../../result';
+import { RANGED_MIN_BYTES } from '../../byteRanges';
+import { DEFAULT_STREAMS } from '../http/streamCount';
 import { Base64PushRun, type Base64PushFailure } from './base64Push';
+import { pushBase64Ranged } from './base64Ranged';
 import { openSsh, type SshOverrides } from '../../ssh/connect';
 import * as ops from './remoteFileOps';
 import { probeLogin, type ProbeRound } from '../probeRound';
@@ -16,7 +19,9 @@ type Fail = { code: Base64Failure; message: string };
 /**
  * The last resort of the chain: the file goes as base64 text through `base64 -d >> PARTIAL` over
  * ssh2 exec, one exec per `base64ChunkBytes` of the file, resuming from the partial's size on the
- * node, and is renamed into place only after the node's sha256 of it equals ours.
+ * node, and is renamed into place only after the node's sha256 of it equals ours. A file of
+ * RANGED_MIN_BYTES or more goes as ranges over several SSH connections instead (base64Ranged.ts:
+ * one TCP stream is capped far below a lossy long link's rate), unless `streams` is 1.
  */
 export class Base64Transport implements Transport {
   readonly kind = 'base64' as const;
@@ -67,6 +72,14 @@ export class Base64Transport implements Transport {
       size = st.size;
     } catch (err) {
       return failed({ code: 'local_unreadable', message: `cannot read ${job.localPath}: ${describeError(err)}; nothing was sent to node ${node.name}` });
+    }
+    const streams = this.opts.streams ?? DEFAULT_STREAMS;
+    if (size >= RANGED_MIN_BYTES && streams !== 1) {
+      const r = await pushBase64Ranged({ node, opts: this.opts, sshOverrides: this.sshOverrides, localPath: job.localPath, size, resolved: resolved.value, streams, progress, signal });
+      if (!r.ok) return failed(r, r.partial);
+      const durationMs = Date.now() - started;
+      const rateBytesPerS = Math.round(r.bytesSent / Math.max(durationMs / 1000, 0.001));
+      return { ok: true, transport: 'base64', bytes: size, bytesSent: r.bytesSent, sha256: r.sha256, durationMs, remotePath: resolved.value, streams: r.streams, rateBytesPerS };
     }
     const ssh = await openSsh(node, this.opts, signal, this.sshOverrides);
     if (!ssh.ok) return failed({ code: ssh.code, message: `${ssh.message} (base64 push)` });

@@ -11,10 +11,10 @@ const PIECE_BYTES = 3 << 18;
 /** Raw bytes per string while encoding: a multiple of 3; its 96 KiB of text is below V8's large-object size. */
 const ENCODE_STEP = 3 * 24 * 1024;
 /** Pieces in flight: one being written while the next is read and encoded. */
-const SLOTS = 2;
+export const SLOTS = 2;
 
 /** One reused pair of buffers: file bytes in, base64 text out. */
-interface Slot {
+export interface Slot {
   raw: Buffer;
   text: Buffer;
   /** Settles when `out` is done with `text` (its write callback): only then is the slot refilled. */
@@ -33,6 +33,16 @@ export interface Base64Range {
 }
 
 /**
+ * The SLOTS buffer pairs of one sender, of `pieceBytes` of file each (rounded down to a multiple
+ * of 3, so only a range's last piece pads): a sender of many ranges (one SSH connection of a
+ * ranged push) reuses them range after range, and several senders share a memory budget.
+ */
+export function base64Slots(pieceBytes = PIECE_BYTES): Slot[] {
+  const raw = alignChunkBytes(pieceBytes);
+  return Array.from({ length: SLOTS }, () => ({ raw: Buffer.allocUnsafe(raw), text: Buffer.allocUnsafe((raw / 3) * 4), written: Promise.resolve(undefined) }));
+}
+
+/**
  * Writes [start, end) of a file to `out` as base64, through SLOTS reused buffer pairs: a slot is
  * refilled only after `out` called back for its text, so at most SLOTS pieces are held and no
  * buffer is allocated per piece. Fresh 1 MiB buffers per piece (a read stream, a Transform) left
@@ -40,16 +50,17 @@ export interface Base64Range {
  * undefined when all was sent, or early once `stop` settles (the remote command ended: its result
  * says why).
  */
-export async function sendBase64Range(r: Base64Range, out: Writable, stop: Promise<unknown>): Promise<SendFailure | undefined> {
+export async function sendBase64Range(r: Base64Range, out: Writable, stop: Promise<unknown>, slots: Slot[] = base64Slots()): Promise<SendFailure | undefined> {
   const halt = stop.then(() => 'stopped' as const);
-  const slots: Slot[] = Array.from({ length: SLOTS }, () => ({
-    raw: Buffer.allocUnsafe(PIECE_BYTES), text: Buffer.allocUnsafe((PIECE_BYTES / 3) * 4), written: Promise.resolve(undefined),
-  }));
+  // A write left pending by an earlier range's channel, which ended, never calls back: that
+  // channel is gone, so its slots are free.
+  for (const slot of slots) slot.written = Promise.resolve(undefined);
+  const pieceBytes = slots[0].raw.length;
   for (let pos = r.start, i = 0; pos < r.end; i++) {
     const slot = slots[i % SLOTS];
     const before = await Promise.race([slot.written, halt]);
     if (before) return before === 'stopped' ? undefined : { side: 'write', text: before.message };
-    const n = await readFull(r.file, slot.raw, Math.min(PIECE_BYTES, r.end - pos), pos);
+    const n = await readFull(r.file, slot.raw, Math.min(pieceBytes, r.end - pos), pos);
     if (typeof n === 'string') return { side: 'read', text: n };
     const len = encodeInto(slot.raw.subarray(0, n), slot.text);
     slot.written = new Promise((done) => out.write(slot.text.subarray(0, len), (err) => (err || r.onBytes(n), done(err))));

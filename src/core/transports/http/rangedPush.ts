@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { coveredBytes, missingRanges, parseRanges, type ByteRange } from '../../byteRanges';
+import { coveredBytes, missingRanges, parseRanges, rangeBytesFor, type ByteRange } from '../../byteRanges';
 import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply } from './agentRequest';
 import { headerNumber, parseBody, refusalOf, type AgentErrorBody } from './agentReplies';
 import { RANGED_HEADERS } from './rangedPutProtocol';
@@ -8,23 +8,10 @@ import { StreamScaler, type StreamsSetting } from './streamCount';
 import type { PartialProgress } from '../transport';
 
 const MiB = 1 << 20;
-/** Files from this size go as ranges (smaller ones gain little: their transfer is mostly slow start). */
-export const RANGED_MIN_BYTES = 8 * MiB;
-/** Range size bounds: big enough that each range's request costs little, small enough to resume finely. */
-const MIN_RANGE_BYTES = 4 * MiB;
-const MAX_RANGE_BYTES = 16 * MiB;
-/** Ranges per file aimed at, so that several streams have work until near the end. */
-const RANGES_PER_FILE = 16;
 /** Send-then-commit rounds: a second one sends what the agent says is still missing at commit. */
 const ROUNDS = 2;
 /** Listeners one push puts on its signal at most: a request per stream, and a few more. */
 const MAX_LISTENERS = 64;
-
-/** The range size for a file: a function of its size only, so every retry cuts the same grid. */
-export function rangeBytesFor(size: number): number {
-  const aimed = Math.ceil(size / RANGES_PER_FILE / MiB) * MiB;
-  return Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, aimed));
-}
 
 /** The ranges a HEAD (or a 409 ranges_missing) says the node holds of this very file; [] for another transfer. */
 function rangesHeld(reply: AgentReply, f: Pick<RangedFile, 'size' | 'sha256'>): ByteRange[] {

@@ -90,13 +90,15 @@ describe('integration: base64 transport (real sshd)', function () {
     assert.match(r.message, /node data: base64 over SSH ok \(sha256sum\)/);
   });
 
-  it('pushes a 50 MiB file whose sha256 on the node matches, with progress and no partial left', async () => {
+  // --streams 1 wherever a test is about the single-stream push (base64Ranged.test.ts has the ranged one).
+  it('pushes a 50 MiB file in one stream whose sha256 on the node matches, with progress and no partial left', async () => {
     const n = cluster.node('data');
     const file = localFile('big.bin', 50 * MiB);
     const progress: number[] = [];
-    const r = await push(new Base64Transport(options()), spec(n), file, 'models/big.bin', never, progress);
+    const r = await push(new Base64Transport(options({ streams: 1 })), spec(n), file, 'models/big.bin', never, progress);
     assert.ok(r.ok, !r.ok ? r.message : '');
     assert.deepEqual([r.bytes, r.bytesSent, r.sha256, r.remotePath], [50 * MiB, 50 * MiB, sha256(file), path.join(n.root, 'models/big.bin')]);
+    assert.equal(r.streams, undefined, 'the single-stream push, not ranges');
     assert.equal(sha256(n.file('models/big.bin')), r.sha256);
     assert.ok(!fs.existsSync(partialOf(n, 'models/big.bin')));
     assert.equal(progress[progress.length - 1], 50 * MiB);
@@ -196,7 +198,7 @@ describe('integration: base64 transport (real sshd)', function () {
       fakeNode = spec(cluster.node('data'), { name: 'flaky', sshPort: fake.port, remoteBase: fakeRoot });
       const kh = path.join(work, 'kh-fake');
       fs.writeFileSync(kh, fake.knownHostsLine() + '\n');
-      fakeOpts = options({ knownHostsFile: kh, base64ChunkBytes: 1 * MiB });
+      fakeOpts = options({ knownHostsFile: kh, base64ChunkBytes: 1 * MiB, streams: 1 });
     });
     after(async () => fake?.close());
 
@@ -250,7 +252,7 @@ describe('integration: base64 transport (real sshd)', function () {
     const file = localFile('abort.bin', 24 * MiB);
     const ac = new AbortController();
     let abortedAt = 0;
-    const t = new Base64Transport(options({ base64ChunkBytes: 2 * MiB }));
+    const t = new Base64Transport(options({ base64ChunkBytes: 2 * MiB, streams: 1 }));
     const r = await t.push(spec(n), { localPath: file, remotePath: 'abort.bin' }, (done) => {
       if (done > 4 * MiB && !abortedAt) (abortedAt = Date.now()), ac.abort();
     }, ac.signal);

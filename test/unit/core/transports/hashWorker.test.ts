@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { sha256InWorker } from '../../../../src/core/transports/hashWorker';
+import { randomBytes } from 'node:crypto';
+import { cellHashesInWorker, sha256InWorker } from '../../../../src/core/transports/hashWorker';
 import { bytesOf, sha256 } from '../../agent/agentFixture';
 import { never, tempFile } from './http/agentFixtures';
 
@@ -39,6 +40,23 @@ describe('sha256InWorker', () => {
       const r = await pending;
       assert.ok(!r.ok);
       assert.equal(r.code, 'cancelled');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('with cells: the whole hash and each cell\'s, the last one short, in one pass', async () => {
+    const cell = 3 << 20; // not a multiple of the worker's 1 MiB buffer: reads must stop at cell ends
+    const body = randomBytes(2 * cell + 12345); // random: cells of a periodic pattern would all hash alike
+    const t = tempFile(body);
+    try {
+      const r = await cellHashesInWorker(t.file, body.length, cell, never());
+      assert.ok(r.ok, !r.ok ? r.message : '');
+      assert.equal(r.value.sha256, sha256(body));
+      const expected = [0, 1, 2].map((k) => sha256(body.subarray(k * cell, Math.min(body.length, (k + 1) * cell))));
+      assert.deepEqual(r.value.cells, expected);
+      const even = await cellHashesInWorker(t.file, 2 * cell, cell, never());
+      assert.deepEqual(even.ok && even.value.cells, expected.slice(0, 1).concat(sha256(body.subarray(cell, 2 * cell))));
     } finally {
       t.cleanup();
     }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pushToAgent } from '../../../../../src/core/transports/http/agentPush';
-import { rangeBytesFor } from '../../../../../src/core/transports/http/rangedPush';
+import { rangeBytesFor } from '../../../../../src/core/byteRanges';
 import type { PushResult, TransportOptions } from '../../../../../src/core/transports/transport';
 import { bytesOf, rawRequest, sha256, startTestAgent, type AgentFixture } from '../../../agent/agentFixture';
 import { never, tempFile, testOptions, wireTap } from './agentFixtures';

@@ -1,0 +1,201 @@
+import { setMaxListeners } from 'node:events';
+import * as fs from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { rangeBytesFor } from '../../byteRanges';
+import type { NodeSpec } from '../../hosts/nodeSpec';
+import { describeError, ok, type Result } from '../../result';
+import { openSsh, type SshOverrides } from '../../ssh/connect';
+import type { SshSession } from '../../ssh/session';
+import { cellHashesInWorker, type CellHashes } from '../hashWorker';
+import { StreamScaler, type StreamsSetting } from '../http/streamCount';
+import { progressTicker } from '../progressTicker';
+import type { PartialProgress, PushProgress, TransportOptions } from '../transport';
+import type { Base64PushFailure, PushFail } from './base64Push';
+import { Base64RangeSender, type RangeMeter } from './base64RangeSender';
+import { planRanges } from './base64Ranges';
+import { promptsOncePerPush } from './pushPrompts';
+import { parseFinishOutput, type Base64DecodeFlag, type ShaTool } from './remoteFileOps';
+import * as scripts from './rangedScripts';
+
+/** Bound on the inspect and reset commands once connected. */
+const COMMAND_TIMEOUT_MS = 60_000;
+/** Listeners one push puts on its signal at most: a range and a login per stream (32 at most), and a few more. */
+const MAX_LISTENERS = 80;
+const MiB = 1 << 20;
+
+interface RangedPushDeps {
+  node: NodeSpec;
+  opts: TransportOptions;
+  sshOverrides: SshOverrides;
+  localPath: string;
+  size: number;
+  /** The target as sshRemotePath resolved it. */
+  resolved: string;
+  streams: StreamsSetting;
+  progress: PushProgress;
+  signal: AbortSignal;
+}
+
+/** How a ranged push ended; a failure says how many verified bytes the node gained. */
+type RangedOutcome = { ok: true; bytesSent: number; sha256: string; streams: number } | (PushFail & { partial?: PartialProgress });
+
+/**
+ * One big file as ranges over several SSH connections (rangedScripts.ts has the node's side):
+ *   1. the whole file's sha256 and each range's, in one read on a worker thread (the sha256 names
+ *      the transfer on the node, each range's is checked there), while the first connection logs in;
+ *   2. inspect: tools, free space, and the ranges the node kept of this very file; a partial of
+ *      another file (or none) is replaced by a fresh sparse one;
+ *   3. the missing ranges over up to `streams` connections (Base64RangeSender);
+ *   4. finish: the node hashes the whole partial and renames it over the target only on a match.
+ * A resumed transfer whose whole hash is wrong (the kept ranges were not good) was dropped on the
+ * node: it starts over once.
+ */
+export async function pushBase64Ranged(d: RangedPushDeps): Promise<RangedOutcome> {
+  // Every stream's exec and login listens on the signal: a signal of our own, with room for them all.
+  const own = new AbortController();
+  setMaxListeners(MAX_LISTENERS, own.signal);
+  const onAbort = () => own.abort();
+  if (d.signal.aborted) own.abort();
+  d.signal.addEventListener('abort', onAbort, { once: true });
+  const run = new RangedRun({ ...d, opts: promptsOncePerPush(d.opts), signal: own.signal });
+  try {
+    return await run.run();
+  } finally {
+    d.signal.removeEventListener('abort', onAbort);
+    await run.close();
+  }
+}
+
+class RangedRun {
+  private readonly paths: scripts.RangedFilePaths;
+  private readonly where: string;
+  private readonly meter: RangeMeter = { onNode: 0, sent: 0 };
+  private readonly scaler: StreamScaler;
+  private readonly report: () => void;
+  private readonly stopTicker: () => void;
+  private ssh: SshSession | undefined;
+  private file: FileHandle | undefined;
+  private peakStreams = 1;
+
+  constructor(private readonly d: RangedPushDeps) {
+    this.paths = scripts.rangedFilePaths(d.resolved);
+    this.where = `node ${d.node.name}: base64 ranges to ${this.paths.target}`;
+    // One scaler for the whole push: a second attempt starts where the first one settled.
+    this.scaler = new StreamScaler(d.streams);
+    ({ report: this.report, stop: this.stopTicker } = progressTicker(d.progress, () => ({ done: this.meter.onNode, total: d.size })));
+  }
+
+  async close(): Promise<void> {
+    this.stopTicker();
+    this.ssh?.close();
+    await this.file?.close().catch(() => undefined);
+  }
+
+  private fail(code: Base64PushFailure, detail: string): PushFail {
+    return { ok: false, code, message: `${this.where}: ${detail}` };
+  }
+
+  async run(): Promise<RangedOutcome> {
+    const { d } = this;
+    let file: FileHandle;
+    try {
+      file = this.file = await fs.promises.open(d.localPath, 'r');
+    } catch (err) {
+      return this.fail('local_unreadable', `cannot read ${d.localPath}: ${describeError(err)}; nothing was sent`);
+    }
+    // Hashing (a worker thread) while the first connection logs in; a refused login stops it.
+    const stopHash = new AbortController();
+    const hashing = cellHashesInWorker(d.localPath, d.size, rangeBytesFor(d.size), AbortSignal.any([d.signal, stopHash.signal]));
+    const ssh = await openSsh(d.node, d.opts, d.signal, d.sshOverrides);
+    if (!ssh.ok) {
+      stopHash.abort();
+      return { ok: false, code: ssh.code, message: `${ssh.message} (base64 push)` };
+    }
+    this.ssh = ssh.value;
+    const hashes = await hashing;
+    if (!hashes.ok) return this.fail(hashes.code === 'cancelled' ? 'cancelled' : 'local_unreadable', `${hashes.message}; nothing was sent`);
+    const first = await this.attempt(ssh.value, file, hashes.value);
+    if (first.ok || !first.startOver) return first;
+    return this.attempt(ssh.value, file, hashes.value);
+  }
+
+  /** One pass: inspect, send what is missing, finish. `startOver`: a resumed transfer proved wrong. */
+  private async attempt(ssh: SshSession, file: FileHandle, h: CellHashes): Promise<RangedOutcome & { startOver?: boolean }> {
+    const { d, paths } = this;
+    const id = { size: d.size, sha256: h.sha256 };
+    const inspected = await ssh.exec(scripts.inspectCommand(paths, id), { signal: d.signal, timeoutMs: COMMAND_TIMEOUT_MS });
+    if (!inspected.ok) return { ok: false, code: inspected.code, message: `${inspected.message} (base64 ranges to ${paths.target}, inspecting the node)` };
+    const report = scripts.parseInspectOutput(inspected.value.stdout, d.size, rangeBytesFor(d.size));
+    const tools = this.toolsOf(report);
+    if (!tools.ok) return tools;
+    const plan = planRanges(report.kept, d.size);
+    if (report.freeBytes !== undefined && report.freeBytes < d.size - plan.doneBytes) {
+      return this.fail('disk_full', `needs ${d.size - plan.doneBytes} bytes but ${paths.dir} has ${report.freeBytes} free; free space on the node (nothing was written, the old file is intact)`);
+    }
+    if (!report.kept) {
+      const reset = await this.reset(ssh, id);
+      if (reset) return reset;
+    }
+    this.meter.onNode = plan.doneBytes;
+    const sender = new Base64RangeSender(
+      { ...d, paths, where: this.where, file, tools: tools.value, cells: h.cells, rangeBytes: plan.rangeBytes, scaler: this.scaler, meter: this.meter },
+      plan.queue, plan.doneBytes, ssh,
+    );
+    const failed = await sender.run();
+    this.peakStreams = Math.max(this.peakStreams, sender.peakStreams);
+    if (failed) {
+      // Ranges whose `range-ok` came back: the node printed it after appending to its sidecar, so
+      // this is read from the node, not bytes written to a socket (transport.ts, PushFailure.partial).
+      const after = plan.doneBytes + sender.landedBytes;
+      return { ...failed, ...(after > plan.doneBytes ? { partial: { before: plan.doneBytes, after } } : {}) };
+    }
+    return this.finish(ssh, id, tools.value.tool, plan.doneBytes);
+  }
+
+  /** The node's base64 flag and sha256 tool, or why the push cannot go on. */
+  private toolsOf(report: scripts.InspectReport): Result<{ flag: Base64DecodeFlag; tool: ShaTool }, Base64PushFailure> {
+    const nothing = 'nothing was written';
+    if (report.mkdirError) return this.fail('remote_error', `cannot create the directory ${this.paths.dir}: ${report.mkdirError}`);
+    if (report.targetIsDir) return this.fail('target_is_dir', `${this.paths.target} is a directory on the node; give a file name`);
+    if (!report.base64Present) return this.fail('remote_tool_missing', `the node has no 'base64' command (install coreutils); ${nothing}`);
+    if (!report.decodeFlag) return this.fail('remote_tool_missing', `the node's 'base64' decodes neither with -d nor -D; ${nothing}`);
+    if (!report.shaTool) return this.fail('remote_tool_missing', `the node has no sha256 tool (openssl, sha256sum or shasum) to verify the file; ${nothing}`);
+    if (!report.ddPresent) return this.fail('remote_tool_missing', `the node has no 'dd' to write ranges in place (install coreutils, or push with --streams 1); ${nothing}`);
+    return ok({ flag: report.decodeFlag, tool: report.shaTool });
+  }
+
+  /** A fresh sparse partial and sidecar for this transfer, replacing another file's. */
+  private async reset(ssh: SshSession, id: scripts.RangedIdentity): Promise<PushFail | undefined> {
+    const r = await ssh.exec(scripts.resetCommand(this.paths, id), { signal: this.d.signal, timeoutMs: COMMAND_TIMEOUT_MS });
+    if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (base64 ranges to ${this.paths.target}, creating the partial)` };
+    if (/^ready$/m.test(r.value.stdout)) return undefined;
+    const text = /^write-error=(.*)$/m.exec(r.value.stdout)?.[1] ?? (r.value.stderr || r.value.stdout.trim() || `exit ${r.value.code}`);
+    return this.fail(/No space left|Disk quota/i.test(text) ? 'disk_full' : 'remote_error', `cannot create ${this.paths.partial}: ${text}`);
+  }
+
+  /** The node hashes the whole partial; ours must match for the rename. */
+  private async finish(ssh: SshSession, id: scripts.RangedIdentity, tool: ShaTool, before: number): Promise<RangedOutcome & { startOver?: boolean }> {
+    const { d, paths } = this;
+    // Hashing a big partial takes a while: the idle bound plus a second per 100 MiB (a slow disk).
+    const timeoutMs = d.opts.idleTimeoutMs + Math.ceil(d.size / (100 * MiB)) * 1000;
+    const r = await ssh.exec(scripts.rangedFinishCommand(paths, id, tool), { signal: d.signal, timeoutMs });
+    const landed = { before, after: d.size };
+    if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (base64 ranges to ${paths.target}, verifying); every range is on the node, the next push only verifies`, ...(d.size > before ? { partial: landed } : {}) };
+    const outcome = parseFinishOutput(r.value.stdout);
+    switch (outcome.kind) {
+      case 'ok':
+        this.meter.onNode = d.size;
+        this.report();
+        return { ok: true, bytesSent: this.meter.sent, sha256: id.sha256, streams: this.peakStreams };
+      case 'mismatch':
+        return {
+          ...this.fail('checksum_mismatch', `the assembled ranges hash to ${outcome.remoteSha || '(nothing)'} on the node, ours is ${id.sha256}; partial and sidecar were dropped, the old file is intact; push again`),
+          startOver: before > 0,
+        };
+      case 'target_is_dir':
+        return this.fail('target_is_dir', `${paths.target} became a directory on the node; give a file name`);
+      default:
+        return this.fail('remote_error', `verifying the file failed (exit ${r.value.code}): ${r.value.stderr || outcome.text || 'no output'}`);
+    }
+  }
+}

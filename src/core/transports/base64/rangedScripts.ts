@@ -1,0 +1,183 @@
+import type { ByteRange } from '../../byteRanges';
+import { shellQuoteRemotePath } from '../remotePath';
+import * as ops from './remoteFileOps';
+
+/**
+ * The node's side of a ranged base64 push (several SSH connections, one range each at a time):
+ * remote commands and the parsing of their output. Same rules as remoteFileOps: `sh -c`, every
+ * path through shellQuoteRemotePath, and the other values put in a command are numbers, sha256
+ * hex and the detected tool names only (checked by the callers' types and rangeCommand).
+ *
+ * On the node, beside the target (names of their own, so neither this and the single-stream
+ * partial nor this and our agent's ranged transfer ever read each other's files; both end in
+ * `.ringrift-partial`, the suffix a tree sync never lists, sends or deletes):
+ *   - `.<name>.ssh-ranged.ringrift-partial`: sparse, at the file's size from the start; each range
+ *     is written at its offset by `dd ... seek=N conv=notrunc`.
+ *   - `.<name>.ssh-ranges.ringrift-partial`: the sidecar. First line `ringrift-ranges 1 <size> <sha256>`
+ *     (the transfer: ranges of another version of the file never count), then `<start> <end>` per
+ *     range written and verified. Lines are appended with `>>`: O_APPEND puts each short line,
+ *     one write(2) by printf, whole at the end even when ranges finish at once on several
+ *     connections (local file systems; NFS does not promise it). A torn line (a crash mid-write)
+ *     lacks its newline, or parses as a range off the grid: ignored, the range is sent again.
+ *     Durability is the page cache's (no fsync from a shell that works everywhere): a lost power
+ *     can keep a line whose bytes did not reach the disk, which the whole file's sha256 catches.
+ *
+ * Portability: POSIX `dd` with `bs=`, `seek=`, `skip=`, `count=` and `conv=notrunc` only (GNU,
+ * BusyBox and macOS/BSD dd all take them; GNU's `oflag=seek_bytes` would not work on macOS). That
+ * is why offsets go in whole blocks of DD_BLOCK_BYTES: every range starts on the range grid,
+ * whose size is a whole number of MiB (rangeBytesFor), and ends on it or at the end of the file.
+ * Without `iflag=fullblock` (GNU only), dd writes each short read from the pipe as it came, at
+ * the next offset: right, since no conv=sync pads it.
+ */
+
+/** dd's block: offsets and counts are in these. */
+const DD_BLOCK_BYTES = 1 << 20;
+const SIDECAR_VERSION = 1;
+
+export interface RangedFilePaths {
+  target: string;
+  dir: string;
+  partial: string;
+  sidecar: string;
+  /** The single-stream push's partial: no prefix of anything wanted once the ranged file landed. */
+  streamPartial: string;
+}
+
+/** Paths for a target as sshRemotePath resolved it (see remoteFilePaths). */
+export function rangedFilePaths(resolved: string): RangedFilePaths {
+  const p = ops.remoteFilePaths(resolved);
+  const stem = p.partial.slice(0, -'.ringrift-partial'.length); // `<dir>/.<name>`
+  return { target: p.target, dir: p.dir, streamPartial: p.partial, partial: `${stem}.ssh-ranged.ringrift-partial`, sidecar: `${stem}.ssh-ranges.ringrift-partial` };
+}
+
+/** Which file a ranged partial holds ranges of. */
+export interface RangedIdentity {
+  size: number;
+  sha256: string;
+}
+
+const identityLine = (id: RangedIdentity) => `ringrift-ranges ${SIDECAR_VERSION} ${id.size} ${id.sha256}`;
+const q = shellQuoteRemotePath;
+
+/**
+ * Looks, writes nothing but the directory: mkdir, target a directory?, tools (base64, a sha256
+ * tool, dd), free space, and, when the sidecar names this very transfer and the partial has its
+ * size, `kept` and the sidecar's ranges as `done=<start> <end>` lines. Ends with `prepared`.
+ */
+export function inspectCommand(p: RangedFilePaths, id: RangedIdentity): string {
+  const [D, P, S, T] = [q(p.dir), q(p.partial), q(p.sidecar), q(p.target)];
+  return ops.inSh(
+    [
+      `if ! m=$(mkdir -p ${D} 2>&1); then echo "mkdir-error=$m"; exit 0; fi`,
+      `if [ -d ${T} ]; then echo target-is-dir; fi`,
+      ops.SHA_TOOL_DETECTION,
+      ops.BASE64_DETECTION,
+      'if command -v dd >/dev/null 2>&1; then echo dd=present; fi',
+      `echo "df=$(df -Pk ${D} 2>/dev/null | tail -n 1)"`,
+      `if [ -f ${S} ] && [ -f ${P} ] && [ "$(head -n 1 ${S})" = '${identityLine(id)}' ] && [ $(( $(wc -c < ${P}) )) -eq ${id.size} ]; then`,
+      // `#` ends the listing: a last line without its newline (a torn append) gets it glued on and
+      // parses as nothing (GNU and BusyBox sed keep the missing newline missing; BSD sed adds one).
+      `  echo kept; sed -n '2,$s/^/done=/p' ${S}; echo '#'`,
+      'fi',
+      `echo ${ops.PREPARED_MARK}`,
+    ].join('\n'),
+  );
+}
+
+/** Starts the transfer afresh: drops partial and sidecar, makes a sparse partial of `size`, writes the identity line. Prints `ready`. */
+export function resetCommand(p: RangedFilePaths, id: RangedIdentity): string {
+  const [P, S] = [q(p.partial), q(p.sidecar)];
+  return ops.inSh(
+    [
+      `rm -f ${S} ${P}`,
+      // No conv=notrunc: dd truncates (here: extends) the output to the seek offset; no data is read.
+      `if ! e=$(dd if=/dev/null of=${P} bs=1 seek=${id.size} 2>&1); then echo "write-error=$(printf '%s' "$e" | tail -n 1)"; exit 0; fi`,
+      `printf '%s\\n' '${identityLine(id)}' > ${S} && echo ready`,
+    ].join('\n'),
+  );
+}
+
+/** What one range's command needs beyond the paths. */
+interface RangeJob {
+  range: ByteRange;
+  /** sha256 of the range's bytes in the local file. */
+  sha256: string;
+  flag: ops.Base64DecodeFlag;
+  tool: ops.ShaTool;
+}
+
+/**
+ * One range: base64 on stdin, decoded and written at its offset, then exactly that span read back
+ * from the partial and hashed; only a match appends the range to the sidecar. Prints `range-ok`,
+ * `range-mismatch <hash>`, or `write-error=<dd's last line>` (a full disk). A connection cut
+ * mid-range ends stdin early: dd writes the prefix, which then fails the hash and is not recorded.
+ */
+export function rangeCommand(p: RangedFilePaths, job: RangeJob): string {
+  const { range, sha256, flag, tool } = job;
+  if (range.start % DD_BLOCK_BYTES !== 0 || !/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`rangeCommand: range ${range.start}-${range.end} is off the dd grid or its sha256 is not hex`);
+  const [P, S] = [q(p.partial), q(p.sidecar)];
+  const at = range.start / DD_BLOCK_BYTES;
+  const blocks = Math.ceil((range.end - range.start) / DD_BLOCK_BYTES);
+  return ops.inSh(
+    [
+      // dd's stderr (its error, or its record counts) into e; its stdout is empty.
+      `if ! e=$(base64 ${flag} | dd of=${P} bs=${DD_BLOCK_BYTES} seek=${at} conv=notrunc 2>&1 >/dev/null); then echo "write-error=$(printf '%s' "$e" | tail -n 1)"; exit 0; fi`,
+      // A range that ends mid-block is the file's last: the partial ends there too, so dd stops there.
+      `h=$(dd if=${P} bs=${DD_BLOCK_BYTES} skip=${at} count=${blocks} 2>/dev/null | ${ops.shaCommand(tool)} | cut -d ' ' -f 1)`,
+      `if [ "$h" = ${sha256} ]; then printf '%s %s\\n' ${range.start} ${range.end} >> ${S} && echo range-ok; else echo "range-mismatch $h"; fi`,
+    ].join('\n'),
+  );
+}
+
+/**
+ * The end: the whole partial's sha256 must be the file's; then `mv -f` over the target (atomic)
+ * and the sidecar and any single-stream partial go. A mismatch drops partial and sidecar (the
+ * ranges were wrong: the next push starts afresh). Prints what ops.parseFinishOutput reads.
+ */
+export function rangedFinishCommand(p: RangedFilePaths, id: RangedIdentity, tool: ops.ShaTool): string {
+  const [P, S, T, SP] = [q(p.partial), q(p.sidecar), q(p.target), q(p.streamPartial)];
+  return ops.inSh(
+    [
+      `if [ -d ${T} ]; then echo target-is-dir; exit 0; fi`,
+      `h=$(${ops.shaCommand(tool)} < ${P} | cut -d ' ' -f 1)`,
+      `if [ "$h" = ${id.sha256} ]; then mv -f ${P} ${T} && rm -f ${S} ${SP} && echo ok; else rm -f ${P} ${S}; echo "mismatch $h"; fi`,
+    ].join('\n'),
+  );
+}
+
+export interface InspectReport extends ops.PrepareReport {
+  ddPresent: boolean;
+  /** The sidecar's ranges when it and the partial are this transfer's; undefined: start afresh. */
+  kept: ByteRange[] | undefined;
+}
+
+/**
+ * Reads inspectCommand's output. Only ranges on the grid of `rangeBytes` (start on it, end on it
+ * or at `size`) count: what this client records; anything else (a torn line) is sent again.
+ */
+export function parseInspectOutput(stdout: string, size: number, rangeBytes: number): InspectReport {
+  const base = ops.parsePrepareOutput(stdout);
+  let kept: ByteRange[] | undefined;
+  let ddPresent = false;
+  for (const line of stdout.split('\n')) {
+    if (line === ops.PREPARED_MARK) break;
+    if (line === 'dd=present') ddPresent = true;
+    if (line === 'kept') kept = [];
+    const m = /^done=(\d+) (\d+)$/.exec(line);
+    if (!m || !kept) continue;
+    const r = { start: Number(m[1]), end: Number(m[2]) };
+    if (r.start < r.end && r.end <= size && r.start % rangeBytes === 0 && (r.end % rangeBytes === 0 || r.end === size)) kept.push(r);
+  }
+  return { ...base, ddPresent, kept };
+}
+
+export type RangeOutcome = { kind: 'ok' } | { kind: 'mismatch'; remoteSha: string } | { kind: 'write_error'; text: string } | { kind: 'unexpected'; text: string };
+
+export function parseRangeOutput(stdout: string): RangeOutcome {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  if (line === 'range-ok') return { kind: 'ok' };
+  const mismatch = /^range-mismatch\s*(\S*)$/.exec(line);
+  if (mismatch) return { kind: 'mismatch', remoteSha: mismatch[1] };
+  if (line.startsWith('write-error=')) return { kind: 'write_error', text: line.slice('write-error='.length) };
+  return { kind: 'unexpected', text: stdout.trim() };
+}

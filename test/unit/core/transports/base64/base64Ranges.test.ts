@@ -1,0 +1,42 @@
+import { strict as assert } from 'node:assert';
+import { rangeBytesFor } from '../../../../../src/core/byteRanges';
+import { pieceBytesFor, planRanges, rangeSha256 } from '../../../../../src/core/transports/base64/base64Ranges';
+
+const MiB = 1 << 20;
+
+describe('core/transports/base64/base64Ranges', () => {
+  it('a fresh push: every cell of the grid, in file order, the last one short', () => {
+    const size = 24 * MiB + 5;
+    const plan = planRanges(undefined, size);
+    assert.equal(plan.rangeBytes, rangeBytesFor(size));
+    assert.equal(plan.rangeBytes, 4 * MiB);
+    assert.equal(plan.doneBytes, 0);
+    assert.deepEqual(plan.queue.map((r) => r.start / MiB), [0, 4, 8, 12, 16, 20, 24]);
+    assert.equal(plan.queue[6].end, size);
+  });
+
+  it('a resumed push sends only what the node does not hold; kept ranges may overlap and come in any order', () => {
+    const size = 24 * MiB;
+    const kept = [{ start: 8 * MiB, end: 12 * MiB }, { start: 0, end: 4 * MiB }, { start: 0, end: 4 * MiB }, { start: 20 * MiB, end: size }];
+    const plan = planRanges(kept, size);
+    assert.equal(plan.doneBytes, 12 * MiB);
+    assert.deepEqual(plan.queue, [{ start: 4 * MiB, end: 8 * MiB }, { start: 12 * MiB, end: 16 * MiB }, { start: 16 * MiB, end: 20 * MiB }]);
+    assert.deepEqual(planRanges([{ start: 0, end: size }], size).queue, [], 'all there: only the finish is left');
+  });
+
+  it("a range's sha256 is its cell's", () => {
+    const cells = ['a', 'b', 'c'];
+    assert.equal(rangeSha256(cells, { start: 8 * MiB, end: 9 * MiB + 1 }, 4 * MiB), 'c');
+  });
+
+  it('the buffers of all streams stay within 16 MiB up to the auto cap, and are never silly small', () => {
+    for (const streams of [1, 4, 16, 32]) {
+      const piece = pieceBytesFor(streams);
+      assert.equal(piece % 3, 0, 'only a range\'s last piece may pad');
+      assert.ok(piece >= 3 << 16 && piece <= 3 << 18, `${streams}: ${piece}`);
+      const held = streams * 2 * (piece + (piece / 3) * 4);
+      assert.ok(streams > 16 || held <= 16 * MiB, `${streams} streams hold ${held} bytes`);
+      assert.ok(held <= 32 * MiB, `${streams} streams hold ${held} bytes`);
+    }
+  });
+});

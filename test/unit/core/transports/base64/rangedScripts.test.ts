@@ -1,0 +1,121 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ByteRange } from '../../../../../src/core/byteRanges';
+import * as ops from '../../../../../src/core/transports/base64/remoteFileOps';
+import * as scripts from '../../../../../src/core/transports/base64/rangedScripts';
+import { tempDir } from '../../ssh/keyFixtures';
+
+const MiB = 1 << 20;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const NASTY_NAMES = ['with space.bin', "it's.bin", '$(touch MARK_subst).bin', '`touch MARK_tick`.bin', 'a;touch MARK_semi.bin', '-rf', 'dollar$HOME.bin', 'new\nline.bin'];
+
+/**
+ * The node's side of a ranged base64 push, run as sshd runs it (`/bin/sh -c COMMAND` here, the
+ * login shell on a node) against a temp directory: what lands, what the sidecar records, what is
+ * refused. Ranges of 1 MiB (the dd block) keep the files small.
+ */
+describe('core/transports/base64/rangedScripts', () => {
+  let home: string;
+  beforeEach(() => (home = tempDir('ringrift-ranged-')));
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  const run = (command: string, input = '') => {
+    const r = spawnSync('/bin/sh', ['-c', command], { cwd: home, env: { PATH: process.env.PATH, HOME: home }, input });
+    assert.equal(r.status, 0, r.stderr.toString());
+    return r.stdout.toString();
+  };
+  const inspect = (p: scripts.RangedFilePaths, id: scripts.RangedIdentity, rangeBytes = MiB) => scripts.parseInspectOutput(run(scripts.inspectCommand(p, id)), id.size, rangeBytes);
+  const sendRange = (p: scripts.RangedFilePaths, file: Buffer, range: ByteRange, expected = sha(file.subarray(range.start, range.end))) =>
+    scripts.parseRangeOutput(run(scripts.rangeCommand(p, { range, sha256: expected, flag: '-d', tool: 'sha256sum' }), file.subarray(range.start, range.end).toString('base64')));
+
+  it('names its partial and sidecar beside the target, apart from the single-stream partial, under the reserved suffix', () => {
+    assert.deepEqual(scripts.rangedFilePaths('/data/m.bin'), {
+      target: '/data/m.bin', dir: '/data', streamPartial: '/data/.m.bin.ringrift-partial',
+      partial: '/data/.m.bin.ssh-ranged.ringrift-partial', sidecar: '/data/.m.bin.ssh-ranges.ringrift-partial',
+    });
+    assert.equal(scripts.rangedFilePaths('-rf').partial, './.-rf.ssh-ranged.ringrift-partial');
+  });
+
+  it('lands ranges sent out of order under hostile names; the sidecar records each; nothing in a name runs', function () {
+    this.timeout(60_000); // a few dozen shells, under load
+    for (const name of NASTY_NAMES) {
+      const p = scripts.rangedFilePaths(`sub dir/${name}`);
+      const file = randomBytes(2 * MiB + 12345);
+      const id = { size: file.length, sha256: sha(file) };
+      const fresh = inspect(p, id);
+      assert.ok(fresh.base64Present && fresh.decodeFlag && fresh.shaTool && fresh.ddPresent, `tools found for ${name}`);
+      assert.equal(fresh.kept, undefined, 'nothing kept yet');
+      assert.equal(run(scripts.resetCommand(p, id)).trim(), 'ready');
+      assert.equal(fs.statSync(path.join(home, 'sub dir', `.${name}.ssh-ranged.ringrift-partial`)).size, file.length, 'sparse, at full size');
+      for (const range of [{ start: 2 * MiB, end: file.length }, { start: 0, end: MiB }, { start: MiB, end: 2 * MiB }]) {
+        assert.deepEqual(sendRange(p, file, range), { kind: 'ok' }, `${name} ${range.start}`);
+      }
+      assert.deepEqual(inspect(p, id).kept, [{ start: 2 * MiB, end: file.length }, { start: 0, end: MiB }, { start: MiB, end: 2 * MiB }]);
+      assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum'))), { kind: 'ok' });
+      assert.ok(fs.readFileSync(path.join(home, 'sub dir', name)).equals(file), name);
+    }
+    assert.deepEqual(fs.readdirSync(home).filter((f) => f.startsWith('MARK')), []);
+    assert.deepEqual(fs.readdirSync(path.join(home, 'sub dir')).sort(), [...NASTY_NAMES].sort(), 'partials and sidecars gone');
+  });
+
+  it('a range whose bytes do not hash as announced (or came short: a cut connection) is written but not recorded', () => {
+    const p = scripts.rangedFilePaths('m.bin');
+    const file = randomBytes(3 * MiB);
+    const id = { size: file.length, sha256: sha(file) };
+    run(scripts.resetCommand(p, id));
+    const wrong = sendRange(p, file, { start: 0, end: MiB }, 'f'.repeat(64));
+    assert.deepEqual(wrong, { kind: 'mismatch', remoteSha: sha(file.subarray(0, MiB)) });
+    const cut = scripts.rangeCommand(p, { range: { start: MiB, end: 2 * MiB }, sha256: sha(file.subarray(MiB, 2 * MiB)), flag: '-d', tool: 'sha256sum' });
+    assert.equal(scripts.parseRangeOutput(run(cut, file.subarray(MiB, MiB + 1000 * 3).toString('base64'))).kind, 'mismatch');
+    assert.deepEqual(sendRange(p, file, { start: 2 * MiB, end: 3 * MiB }), { kind: 'ok' });
+    assert.deepEqual(inspect(p, id).kept, [{ start: 2 * MiB, end: 3 * MiB }]);
+  });
+
+  it('keeps ranges only of this very file: another sha256, a partial of another size, a torn or off-grid line count for nothing', () => {
+    const p = scripts.rangedFilePaths('m.bin');
+    const file = randomBytes(2 * MiB + 7);
+    const id = { size: file.length, sha256: sha(file) };
+    run(scripts.resetCommand(p, id));
+    sendRange(p, file, { start: 0, end: MiB });
+    assert.equal(inspect(p, { ...id, sha256: 'a'.repeat(64) }).kept, undefined, 'another version of the file');
+    const sidecar = path.join(home, '.m.bin.ssh-ranges.ringrift-partial');
+    // A torn-off end, a range seen twice, one past the end, a good one, and a last line torn before its newline.
+    fs.appendFileSync(sidecar, `${MiB} 2\n0 ${MiB}\n${2 * MiB} ${4 * MiB}\n${2 * MiB} ${file.length}\n${MiB} ${2 * MiB}`);
+    assert.deepEqual(inspect(p, id).kept, [{ start: 0, end: MiB }, { start: 0, end: MiB }, { start: 2 * MiB, end: file.length }]);
+    assert.deepEqual(inspect(p, id, 2 * MiB).kept, [{ start: 2 * MiB, end: file.length }], 'on a 2 MiB grid only the last counts');
+    fs.truncateSync(path.join(home, '.m.bin.ssh-ranged.ringrift-partial'), 5);
+    assert.equal(inspect(p, id).kept, undefined, 'a partial of another size');
+  });
+
+  it('finish: a partial that does not hash right is dropped with its sidecar, the old target intact; a directory target is refused', () => {
+    const p = scripts.rangedFilePaths('m.bin');
+    const file = randomBytes(MiB + 1);
+    file[MiB] = 1; // never sent: the sparse partial holds a zero there
+    const id = { size: file.length, sha256: sha(file) };
+    fs.writeFileSync(path.join(home, 'm.bin'), 'old');
+    run(scripts.resetCommand(p, id));
+    sendRange(p, file, { start: 0, end: MiB });
+    const out = ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum')));
+    assert.equal(out.kind, 'mismatch');
+    assert.deepEqual(fs.readdirSync(home), ['m.bin']);
+    assert.equal(fs.readFileSync(path.join(home, 'm.bin'), 'utf8'), 'old');
+    fs.rmSync(path.join(home, 'm.bin'));
+    fs.mkdirSync(path.join(home, 'm.bin'));
+    assert.equal(inspect(p, id).targetIsDir, true);
+    assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum'))), { kind: 'target_is_dir' });
+  });
+
+  it('a full disk in dd reads as a write error', () => {
+    assert.deepEqual(scripts.parseRangeOutput('write-error=dd: error writing \'x\': No space left on device\n'), { kind: 'write_error', text: 'dd: error writing \'x\': No space left on device' });
+    assert.deepEqual(scripts.parseRangeOutput('garbage'), { kind: 'unexpected', text: 'garbage' });
+  });
+
+  it('refuses to build a range command off the dd grid or with a sha256 that is not hex (it is put in the command)', () => {
+    const p = scripts.rangedFilePaths('m.bin');
+    assert.throws(() => scripts.rangeCommand(p, { range: { start: 5, end: MiB }, sha256: 'a'.repeat(64), flag: '-d', tool: 'sha256sum' }));
+    assert.throws(() => scripts.rangeCommand(p, { range: { start: 0, end: MiB }, sha256: "'; touch x '", flag: '-d', tool: 'sha256sum' }));
+  });
+});
