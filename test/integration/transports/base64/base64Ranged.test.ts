@@ -142,9 +142,11 @@ describe('integration: base64 ranges over several SSH connections (real sshd)', 
     const marks = path.join(work, 'marks');
     const name = `$(touch ${marks}-subst) \`touch ${marks}-tick\`; it's\nnew line.bin`;
     const file = localFile('hostile.bin', 9 * MiB);
-    // Default options: streams 'auto' (a 9 MiB file: three ranges, so three streams at most).
-    const r = landed(await push(options(), spec(n), file, `odd dir/${name}`));
+    // 4 streams asked for, a 9 MiB file: three ranges, so three streams at most.
+    const r = landed(await push(options({ streams: 4 }), spec(n), file, `odd dir/${name}`));
     assert.ok(r.streams! >= 1 && r.streams! <= 3, `streams ${r.streams}`);
+    const single = landed(await push(options(), spec(n), file, 'auto.bin'));
+    assert.equal(single.streams, undefined, "'auto' keeps base64 to one stream (ranges only when asked for by number)");
     const target = n.file(`odd dir/${name}`);
     assert.equal(sha256(target), sha256(file));
     // The markers' absolute paths make directories of the name's first part: the file is alone in the last one.
