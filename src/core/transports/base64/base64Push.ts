@@ -243,6 +243,8 @@ export class Base64PushRun {
     clearTimeout(idleTimer);
     if (sendError?.side === 'read') return this.fail('local_unreadable', `reading ${this.localPath} failed at byte ${done}: ${sendError.text}; the partial stays for the next push`);
     if (idle) return this.fail('idle_timeout', `no progress for ${this.opts.idleTimeoutMs} ms at byte ${done} of ${this.size}; the partial stays for the next push to resume`);
+    // A cancel closes the channel under a pending write: the write's error is the cancel's echo.
+    if (!r.ok && r.code === 'cancelled') return this.sshFail(r);
     if (sendError && !(r.ok && r.value.code !== 0)) {
       return this.fail('disconnected', `writing to the node failed at byte ${done}: ${sendError.text}; the partial stays for the next push to resume`);
     }
