@@ -5,6 +5,7 @@ import type { NodeSpec } from '../../hosts/nodeSpec';
 import { openSsh, type SshOverrides } from '../../ssh/connect';
 import type { SshSession } from '../../ssh/session';
 import type { StreamScaler } from '../http/streamCount';
+import { RangeProgress, type PushMeter } from '../rangeProgress';
 import type { TransportOptions } from '../transport';
 import type { PushFail } from './base64Push';
 import { pieceBytesFor, rangeSha256 } from './base64Ranges';
@@ -18,12 +19,6 @@ const WRITE_FAILURE_GRACE_MS = 1000;
 const DISK_FULL = /No space left|Disk quota exceeded/i;
 
 /** Bytes of a ranged push as the progress display sees them. */
-export interface RangeMeter {
-  /** The node's verified ranges plus what is in flight. */
-  onNode: number;
-  /** File bytes handed to channels by this push (each range's, once). */
-  sent: number;
-}
 
 /** What every stream of one ranged push shares. */
 interface RangeSenderDeps {
@@ -40,7 +35,7 @@ interface RangeSenderDeps {
   cells: string[];
   rangeBytes: number;
   scaler: StreamScaler;
-  meter: RangeMeter;
+  meter: PushMeter;
   signal: AbortSignal;
 }
 
@@ -54,24 +49,25 @@ interface RangeSenderDeps {
  */
 export class Base64RangeSender {
   private readonly running = new Set<Promise<void>>();
-  private readonly inFlight = new Map<ByteRange, number>();
   private failure: PushFail | undefined;
   private firstTaken = false;
   private connectFailed = false;
   /** Streams still logging in: each will take a range, so no more are started than ranges wait. */
   private connecting = 0;
   private connected = 0;
-  /** Bytes of ranges the node verified and recorded this run. */
-  landedBytes = 0;
+  /** What this run moved; `landedBytes`: ranges the node verified and recorded. */
+  readonly progress: RangeProgress;
   /** The most connections that sent at once. */
   peakStreams = 0;
 
   constructor(
     private readonly d: RangeSenderDeps,
     private readonly queue: ByteRange[],
-    private readonly doneBefore: number,
+    doneBefore: number,
     private readonly first: SshSession,
-  ) {}
+  ) {
+    this.progress = new RangeProgress(d.meter, d.scaler, doneBefore);
+  }
 
   async run(): Promise<PushFail | undefined> {
     this.grow();
@@ -137,13 +133,14 @@ export class Base64RangeSender {
     let started: (w: Writable) => void = () => undefined;
     const stdinReady = new Promise<Writable>((resolve) => (started = resolve));
     let out = '';
-    this.inFlight.set(range, 0);
+    this.progress.begin(range);
+    let landed = false;
     const result = ssh.exec(command, { onStdin: (w) => started(w), onStdout: (b) => (out += b.toString('utf8')), signal: cancel.signal });
     let sendError: SendFailure | undefined;
     try {
       const stdin = await Promise.race([stdinReady, result.then(() => undefined)]);
       if (stdin) {
-        const onBytes = (n: number) => (idleTimer.refresh(), this.onSent(range, n));
+        const onBytes = (n: number) => (idleTimer.refresh(), this.progress.sent(range, n), this.grow());
         sendError = await sendBase64Range({ file: d.file, start: range.start, end: range.end, onBytes }, stdin, result, slots);
         if (sendError?.side === 'read') cancel.abort();
         // A channel that refuses data has usually seen its command exit: that exit says more.
@@ -157,12 +154,13 @@ export class Base64RangeSender {
       if (sendError && !(r.ok && r.value.code !== 0)) return this.fail('disconnected', `writing ${what} to the node failed: ${sendError.text}; completed ranges stay on the node`);
       if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (base64 ranges to ${d.paths.target}, ${what}); completed ranges stay on the node for the next push` };
       if (r.value.code !== 0) return this.fail('remote_error', `the command for ${what} failed on the node (exit ${r.value.code}): ${r.value.stderr || 'no message'}`);
-      return this.judge(parseRangeOutput(out), range, r.value.stderr);
+      const outcome = parseRangeOutput(out);
+      landed = outcome.kind === 'ok';
+      return this.judge(outcome, range, r.value.stderr);
     } finally {
       clearTimeout(idleTimer);
       d.signal.removeEventListener('abort', onAbort);
-      this.inFlight.delete(range);
-      this.updateOnNode();
+      this.progress.end(range, landed);
     }
   }
 
@@ -170,7 +168,6 @@ export class Base64RangeSender {
     const what = `bytes ${range.start}-${range.end}`;
     switch (outcome.kind) {
       case 'ok':
-        this.landedBytes += range.end - range.start;
         return undefined;
       case 'mismatch':
         return this.fail('checksum_mismatch', `${what} hash to ${outcome.remoteSha || '(nothing)'} on the node, not ${rangeSha256(this.d.cells, range, this.d.rangeBytes)}; not recorded, the next push sends them again`);
@@ -185,19 +182,5 @@ export class Base64RangeSender {
 
   private fail(code: PushFail['code'], detail: string): PushFail {
     return { ok: false, code, message: `${this.d.where}: ${detail}` };
-  }
-
-  private onSent(range: ByteRange, n: number): void {
-    this.d.meter.sent += n;
-    this.inFlight.set(range, (this.inFlight.get(range) ?? 0) + n);
-    this.updateOnNode();
-    this.d.scaler.observe(this.d.meter.sent);
-    this.grow();
-  }
-
-  private updateOnNode(): void {
-    let moving = 0;
-    for (const n of this.inFlight.values()) moving += n;
-    this.d.meter.onNode = this.doneBefore + this.landedBytes + moving;
   }
 }

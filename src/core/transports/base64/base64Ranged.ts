@@ -11,7 +11,8 @@ import { StreamScaler, type StreamsSetting } from '../http/streamCount';
 import { progressTicker } from '../progressTicker';
 import type { PartialProgress, PushProgress, TransportOptions } from '../transport';
 import type { Base64PushFailure, PushFail } from './base64Push';
-import { Base64RangeSender, type RangeMeter } from './base64RangeSender';
+import type { PushMeter } from '../rangeProgress';
+import { Base64RangeSender } from './base64RangeSender';
 import { planRanges } from './base64Ranges';
 import { promptsOncePerPush } from './pushPrompts';
 import { parseFinishOutput, type Base64DecodeFlag, type ShaTool } from './remoteFileOps';
@@ -69,7 +70,7 @@ export async function pushBase64Ranged(d: RangedPushDeps): Promise<RangedOutcome
 class RangedRun {
   private readonly paths: scripts.RangedFilePaths;
   private readonly where: string;
-  private readonly meter: RangeMeter = { onNode: 0, sent: 0 };
+  private readonly meter: PushMeter = { onNode: 0, sent: 0 };
   private readonly scaler: StreamScaler;
   private readonly report: () => void;
   private readonly stopTicker: () => void;
@@ -146,7 +147,7 @@ class RangedRun {
     if (failed) {
       // Ranges whose `range-ok` came back: the node printed it after appending to its sidecar, so
       // this is read from the node, not bytes written to a socket (transport.ts, PushFailure.partial).
-      const after = plan.doneBytes + sender.landedBytes;
+      const after = plan.doneBytes + sender.progress.landedBytes;
       return { ...failed, ...(after > plan.doneBytes ? { partial: { before: plan.doneBytes, after } } : {}) };
     }
     return this.finish(ssh, id, tools.value.tool, plan.doneBytes);

@@ -9,7 +9,7 @@ import { httpRemotePath, type RemotePathError } from '../remotePath';
 import { localSha256 } from '../rsync/rsyncVerify';
 import { RANGED_MIN_BYTES } from '../../byteRanges';
 import { pushRanged } from './rangedPush';
-import type { PushMeter } from './rangeSender';
+import type { PushMeter } from '../rangeProgress';
 import { fileKey as keyOf, forgetSha, recallSha, rememberSha } from './sentHashes';
 import { DEFAULT_STREAMS } from './streamCount';
 import type { PushFailure, PushJob, PushProgress, PushResult, TransportOptions } from '../transport';

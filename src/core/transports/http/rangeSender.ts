@@ -6,14 +6,7 @@ import { parseBody, refusalOf } from './agentReplies';
 import type { AgentPushFailure } from './agentPush';
 import { uploadRange } from './rangeUpload';
 import type { StreamScaler } from './streamCount';
-
-/** Bytes of a push as the progress display sees them. */
-export interface PushMeter {
-  /** Bytes on the node: its partial, or its completed ranges plus what is in flight. */
-  onNode: number;
-  /** Bytes written to sockets by this push. */
-  sent: number;
-}
+import { RangeProgress, type PushMeter } from '../rangeProgress';
 
 /** What every range of one file shares. */
 export interface RangedFile {
@@ -54,17 +47,18 @@ const BUSY_RETRY_MS = 300;
  */
 export class RangeSender {
   private readonly running = new Set<Promise<void>>();
-  private readonly inFlight = new Map<ByteRange, number>();
   private failure: SendFailure | undefined;
-  /** Bytes of ranges the agent confirmed this run (durable and verified there). */
-  landedBytes = 0;
+  /** What this run moved; `landedBytes`: ranges the agent confirmed (durable and verified there). */
+  readonly progress: RangeProgress;
   peakStreams = 0;
 
   constructor(
     private readonly d: RangeSenderDeps,
     private readonly queue: ByteRange[],
-    private readonly doneBefore: number,
-  ) {}
+    doneBefore: number,
+  ) {
+    this.progress = new RangeProgress(d.meter, d.scaler, doneBefore);
+  }
 
   async run(): Promise<SendFailure | undefined> {
     this.grow();
@@ -109,36 +103,17 @@ export class RangeSender {
   /** One range: undefined when it landed, 'busy' to try again, else why it failed. */
   private async sendOne(range: ByteRange, buffers: Buffer[], socketPool: http.Agent): Promise<SendFailure | 'busy' | undefined> {
     const { ep, f, timing, signal } = this.d;
-    this.inFlight.set(range, 0);
+    this.progress.begin(range);
     const plan = { file: f.file, urlPath: f.urlPath, totalSize: f.size, sha256: f.sha256, range, ...timing, buffers, socketPool };
-    const r = await uploadRange(ep, plan, (n) => this.onSent(range, n), signal);
-    this.inFlight.delete(range);
-    this.updateOnNode();
+    const r = await uploadRange(ep, plan, (n) => (this.progress.sent(range, n), this.grow()), signal);
+    this.progress.end(range, r.ok && r.value.status === 202);
     const what = `${f.rel} bytes ${range.start}-${range.end}`;
     if (!r.ok) return { code: r.code, message: `${r.message} while sending ${what} to ${ep.node}` };
-    if (r.value.status === 202) {
-      this.landedBytes += range.end - range.start;
-      this.updateOnNode();
-      return undefined;
-    }
+    if (r.value.status === 202) return undefined;
     const code = parseBody(r.value).code;
     if (r.value.status === 409 && (code === 'busy' || code === 'range_conflict')) return 'busy';
     const refusal = refusalOf(r.value, ep, what);
     return refusal ?? { code: 'http_error', message: `${this.where()} answered HTTP ${r.value.status} to ${what}` };
-  }
-
-  private onSent(range: ByteRange, n: number): void {
-    this.d.meter.sent += n;
-    this.inFlight.set(range, (this.inFlight.get(range) ?? 0) + n);
-    this.updateOnNode();
-    this.d.scaler.observe(this.d.meter.sent);
-    this.grow();
-  }
-
-  private updateOnNode(): void {
-    let moving = 0;
-    for (const n of this.inFlight.values()) moving += n;
-    this.d.meter.onNode = this.doneBefore + this.landedBytes + moving;
   }
 
   private where(): string {

@@ -3,7 +3,8 @@ import { coveredBytes, missingRanges, parseRanges, rangeBytesFor, type ByteRange
 import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply } from './agentRequest';
 import { headerNumber, parseBody, refusalOf, type AgentErrorBody } from './agentReplies';
 import { RANGED_HEADERS } from './rangedPutProtocol';
-import { RangeSender, type PushMeter, type RangedFile, type SendFailure } from './rangeSender';
+import type { PushMeter } from '../rangeProgress';
+import { RangeSender, type RangedFile, type SendFailure } from './rangeSender';
 import { StreamScaler, type StreamsSetting } from './streamCount';
 import type { PartialProgress } from '../transport';
 
@@ -67,7 +68,7 @@ async function sendAndCommit(d: RangedPushDeps, head: AgentReply): Promise<Range
     const failed = await sender.run();
     peak = Math.max(peak, sender.peakStreams);
     if (failed) {
-      const after = (await bytesHeldNow(d)) ?? coveredBytes(held) + sender.landedBytes;
+      const after = (await bytesHeldNow(d)) ?? coveredBytes(held) + sender.progress.landedBytes;
       return { ok: false, ...failed, ...(after > before ? { partial: { before, after } } : {}) };
     }
     const c = await commit(d);
