@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { NodeSpec } from '../../src/core/hosts/nodeSpec';
 import { Base64Transport } from '../../src/core/transports/base64/base64';
 import { P2PTransport } from '../../src/core/transports/http/p2p';
-import { parseStreams, type StreamsSetting } from '../../src/core/transports/http/streamCount';
+import { parseStreams, type StreamsSetting } from '../../src/core/transports/streamCount';
 import { RsyncTransport } from '../../src/core/transports/rsync/rsync';
 import { DEFAULT_TRANSPORT_OPTIONS, type Transport } from '../../src/core/transports/transport';
 import { startCluster } from '../../test/integration/harness/cluster';

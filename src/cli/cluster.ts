@@ -6,7 +6,7 @@ import { parseTransportName, type RouterSettings } from '../core/router';
 import { openSession, type ClusterSession } from '../core/session';
 import { defaultKnownHostsFile } from '../core/ssh/userFiles';
 import { resolveClusterToken } from '../core/transports/http/orchestrator/token';
-import { parseStreams } from '../core/transports/http/streamCount';
+import { parseStreams } from '../core/transports/streamCount';
 import type { TransportOptions } from '../core/transports/transport';
 import { boolOpt, ExitError, intOpt, stringOpt, UsageError, type CliIO, type ParsedArgs } from './command';
 import { loadHostsForCommand } from './loadHosts';

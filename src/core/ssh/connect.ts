@@ -47,6 +47,8 @@ export async function openSsh(
   const clients: Client[] = [];
   const closeAll = () => clients.forEach((c) => c.destroy());
   let sock: Duplex | undefined;
+  // The path's round trip: the first hop's TCP connect, plus each jump's channel to the next hop.
+  let rttMs = 0;
   for (const [i, hop] of hops.entries()) {
     const isJump = i < hops.length - 1;
     const conn = await connectHop(node.name, hop, isJump ? target.value.host : undefined, opts, signal, sock);
@@ -54,20 +56,29 @@ export async function openSsh(
       closeAll();
       return conn;
     }
-    clients.push(conn.value);
+    clients.push(conn.value.client);
+    rttMs += conn.value.connectMs;
     if (isJump) {
       const next = hops[i + 1];
-      const fwd = await forwardTo(conn.value, next, node.name, hop);
+      const forwardStart = performance.now();
+      const fwd = await forwardTo(conn.value.client, next, node.name, hop);
       if (!fwd.ok) {
         closeAll();
         return fwd;
       }
+      rttMs += performance.now() - forwardStart;
       sock = fwd.value;
     }
   }
   const last = hops[hops.length - 1];
   const label = `node ${node.name}: ssh ${last.user}@${last.host}:${last.port}`;
-  return ok(new Ssh2Session(label, clients[clients.length - 1], clients.slice(0, -1)));
+  return ok(new Ssh2Session(label, clients[clients.length - 1], clients.slice(0, -1), rttMs));
+}
+
+/** A logged-in hop, and how long its TCP connect took (0 over a jump's channel). */
+interface HopConnection {
+  client: Client;
+  connectMs: number;
 }
 
 function forwardTo(client: Client, next: SshEndpoint, nodeName: string, via: SshEndpoint): Promise<Result<Duplex, SshErrorCode>> {
@@ -90,7 +101,7 @@ async function connectHop(
   opts: TransportOptions,
   signal: AbortSignal,
   sock: Duplex | undefined,
-): Promise<Result<Client, SshErrorCode>> {
+): Promise<Result<HopConnection, SshErrorCode>> {
   const agentSock = opts.env.SSH_AUTH_SOCK || undefined;
   // A key named in the hosts file or ssh_config that is missing is worth a note; absent defaults are not.
   const loaded = await loadKeys(hop.keyFiles, opts.onPassphrase, (f) => !/\/\.ssh\/id_(ed25519|rsa|ecdsa)$/.test(f));
@@ -122,10 +133,11 @@ interface HopPlan {
   auths: AnyAuthMethod[];
 }
 
-function loginHop(p: HopPlan): Promise<Result<Client, SshErrorCode>> {
+function loginHop(p: HopPlan): Promise<Result<HopConnection, SshErrorCode>> {
   return new Promise((resolve) => {
     const client = new Client();
     const s = newHopLogin(client, p, resolve);
+    const connectStart = performance.now();
     p.signal.addEventListener('abort', s.cancel, { once: true });
     const config: ConnectConfig = {
       host: p.hop.host,
@@ -139,8 +151,11 @@ function loginHop(p: HopPlan): Promise<Result<Client, SshErrorCode>> {
       hostVerifier: hostKeyVerifier(p, s),
       authHandler: p.auths,
     };
-    client.on('connect', () => (s.tcpConnected = true));
-    client.on('ready', () => s.settle(ok(client)));
+    client.on('connect', () => {
+      s.tcpConnected = true;
+      if (!p.sock) s.connectMs = performance.now() - connectStart;
+    });
+    client.on('ready', () => s.settle(ok({ client, connectMs: s.connectMs })));
     client.on('error', (err: Error & { level?: string; code?: string }) => {
       s.settle(s.hostKeyRefusal ?? (err.level === 'client-authentication' ? authFailure(p.label) : classifySshError(err, p.label, { tcpConnected: s.tcpConnected })));
     });
@@ -158,21 +173,24 @@ function loginHop(p: HopPlan): Promise<Result<Client, SshErrorCode>> {
 interface HopLogin {
   settled: boolean;
   tcpConnected: boolean;
+  /** The TCP connect's duration: one round trip (and a name lookup) to the hop. */
+  connectMs: number;
   hostKeyRefusal: SshFailure | undefined;
   readyTimer: NodeJS.Timeout | undefined;
   /** When the login must be done by; moved later by the time a host key decision took. */
   deadline: number;
   /** Ends the login once: later results are dropped. */
-  settle(r: Result<Client, SshErrorCode>): void;
+  settle(r: Result<HopConnection, SshErrorCode>): void;
   cancel(): void;
   /** (Re)arms the ready timer for what is left until the deadline. */
   armTimer(): void;
 }
 
-function newHopLogin(client: Client, p: HopPlan, resolve: (r: Result<Client, SshErrorCode>) => void): HopLogin {
+function newHopLogin(client: Client, p: HopPlan, resolve: (r: Result<HopConnection, SshErrorCode>) => void): HopLogin {
   const s: HopLogin = {
     settled: false,
     tcpConnected: !!p.sock,
+    connectMs: 0,
     hostKeyRefusal: undefined,
     readyTimer: undefined,
     // Our own ready timer instead of ssh2's readyTimeout: it must pause while a person decides

@@ -33,6 +33,8 @@ export interface SshSession {
   close(): void;
   /** True once the connection is gone. */
   readonly closed: boolean;
+  /** The node's round trip as the login measured it (TCP connect, and jump channels), in ms. */
+  readonly rttMs: number;
 }
 
 /** Output kept per stream: enough for messages and small command results, never a whole file. */
@@ -46,6 +48,7 @@ export class Ssh2Session implements SshSession {
     readonly label: string,
     private readonly client: Client,
     private readonly hops: Client[] = [],
+    readonly rttMs = 0,
   ) {
     client.on('close', () => this.close());
   }

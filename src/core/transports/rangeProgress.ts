@@ -1,5 +1,5 @@
 import type { ByteRange } from '../byteRanges';
-import type { StreamScaler } from './http/streamCount';
+import type { StreamScaler } from './streamCount';
 
 /** Bytes of a push as the progress display sees them. */
 export interface PushMeter {

@@ -2,7 +2,7 @@ import type { ProbeRound } from './probeRound';
 import type { NodeSpec, TransportKind } from '../hosts/nodeSpec';
 import type { TransportFailureCode } from './failureCodes';
 import type { ServiceKind } from './http/orchestrator/health';
-import type { StreamsSetting } from './http/streamCount';
+import type { StreamsSetting } from './streamCount';
 
 /** Outcome of one probe: never thrown, always returned. */
 export interface ProbeResult {

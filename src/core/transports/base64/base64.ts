@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import type { NodeSpec } from '../../hosts/nodeSpec';
 import { withDeadline } from '../../deadline';
 import { describeError } from '../../result';
-import { RANGED_MIN_BYTES } from '../../byteRanges';
-import { DEFAULT_STREAMS } from '../http/streamCount';
+import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
 import { Base64PushRun, type Base64PushFailure } from './base64Push';
 import { pushBase64Ranged } from './base64Ranged';
 import { openSsh, type SshOverrides } from '../../ssh/connect';
+import type { SshSession } from '../../ssh/session';
 import * as ops from './remoteFileOps';
 import { probeLogin, type ProbeRound } from '../probeRound';
 import { sshRemotePath, type RemotePathError } from '../remotePath';
@@ -20,8 +20,8 @@ type Fail = { code: Base64Failure; message: string };
  * The last resort of the chain: the file goes as base64 text through `base64 -d >> PARTIAL` over
  * ssh2 exec, one exec per `base64ChunkBytes` of the file, resuming from the partial's size on the
  * node, and is renamed into place only after the node's sha256 of it equals ours. A file of
- * RANGED_MIN_BYTES or more goes as ranges over several SSH connections instead when `streams` is
- * a number above 1 (base64Ranged.ts: one TCP stream is capped far below a lossy long link's rate).
+ * RANGED_MIN_BYTES or more goes as ranges over several SSH connections instead when rangesWanted
+ * says so (base64Ranged.ts: one TCP stream is capped far below a lossy long link's rate).
  */
 export class Base64Transport implements Transport {
   readonly kind = 'base64' as const;
@@ -73,33 +73,38 @@ export class Base64Transport implements Transport {
     } catch (err) {
       return failed({ code: 'local_unreadable', message: `cannot read ${job.localPath}: ${describeError(err)}; nothing was sent to node ${node.name}` });
     }
-    const streams = this.opts.streams ?? DEFAULT_STREAMS;
-    // Ranges only when asked for by number: 'auto' stays one stream here until the lab shows it
-    // gains. On loopback (both ends on 2 shared cores) 48 MiB took 1.5-1.8 s in one stream and
-    // 2.9-3.6 s over 2-4 connections (each range: ~50 ms to open, 100-200 ms of read-back hash).
-    if (size >= RANGED_MIN_BYTES && typeof streams === 'number' && streams > 1) {
-      const r = await pushBase64Ranged({ node, opts: this.opts, sshOverrides: this.sshOverrides, localPath: job.localPath, size, resolved: resolved.value, streams, progress, signal });
-      if (!r.ok) return failed(r, r.partial);
-      const durationMs = Date.now() - started;
-      const rateBytesPerS = Math.round(r.bytesSent / Math.max(durationMs / 1000, 0.001));
-      return { ok: true, transport: 'base64', bytes: size, bytesSent: r.bytesSent, sha256: r.sha256, durationMs, remotePath: resolved.value, streams: r.streams, rateBytesPerS };
-    }
     const ssh = await openSsh(node, this.opts, signal, this.sshOverrides);
     if (!ssh.ok) return failed({ code: ssh.code, message: `${ssh.message} (base64 push)` });
-    const paths = ops.remoteFilePaths(resolved.value);
-    let run: Base64PushRun;
-    let outcome: Awaited<ReturnType<Base64PushRun['attempt']>>;
     try {
-      const where = `node ${node.name}: base64 push to ${paths.target}`;
-      run = new Base64PushRun(where, job.localPath, size, paths, ssh.value, this.opts, progress, signal);
-      outcome = await run.attempt();
-      // A resumed partial from an older version of the file fails the check; start over once.
-      if (!outcome.ok && outcome.code === 'checksum_mismatch' && (run.resumedFrom ?? 0) > 0) outcome = await run.attempt();
+      const at = { node, job, size, resolved: resolved.value, ssh: ssh.value, progress, signal, started };
+      // The login measured the node's round trip: 'auto' sends ranges only where one stream is loss-bound.
+      return rangesWanted(size, this.opts.streams ?? DEFAULT_STREAMS, ssh.value.rttMs) ? await this.pushRanges(at) : await this.pushOneStream(at);
     } finally {
       ssh.value.close();
     }
-    if (!outcome.ok) return failed(outcome, await this.partialAfter(node, paths, run.resumedFrom, signal));
-    return { ok: true, transport: 'base64', bytes: size, bytesSent: outcome.bytesSent, sha256: outcome.sha256, durationMs: Date.now() - started, remotePath: resolved.value };
+  }
+
+  private async pushRanges(at: PushAt): Promise<PushResult> {
+    const { node, job, size, resolved, ssh, progress, signal, started } = at;
+    const r = await pushBase64Ranged({ node, opts: this.opts, sshOverrides: this.sshOverrides, localPath: job.localPath, size, resolved, streams: this.opts.streams ?? DEFAULT_STREAMS, ssh, progress, signal });
+    const durationMs = Date.now() - started;
+    if (!r.ok) return { ok: false, transport: 'base64', code: r.code, message: r.message, durationMs, ...(r.partial ? { partial: r.partial } : {}) };
+    const rateBytesPerS = Math.round(r.bytesSent / Math.max(durationMs / 1000, 0.001));
+    return { ok: true, transport: 'base64', bytes: size, bytesSent: r.bytesSent, sha256: r.sha256, durationMs, remotePath: resolved, streams: r.streams, rateBytesPerS };
+  }
+
+  private async pushOneStream(at: PushAt): Promise<PushResult> {
+    const { node, job, size, resolved, ssh, progress, signal, started } = at;
+    const paths = ops.remoteFilePaths(resolved);
+    const where = `node ${node.name}: base64 push to ${paths.target}`;
+    const run = new Base64PushRun(where, job.localPath, size, paths, ssh, this.opts, progress, signal);
+    let outcome = await run.attempt();
+    // A resumed partial from an older version of the file fails the check; start over once.
+    if (!outcome.ok && outcome.code === 'checksum_mismatch' && (run.resumedFrom ?? 0) > 0) outcome = await run.attempt();
+    if (outcome.ok) return { ok: true, transport: 'base64', bytes: size, bytesSent: outcome.bytesSent, sha256: outcome.sha256, durationMs: Date.now() - started, remotePath: resolved };
+    ssh.close(); // the partial's size is read over a new session: this one is often what broke
+    const partial = await this.partialAfter(node, paths, run.resumedFrom, signal);
+    return { ok: false, transport: 'base64', code: outcome.code, message: outcome.message, durationMs: Date.now() - started, ...(partial ? { partial } : {}) };
   }
 
   /**
@@ -120,6 +125,19 @@ export class Base64Transport implements Transport {
       }
     });
   }
+}
+
+/** One push once logged in: what its two ways (ranges, one stream) share. */
+interface PushAt {
+  node: NodeSpec;
+  job: PushJob;
+  size: number;
+  /** The target as sshRemotePath resolved it. */
+  resolved: string;
+  ssh: SshSession;
+  progress: PushProgress;
+  signal: AbortSignal;
+  started: number;
 }
 
 function timedOut(bound: AbortSignal, caller: AbortSignal): boolean {

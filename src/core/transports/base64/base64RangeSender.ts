@@ -4,7 +4,7 @@ import type { ByteRange } from '../../byteRanges';
 import type { NodeSpec } from '../../hosts/nodeSpec';
 import { openSsh, type SshOverrides } from '../../ssh/connect';
 import type { SshSession } from '../../ssh/session';
-import type { StreamScaler } from '../http/streamCount';
+import type { StreamScaler } from '../streamCount';
 import { RangeProgress, type PushMeter } from '../rangeProgress';
 import type { TransportOptions } from '../transport';
 import type { PushFail } from './base64Push';

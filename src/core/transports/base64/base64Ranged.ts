@@ -4,10 +4,10 @@ import type { FileHandle } from 'node:fs/promises';
 import { rangeBytesFor } from '../../byteRanges';
 import type { NodeSpec } from '../../hosts/nodeSpec';
 import { describeError, ok, type Result } from '../../result';
-import { openSsh, type SshOverrides } from '../../ssh/connect';
+import type { SshOverrides } from '../../ssh/connect';
 import type { SshSession } from '../../ssh/session';
 import { cellHashesInWorker, type CellHashes } from '../hashWorker';
-import { StreamScaler, type StreamsSetting } from '../http/streamCount';
+import { StreamScaler, type StreamsSetting } from '../streamCount';
 import { progressTicker } from '../progressTicker';
 import type { PartialProgress, PushProgress, TransportOptions } from '../transport';
 import type { Base64PushFailure, PushFail } from './base64Push';
@@ -33,6 +33,8 @@ interface RangedPushDeps {
   /** The target as sshRemotePath resolved it. */
   resolved: string;
   streams: StreamsSetting;
+  /** The push's login: the first stream runs on it; the caller closes it. */
+  ssh: SshSession;
   progress: PushProgress;
   signal: AbortSignal;
 }
@@ -43,7 +45,7 @@ type RangedOutcome = { ok: true; bytesSent: number; sha256: string; streams: num
 /**
  * One big file as ranges over several SSH connections (rangedScripts.ts has the node's side):
  *   1. the whole file's sha256 and each range's, in one read on a worker thread (the sha256 names
- *      the transfer on the node, each range's is checked there), while the first connection logs in;
+ *      the transfer on the node, each range's is checked there);
  *   2. inspect: tools, free space, and the ranges the node kept of this very file; a partial of
  *      another file (or none) is replaced by a fresh sparse one;
  *   3. the missing ranges over up to `streams` connections (Base64RangeSender);
@@ -74,7 +76,6 @@ class RangedRun {
   private readonly scaler: StreamScaler;
   private readonly report: () => void;
   private readonly stopTicker: () => void;
-  private ssh: SshSession | undefined;
   private file: FileHandle | undefined;
   private peakStreams = 1;
 
@@ -88,7 +89,6 @@ class RangedRun {
 
   async close(): Promise<void> {
     this.stopTicker();
-    this.ssh?.close();
     await this.file?.close().catch(() => undefined);
   }
 
@@ -104,20 +104,11 @@ class RangedRun {
     } catch (err) {
       return this.fail('local_unreadable', `cannot read ${d.localPath}: ${describeError(err)}; nothing was sent`);
     }
-    // Hashing (a worker thread) while the first connection logs in; a refused login stops it.
-    const stopHash = new AbortController();
-    const hashing = cellHashesInWorker(d.localPath, d.size, rangeBytesFor(d.size), AbortSignal.any([d.signal, stopHash.signal]));
-    const ssh = await openSsh(d.node, d.opts, d.signal, d.sshOverrides);
-    if (!ssh.ok) {
-      stopHash.abort();
-      return { ok: false, code: ssh.code, message: `${ssh.message} (base64 push)` };
-    }
-    this.ssh = ssh.value;
-    const hashes = await hashing;
+    const hashes = await cellHashesInWorker(d.localPath, d.size, rangeBytesFor(d.size), d.signal);
     if (!hashes.ok) return this.fail(hashes.code === 'cancelled' ? 'cancelled' : 'local_unreadable', `${hashes.message}; nothing was sent`);
-    const first = await this.attempt(ssh.value, file, hashes.value);
+    const first = await this.attempt(d.ssh, file, hashes.value);
     if (first.ok || !first.startOver) return first;
-    return this.attempt(ssh.value, file, hashes.value);
+    return this.attempt(d.ssh, file, hashes.value);
   }
 
   /** One pass: inspect, send what is missing, finish. `startOver`: a resumed transfer proved wrong. */

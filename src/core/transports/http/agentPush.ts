@@ -7,11 +7,10 @@ import { uploadOnce } from './agentUpload';
 import type { LocalHashFailure } from '../hashWorker';
 import { httpRemotePath, type RemotePathError } from '../remotePath';
 import { localSha256 } from '../rsync/rsyncVerify';
-import { RANGED_MIN_BYTES } from '../../byteRanges';
 import { pushRanged } from './rangedPush';
 import type { PushMeter } from '../rangeProgress';
 import { fileKey as keyOf, forgetSha, recallSha, rememberSha } from './sentHashes';
-import { DEFAULT_STREAMS } from './streamCount';
+import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
 import type { PushFailure, PushJob, PushProgress, PushResult, TransportOptions } from '../transport';
 
 /** PUT attempts per push: a stale offset (409), a busy target or a partial that was not our prefix (422) costs one each. */
@@ -35,9 +34,9 @@ export function filesUrlPath(rel: string): string {
  * first push hashes it on a worker thread while sending (the sha256 goes as a trailer), so hashing
  * adds no wait; later pushes of the same file send the remembered sha256 as a header. Re-planned
  * on 409 (offset moved, target busy), restarted once from 0 on 422 (the partial was not this
- * file's prefix, or the remembered hash was stale). A file of RANGED_MIN_BYTES or more to an
- * agent that speaks `ranged_put` goes as ranges over several connections instead (rangedPush.ts),
- * unless `streams` is 1. Never throws.
+ * file's prefix, or the remembered hash was stale). A big file to an agent that speaks
+ * `ranged_put` goes as ranges over several connections instead (rangedPush.ts) when rangesWanted
+ * says so. Never throws.
  */
 export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal, speaks: AgentSpeaks = { rangedPut: false }): Promise<PushResult> {
   const t0 = Date.now();
@@ -119,7 +118,8 @@ class AgentPushRun {
       if (bad) return bad;
       if (head.value.headers['x-sha256'] === this.sha) return this.done(true);
     }
-    if (this.speaks.rangedPut && f.size >= RANGED_MIN_BYTES && this.streams !== 1) return this.sendRanges(head.value);
+    // The HEAD's connect measured the node's round trip: 'auto' sends ranges only where one stream is loss-bound.
+    if (this.speaks.rangedPut && rangesWanted(f.size, this.streams, head.value.connectMs)) return this.sendRanges(head.value);
     return this.putUntilDone(resumePoint(headerNumber(head.value, 'x-partial-size'), f.size));
   }
 

@@ -27,6 +27,8 @@ export interface AgentReply {
   headers: http.IncomingHttpHeaders;
   /** The (small) response body as text. */
   body: string;
+  /** How long the TCP connect took (one round trip); undefined on a reused connection. */
+  connectMs?: number;
 }
 
 export interface AgentCall {
@@ -114,6 +116,8 @@ interface Exchange {
   readonly where: string;
   readonly req: http.ClientRequest;
   connected: boolean;
+  /** The TCP connect's duration, when this call made the connection. */
+  connectMs: number | undefined;
   settled: boolean;
   /** A timer that the end of the call clears. */
   timer(ms: number, fire: () => void): NodeJS.Timeout;
@@ -133,6 +137,7 @@ function newExchange(
     where: `${ep.kind}: ${endpointLabel(ep)}`,
     req,
     connected: false,
+    connectMs: undefined,
     settled: false,
     timer: (ms, fire) => {
       const t = setTimeout(fire, ms);
@@ -178,13 +183,15 @@ function armTimeouts(x: Exchange, ep: AgentEndpoint, call: AgentCall): NodeJS.Ti
 /** Marks the call connected (ending the connect bound), and turns socket errors into failures. */
 function watchConnection(x: Exchange, ep: AgentEndpoint, connectTimer: NodeJS.Timeout): void {
   x.req.once('socket', (sock) => {
-    const onConnect = () => {
+    const connected = (connectMs?: number) => {
       x.connected = true;
+      x.connectMs = connectMs;
       clearTimeout(connectTimer);
       x.touch();
     };
-    if (!sock.connecting) onConnect();
-    else sock.once('connect', onConnect);
+    if (!sock.connecting) return connected(); // a pooled connection: no connect to time
+    const start = performance.now();
+    sock.once('connect', () => connected(performance.now() - start));
   });
   x.req.on('error', (err) => {
     const f = socketFailure(err as NodeJS.ErrnoException, ep);
@@ -221,7 +228,7 @@ function readReply(x: Exchange): void {
       if (size < MAX_REPLY_BYTES) chunks.push(c);
       size += c.length;
     });
-    res.once('end', () => x.finish(ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_REPLY_BYTES) })));
+    res.once('end', () => x.finish(ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_REPLY_BYTES), ...(x.connectMs !== undefined ? { connectMs: x.connectMs } : {}) })));
     res.once('error', (err) => x.req.emit('error', err));
   });
 }

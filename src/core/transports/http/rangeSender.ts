@@ -5,7 +5,7 @@ import { sendBuffers } from './agentUpload';
 import { parseBody, refusalOf } from './agentReplies';
 import type { AgentPushFailure } from './agentPush';
 import { uploadRange } from './rangeUpload';
-import type { StreamScaler } from './streamCount';
+import type { StreamScaler } from '../streamCount';
 import { RangeProgress, type PushMeter } from '../rangeProgress';
 
 /** What every range of one file shares. */

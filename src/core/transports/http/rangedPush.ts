@@ -5,7 +5,7 @@ import { headerNumber, parseBody, refusalOf, type AgentErrorBody } from './agent
 import { RANGED_HEADERS } from './rangedPutProtocol';
 import type { PushMeter } from '../rangeProgress';
 import { RangeSender, type RangedFile, type SendFailure } from './rangeSender';
-import { StreamScaler, type StreamsSetting } from './streamCount';
+import { StreamScaler, type StreamsSetting } from '../streamCount';
 import type { PartialProgress } from '../transport';
 
 const MiB = 1 << 20;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseStreams, StreamScaler } from '../../../../../src/core/transports/http/streamCount';
+import { parseStreams, rangesWanted, StreamScaler } from '../../../../src/core/transports/streamCount';
 
 /** Feeds the scaler a link whose total rate for n streams is `rateOf(n)` bytes/s, for `seconds`. */
 function run(scaler: StreamScaler, clock: { now: number }, rateOf: (n: number) => number, seconds: number): void {
@@ -16,6 +16,16 @@ describe('stream count', () => {
     assert.deepEqual(parseStreams('auto'), { ok: true, value: 'auto' });
     assert.deepEqual(parseStreams(' 4 '), { ok: true, value: 4 });
     for (const bad of ['0', '33', '2.5', '-1', 'many', '']) assert.equal(parseStreams(bad).ok, false, bad);
+  });
+
+  it('ranges: never for a small file or --streams 1; always for a number above 1; auto only on a long or unknown round trip', () => {
+    const big = 64 << 20;
+    assert.equal(rangesWanted((8 << 20) - 1, 4, 40), false);
+    assert.equal(rangesWanted(big, 1, 40), false);
+    assert.equal(rangesWanted(big, 2, 0.1), true);
+    assert.equal(rangesWanted(big, 'auto', 0.1), false); // loopback, a LAN: one stream is not loss-bound
+    assert.equal(rangesWanted(big, 'auto', 40), true);
+    assert.equal(rangesWanted(big, 'auto', undefined), true);
   });
 
   it('a fixed count never changes', () => {
