@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import { missingRanges, parseRanges } from '../../../../src/core/byteRanges';
 import { P2PTransport } from '../../../../src/core/transports/http/p2p';
 import type { PushResult, TransportOptions } from '../../../../src/core/transports/transport';
-import type { StreamsSetting } from '../../../../src/core/transports/streamCount';
 import { nodeFor } from '../../../unit/core/transports/http/agentFixtures';
 import { runCli, spawnAgent, waitForOutput, type AgentProcess } from '../../agent/agentProcess';
 
@@ -80,8 +79,8 @@ describe('ranged push (p2p) against a real agent process', function () {
   let agent: AgentProcess;
   let data: Buffer;
   let local: string;
-  const opts = (streams: StreamsSetting): TransportOptions => ({ connectTimeoutMs: 1000, probeTimeoutMs: 1000, idleTimeoutMs: 5000, base64ChunkBytes: MiB, knownHostsFile: '/dev/null', env: process.env, streams });
-  const push = (rel: string, streams: StreamsSetting, port = agent.port, signal = new AbortController().signal): Promise<PushResult> =>
+  const opts = (streams: number): TransportOptions => ({ connectTimeoutMs: 1000, probeTimeoutMs: 1000, idleTimeoutMs: 5000, base64ChunkBytes: MiB, knownHostsFile: '/dev/null', env: process.env, streams });
+  const push = (rel: string, streams: number, port = agent.port, signal = new AbortController().signal): Promise<PushResult> =>
     new P2PTransport(opts(streams)).push(nodeFor({ address: ADDR, port }), { localPath: local, remotePath: rel }, () => undefined, signal);
   const message = (r: PushResult) => (r.ok ? 'ok' : `${r.code}: ${r.message}`);
   const landed = (rel: string) => sha256(fs.readFileSync(path.join(root, rel)));
@@ -121,14 +120,6 @@ describe('ranged push (p2p) against a real agent process', function () {
     assert.equal(landed('a/big.bin'), sha256(data));
     assert.equal(rangesLogged('a/big.bin'), SIZE / RANGE);
     assert.deepEqual(beside('a/big.bin'), []);
-  });
-
-  it('auto to a node on loopback (round trip under 5 ms): one stream, no ranges', async () => {
-    const r = await push('auto/big.bin', 'auto');
-    assert.ok(r.ok, message(r));
-    assert.equal(r.streams, 1);
-    assert.equal(landed('auto/big.bin'), sha256(data));
-    assert.equal(rangesLogged('auto/big.bin'), 0);
   });
 
   it('ranges landing out of order are kept; the push sends only the missing ones', async () => {
