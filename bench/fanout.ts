@@ -21,7 +21,12 @@ import { makePayload, type Payload } from './lib/payload';
 
 const MIB = 1 << 20;
 const NODES = 16;
-const FILE_MIB = { quick: 32, full: 256 };
+/**
+ * 128 MiB, not 256: the goals are in multiples of one transfer's time and in copies over the
+ * uplink, which the size does not change; at 256 MiB the 16 direct pushes alone took 6 min of a
+ * bench meant to fit 30.
+ */
+const FILE_MIB = { quick: 32, full: 128 };
 const UPLINK_MBIT = 100;
 const NODE_MBIT = 1000;
 const TIMEOUT_MS = 20 * 60_000;
