@@ -34,7 +34,14 @@ export class RangeProgress {
     this.meter.sent += n;
     this.inFlight.set(range, (this.inFlight.get(range) ?? 0) + n);
     this.update();
-    this.scaler.observe(this.meter.sent);
+    this.scaler.observe(this.meter.sent, this.sending());
+  }
+
+  /** Ranges in flight that have sent bytes: streams past their connect (and, over SSH, login). */
+  private sending(): number {
+    let n = 0;
+    for (const bytes of this.inFlight.values()) if (bytes > 0) n++;
+    return n;
   }
 
   /** The range is no longer in flight; `landed`: the node confirmed it. */

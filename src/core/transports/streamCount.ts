@@ -22,8 +22,13 @@ const AUTO_MAX_STREAMS = 16;
 const MAX_STREAMS = 32;
 /** More streams are kept only when they raised the total rate by more than this fraction. */
 const MIN_GAIN_PER_STREAM = 0.1;
-/** After a change, the new stream's connection ramps up (slow start) before it is measured... */
+/**
+ * After a change, the window waits until every stream sends (an SSH stream logs in and starts a
+ * shell first: about a second), and then until their connections ramp up (slow start)...
+ */
 const SETTLE_MS = 500;
+/** ...but no longer than this for streams that never start (a node refusing more logins). */
+const MAX_START_WAIT_MS = 5000;
 /** ...over this long a window. */
 const WINDOW_MS = 1500;
 
@@ -66,6 +71,8 @@ export class StreamScaler {
   private count: number;
   private settled = false;
   private changedAt: number;
+  /** When every stream of the current count was sending, since the last change. */
+  private allSendingAt: number | undefined;
   private window: { t: number; bytes: number } | undefined;
   private lastRate: number | undefined;
 
@@ -87,12 +94,13 @@ export class StreamScaler {
     return this.settled ? this.count : AUTO_MAX_STREAMS;
   }
 
-  /** Bytes moved in total so far; may raise `streams`. */
-  observe(bytes: number): void {
+  /** Bytes moved in total so far, and how many streams are sending now; may raise `streams`. */
+  observe(bytes: number, sending: number = this.count): void {
     if (this.settled) return;
     const now = this.clock();
     if (!this.window) {
-      if (now - this.changedAt >= SETTLE_MS) this.window = { t: now, bytes };
+      if (this.allSendingAt === undefined && (sending >= this.count || now - this.changedAt >= MAX_START_WAIT_MS)) this.allSendingAt = now;
+      if (this.allSendingAt !== undefined && now - this.allSendingAt >= SETTLE_MS) this.window = { t: now, bytes };
       return;
     }
     if (now - this.window.t < WINDOW_MS) return;
@@ -109,6 +117,7 @@ export class StreamScaler {
     this.lastRate = rate;
     this.count = Math.min(AUTO_MAX_STREAMS, this.count * 2);
     this.changedAt = now;
+    this.allSendingAt = undefined;
     this.window = undefined;
   }
 }

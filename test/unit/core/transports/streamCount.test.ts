@@ -60,4 +60,31 @@ describe('stream count', () => {
     run(s, clock, () => 1e8, 60);
     assert.equal(s.streams, 8);
   });
+
+  it('auto measures a doubling only once every new stream sends (SSH streams log in first, ~2 s here)', () => {
+    const clock = { now: 0 };
+    const s = new StreamScaler('auto', () => clock.now);
+    let [count, before, changedAt, bytes] = [s.streams, s.streams, 0, 0];
+    for (let t = 0; t < 600; t++) {
+      clock.now += 100;
+      if (s.streams !== count) [before, count, changedAt] = [count, s.streams, clock.now];
+      // The streams added at the last change start sending 2 s after it; the others go on.
+      const sending = clock.now - changedAt >= 2000 ? count : before;
+      bytes += (sending * 5e5) / 10;
+      s.observe(bytes, sending);
+    }
+    assert.equal(s.streams, 16);
+  });
+
+  it('auto still measures when some new streams never start (a node refusing more logins)', () => {
+    const clock = { now: 0 };
+    const s = new StreamScaler('auto', () => clock.now);
+    let bytes = 0;
+    for (let t = 0; t < 600; t++) {
+      clock.now += 100;
+      bytes += 4 * 5e5 / 10; // only the first 4 ever send
+      s.observe(bytes, Math.min(4, s.streams));
+    }
+    assert.equal(s.streams, 8); // the doubling to 8 did not pay: settled there
+  });
 });
