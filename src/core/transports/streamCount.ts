@@ -65,7 +65,8 @@ export function parseStreams(text: string): Result<StreamsSetting, 'bad_streams'
 /**
  * Decides how many streams to run, from the bytes moved so far. A fixed setting never changes;
  * 'auto' measures the total rate in a window after each change and doubles the streams while the
- * last doubling paid (> 10 % more), up to the cap; once one does not, the count stays.
+ * last doubling paid (> 10 % more), up to the cap; once one does not, it goes back to the count
+ * before it and stays (senders retire the extra streams as their ranges end).
  */
 export class StreamScaler {
   private count: number;
@@ -75,6 +76,8 @@ export class StreamScaler {
   private allSendingAt: number | undefined;
   private window: { t: number; bytes: number } | undefined;
   private lastRate: number | undefined;
+  /** The count before the last doubling: where a doubling that did not pay goes back to. */
+  private lastCount: number | undefined;
 
   constructor(
     setting: StreamsSetting,
@@ -94,7 +97,7 @@ export class StreamScaler {
     return this.settled ? this.count : AUTO_MAX_STREAMS;
   }
 
-  /** Bytes moved in total so far, and how many streams are sending now; may raise `streams`. */
+  /** Bytes moved in total so far, and how many streams are sending now; may change `streams`. */
   observe(bytes: number, sending: number = this.count): void {
     if (this.settled) return;
     const now = this.clock();
@@ -111,10 +114,13 @@ export class StreamScaler {
   private decide(rate: number, now: number): void {
     const paid = this.lastRate === undefined || rate > this.lastRate * (1 + MIN_GAIN_PER_STREAM);
     if (!paid || this.count >= AUTO_MAX_STREAMS) {
+      // Streams that add no rate only add loss and a longer tail: back to the count that did as well.
+      if (!paid && this.lastCount !== undefined) this.count = this.lastCount;
       this.settled = true;
       return;
     }
     this.lastRate = rate;
+    this.lastCount = this.count;
     this.count = Math.min(AUTO_MAX_STREAMS, this.count * 2);
     this.changedAt = now;
     this.allSendingAt = undefined;

@@ -82,13 +82,18 @@ export class RangeSender {
   private async stream(buffers: Buffer[]): Promise<void> {
     const socketPool = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      for (let range = this.queue.shift(); range && !this.failure; range = this.queue.shift()) {
+      for (let range = this.nextRange(); range && !this.failure; range = this.nextRange()) {
         const failed = await this.sendWithRetries(range, buffers, socketPool);
         if (failed) this.failure ??= failed;
       }
     } finally {
       socketPool.destroy();
     }
+  }
+
+  /** The next range for a stream; none when the scaler went back to fewer streams than run (this one retires). */
+  private nextRange(): ByteRange | undefined {
+    return this.running.size > this.d.scaler.streams ? undefined : this.queue.shift();
   }
 
   private async sendWithRetries(range: ByteRange, buffers: Buffer[], socketPool: http.Agent): Promise<SendFailure | undefined> {

@@ -44,21 +44,22 @@ describe('stream count', () => {
     assert.equal(s.maxStreams, 16);
   });
 
-  it('auto stops doubling once a doubling brings <= 10 % more', () => {
+  it('auto stops once a doubling brings <= 10 % more, and goes back to the count before it', () => {
     const clock = { now: 0 };
     const s = new StreamScaler('auto', () => clock.now);
     run(s, clock, (n) => Math.min(n, 8) * 1e6, 60); // the link is full at 8 streams
-    assert.equal(s.streams, 16);
+    assert.equal(s.streams, 8);
     const full = new StreamScaler('auto', () => clock.now);
     run(full, clock, (n) => Math.min(n, 4) * 1e6, 60); // full at 4: the doubling to 8 did not pay
-    assert.equal(full.streams, 8);
+    assert.equal(full.streams, 4);
   });
 
-  it('auto on a link one stream fills stays at 8 (the first doubling did not pay)', () => {
+  it('auto on a link one stream fills goes back to 4 (the first doubling did not pay)', () => {
     const clock = { now: 0 };
     const s = new StreamScaler('auto', () => clock.now);
     run(s, clock, () => 1e8, 60);
-    assert.equal(s.streams, 8);
+    assert.equal(s.streams, 4);
+    assert.equal(s.maxStreams, 4);
   });
 
   it('auto measures a doubling only once every new stream sends (SSH streams log in first, ~2 s here)', () => {
@@ -85,6 +86,6 @@ describe('stream count', () => {
       bytes += 4 * 5e5 / 10; // only the first 4 ever send
       s.observe(bytes, Math.min(4, s.streams));
     }
-    assert.equal(s.streams, 8); // the doubling to 8 did not pay: settled there
+    assert.equal(s.streams, 4); // the doubling to 8 did not pay: back to 4
   });
 });
