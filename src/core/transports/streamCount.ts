@@ -34,12 +34,14 @@ const WINDOW_MS = 1500;
 
 /**
  * 'auto' sends ranges only to a node at least this many milliseconds away (TCP connect time, one
- * round trip). Why: the Mathis bound (MSS/RTT x 1.22/sqrt(loss)) holds one stream to ~40 Mbit/s
- * at 5 ms and 0.5 % loss, and to ~200 Mbit/s at 1 ms, where one stream is enough and each
- * range's own request (an exec on the SSH rungs) only costs. Measured on loopback: 48 MiB over
- * base64 took 1.5-1.8 s in one stream and 2.9-3.6 s as ranges over 2-4 connections.
+ * round trip). Why: the Mathis bound (MSS/RTT x 1.22/sqrt(loss)) holds one stream to ~20 Mbit/s
+ * at 10 ms and 0.5 % loss, and to ~200 Mbit/s at 1 ms (a LAN, a data center), where one stream
+ * is enough and each range's own request (an exec on the SSH rungs) only costs: on loopback, 48
+ * MiB over base64 took 1.5-1.8 s in one stream and 2.9-3.6 s as ranges over 2-4 connections.
+ * Not lower: the measure holds this process's event-loop delay, which reached 5 ms on loopback
+ * on this 2-core machine at load 6. RingRift's far nodes are 40-150 ms away.
  */
-const AUTO_RANGES_MIN_RTT_MS = 5;
+const AUTO_RANGES_MIN_RTT_MS = 10;
 
 /**
  * Whether a file goes as ranges over several streams: never below RANGED_MIN_BYTES or with

@@ -75,7 +75,8 @@ async function pushByDialect(ep: AgentEndpoint, node: NodeSpec, opts: TransportO
   }
   const { service, extensions } = r.value.answer;
   if (service === 'ringrift_sync_agent' && extensions.includes('resumable_put')) {
-    return pushToAgent(ep, opts, job, progress, signal, { rangedPut: extensions.includes(RANGED_PUT_EXTENSION) });
+    const speaks = { rangedPut: extensions.includes(RANGED_PUT_EXTENSION), healthConnectMs: r.value.reply.connectMs };
+    return pushToAgent(ep, opts, job, progress, signal, speaks);
   }
   if (service === 'other_http_service') {
     return { ok: false, transport: ep.kind, code: 'bad_answer', message: `${ep.kind}: ${ep.node} (${endpointLabel(ep)}): neither a ringrift agent nor a RingRift orchestrator answers GET /health; nothing was sent`, durationMs: Date.now() - t0 };

@@ -65,6 +65,8 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
 export interface AgentSpeaks {
   /** The `ranged_put` extension: a big file goes as ranges over several connections (rangedPush.ts). */
   rangedPut: boolean;
+  /** How long the GET /health that told this took to connect (one round trip), when it connected. */
+  healthConnectMs?: number;
 }
 
 /** The local file of one push and where it goes. */
@@ -118,9 +120,17 @@ class AgentPushRun {
       if (bad) return bad;
       if (head.value.headers['x-sha256'] === this.sha) return this.done(true);
     }
-    // The HEAD's connect measured the node's round trip: 'auto' sends ranges only where one stream is loss-bound.
-    if (this.speaks.rangedPut && rangesWanted(f.size, this.streams, head.value.connectMs)) return this.sendRanges(head.value);
+    if (this.speaks.rangedPut && rangesWanted(f.size, this.streams, this.roundTripMs(head.value))) return this.sendRanges(head.value);
     return this.putUntilDone(resumePoint(headerNumber(head.value, 'x-partial-size'), f.size));
+  }
+
+  /**
+   * The node's round trip: the shorter of the GET /health's and the HEAD's connects. Each also
+   * holds this process's event-loop delay, which the shorter one holds least of.
+   */
+  private roundTripMs(head: AgentReply): number | undefined {
+    const seen = [this.speaks.healthConnectMs, head.connectMs].filter((ms) => ms !== undefined);
+    return seen.length ? Math.min(...seen) : undefined;
   }
 
   private async hashFirst(): Promise<PushFailure | undefined> {

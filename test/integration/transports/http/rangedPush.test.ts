@@ -122,6 +122,15 @@ describe('ranged push (p2p) against a real agent process', function () {
     assert.deepEqual(beside('a/big.bin'), []);
   });
 
+  // The agent runs in its own process here: in the unit tests it shares the event loop whose delay the connect time holds.
+  it('auto to a node on loopback (round trip under 10 ms): one stream, no ranges', async () => {
+    const r = await new P2PTransport({ ...opts(1), streams: 'auto' }).push(nodeFor({ address: ADDR, port: agent.port }), { localPath: local, remotePath: 'auto/big.bin' }, () => undefined, new AbortController().signal);
+    assert.ok(r.ok, message(r));
+    assert.equal(r.streams, 1);
+    assert.equal(landed('auto/big.bin'), sha256(data));
+    assert.equal(rangesLogged('auto/big.bin'), 0);
+  });
+
   it('ranges landing out of order are kept; the push sends only the missing ones', async () => {
     for (const i of [7, 2, 9]) {
       const part = data.subarray(i * RANGE, (i + 1) * RANGE);

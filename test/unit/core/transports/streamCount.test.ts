@@ -23,6 +23,7 @@ describe('stream count', () => {
     assert.equal(rangesWanted((8 << 20) - 1, 4, 40), false);
     assert.equal(rangesWanted(big, 1, 40), false);
     assert.equal(rangesWanted(big, 2, 0.1), true);
+    assert.equal(rangesWanted(big, 'auto', 9), false);
     assert.equal(rangesWanted(big, 'auto', 0.1), false); // loopback, a LAN: one stream is not loss-bound
     assert.equal(rangesWanted(big, 'auto', 40), true);
     assert.equal(rangesWanted(big, 'auto', undefined), true);

@@ -61,16 +61,6 @@ describe('ranged push to our agent (ranged_put)', () => {
     assert.deepEqual(fs.readdirSync(path.join(fx.root, 'd')), ['big.bin']);
   });
 
-  it('by default (auto), to an agent on loopback (round trip under 5 ms): the single-stream PUT', async () => {
-    fx = await startTestAgent();
-    const body = bytesOf(12 * MiB, 5);
-    const { r, heads } = await push(body, 'auto.bin', {});
-    assert.ok(r.ok, r.ok ? '' : r.message);
-    assert.equal(r.streams, 1);
-    assert.equal(rangeHeads(heads).length, 0);
-    assert.equal(sha256(fs.readFileSync(path.join(fx.root, 'auto.bin'))), sha256(body));
-  });
-
   it('streams 1, a small file, or an agent without ranged_put: the single-stream PUT', async () => {
     fx = await startTestAgent();
     for (const [name, size, opts, ranged] of [['one.bin', 8 * MiB, { streams: 1 }, true], ['small.bin', 2 * MiB, {}, true], ['old.bin', 8 * MiB, {}, false]] as const) {
