@@ -30,8 +30,9 @@ export function awaitReceiverScript(remoteFile: string, waits: ReceiverWaits = R
   const waitHeld = (ticks: number) => `i=0; while [ $i -lt ${ticks} ] && ${held}; do sleep 0.1; i=$((i+1)); done`;
   const release = [
     `d=$(cd ${shellQuoteRemotePath(dir)} 2>/dev/null && pwd -P)`,
+    // `read`, a builtin, not `$(cat ...)`: a node runs hundreds of processes, and a fork each cost seconds under load.
     'for p in /proc/[0-9]*; do',
-    '  [ "$(cat $p/comm 2>/dev/null)" = rsync ] || continue',
+    '  c=; read -r c 2>/dev/null < $p/comm; [ "$c" = rsync ] || continue',
     `  for f in $p/fd/*; do case "$(readlink $f 2>/dev/null)" in "$d"/${shellQuote(prefix)}??????) kill -TERM \${p#/proc/} 2>/dev/null && echo "released=\${p#/proc/}" && r=1; break;; esac; done`,
     'done',
   ].join('\n');

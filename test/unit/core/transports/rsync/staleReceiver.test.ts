@@ -28,7 +28,8 @@ describe('staleReceiver: the after-failure read and a receiver on a half-open co
   });
 
   // Shorter than the product's waits, same logic.
-  const WAITS = { exitS: 0.8, termS: 0.5 };
+  // termS well above exitS: a second wait (termS more) stays told apart from one slow first wait on a loaded machine.
+  const WAITS = { exitS: 0.8, termS: 2 };
   const name = `it's $(touch pwned); a.bin`;
   const target = () => path.join(dir, 'data', name);
   const temp = () => path.join(dir, 'data', `.${name}.Xy12Zw`);
