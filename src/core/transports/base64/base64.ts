@@ -4,7 +4,7 @@ import { withDeadline } from '../../deadline';
 import { describeError } from '../../result';
 import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
 import { Base64PushRun, type Base64PushFailure } from './base64Push';
-import { pushBase64Ranged } from './base64Ranged';
+import { pushBase64Ranged } from '../sshRanges/sshRanged';
 import { openSsh, type SshOverrides } from '../../ssh/connect';
 import type { SshSession } from '../../ssh/session';
 import * as ops from './remoteFileOps';

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { rangeBytesFor } from '../../../../../src/core/byteRanges';
-import { pieceBytesFor, planRanges, rangeSha256 } from '../../../../../src/core/transports/base64/base64Ranges';
+import { pieceBytesFor, planRanges, rangeSha256 } from '../../../../../src/core/transports/sshRanges/rangePlan';
 
 const MiB = 1 << 20;
 
-describe('core/transports/base64/base64Ranges', () => {
+describe('core/transports/sshRanges/rangePlan', () => {
   it('a fresh push: every cell of the grid, in file order, the last one short', () => {
     const size = 24 * MiB + 5;
     const plan = planRanges(undefined, size);

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ByteRange } from '../../../../../src/core/byteRanges';
 import * as ops from '../../../../../src/core/transports/base64/remoteFileOps';
-import * as scripts from '../../../../../src/core/transports/base64/rangedScripts';
+import * as scripts from '../../../../../src/core/transports/sshRanges/rangedScripts';
 import { tempDir } from '../../ssh/keyFixtures';
 
 const MiB = 1 << 20;
@@ -17,7 +17,7 @@ const NASTY_NAMES = ['with space.bin', "it's.bin", '$(touch MARK_subst).bin', '`
  * login shell on a node) against a temp directory: what lands, what the sidecar records, what is
  * refused. Ranges of 1 MiB (the dd block) keep the files small.
  */
-describe('core/transports/base64/rangedScripts', () => {
+describe('core/transports/sshRanges/rangedScripts', () => {
   let home: string;
   beforeEach(() => (home = tempDir('ringrift-ranged-')));
   afterEach(() => fs.rmSync(home, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { coveredBytes, missingRanges, rangeBytesFor, type ByteRange } from '../../byteRanges';
-import { SLOTS } from './base64Stream';
+import { SLOTS } from '../base64/base64Stream';
 
 /**
  * What a ranged base64 push sends and how much memory its streams may hold: pure.

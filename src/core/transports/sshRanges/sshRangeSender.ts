@@ -7,10 +7,10 @@ import type { SshSession } from '../../ssh/session';
 import type { StreamScaler } from '../streamCount';
 import { RangeProgress, type PushMeter } from '../rangeProgress';
 import type { TransportOptions } from '../transport';
-import type { PushFail } from './base64Push';
-import { pieceBytesFor, rangeSha256 } from './base64Ranges';
-import { base64Slots, sendBase64Range, type SendFailure, type Slot } from './base64Stream';
-import type { Base64DecodeFlag, ShaTool } from './remoteFileOps';
+import type { PushFail } from '../base64/base64Push';
+import { pieceBytesFor, rangeSha256 } from './rangePlan';
+import { base64Slots, sendBase64Range, type SendFailure, type Slot } from '../base64/base64Stream';
+import type { Base64DecodeFlag, ShaTool } from '../base64/remoteFileOps';
 import { parseRangeOutput, rangeCommand, type RangedFilePaths, type RangeOutcome } from './rangedScripts';
 
 /** How long a refused write waits for the remote command's exit status before giving up on it. */

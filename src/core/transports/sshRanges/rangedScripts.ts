@@ -1,6 +1,6 @@
 import type { ByteRange } from '../../byteRanges';
 import { shellQuoteRemotePath } from '../remotePath';
-import * as ops from './remoteFileOps';
+import * as ops from '../base64/remoteFileOps';
 
 /**
  * The node's side of a ranged base64 push (several SSH connections, one range each at a time):

@@ -10,12 +10,12 @@ import { cellHashesInWorker, type CellHashes } from '../hashWorker';
 import { StreamScaler, type StreamsSetting } from '../streamCount';
 import { progressTicker } from '../progressTicker';
 import type { PartialProgress, PushProgress, TransportOptions } from '../transport';
-import type { Base64PushFailure, PushFail } from './base64Push';
+import type { Base64PushFailure, PushFail } from '../base64/base64Push';
 import type { PushMeter } from '../rangeProgress';
-import { Base64RangeSender } from './base64RangeSender';
-import { planRanges } from './base64Ranges';
+import { Base64RangeSender } from './sshRangeSender';
+import { planRanges } from './rangePlan';
 import { promptsOncePerPush } from './pushPrompts';
-import { parseFinishOutput, type Base64DecodeFlag, type ShaTool } from './remoteFileOps';
+import { parseFinishOutput, type Base64DecodeFlag, type ShaTool } from '../base64/remoteFileOps';
 import * as scripts from './rangedScripts';
 
 /** Bound on the inspect and reset commands once connected. */
