@@ -26,7 +26,7 @@ const MAX_LISTENERS = 80;
 const MiB = 1 << 20;
 
 /** Why a ranged SSH push failed: the SSH layer's codes, or what the node's commands or the local file reported. */
-type SshRangesFailure =
+export type SshRangesFailure =
   | SshErrorCode
   | 'remote_error'
   | 'remote_tool_missing'
@@ -58,7 +58,7 @@ interface RangedPushDeps {
 }
 
 /** How a ranged push ended; a failure says how many verified bytes the node gained. */
-type RangedOutcome = { ok: true; bytesSent: number; sha256: string; streams: number } | (RangesFail & { partial?: PartialProgress });
+export type SshRangedOutcome = { ok: true; bytesSent: number; sha256: string; streams: number } | (RangesFail & { partial?: PartialProgress });
 
 /**
  * One big file as ranges over several SSH connections (rangedScripts.ts has the node's side):
@@ -72,7 +72,7 @@ type RangedOutcome = { ok: true; bytesSent: number; sha256: string; streams: num
  * A resumed transfer whose whole hash is wrong (the kept ranges were not good) was dropped on the
  * node: it starts over once.
  */
-export async function pushSshRanged(d: RangedPushDeps): Promise<RangedOutcome> {
+export async function pushSshRanged(d: RangedPushDeps): Promise<SshRangedOutcome> {
   // Every stream's exec and login listens on the signal: a signal of our own, with room for them all.
   const own = new AbortController();
   setMaxListeners(MAX_LISTENERS, own.signal);
@@ -118,7 +118,7 @@ class RangedRun {
     return { ok: false, code, message: `${this.where}: ${detail}` };
   }
 
-  async run(): Promise<RangedOutcome> {
+  async run(): Promise<SshRangedOutcome> {
     const { d } = this;
     let file: FileHandle;
     try {
@@ -134,7 +134,7 @@ class RangedRun {
   }
 
   /** One pass: inspect, send what is missing, finish. `startOver`: a resumed transfer proved wrong. */
-  private async attempt(ssh: SshSession, file: FileHandle, h: CellHashes): Promise<RangedOutcome & { startOver?: boolean }> {
+  private async attempt(ssh: SshSession, file: FileHandle, h: CellHashes): Promise<SshRangedOutcome & { startOver?: boolean }> {
     const { d, paths } = this;
     const id = { size: d.size, sha256: h.sha256 };
     const inspected = await ssh.exec(scripts.inspectCommand(paths, id, d.dialect.detection), { signal: d.signal, timeoutMs: COMMAND_TIMEOUT_MS });
@@ -188,7 +188,7 @@ class RangedRun {
   }
 
   /** The node hashes the whole partial; ours must match for the rename. */
-  private async finish(ssh: SshSession, id: scripts.RangedIdentity, tool: ShaTool, before: number): Promise<RangedOutcome & { startOver?: boolean }> {
+  private async finish(ssh: SshSession, id: scripts.RangedIdentity, tool: ShaTool, before: number): Promise<SshRangedOutcome & { startOver?: boolean }> {
     const { d, paths } = this;
     // Hashing a big partial takes a while: the idle bound plus a second per 100 MiB (a slow disk).
     const timeoutMs = d.opts.idleTimeoutMs + Math.ceil(d.size / (100 * MiB)) * 1000;
