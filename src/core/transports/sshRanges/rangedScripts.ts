@@ -167,19 +167,32 @@ export function rangeCommand(p: RangedFilePaths, job: RangeJob): string {
 }
 
 /**
- * The end: the whole partial's sha256 must be the file's; then `mv -f` over the target (atomic)
- * and the sidecar and any single-stream partial go. A mismatch drops partial and sidecar (the
- * ranges were wrong: the next push starts afresh). Prints what ops.parseFinishOutput reads.
+ * The end: the whole partial's sha256 must be the file's; then it takes the local file's mtime
+ * (whole seconds, as rsync's -t keeps it: rsync's quick check then skips the unchanged file next
+ * time, and verifies it anyway), `mv -f` over the target (atomic), and the sidecar and any
+ * single-stream partial go. A mismatch drops partial and sidecar (the ranges were wrong: the next
+ * push starts afresh). Prints what ops.parseFinishOutput reads.
  */
-export function rangedFinishCommand(p: RangedFilePaths, id: RangedIdentity, tool: ops.ShaTool): string {
+export function rangedFinishCommand(p: RangedFilePaths, id: RangedIdentity, tool: ops.ShaTool, mtime: Date): string {
   const [P, S, T, SP] = [q(p.partial), q(p.sidecar), q(p.target), q(p.streamPartial)];
+  const stamp = touchStamp(mtime);
+  // A node whose touch refuses the time (or a time touch cannot say) keeps the file's own: only the quick check is lost.
+  const touch = stamp ? `TZ=UTC0 touch -t ${stamp} ${P} 2>/dev/null; ` : '';
   return ops.inSh(
     [
       `if [ -d ${T} ]; then echo target-is-dir; exit 0; fi`,
       `h=$(${ops.shaCommand(tool)} < ${P} | cut -d ' ' -f 1)`,
-      `if [ "$h" = ${id.sha256} ]; then mv -f ${P} ${T} && rm -f ${S} ${SP} && echo ok; else rm -f ${P} ${S}; echo "mismatch $h"; fi`,
+      `if [ "$h" = ${id.sha256} ]; then ${touch}mv -f ${P} ${T} && rm -f ${S} ${SP} && echo ok; else rm -f ${P} ${S}; echo "mismatch $h"; fi`,
     ].join('\n'),
   );
+}
+
+/** POSIX `touch -t` time, `CCYYMMDDhhmm.SS`, in UTC (the command sets TZ=UTC0); undefined for a year outside 0-9999. */
+function touchStamp(t: Date): string | undefined {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${String(t.getUTCFullYear()).padStart(4, '0')}${two(t.getUTCMonth() + 1)}${two(t.getUTCDate())}${two(t.getUTCHours())}${two(t.getUTCMinutes())}.${two(t.getUTCSeconds())}`;
+  // It goes into a command: digits only, whatever the Date.
+  return /^\d{12}\.\d{2}$/.test(stamp) ? stamp : undefined;
 }
 
 export interface InspectReport extends ops.PrepareReport {

@@ -98,6 +98,8 @@ class RangedRun {
   private readonly report: () => void;
   private readonly stopTicker: () => void;
   private file: FileHandle | undefined;
+  /** The local file's mtime, which the landed file takes. */
+  private mtime = new Date();
   private peakStreams = 1;
 
   constructor(private readonly d: RangedPushDeps) {
@@ -123,6 +125,7 @@ class RangedRun {
     let file: FileHandle;
     try {
       file = this.file = await fs.promises.open(d.localPath, 'r');
+      this.mtime = (await file.stat()).mtime;
     } catch (err) {
       return this.fail('local_unreadable', `cannot read ${d.localPath}: ${describeError(err)}; nothing was sent`);
     }
@@ -192,7 +195,7 @@ class RangedRun {
     const { d, paths } = this;
     // Hashing a big partial takes a while: the idle bound plus a second per 100 MiB (a slow disk).
     const timeoutMs = d.opts.idleTimeoutMs + Math.ceil(d.size / (100 * MiB)) * 1000;
-    const r = await ssh.exec(scripts.rangedFinishCommand(paths, id, tool), { signal: d.signal, timeoutMs });
+    const r = await ssh.exec(scripts.rangedFinishCommand(paths, id, tool, this.mtime), { signal: d.signal, timeoutMs });
     const landed = { before, after: d.size };
     if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (${this.label}, verifying); every range is on the node, the next push only verifies`, ...(d.size > before ? { partial: landed } : {}) };
     const outcome = parseFinishOutput(r.value.stdout);

@@ -65,7 +65,7 @@ describe('rsync transport: ranges over several SSH connections (real sshd)', fun
     return file;
   };
 
-  it('a new file goes as ranges: transport rsync, several streams, verified, nothing left beside it', async () => {
+  it('a new file goes as ranges: transport rsync, several streams, verified, nothing left beside it; pushed again, rsync skips it', async () => {
     const file = localFile('new.bin', 24 * MiB);
     const r = landed(await push(options(), s.spec(s.alpha), file, 'ranged/new.bin'));
     assert.equal(r.transport, 'rsync');
@@ -74,6 +74,8 @@ describe('rsync transport: ranges over several SSH connections (real sshd)', fun
     assert.ok(r.rateBytesPerS! > 0);
     assert.equal(sha256(s.alpha.file('ranged/new.bin')), sha256(file));
     assert.deepEqual(fs.readdirSync(s.alpha.file('ranged')), ['new.bin']);
+    const again = landed(await push(options(), s.spec(s.alpha), file, 'ranged/new.bin'));
+    assert.ok(again.skipped && again.bytesSent === 0, "it kept the local mtime: rsync's quick check skips it, the sha256 verifies it");
   });
 
   it('an older version at the target goes through rsync, whose delta transfer sends only what changed', async () => {

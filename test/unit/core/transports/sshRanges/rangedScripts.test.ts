@@ -11,6 +11,8 @@ import { rawDialect } from '../../../../../src/core/transports/sshRanges/rawDial
 import { tempDir } from '../../ssh/keyFixtures';
 
 const MiB = 1 << 20;
+/** The local file's mtime as the finish is given it: the landed file takes it, in whole seconds. */
+const MTIME = new Date('2024-02-03T04:05:06.789Z');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const NASTY_NAMES = ['with space.bin', "it's.bin", '$(touch MARK_subst).bin', '`touch MARK_tick`.bin', 'a;touch MARK_semi.bin', '-rf', 'dollar$HOME.bin', 'new\nline.bin'];
 
@@ -66,8 +68,9 @@ describe('core/transports/sshRanges/rangedScripts', () => {
         assert.deepEqual(sendRange(p, file, range, undefined, dialect), { kind: 'ok' }, `${name} ${range.start}`);
       }
       assert.deepEqual(inspect(p, id).kept, [{ start: 2 * MiB, end: file.length }, { start: 0, end: MiB }, { start: MiB, end: 2 * MiB }]);
-      assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum'))), { kind: 'ok' });
+      assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME))), { kind: 'ok' });
       assert.ok(fs.readFileSync(path.join(home, 'sub dir', name)).equals(file), name);
+      assert.equal(fs.statSync(path.join(home, 'sub dir', name)).mtime.getTime(), MTIME.getTime() - 789, "the local file's mtime, whole seconds");
     }
     assert.deepEqual(fs.readdirSync(home).filter((f) => f.startsWith('MARK')), []);
     assert.deepEqual(fs.readdirSync(path.join(home, 'sub dir')).sort(), [...NASTY_NAMES].sort(), 'partials and sidecars gone');
@@ -112,14 +115,14 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     fs.writeFileSync(path.join(home, 'm.bin'), 'old');
     run(scripts.resetCommand(p, id));
     sendRange(p, file, { start: 0, end: MiB });
-    const out = ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum')));
+    const out = ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME)));
     assert.equal(out.kind, 'mismatch');
     assert.deepEqual(fs.readdirSync(home), ['m.bin']);
     assert.equal(fs.readFileSync(path.join(home, 'm.bin'), 'utf8'), 'old');
     fs.rmSync(path.join(home, 'm.bin'));
     fs.mkdirSync(path.join(home, 'm.bin'));
     assert.equal(inspect(p, id).targetIsDir, true);
-    assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum'))), { kind: 'target_is_dir' });
+    assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME))), { kind: 'target_is_dir' });
   });
 
   it('a full disk in dd reads as a write error', () => {
@@ -145,7 +148,7 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     for (const range of [{ start: 0, end: MiB }, { start: 2 * MiB, end: 3 * MiB }, { start: 3 * MiB, end: file.length }]) {
       assert.deepEqual(sendRange(p, file, range, undefined, 'raw'), { kind: 'ok' });
     }
-    assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum'))), { kind: 'ok' });
+    assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME))), { kind: 'ok' });
     assert.ok(fs.readFileSync(path.join(home, 'm.bin')).equals(file));
   });
 
