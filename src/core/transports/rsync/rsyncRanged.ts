@@ -13,7 +13,7 @@ import type { PushProgress, TransportOptions } from '../transport';
 const LOOK_TIMEOUT_MS = 15_000;
 
 /** One push on the rsync rung, as the ranged path needs it. */
-export interface RsyncRangedPush {
+interface RsyncRangedPush {
   node: NodeSpec;
   opts: TransportOptions;
   localPath: string;

@@ -25,7 +25,7 @@ interface RangeSenderDeps {
   opts: TransportOptions;
   sshOverrides: SshOverrides;
   paths: RangedFilePaths;
-  /** `base64 ranges to T` (the rung, the target), for messages; `where` prefixes the node. */
+  /** `rsync ranges to T` (the rung, the target), for messages; `where` prefixes the node. */
   label: string;
   where: string;
   file: FileHandle;
