@@ -46,7 +46,7 @@ export interface PushSuccess {
   skipped?: boolean;
   /** Where the file landed on the node, as the transport resolved it. */
   remotePath: string;
-  /** TCP connections the push used at once (p2p/http, base64: several for a ranged upload). */
+  /** TCP connections the push used at once (p2p/http, rsync, base64: several for a ranged upload). */
   streams?: number;
   /** Bytes sent per second over the whole push. */
   rateBytesPerS?: number;

@@ -4,7 +4,8 @@ import { withDeadline } from '../../deadline';
 import { describeError } from '../../result';
 import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
 import { Base64PushRun, type Base64PushFailure } from './base64Push';
-import { pushBase64Ranged } from './base64Ranged';
+import { base64Dialect } from '../sshRanges/base64Dialect';
+import { pushSshRanged } from '../sshRanges/sshRanged';
 import { openSsh, type SshOverrides } from '../../ssh/connect';
 import type { SshSession } from '../../ssh/session';
 import * as ops from './remoteFileOps';
@@ -21,7 +22,7 @@ type Fail = { code: Base64Failure; message: string };
  * ssh2 exec, one exec per `base64ChunkBytes` of the file, resuming from the partial's size on the
  * node, and is renamed into place only after the node's sha256 of it equals ours. A file of
  * RANGED_MIN_BYTES or more goes as ranges over several SSH connections instead when rangesWanted
- * says so (base64Ranged.ts: one TCP stream is capped far below a lossy long link's rate).
+ * says so (sshRanges/sshRanged.ts: one TCP stream is capped far below a lossy long link's rate).
  */
 export class Base64Transport implements Transport {
   readonly kind = 'base64' as const;
@@ -86,7 +87,7 @@ export class Base64Transport implements Transport {
 
   private async pushRanges(at: PushAt): Promise<PushResult> {
     const { node, job, size, resolved, ssh, progress, signal, started } = at;
-    const r = await pushBase64Ranged({ node, opts: this.opts, sshOverrides: this.sshOverrides, localPath: job.localPath, size, resolved, streams: this.opts.streams ?? DEFAULT_STREAMS, ssh, progress, signal });
+    const r = await pushSshRanged({ transport: 'base64', dialect: base64Dialect, node, opts: this.opts, sshOverrides: this.sshOverrides, localPath: job.localPath, size, resolved, streams: this.opts.streams ?? DEFAULT_STREAMS, ssh, progress, signal });
     const durationMs = Date.now() - started;
     if (!r.ok) return { ok: false, transport: 'base64', code: r.code, message: r.message, durationMs, ...(r.partial ? { partial: r.partial } : {}) };
     const rateBytesPerS = Math.round(r.bytesSent / Math.max(durationMs / 1000, 0.001));

@@ -4,7 +4,8 @@ import type { Writable } from 'node:stream';
 import type { PushProgress, TransportOptions } from '../transport';
 import { describeError, type Failure } from '../../result';
 import { sha256InWorker } from '../hashWorker';
-import { alignChunkBytes, sendBase64Range, type Base64Range, type SendFailure } from './base64Stream';
+import { alignChunkBytes, sendBase64Range } from './base64Stream';
+import type { FileSpan, SendFailure } from '../fileSpans';
 import * as ops from './remoteFileOps';
 import type { SshSession } from '../../ssh/session';
 import type { SshErrorCode, SshFailure } from '../../ssh/sshErrors';
@@ -220,7 +221,7 @@ export class Base64PushRun {
   }
 
   /** One chunk: the gate line, then [start, end) as base64, into one exec; ok once it exited 0. */
-  private async sendChunk(exec: OpenedExec, range: Omit<Base64Range, 'onBytes'>, gate: string): Promise<{ ok: true } | PushFail> {
+  private async sendChunk(exec: OpenedExec, range: Omit<FileSpan, 'onBytes'>, gate: string): Promise<{ ok: true } | PushFail> {
     let done = range.start;
     let idle = false;
     const idleTimer = setTimeout(() => ((idle = true), this.ssh.close()), this.opts.idleTimeoutMs);

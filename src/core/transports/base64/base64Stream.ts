@@ -1,6 +1,5 @@
-import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { describeError } from '../../result';
+import { readFull, type FileSpan, type SendFailure } from '../fileSpans';
 
 /**
  * Raw bytes per piece: a multiple of 3, so only the range's last piece can pad (`=`), and GNU,
@@ -21,17 +20,6 @@ export interface Slot {
   written: Promise<Error | null | undefined>;
 }
 
-/** Why a range was not sent: the local file (`read`) or the channel (`write`). */
-export type SendFailure = { side: 'read' | 'write'; text: string };
-
-export interface Base64Range {
-  file: FileHandle;
-  start: number;
-  end: number;
-  /** Raw bytes whose text `out` has taken. */
-  onBytes(n: number): void;
-}
-
 /**
  * The SLOTS buffer pairs of one sender, of `pieceBytes` of file each (rounded down to a multiple
  * of 3, so only a range's last piece pads): a sender of many ranges (one SSH connection of a
@@ -50,7 +38,7 @@ export function base64Slots(pieceBytes = PIECE_BYTES): Slot[] {
  * undefined when all was sent, or early once `stop` settles (the remote command ended: its result
  * says why).
  */
-export async function sendBase64Range(r: Base64Range, out: Writable, stop: Promise<unknown>, slots: Slot[] = base64Slots()): Promise<SendFailure | undefined> {
+export async function sendBase64Range(r: FileSpan, out: Writable, stop: Promise<unknown>, slots: Slot[] = base64Slots()): Promise<SendFailure | undefined> {
   const halt = stop.then(() => 'stopped' as const);
   // A write left pending by an earlier range's channel, which ended, never calls back: that
   // channel is gone, so its slots are free.
@@ -83,21 +71,6 @@ function encodeInto(raw: Buffer, text: Buffer): number {
     len += text.write(raw.toString('base64', at, Math.min(raw.length, at + ENCODE_STEP)), len, 'latin1');
   }
   return len;
-}
-
-/** Reads exactly `len` bytes at `pos` (a short read mid-range would put `=` mid-stream). */
-async function readFull(file: FileHandle, buf: Buffer, len: number, pos: number): Promise<number | string> {
-  let got = 0;
-  try {
-    while (got < len) {
-      const { bytesRead } = await file.read(buf, got, len - got, pos + got);
-      if (bytesRead === 0) return `the file ended at byte ${pos + got}, before the ${len} bytes expected (it shrank while being sent)`;
-      got += bytesRead;
-    }
-    return got;
-  } catch (err) {
-    return describeError(err);
-  }
 }
 
 /** Rounds a chunk size down to a multiple of 3 (at least 3), so every chunk but the last encodes without padding. */

@@ -13,18 +13,22 @@ import { probeRsync } from './rsyncProbe';
 import type { ProbeRound } from '../probeRound';
 import { acceptUnknownHostKey, type HostKeyAcceptFailure } from './rsyncHostKeys';
 import { pushOnce, type PushPlan, type RsyncOutcome, type RsyncPushFailure } from './rsyncPush';
+import { pushRsyncRanges } from './rsyncRanged';
+import type { SshRangesFailure } from '../sshRanges/sshRanged';
 import { remoteMkdirScript, sshCommandArgs } from './rsyncVerify';
 import type { PartialProgress, ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from '../transport';
 
 /**
  * The `rsync` transport: the system rsync over the system ssh (DESIGN.md "SSH"), with the
  * runbook's ssh options, verified host keys, resumable partials, and a sha256 check on the node
- * after every push. Never throws: every failure comes back as a value with an actionable message.
+ * after every push. A big new file goes as ranges over several SSH connections instead when that
+ * pays (rsyncRanged.ts). Never throws: every failure comes back as a value with an actionable message.
  */
 
 /** Every code the rsync transport reports, probe and push. */
 export type RsyncFailure =
   | RsyncPushFailure
+  | SshRangesFailure
   | HostKeyAcceptFailure
   | RemotePathError
   | 'bad_config'
@@ -83,6 +87,12 @@ export class RsyncTransport implements Transport {
       const localPath = path.resolve(job.localPath);
       const st = await fs.stat(localPath).catch(() => undefined);
       if (!st?.isFile()) return failed('local_file_missing', `local file ${localPath} ${st ? 'is not a regular file' : 'does not exist'}: nothing to push to ${node.name}`);
+      const ranged = await pushRsyncRanges({ node, opts: this.opts, localPath, size: st.size, resolved: resolved.value, progress, signal });
+      if (ranged && !ranged.ok) return failed(ranged.code, ranged.message, ranged.partial);
+      if (ranged) {
+        const { bytesSent, sha256, streams } = ranged;
+        return { ok: true, transport: 'rsync', bytes: st.size, bytesSent, sha256, streams, rateBytesPerS: rateOf(bytesSent, started), durationMs: Date.now() - started, remotePath: resolved.value };
+      }
       const features = await localRsyncFeatures(this.env);
       if (!features.ok) return failed(features.code, features.message);
       const remotePath = rsyncRemotePath(resolved.value);
@@ -157,4 +167,9 @@ export class RsyncTransport implements Transport {
       await accepted.value.dispose().catch(() => undefined);
     }
   }
+}
+
+/** Bytes per second sent since `started`. */
+function rateOf(bytesSent: number, started: number): number {
+  return Math.round(bytesSent / Math.max((Date.now() - started) / 1000, 0.001));
 }

@@ -3,19 +3,20 @@ import * as fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { rangeBytesFor } from '../../byteRanges';
 import type { NodeSpec } from '../../hosts/nodeSpec';
-import { describeError, ok, type Result } from '../../result';
+import { describeError, ok, type Failure, type Result } from '../../result';
 import type { SshOverrides } from '../../ssh/connect';
 import type { SshSession } from '../../ssh/session';
+import type { SshErrorCode } from '../../ssh/sshErrors';
 import { cellHashesInWorker, type CellHashes } from '../hashWorker';
 import { StreamScaler, type StreamsSetting } from '../streamCount';
 import { progressTicker } from '../progressTicker';
 import type { PartialProgress, PushProgress, TransportOptions } from '../transport';
-import type { Base64PushFailure, PushFail } from './base64Push';
 import type { PushMeter } from '../rangeProgress';
-import { Base64RangeSender } from './base64RangeSender';
-import { planRanges } from './base64Ranges';
+import { parseFinishOutput, type ShaTool } from '../base64/remoteFileOps';
+import type { RangeDialect } from './rangeDialect';
+import { SshRangeSender } from './sshRangeSender';
+import { planRanges } from './rangePlan';
 import { promptsOncePerPush } from './pushPrompts';
-import { parseFinishOutput, type Base64DecodeFlag, type ShaTool } from './remoteFileOps';
 import * as scripts from './rangedScripts';
 
 /** Bound on the inspect and reset commands once connected. */
@@ -24,7 +25,22 @@ const COMMAND_TIMEOUT_MS = 60_000;
 const MAX_LISTENERS = 80;
 const MiB = 1 << 20;
 
+/** Why a ranged SSH push failed: the SSH layer's codes, or what the node's commands or the local file reported. */
+export type SshRangesFailure =
+  | SshErrorCode
+  | 'remote_error'
+  | 'remote_tool_missing'
+  | 'target_is_dir'
+  | 'disk_full'
+  | 'checksum_mismatch'
+  | 'local_unreadable'
+  | 'idle_timeout';
+export type RangesFail = Failure<SshRangesFailure>;
+
 interface RangedPushDeps {
+  /** The rung pushing, for messages (`node X: rsync ranges to T`). */
+  transport: 'base64' | 'rsync';
+  dialect: RangeDialect;
   node: NodeSpec;
   opts: TransportOptions;
   sshOverrides: SshOverrides;
@@ -37,10 +53,12 @@ interface RangedPushDeps {
   ssh: SshSession;
   progress: PushProgress;
   signal: AbortSignal;
+  /** The file's sha256 and its cells' (cellHashesInWorker on the rangeBytesFor grid), when the caller read them already. */
+  hashes?: CellHashes;
 }
 
 /** How a ranged push ended; a failure says how many verified bytes the node gained. */
-type RangedOutcome = { ok: true; bytesSent: number; sha256: string; streams: number } | (PushFail & { partial?: PartialProgress });
+export type SshRangedOutcome = { ok: true; bytesSent: number; sha256: string; streams: number } | (RangesFail & { partial?: PartialProgress });
 
 /**
  * One big file as ranges over several SSH connections (rangedScripts.ts has the node's side):
@@ -48,12 +66,13 @@ type RangedOutcome = { ok: true; bytesSent: number; sha256: string; streams: num
  *      the transfer on the node, each range's is checked there);
  *   2. inspect: tools, free space, and the ranges the node kept of this very file; a partial of
  *      another file (or none) is replaced by a fresh sparse one;
- *   3. the missing ranges over up to `streams` connections (Base64RangeSender);
+ *   3. the missing ranges over up to `streams` connections (SshRangeSender), written as the
+ *      dialect says (base64 text or the bytes themselves);
  *   4. finish: the node hashes the whole partial and renames it over the target only on a match.
  * A resumed transfer whose whole hash is wrong (the kept ranges were not good) was dropped on the
  * node: it starts over once.
  */
-export async function pushBase64Ranged(d: RangedPushDeps): Promise<RangedOutcome> {
+export async function pushSshRanged(d: RangedPushDeps): Promise<SshRangedOutcome> {
   // Every stream's exec and login listens on the signal: a signal of our own, with room for them all.
   const own = new AbortController();
   setMaxListeners(MAX_LISTENERS, own.signal);
@@ -71,17 +90,22 @@ export async function pushBase64Ranged(d: RangedPushDeps): Promise<RangedOutcome
 
 class RangedRun {
   private readonly paths: scripts.RangedFilePaths;
+  /** `rsync ranges to T`, and with the node: `node X: rsync ranges to T`. */
+  private readonly label: string;
   private readonly where: string;
   private readonly meter: PushMeter = { onNode: 0, sent: 0 };
   private readonly scaler: StreamScaler;
   private readonly report: () => void;
   private readonly stopTicker: () => void;
   private file: FileHandle | undefined;
+  /** The local file's mtime, which the landed file takes. */
+  private mtime = new Date();
   private peakStreams = 1;
 
   constructor(private readonly d: RangedPushDeps) {
     this.paths = scripts.rangedFilePaths(d.resolved);
-    this.where = `node ${d.node.name}: base64 ranges to ${this.paths.target}`;
+    this.label = `${d.transport} ranges to ${this.paths.target}`;
+    this.where = `node ${d.node.name}: ${this.label}`;
     // One scaler for the whole push: a second attempt starts where the first one settled.
     this.scaler = new StreamScaler(d.streams);
     ({ report: this.report, stop: this.stopTicker } = progressTicker(d.progress, () => ({ done: this.meter.onNode, total: d.size })));
@@ -92,19 +116,20 @@ class RangedRun {
     await this.file?.close().catch(() => undefined);
   }
 
-  private fail(code: Base64PushFailure, detail: string): PushFail {
+  private fail(code: SshRangesFailure, detail: string): RangesFail {
     return { ok: false, code, message: `${this.where}: ${detail}` };
   }
 
-  async run(): Promise<RangedOutcome> {
+  async run(): Promise<SshRangedOutcome> {
     const { d } = this;
     let file: FileHandle;
     try {
       file = this.file = await fs.promises.open(d.localPath, 'r');
+      this.mtime = (await file.stat()).mtime;
     } catch (err) {
       return this.fail('local_unreadable', `cannot read ${d.localPath}: ${describeError(err)}; nothing was sent`);
     }
-    const hashes = await cellHashesInWorker(d.localPath, d.size, rangeBytesFor(d.size), d.signal);
+    const hashes = d.hashes ? ok(d.hashes) : await cellHashesInWorker(d.localPath, d.size, rangeBytesFor(d.size), d.signal);
     if (!hashes.ok) return this.fail(hashes.code === 'cancelled' ? 'cancelled' : 'local_unreadable', `${hashes.message}; nothing was sent`);
     const first = await this.attempt(d.ssh, file, hashes.value);
     if (first.ok || !first.startOver) return first;
@@ -112,11 +137,11 @@ class RangedRun {
   }
 
   /** One pass: inspect, send what is missing, finish. `startOver`: a resumed transfer proved wrong. */
-  private async attempt(ssh: SshSession, file: FileHandle, h: CellHashes): Promise<RangedOutcome & { startOver?: boolean }> {
+  private async attempt(ssh: SshSession, file: FileHandle, h: CellHashes): Promise<SshRangedOutcome & { startOver?: boolean }> {
     const { d, paths } = this;
     const id = { size: d.size, sha256: h.sha256 };
-    const inspected = await ssh.exec(scripts.inspectCommand(paths, id), { signal: d.signal, timeoutMs: COMMAND_TIMEOUT_MS });
-    if (!inspected.ok) return { ok: false, code: inspected.code, message: `${inspected.message} (base64 ranges to ${paths.target}, inspecting the node)` };
+    const inspected = await ssh.exec(scripts.inspectCommand(paths, id, d.dialect.detection), { signal: d.signal, timeoutMs: COMMAND_TIMEOUT_MS });
+    if (!inspected.ok) return { ok: false, code: inspected.code, message: `${inspected.message} (${this.label}, inspecting the node)` };
     const report = scripts.parseInspectOutput(inspected.value.stdout, d.size, rangeBytesFor(d.size));
     const tools = this.toolsOf(report);
     if (!tools.ok) return tools;
@@ -129,50 +154,50 @@ class RangedRun {
       if (reset) return reset;
     }
     this.meter.onNode = plan.doneBytes;
-    const sender = new Base64RangeSender(
-      { ...d, paths, where: this.where, file, tools: tools.value, cells: h.cells, rangeBytes: plan.rangeBytes, scaler: this.scaler, meter: this.meter },
+    const sender = new SshRangeSender(
+      { ...d, paths, label: this.label, where: this.where, file, tools: tools.value, cells: h.cells, rangeBytes: plan.rangeBytes, scaler: this.scaler, meter: this.meter },
       plan.queue, plan.doneBytes, ssh,
     );
     const failed = await sender.run();
     this.peakStreams = Math.max(this.peakStreams, sender.peakStreams);
     if (failed) {
       // Ranges whose `range-ok` came back: the node printed it after appending to its sidecar, so
-      // this is read from the node, not bytes written to a socket (transport.ts, PushFailure.partial).
+      // this is read from the node, not bytes written to a socket (transport.ts, RangesFailure.partial).
       const after = plan.doneBytes + sender.progress.landedBytes;
       return { ...failed, ...(after > plan.doneBytes ? { partial: { before: plan.doneBytes, after } } : {}) };
     }
     return this.finish(ssh, id, tools.value.tool, plan.doneBytes);
   }
 
-  /** The node's base64 flag and sha256 tool, or why the push cannot go on. */
-  private toolsOf(report: scripts.InspectReport): Result<{ flag: Base64DecodeFlag; tool: ShaTool }, Base64PushFailure> {
+  /** What the node's range commands run with (the dialect's decoder, a sha256 tool), or why the push cannot go on. */
+  private toolsOf(report: scripts.InspectReport): Result<{ decoder: scripts.RangeDecoder | undefined; tool: ShaTool }, SshRangesFailure> {
     const nothing = 'nothing was written';
     if (report.mkdirError) return this.fail('remote_error', `cannot create the directory ${this.paths.dir}: ${report.mkdirError}`);
     if (report.targetIsDir) return this.fail('target_is_dir', `${this.paths.target} is a directory on the node; give a file name`);
-    if (!report.base64Present) return this.fail('remote_tool_missing', `the node has no 'base64' command (install coreutils); ${nothing}`);
-    if (!report.decodeFlag) return this.fail('remote_tool_missing', `the node's 'base64' decodes neither with -d nor -D; ${nothing}`);
+    const decoder = this.d.dialect.decoderOn(report);
+    if (!decoder.ok) return this.fail(decoder.code, `${decoder.message}; ${nothing}`);
     if (!report.shaTool) return this.fail('remote_tool_missing', `the node has no sha256 tool (openssl, sha256sum or shasum) to verify the file; ${nothing}`);
     if (!report.ddPresent) return this.fail('remote_tool_missing', `the node has no 'dd' to write ranges in place (install coreutils, or push with --streams 1); ${nothing}`);
-    return ok({ flag: report.decodeFlag, tool: report.shaTool });
+    return ok({ decoder: decoder.value, tool: report.shaTool });
   }
 
   /** A fresh sparse partial and sidecar for this transfer, replacing another file's. */
-  private async reset(ssh: SshSession, id: scripts.RangedIdentity): Promise<PushFail | undefined> {
+  private async reset(ssh: SshSession, id: scripts.RangedIdentity): Promise<RangesFail | undefined> {
     const r = await ssh.exec(scripts.resetCommand(this.paths, id), { signal: this.d.signal, timeoutMs: COMMAND_TIMEOUT_MS });
-    if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (base64 ranges to ${this.paths.target}, creating the partial)` };
+    if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (${this.label}, creating the partial)` };
     if (/^ready$/m.test(r.value.stdout)) return undefined;
     const text = /^write-error=(.*)$/m.exec(r.value.stdout)?.[1] ?? (r.value.stderr || r.value.stdout.trim() || `exit ${r.value.code}`);
     return this.fail(/No space left|Disk quota/i.test(text) ? 'disk_full' : 'remote_error', `cannot create ${this.paths.partial}: ${text}`);
   }
 
   /** The node hashes the whole partial; ours must match for the rename. */
-  private async finish(ssh: SshSession, id: scripts.RangedIdentity, tool: ShaTool, before: number): Promise<RangedOutcome & { startOver?: boolean }> {
+  private async finish(ssh: SshSession, id: scripts.RangedIdentity, tool: ShaTool, before: number): Promise<SshRangedOutcome & { startOver?: boolean }> {
     const { d, paths } = this;
     // Hashing a big partial takes a while: the idle bound plus a second per 100 MiB (a slow disk).
     const timeoutMs = d.opts.idleTimeoutMs + Math.ceil(d.size / (100 * MiB)) * 1000;
-    const r = await ssh.exec(scripts.rangedFinishCommand(paths, id, tool), { signal: d.signal, timeoutMs });
+    const r = await ssh.exec(scripts.rangedFinishCommand(paths, id, tool, this.mtime), { signal: d.signal, timeoutMs });
     const landed = { before, after: d.size };
-    if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (base64 ranges to ${paths.target}, verifying); every range is on the node, the next push only verifies`, ...(d.size > before ? { partial: landed } : {}) };
+    if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (${this.label}, verifying); every range is on the node, the next push only verifies`, ...(d.size > before ? { partial: landed } : {}) };
     const outcome = parseFinishOutput(r.value.stdout);
     switch (outcome.kind) {
       case 'ok':

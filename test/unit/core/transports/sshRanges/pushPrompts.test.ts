@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { promptsOncePerPush } from '../../../../../src/core/transports/base64/pushPrompts';
+import { promptsOncePerPush } from '../../../../../src/core/transports/sshRanges/pushPrompts';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions, type UnknownHostKeyInfo } from '../../../../../src/core/transports/transport';
 
 const base: TransportOptions = { ...DEFAULT_TRANSPORT_OPTIONS, knownHostsFile: '/dev/null', env: {} };
 const key = (fingerprint: string): UnknownHostKeyInfo => ({ node: 'n', host: 'h', port: 22, keyType: 'ssh-ed25519', fingerprint, knownHostsFile: '/dev/null' });
 
-describe('core/transports/base64/pushPrompts', () => {
+describe('core/transports/sshRanges/pushPrompts', () => {
   it('asks each host key and passphrase once per push, however many connections ask at once', async () => {
     const asked: string[] = [];
     const opts = promptsOncePerPush({

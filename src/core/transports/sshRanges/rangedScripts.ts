@@ -1,12 +1,13 @@
 import type { ByteRange } from '../../byteRanges';
 import { shellQuoteRemotePath } from '../remotePath';
-import * as ops from './remoteFileOps';
+import * as ops from '../base64/remoteFileOps';
 
 /**
- * The node's side of a ranged base64 push (several SSH connections, one range each at a time):
- * remote commands and the parsing of their output. Same rules as remoteFileOps: `sh -c`, every
- * path through shellQuoteRemotePath, and the other values put in a command are numbers, sha256
- * hex and the detected tool names only (checked by the callers' types and rangeCommand).
+ * The node's side of a ranged SSH push (several SSH connections, one range each at a time), for
+ * both dialects (rangeDialect.ts: base64 text decoded on the node, or the bytes themselves): remote
+ * commands and the parsing of their output. Same rules as remoteFileOps: `sh -c`, every path
+ * through shellQuoteRemotePath, and the other values put in a command are numbers, sha256 hex and
+ * the detected tool names only (checked by the callers' types and rangeCommand).
  *
  * On the node, beside the target (names of their own, so neither this and the single-stream
  * partial nor this and our agent's ranged transfer ever read each other's files; both end in
@@ -26,8 +27,8 @@ import * as ops from './remoteFileOps';
  * BusyBox and macOS/BSD dd all take them; GNU's `oflag=seek_bytes` would not work on macOS). That
  * is why offsets go in whole blocks of DD_BLOCK_BYTES: every range starts on the range grid,
  * whose size is a whole number of MiB (rangeBytesFor), and ends on it or at the end of the file.
- * Without `iflag=fullblock` (GNU only), dd writes each short read from the pipe as it came, at
- * the next offset: right, since no conv=sync pads it.
+ * Without `iflag=fullblock` (GNU only), dd writes each short read from its stdin (the decoder's
+ * pipe, or the channel itself) as it came, at the next offset: right, since no conv=sync pads it.
  */
 
 /** dd's block: offsets and counts are in these. */
@@ -60,18 +61,19 @@ const identityLine = (id: RangedIdentity) => `ringrift-ranges ${SIDECAR_VERSION}
 const q = shellQuoteRemotePath;
 
 /**
- * Looks, writes nothing but the directory: mkdir, target a directory?, tools (base64, a sha256
- * tool, dd), free space, and, when the sidecar names this very transfer and the partial has its
- * size, `kept` and the sidecar's ranges as `done=<start> <end>` lines. Ends with `prepared`.
+ * Looks, writes nothing but the directory: mkdir, target a directory?, tools (a sha256 tool, dd,
+ * and what the dialect's `detection` lines look for), free space, and, when the sidecar names
+ * this very transfer and the partial has its size, `kept` and the sidecar's ranges as
+ * `done=<start> <end>` lines. Ends with `prepared`.
  */
-export function inspectCommand(p: RangedFilePaths, id: RangedIdentity): string {
+export function inspectCommand(p: RangedFilePaths, id: RangedIdentity, detection: readonly string[]): string {
   const [D, P, S, T] = [q(p.dir), q(p.partial), q(p.sidecar), q(p.target)];
   return ops.inSh(
     [
       `if ! m=$(mkdir -p ${D} 2>&1); then echo "mkdir-error=$m"; exit 0; fi`,
       `if [ -d ${T} ]; then echo target-is-dir; fi`,
       ops.SHA_TOOL_DETECTION,
-      ops.BASE64_DETECTION,
+      ...detection,
       'if command -v dd >/dev/null 2>&1; then echo dd=present; fi',
       `echo "df=$(df -Pk ${D} 2>/dev/null | tail -n 1)"`,
       `if [ -f ${S} ] && [ -f ${P} ] && [ "$(head -n 1 ${S})" = '${identityLine(id)}' ] && [ $(( $(wc -c < ${P}) )) -eq ${id.size} ]; then`,
@@ -82,6 +84,36 @@ export function inspectCommand(p: RangedFilePaths, id: RangedIdentity): string {
       `echo ${ops.PREPARED_MARK}`,
     ].join('\n'),
   );
+}
+
+/** What is at a target, for a rung choosing between ranges and its own single stream. */
+export interface TargetLook {
+  /** The target path on the node: nothing there, a directory, or anything else (an older version). */
+  target: 'none' | 'file' | 'dir';
+  ddPresent: boolean;
+  /** The transfer a ranged partial beside it holds ranges of, when the partial has the size its sidecar names. */
+  ranged: RangedIdentity | undefined;
+}
+
+/** Writes nothing: prints `target=none|file|dir`, `dd=present`, and `ranged=<sidecar's first line> <partial's size>`. */
+export function lookCommand(p: RangedFilePaths): string {
+  const [P, S, T] = [q(p.partial), q(p.sidecar), q(p.target)];
+  return ops.inSh(
+    [
+      `if [ -d ${T} ]; then echo target=dir; elif [ -e ${T} ] || [ -L ${T} ]; then echo target=file; else echo target=none; fi`,
+      'if command -v dd >/dev/null 2>&1; then echo dd=present; fi',
+      `if [ -f ${S} ] && [ -f ${P} ]; then echo "ranged=$(head -n 1 ${S}) $(( $(wc -c < ${P}) ))"; fi`,
+    ].join('\n'),
+  );
+}
+
+/** Reads lookCommand's output; undefined when it did not say what the target is. */
+export function parseLookOutput(stdout: string): TargetLook | undefined {
+  const target = /^target=(none|file|dir)$/m.exec(stdout)?.[1] as TargetLook['target'] | undefined;
+  if (!target) return undefined;
+  const m = new RegExp(`^ranged=ringrift-ranges ${SIDECAR_VERSION} (\\d+) ([0-9a-f]{64}) (\\d+)$`, 'm').exec(stdout);
+  const ranged = m && m[1] === m[3] ? { size: Number(m[1]), sha256: m[2] } : undefined;
+  return { target, ddPresent: /^dd=present$/m.test(stdout), ranged };
 }
 
 /** Starts the transfer afresh: drops partial and sidecar, makes a sparse partial of `size`, writes the identity line. Prints `ready`. */
@@ -97,31 +129,36 @@ export function resetCommand(p: RangedFilePaths, id: RangedIdentity): string {
   );
 }
 
+/** What turns a range command's stdin into the range's bytes for dd: base64's decoder, with the flag the node's takes. */
+export type RangeDecoder = `base64 ${ops.Base64DecodeFlag}`;
+
 /** What one range's command needs beyond the paths. */
 interface RangeJob {
   range: ByteRange;
   /** sha256 of the range's bytes in the local file. */
   sha256: string;
-  flag: ops.Base64DecodeFlag;
+  /** undefined: stdin is the bytes themselves (an exec channel without a pty is 8-bit clean). */
+  decoder: RangeDecoder | undefined;
   tool: ops.ShaTool;
 }
 
 /**
- * One range: base64 on stdin, decoded and written at its offset, then exactly that span read back
- * from the partial and hashed; only a match appends the range to the sidecar. Prints `range-ok`,
+ * One range: its bytes on stdin (base64 text through `decoder`, or the bytes themselves), written
+ * at its offset, then exactly that span read back from the partial and hashed; only a match appends the range to the sidecar. Prints `range-ok`,
  * `range-mismatch <hash>`, or `write-error=<dd's last line>` (a full disk). A connection cut
  * mid-range ends stdin early: dd writes the prefix, which then fails the hash and is not recorded.
  */
 export function rangeCommand(p: RangedFilePaths, job: RangeJob): string {
-  const { range, sha256, flag, tool } = job;
+  const { range, sha256, decoder, tool } = job;
   if (range.start % DD_BLOCK_BYTES !== 0 || !/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`rangeCommand: range ${range.start}-${range.end} is off the dd grid or its sha256 is not hex`);
   const [P, S] = [q(p.partial), q(p.sidecar)];
   const at = range.start / DD_BLOCK_BYTES;
   const blocks = Math.ceil((range.end - range.start) / DD_BLOCK_BYTES);
+  const write = `dd of=${P} bs=${DD_BLOCK_BYTES} seek=${at} conv=notrunc`;
   return ops.inSh(
     [
       // dd's stderr (its error, or its record counts) into e; its stdout is empty.
-      `if ! e=$(base64 ${flag} | dd of=${P} bs=${DD_BLOCK_BYTES} seek=${at} conv=notrunc 2>&1 >/dev/null); then echo "write-error=$(printf '%s' "$e" | tail -n 1)"; exit 0; fi`,
+      `if ! e=$(${decoder ? `${decoder} | ${write}` : write} 2>&1 >/dev/null); then echo "write-error=$(printf '%s' "$e" | tail -n 1)"; exit 0; fi`,
       // A range that ends mid-block is the file's last: the partial ends there too, so dd stops there.
       `h=$(dd if=${P} bs=${DD_BLOCK_BYTES} skip=${at} count=${blocks} 2>/dev/null | ${ops.shaCommand(tool)} | cut -d ' ' -f 1)`,
       `if [ "$h" = ${sha256} ]; then printf '%s %s\\n' ${range.start} ${range.end} >> ${S} && echo range-ok; else echo "range-mismatch $h"; fi`,
@@ -130,19 +167,32 @@ export function rangeCommand(p: RangedFilePaths, job: RangeJob): string {
 }
 
 /**
- * The end: the whole partial's sha256 must be the file's; then `mv -f` over the target (atomic)
- * and the sidecar and any single-stream partial go. A mismatch drops partial and sidecar (the
- * ranges were wrong: the next push starts afresh). Prints what ops.parseFinishOutput reads.
+ * The end: the whole partial's sha256 must be the file's; then it takes the local file's mtime
+ * (whole seconds, as rsync's -t keeps it: rsync's quick check then skips the unchanged file next
+ * time, and verifies it anyway), `mv -f` over the target (atomic), and the sidecar and any
+ * single-stream partial go. A mismatch drops partial and sidecar (the ranges were wrong: the next
+ * push starts afresh). Prints what ops.parseFinishOutput reads.
  */
-export function rangedFinishCommand(p: RangedFilePaths, id: RangedIdentity, tool: ops.ShaTool): string {
+export function rangedFinishCommand(p: RangedFilePaths, id: RangedIdentity, tool: ops.ShaTool, mtime: Date): string {
   const [P, S, T, SP] = [q(p.partial), q(p.sidecar), q(p.target), q(p.streamPartial)];
+  const stamp = touchStamp(mtime);
+  // A node whose touch refuses the time (or a time touch cannot say) keeps the file's own: only the quick check is lost.
+  const touch = stamp ? `TZ=UTC0 touch -t ${stamp} ${P} 2>/dev/null; ` : '';
   return ops.inSh(
     [
       `if [ -d ${T} ]; then echo target-is-dir; exit 0; fi`,
       `h=$(${ops.shaCommand(tool)} < ${P} | cut -d ' ' -f 1)`,
-      `if [ "$h" = ${id.sha256} ]; then mv -f ${P} ${T} && rm -f ${S} ${SP} && echo ok; else rm -f ${P} ${S}; echo "mismatch $h"; fi`,
+      `if [ "$h" = ${id.sha256} ]; then ${touch}mv -f ${P} ${T} && rm -f ${S} ${SP} && echo ok; else rm -f ${P} ${S}; echo "mismatch $h"; fi`,
     ].join('\n'),
   );
+}
+
+/** POSIX `touch -t` time, `CCYYMMDDhhmm.SS`, in UTC (the command sets TZ=UTC0); undefined for a year outside 0-9999. */
+function touchStamp(t: Date): string | undefined {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${String(t.getUTCFullYear()).padStart(4, '0')}${two(t.getUTCMonth() + 1)}${two(t.getUTCDate())}${two(t.getUTCHours())}${two(t.getUTCMinutes())}.${two(t.getUTCSeconds())}`;
+  // It goes into a command: digits only, whatever the Date.
+  return /^\d{12}\.\d{2}$/.test(stamp) ? stamp : undefined;
 }
 
 export interface InspectReport extends ops.PrepareReport {

@@ -1,15 +1,14 @@
 import { coveredBytes, missingRanges, rangeBytesFor, type ByteRange } from '../../byteRanges';
-import { SLOTS } from './base64Stream';
 
 /**
- * What a ranged base64 push sends and how much memory its streams may hold: pure.
+ * What a ranged SSH push sends and how much memory its streams may hold: pure.
  */
 
-/** Read and text buffers all streams of one push share at most, whatever their count. */
+/** Buffers (file bytes, and base64's text) all streams of one push share at most, whatever their count. */
 const BUFFER_BUDGET_BYTES = 16 << 20;
 /** Below this a piece costs more in reads and channel writes than it saves. */
 const MIN_PIECE_BYTES = 3 << 16;
-/** The single-stream piece (base64Stream): no stream needs more. */
+/** The single-stream base64 piece (base64Stream): no stream needs more. */
 const MAX_PIECE_BYTES = 3 << 18;
 
 interface RangePlan {
@@ -34,11 +33,12 @@ export function rangeSha256(cells: readonly string[], range: ByteRange, rangeByt
 }
 
 /**
- * File bytes per piece for each stream: its SLOTS pieces of file and text (4/3 of it) stay within
- * an even share of BUFFER_BUDGET_BYTES for the most streams the push may reach. 16 streams: 219 KiB.
+ * File bytes per piece for each stream: a stream holds `heldPerPieceByte` bytes of buffer per byte
+ * of its piece (its slots, and for base64 their text, 4/3 of it), and all the most streams the
+ * push may reach stay within BUFFER_BUDGET_BYTES. A multiple of 3, so only a base64 range's last
+ * piece pads (raw bytes do not mind). base64 at 16 streams: 219 KiB; raw: 512 KiB.
  */
-export function pieceBytesFor(maxStreams: number): number {
-  const share = BUFFER_BUDGET_BYTES / Math.max(1, maxStreams) / SLOTS;
-  const piece = Math.floor((share * 3) / 7);
+export function pieceBytesFor(maxStreams: number, heldPerPieceByte: number): number {
+  const piece = Math.floor(BUFFER_BUDGET_BYTES / Math.max(1, maxStreams) / heldPerPieceByte);
   return Math.min(MAX_PIECE_BYTES, Math.max(MIN_PIECE_BYTES, piece - (piece % 3)));
 }

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { rangeBytesFor } from '../../../../../src/core/byteRanges';
-import { pieceBytesFor, planRanges, rangeSha256 } from '../../../../../src/core/transports/base64/base64Ranges';
+import { pieceBytesFor, planRanges, rangeSha256 } from '../../../../../src/core/transports/sshRanges/rangePlan';
 
 const MiB = 1 << 20;
 
-describe('core/transports/base64/base64Ranges', () => {
+describe('core/transports/sshRanges/rangePlan', () => {
   it('a fresh push: every cell of the grid, in file order, the last one short', () => {
     const size = 24 * MiB + 5;
     const plan = planRanges(undefined, size);
@@ -29,14 +29,18 @@ describe('core/transports/base64/base64Ranges', () => {
     assert.equal(rangeSha256(cells, { start: 8 * MiB, end: 9 * MiB + 1 }, 4 * MiB), 'c');
   });
 
-  it('the buffers of all streams stay within 16 MiB up to the auto cap, and are never silly small', () => {
-    for (const streams of [1, 4, 16, 32]) {
-      const piece = pieceBytesFor(streams);
-      assert.equal(piece % 3, 0, 'only a range\'s last piece may pad');
-      assert.ok(piece >= 3 << 16 && piece <= 3 << 18, `${streams}: ${piece}`);
-      const held = streams * 2 * (piece + (piece / 3) * 4);
-      assert.ok(streams > 16 || held <= 16 * MiB, `${streams} streams hold ${held} bytes`);
-      assert.ok(held <= 32 * MiB, `${streams} streams hold ${held} bytes`);
+  it('the buffers of all streams stay within 16 MiB up to the auto cap, base64 (file and text) and raw alike, and are never silly small', () => {
+    // Buffer bytes a stream holds per byte of piece: two slots, of file and its base64 text (4/3), or of file only.
+    for (const [dialect, held] of [['base64', 2 * (1 + 4 / 3)], ['raw', 2]] as const) {
+      for (const streams of [1, 4, 16, 32]) {
+        const piece = pieceBytesFor(streams, held);
+        assert.equal(piece % 3, 0, "only a base64 range's last piece may pad");
+        assert.ok(piece >= 3 << 16 && piece <= 3 << 18, `${dialect} ${streams}: ${piece}`);
+        const total = streams * held * piece;
+        assert.ok(streams > 16 || total <= 16 * MiB, `${dialect}: ${streams} streams hold ${total} bytes`);
+        assert.ok(total <= 32 * MiB, `${dialect}: ${streams} streams hold ${total} bytes`);
+      }
     }
+    assert.ok(pieceBytesFor(16, 2) > 2 * pieceBytesFor(16, 2 * (1 + 4 / 3)), 'raw needs no text buffers: bigger pieces for the same budget');
   });
 });

@@ -7,18 +7,17 @@ import type { SshSession } from '../../ssh/session';
 import type { StreamScaler } from '../streamCount';
 import { RangeProgress, type PushMeter } from '../rangeProgress';
 import type { TransportOptions } from '../transport';
-import type { PushFail } from './base64Push';
-import { pieceBytesFor, rangeSha256 } from './base64Ranges';
-import { base64Slots, sendBase64Range, type SendFailure, type Slot } from './base64Stream';
-import type { Base64DecodeFlag, ShaTool } from './remoteFileOps';
-import { parseRangeOutput, rangeCommand, type RangedFilePaths, type RangeOutcome } from './rangedScripts';
+import type { SendFailure } from '../fileSpans';
+import type { ShaTool } from '../base64/remoteFileOps';
+import type { RangeDialect, RangeWriter } from './rangeDialect';
+import { rangeSha256 } from './rangePlan';
+import { parseRangeOutput, rangeCommand, type RangeDecoder, type RangedFilePaths, type RangeOutcome } from './rangedScripts';
+import type { RangesFail } from './sshRanged';
 
 /** How long a refused write waits for the remote command's exit status before giving up on it. */
 const WRITE_FAILURE_GRACE_MS = 1000;
 /** What dd says when the node's disk is full (GNU, BusyBox, BSD) or a quota ran out. */
 const DISK_FULL = /No space left|Disk quota exceeded/i;
-
-/** Bytes of a ranged push as the progress display sees them. */
 
 /** What every stream of one ranged push shares. */
 interface RangeSenderDeps {
@@ -26,11 +25,13 @@ interface RangeSenderDeps {
   opts: TransportOptions;
   sshOverrides: SshOverrides;
   paths: RangedFilePaths;
-  /** `node X: base64 ranges to T`, for messages. */
+  /** `rsync ranges to T` (the rung, the target), for messages; `where` prefixes the node. */
+  label: string;
   where: string;
   file: FileHandle;
   localPath: string;
-  tools: { flag: Base64DecodeFlag; tool: ShaTool };
+  dialect: RangeDialect;
+  tools: { decoder: RangeDecoder | undefined; tool: ShaTool };
   /** sha256 of each cell of the plan's grid, from cellHashesInWorker. */
   cells: string[];
   rangeBytes: number;
@@ -47,9 +48,9 @@ interface RangeSenderDeps {
  * finish: they may still land); cancelling stops everything at once. A stream that cannot connect
  * (sshd's MaxStartups, say) just ends: the others carry its share, and no more are opened.
  */
-export class Base64RangeSender {
+export class SshRangeSender {
   private readonly running = new Set<Promise<void>>();
-  private failure: PushFail | undefined;
+  private failure: RangesFail | undefined;
   private firstTaken = false;
   private connectFailed = false;
   /** Streams still logging in: each will take a range, so no more are started than ranges wait. */
@@ -69,7 +70,7 @@ export class Base64RangeSender {
     this.progress = new RangeProgress(d.meter, d.scaler, doneBefore);
   }
 
-  async run(): Promise<PushFail | undefined> {
+  async run(): Promise<RangesFail | undefined> {
     this.grow();
     while (this.running.size > 0) {
       await Promise.race(this.running);
@@ -103,14 +104,14 @@ export class Base64RangeSender {
       }
       ssh = r.value;
     }
-    // Allocated once a stream is connected, reused range after range; sized for the most streams.
-    const slots = base64Slots(pieceBytesFor(this.d.scaler.maxStreams));
+    // Its buffers: allocated once a stream is connected, reused range after range; sized for the most streams.
+    const writer = this.d.dialect.streamWriter(this.d.scaler.maxStreams);
     this.peakStreams = Math.max(this.peakStreams, ++this.connected);
     try {
       while (!this.failure && !this.d.signal.aborted) {
         const range = this.queue.shift();
         if (!range) return;
-        const failed = await this.sendOne(ssh, range, slots);
+        const failed = await this.sendOne(ssh, range, writer);
         if (failed) this.failure ??= failed;
       }
     } finally {
@@ -119,8 +120,8 @@ export class Base64RangeSender {
     }
   }
 
-  /** One range in one exec: its base64 on stdin; undefined once the node verified and recorded it. */
-  private async sendOne(ssh: SshSession, range: ByteRange, slots: Slot[]): Promise<PushFail | undefined> {
+  /** One range in one exec: its bytes on stdin, as the dialect writes them; undefined once the node verified and recorded it. */
+  private async sendOne(ssh: SshSession, range: ByteRange, writer: RangeWriter): Promise<RangesFail | undefined> {
     const { d } = this;
     const what = `bytes ${range.start}-${range.end}`;
     const command = rangeCommand(d.paths, { range, sha256: rangeSha256(d.cells, range, d.rangeBytes), ...d.tools });
@@ -141,18 +142,17 @@ export class Base64RangeSender {
       const stdin = await Promise.race([stdinReady, result.then(() => undefined)]);
       if (stdin) {
         const onBytes = (n: number) => (idleTimer.refresh(), this.progress.sent(range, n), this.grow());
-        sendError = await sendBase64Range({ file: d.file, start: range.start, end: range.end, onBytes }, stdin, result, slots);
+        sendError = await writer({ file: d.file, start: range.start, end: range.end, onBytes }, stdin, result);
         if (sendError?.side === 'read') cancel.abort();
         // A channel that refuses data has usually seen its command exit: that exit says more.
         else if (sendError) setTimeout(() => cancel.abort(), WRITE_FAILURE_GRACE_MS).unref();
-        else stdin.end('\n');
       }
       const r = await result;
       if (sendError?.side === 'read') return this.fail('local_unreadable', `reading ${d.localPath} (${what}) failed: ${sendError.text}; completed ranges stay on the node`);
       if (idle) return this.fail('idle_timeout', `no progress for ${d.opts.idleTimeoutMs} ms on ${what}; completed ranges stay on the node for the next push`);
       if (d.signal.aborted) return this.fail('cancelled', 'cancelled; completed ranges stay on the node for the next push');
       if (sendError && !(r.ok && r.value.code !== 0)) return this.fail('disconnected', `writing ${what} to the node failed: ${sendError.text}; completed ranges stay on the node`);
-      if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (base64 ranges to ${d.paths.target}, ${what}); completed ranges stay on the node for the next push` };
+      if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (${d.label}, ${what}); completed ranges stay on the node for the next push` };
       if (r.value.code !== 0) return this.fail('remote_error', `the command for ${what} failed on the node (exit ${r.value.code}): ${r.value.stderr || 'no message'}`);
       const outcome = parseRangeOutput(out);
       landed = outcome.kind === 'ok';
@@ -164,7 +164,7 @@ export class Base64RangeSender {
     }
   }
 
-  private judge(outcome: RangeOutcome, range: ByteRange, stderr: string): PushFail | undefined {
+  private judge(outcome: RangeOutcome, range: ByteRange, stderr: string): RangesFail | undefined {
     const what = `bytes ${range.start}-${range.end}`;
     switch (outcome.kind) {
       case 'ok':
@@ -180,7 +180,7 @@ export class Base64RangeSender {
     }
   }
 
-  private fail(code: PushFail['code'], detail: string): PushFail {
+  private fail(code: RangesFail['code'], detail: string): RangesFail {
     return { ok: false, code, message: `${this.d.where}: ${detail}` };
   }
 }

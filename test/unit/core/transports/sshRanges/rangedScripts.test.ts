@@ -5,31 +5,43 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ByteRange } from '../../../../../src/core/byteRanges';
 import * as ops from '../../../../../src/core/transports/base64/remoteFileOps';
-import * as scripts from '../../../../../src/core/transports/base64/rangedScripts';
+import * as scripts from '../../../../../src/core/transports/sshRanges/rangedScripts';
+import { base64Dialect } from '../../../../../src/core/transports/sshRanges/base64Dialect';
+import { rawDialect } from '../../../../../src/core/transports/sshRanges/rawDialect';
 import { tempDir } from '../../ssh/keyFixtures';
 
 const MiB = 1 << 20;
+/** The local file's mtime as the finish is given it: the landed file takes it, in whole seconds. */
+const MTIME = new Date('2024-02-03T04:05:06.789Z');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const NASTY_NAMES = ['with space.bin', "it's.bin", '$(touch MARK_subst).bin', '`touch MARK_tick`.bin', 'a;touch MARK_semi.bin', '-rf', 'dollar$HOME.bin', 'new\nline.bin'];
 
+/** How a range's bytes go on stdin: base64 text (the base64 rung) or the bytes themselves (the rsync rung). */
+type Dialect = 'base64' | 'raw';
+const DIALECTS = { base64: base64Dialect, raw: rawDialect };
+
 /**
- * The node's side of a ranged base64 push, run as sshd runs it (`/bin/sh -c COMMAND` here, the
+ * The node's side of a ranged SSH push, in both dialects, run as sshd runs it (`/bin/sh -c COMMAND` here, the
  * login shell on a node) against a temp directory: what lands, what the sidecar records, what is
  * refused. Ranges of 1 MiB (the dd block) keep the files small.
  */
-describe('core/transports/base64/rangedScripts', () => {
+describe('core/transports/sshRanges/rangedScripts', () => {
   let home: string;
   beforeEach(() => (home = tempDir('ringrift-ranged-')));
   afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
-  const run = (command: string, input = '') => {
+  const run = (command: string, input: string | Buffer = '') => {
     const r = spawnSync('/bin/sh', ['-c', command], { cwd: home, env: { PATH: process.env.PATH, HOME: home }, input });
     assert.equal(r.status, 0, r.stderr.toString());
     return r.stdout.toString();
   };
-  const inspect = (p: scripts.RangedFilePaths, id: scripts.RangedIdentity, rangeBytes = MiB) => scripts.parseInspectOutput(run(scripts.inspectCommand(p, id)), id.size, rangeBytes);
-  const sendRange = (p: scripts.RangedFilePaths, file: Buffer, range: ByteRange, expected = sha(file.subarray(range.start, range.end))) =>
-    scripts.parseRangeOutput(run(scripts.rangeCommand(p, { range, sha256: expected, flag: '-d', tool: 'sha256sum' }), file.subarray(range.start, range.end).toString('base64')));
+  const inspect = (p: scripts.RangedFilePaths, id: scripts.RangedIdentity, rangeBytes = MiB, dialect: Dialect = 'base64') =>
+    scripts.parseInspectOutput(run(scripts.inspectCommand(p, id, DIALECTS[dialect].detection)), id.size, rangeBytes);
+  const job = (range: ByteRange, sha256: string, dialect: Dialect) => ({ range, sha256, decoder: dialect === 'base64' ? ('base64 -d' as const) : undefined, tool: 'sha256sum' as const });
+  const stdinOf = (bytes: Buffer, dialect: Dialect) => (dialect === 'base64' ? bytes.toString('base64') : bytes);
+  const sendRange = (p: scripts.RangedFilePaths, file: Buffer, range: ByteRange, expected = sha(file.subarray(range.start, range.end)), dialect: Dialect = 'base64') =>
+    scripts.parseRangeOutput(run(scripts.rangeCommand(p, job(range, expected, dialect)), stdinOf(file.subarray(range.start, range.end), dialect)));
+  const look = (p: scripts.RangedFilePaths) => scripts.parseLookOutput(run(scripts.lookCommand(p)));
 
   it('names its partial and sidecar beside the target, apart from the single-stream partial, under the reserved suffix', () => {
     assert.deepEqual(scripts.rangedFilePaths('/data/m.bin'), {
@@ -39,23 +51,26 @@ describe('core/transports/base64/rangedScripts', () => {
     assert.equal(scripts.rangedFilePaths('-rf').partial, './.-rf.ssh-ranged.ringrift-partial');
   });
 
-  it('lands ranges sent out of order under hostile names; the sidecar records each; nothing in a name runs', function () {
+  it('lands ranges sent out of order under hostile names, base64 or raw; the sidecar records each; nothing in a name runs', function () {
     this.timeout(60_000); // a few dozen shells, under load
-    for (const name of NASTY_NAMES) {
+    for (const [i, name] of NASTY_NAMES.entries()) {
+      const dialect: Dialect = i % 2 ? 'raw' : 'base64'; // both dialects, half the shells
       const p = scripts.rangedFilePaths(`sub dir/${name}`);
       const file = randomBytes(2 * MiB + 12345);
       const id = { size: file.length, sha256: sha(file) };
-      const fresh = inspect(p, id);
-      assert.ok(fresh.base64Present && fresh.decodeFlag && fresh.shaTool && fresh.ddPresent, `tools found for ${name}`);
+      const fresh = inspect(p, id, MiB, dialect);
+      assert.ok(fresh.shaTool && fresh.ddPresent, `tools found for ${name}`);
+      assert.ok(DIALECTS[dialect].decoderOn(fresh).ok, `${dialect} can write ranges for ${name}`);
       assert.equal(fresh.kept, undefined, 'nothing kept yet');
       assert.equal(run(scripts.resetCommand(p, id)).trim(), 'ready');
       assert.equal(fs.statSync(path.join(home, 'sub dir', `.${name}.ssh-ranged.ringrift-partial`)).size, file.length, 'sparse, at full size');
       for (const range of [{ start: 2 * MiB, end: file.length }, { start: 0, end: MiB }, { start: MiB, end: 2 * MiB }]) {
-        assert.deepEqual(sendRange(p, file, range), { kind: 'ok' }, `${name} ${range.start}`);
+        assert.deepEqual(sendRange(p, file, range, undefined, dialect), { kind: 'ok' }, `${name} ${range.start}`);
       }
       assert.deepEqual(inspect(p, id).kept, [{ start: 2 * MiB, end: file.length }, { start: 0, end: MiB }, { start: MiB, end: 2 * MiB }]);
-      assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum'))), { kind: 'ok' });
+      assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME))), { kind: 'ok' });
       assert.ok(fs.readFileSync(path.join(home, 'sub dir', name)).equals(file), name);
+      assert.equal(fs.statSync(path.join(home, 'sub dir', name)).mtime.getTime(), MTIME.getTime() - 789, "the local file's mtime, whole seconds");
     }
     assert.deepEqual(fs.readdirSync(home).filter((f) => f.startsWith('MARK')), []);
     assert.deepEqual(fs.readdirSync(path.join(home, 'sub dir')).sort(), [...NASTY_NAMES].sort(), 'partials and sidecars gone');
@@ -68,8 +83,10 @@ describe('core/transports/base64/rangedScripts', () => {
     run(scripts.resetCommand(p, id));
     const wrong = sendRange(p, file, { start: 0, end: MiB }, 'f'.repeat(64));
     assert.deepEqual(wrong, { kind: 'mismatch', remoteSha: sha(file.subarray(0, MiB)) });
-    const cut = scripts.rangeCommand(p, { range: { start: MiB, end: 2 * MiB }, sha256: sha(file.subarray(MiB, 2 * MiB)), flag: '-d', tool: 'sha256sum' });
+    const cut = scripts.rangeCommand(p, job({ start: MiB, end: 2 * MiB }, sha(file.subarray(MiB, 2 * MiB)), 'base64'));
     assert.equal(scripts.parseRangeOutput(run(cut, file.subarray(MiB, MiB + 1000 * 3).toString('base64'))).kind, 'mismatch');
+    const rawCut = scripts.rangeCommand(p, job({ start: MiB, end: 2 * MiB }, sha(file.subarray(MiB, 2 * MiB)), 'raw'));
+    assert.equal(scripts.parseRangeOutput(run(rawCut, file.subarray(MiB, MiB + 4321))).kind, 'mismatch', 'a raw prefix too');
     assert.deepEqual(sendRange(p, file, { start: 2 * MiB, end: 3 * MiB }), { kind: 'ok' });
     assert.deepEqual(inspect(p, id).kept, [{ start: 2 * MiB, end: 3 * MiB }]);
   });
@@ -98,14 +115,14 @@ describe('core/transports/base64/rangedScripts', () => {
     fs.writeFileSync(path.join(home, 'm.bin'), 'old');
     run(scripts.resetCommand(p, id));
     sendRange(p, file, { start: 0, end: MiB });
-    const out = ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum')));
+    const out = ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME)));
     assert.equal(out.kind, 'mismatch');
     assert.deepEqual(fs.readdirSync(home), ['m.bin']);
     assert.equal(fs.readFileSync(path.join(home, 'm.bin'), 'utf8'), 'old');
     fs.rmSync(path.join(home, 'm.bin'));
     fs.mkdirSync(path.join(home, 'm.bin'));
     assert.equal(inspect(p, id).targetIsDir, true);
-    assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum'))), { kind: 'target_is_dir' });
+    assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME))), { kind: 'target_is_dir' });
   });
 
   it('a full disk in dd reads as a write error', () => {
@@ -115,7 +132,41 @@ describe('core/transports/base64/rangedScripts', () => {
 
   it('refuses to build a range command off the dd grid or with a sha256 that is not hex (it is put in the command)', () => {
     const p = scripts.rangedFilePaths('m.bin');
-    assert.throws(() => scripts.rangeCommand(p, { range: { start: 5, end: MiB }, sha256: 'a'.repeat(64), flag: '-d', tool: 'sha256sum' }));
-    assert.throws(() => scripts.rangeCommand(p, { range: { start: 0, end: MiB }, sha256: "'; touch x '", flag: '-d', tool: 'sha256sum' }));
+    assert.throws(() => scripts.rangeCommand(p, job({ start: 5, end: MiB }, 'a'.repeat(64), 'raw')));
+    assert.throws(() => scripts.rangeCommand(p, job({ start: 0, end: MiB }, "'; touch x '", 'base64')));
+  });
+
+  it('ranges one dialect recorded are kept for the other: the partial holds the file either way', () => {
+    const p = scripts.rangedFilePaths('m.bin');
+    const file = randomBytes(3 * MiB + 99);
+    const id = { size: file.length, sha256: sha(file) };
+    run(scripts.resetCommand(p, id));
+    assert.deepEqual(sendRange(p, file, { start: MiB, end: 2 * MiB }, undefined, 'base64'), { kind: 'ok' });
+    const raw = inspect(p, id, MiB, 'raw');
+    assert.deepEqual(raw.kept, [{ start: MiB, end: 2 * MiB }]);
+    assert.equal(raw.base64Present, false, 'the raw inspect does not look for base64');
+    for (const range of [{ start: 0, end: MiB }, { start: 2 * MiB, end: 3 * MiB }, { start: 3 * MiB, end: file.length }]) {
+      assert.deepEqual(sendRange(p, file, range, undefined, 'raw'), { kind: 'ok' });
+    }
+    assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME))), { kind: 'ok' });
+    assert.ok(fs.readFileSync(path.join(home, 'm.bin')).equals(file));
+  });
+
+  it('the look before choosing: what the target is, dd, and which file a ranged partial holds (only at its full size)', () => {
+    const p = scripts.rangedFilePaths('sub/m.bin');
+    assert.deepEqual(look(p), { target: 'none', ddPresent: true, ranged: undefined });
+    const file = randomBytes(MiB + 5);
+    const id = { size: file.length, sha256: sha(file) };
+    fs.mkdirSync(path.join(home, 'sub'));
+    run(scripts.resetCommand(p, id));
+    assert.deepEqual(look(p), { target: 'none', ddPresent: true, ranged: id });
+    fs.writeFileSync(path.join(home, 'sub/m.bin'), 'older');
+    assert.deepEqual(look(p), { target: 'file', ddPresent: true, ranged: id });
+    fs.truncateSync(path.join(home, 'sub/.m.bin.ssh-ranged.ringrift-partial'), 5);
+    assert.equal(look(p)?.ranged, undefined, 'a partial cut short holds no transfer');
+    fs.rmSync(path.join(home, 'sub/m.bin'));
+    fs.mkdirSync(path.join(home, 'sub/m.bin'));
+    assert.equal(look(p)?.target, 'dir');
+    assert.equal(scripts.parseLookOutput('dd=present\n'), undefined, 'no word on the target: no choice made on it');
   });
 });

@@ -1,0 +1,187 @@
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startFakeSshd, type FakeSshd } from '../../harness/fakeSshd';
+import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
+import { Base64Transport } from '../../../../src/core/transports/base64/base64';
+import { RsyncTransport } from '../../../../src/core/transports/rsync/rsync';
+import type { PushResult, PushSuccess, TransportOptions } from '../../../../src/core/transports/transport';
+import { never, sha256, useRsyncCluster, writeRandomFile } from './rsyncSuite';
+
+const MiB = 1 << 20;
+
+/** A figure once it stayed the same for 1.5 s (a range whose bytes all reached the node lands after the client let go). Bounded. */
+async function settled(read: () => number): Promise<number> {
+  let last = read();
+  for (let i = 0, same = 0; i < 20 && same < 3; i++) {
+    await new Promise((res) => setTimeout(res, 500));
+    const now = read();
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+/** `start end` lines of a sidecar (its first line names the transfer), as covered bytes. */
+const sidecarBytes = (file: string) =>
+  fs.readFileSync(file, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split(' ').map(Number)).reduce((n, [s, e]) => n + e - s, 0);
+/** The ranged partial and sidecar beside `target` (a path on the node): the same for both SSH rungs. */
+const rangedFiles = (target: string) => {
+  const stem = path.join(path.dirname(target), `.${path.basename(target)}`);
+  return { partial: `${stem}.ssh-ranged.ringrift-partial`, sidecar: `${stem}.ssh-ranges.ringrift-partial` };
+};
+const landed = (r: PushResult): PushSuccess => {
+  if (!r.ok) assert.fail(`${r.code}: ${r.message}`);
+  return r;
+};
+
+/**
+ * The rsync rung's ranges (a big file over several SSH connections, its bytes as they are) against
+ * real OpenSSH nodes and the system rsync. `slowdd` finds a `dd` first on its PATH that waits 0.5 s
+ * before each range's write (so a cancel lands mid-push); `nodd` has a PATH of links to every
+ * /usr/bin tool but dd. Connection cuts come from the ssh2 fake (harness/fakeSshd.ts).
+ */
+describe('rsync transport: ranges over several SSH connections (real sshd)', function () {
+  this.timeout(60000);
+  const s = useRsyncCluster((work) => {
+    const slow = path.join(work, 'slow-bin');
+    fs.mkdirSync(slow);
+    const realDd = ['/usr/bin/dd', '/bin/dd'].find((f) => fs.existsSync(f));
+    fs.writeFileSync(path.join(slow, 'dd'), `#!/bin/sh\ncase " $* " in *" conv=notrunc "*) sleep 0.5 ;; esac\nexec ${realDd} "$@"\n`, { mode: 0o755 });
+    const noDd = path.join(work, 'no-dd-bin');
+    fs.mkdirSync(noDd);
+    for (const tool of fs.readdirSync('/usr/bin')) if (tool !== 'dd') fs.symlinkSync(path.join('/usr/bin', tool), path.join(noDd, tool));
+    return [
+      { name: 'slowdd', agent: false, sshdConfig: [`SetEnv PATH=${slow}:/usr/bin:/bin`] },
+      { name: 'nodd', agent: false, sshdConfig: [`SetEnv PATH=${noDd}`] },
+    ];
+  });
+  const options = (over: Partial<TransportOptions> = {}): TransportOptions => ({ ...s.opts, connectTimeoutMs: 20000, streams: 3, ...over });
+  const push = (opts: TransportOptions, node: NodeSpec, local: string, remote: string, signal = never(), progress: (done: number) => void = () => undefined) =>
+    new RsyncTransport(opts).push(node, { localPath: local, remotePath: remote }, progress, signal);
+  const localFile = (name: string, bytes: number) => {
+    const file = path.join(s.work, name);
+    writeRandomFile(file, bytes);
+    return file;
+  };
+
+  it('a new file goes as ranges: transport rsync, several streams, verified, nothing left beside it; pushed again, rsync skips it', async () => {
+    const file = localFile('new.bin', 24 * MiB);
+    const r = landed(await push(options(), s.spec(s.alpha), file, 'ranged/new.bin'));
+    assert.equal(r.transport, 'rsync');
+    assert.ok(r.streams! >= 2 && r.streams! <= 3, `streams ${r.streams}`);
+    assert.deepEqual([r.bytes, r.bytesSent, r.sha256], [24 * MiB, 24 * MiB, sha256(file)]);
+    assert.ok(r.rateBytesPerS! > 0);
+    assert.equal(sha256(s.alpha.file('ranged/new.bin')), sha256(file));
+    assert.deepEqual(fs.readdirSync(s.alpha.file('ranged')), ['new.bin']);
+    const again = landed(await push(options(), s.spec(s.alpha), file, 'ranged/new.bin'));
+    assert.ok(again.skipped && again.bytesSent === 0, "it kept the local mtime: rsync's quick check skips it, the sha256 verifies it");
+  });
+
+  it('an older version at the target goes through rsync, whose delta transfer sends only what changed', async () => {
+    const file = localFile('older.bin', 24 * MiB);
+    const onNode = s.alpha.file('older.bin');
+    const old = fs.readFileSync(file);
+    randomBytes(MiB).copy(old, 10 * MiB); // one MiB differs
+    fs.writeFileSync(onNode, old);
+    const r = landed(await push(options(), s.spec(s.alpha), file, 'older.bin'));
+    assert.equal(r.streams, undefined, 'one stream: rsync');
+    assert.ok(r.bytesSent < 4 * MiB, `sent ${r.bytesSent} bytes`);
+    assert.equal(sha256(onNode), sha256(file));
+  });
+
+  it('a node without dd: plain rsync lands the file', async () => {
+    const n = s.cluster.node('nodd');
+    const file = localFile('nodd.bin', 12 * MiB);
+    const r = landed(await push(options(), s.spec(n), file, 'nodd.bin'));
+    assert.equal(r.streams, undefined);
+    assert.equal(sha256(n.file('nodd.bin')), sha256(file));
+    assert.deepEqual(fs.readdirSync(n.root), ['nodd.bin']);
+  });
+
+  it('cancelled mid-push: stops within a second, completed ranges stay recorded, the next push sends only the rest', async () => {
+    const n = s.cluster.node('slowdd');
+    const file = localFile('cancel.bin', 40 * MiB);
+    const ac = new AbortController();
+    let abortedAt = 0;
+    // Two streams of 4 MiB ranges: more than 8 MiB on the node means at least one range landed.
+    const r = await push(options({ streams: 2 }), s.spec(n), file, 'cancel.bin', ac.signal, (done) => {
+      if (done > 8 * MiB && !abortedAt) (abortedAt = Date.now()), ac.abort();
+    });
+    assert.ok(!r.ok && r.code === 'cancelled', r.ok ? 'it landed' : r.message);
+    assert.equal(r.transport, 'rsync');
+    assert.ok(Date.now() - abortedAt < 1000, `stopped ${Date.now() - abortedAt} ms after the abort`);
+    const { partial, sidecar } = rangedFiles(n.file('cancel.bin'));
+    const kept = await settled(() => sidecarBytes(sidecar));
+    assert.ok(kept >= 4 * MiB && kept < 40 * MiB, `kept ${kept}`);
+    assert.equal(fs.statSync(partial).size, 40 * MiB);
+    assert.ok(!fs.existsSync(n.file('cancel.bin')));
+    const again = landed(await push(options({ streams: 2 }), s.spec(n), file, 'cancel.bin'));
+    assert.equal(again.bytesSent, 40 * MiB - kept);
+    assert.equal(sha256(n.file('cancel.bin')), sha256(file));
+    assert.ok(!fs.existsSync(sidecar) && !fs.existsSync(partial));
+  });
+
+  it('resumes the ranges a base64 ranged try verified, an older version at the target until the whole file is checked', async () => {
+    const n = s.cluster.node('slowdd');
+    const file = localFile('handover.bin', 24 * MiB);
+    const onNode = n.file('handover.bin');
+    fs.writeFileSync(onNode, 'older version');
+    const ac = new AbortController();
+    const cut = await new Base64Transport(options({ streams: 2 })).push(s.spec(n), { localPath: file, remotePath: 'handover.bin' }, (done) => {
+      if (done > 8 * MiB) ac.abort();
+    }, ac.signal);
+    assert.ok(!cut.ok && cut.code === 'cancelled', cut.ok ? 'it landed' : cut.message);
+    const { partial, sidecar } = rangedFiles(onNode);
+    const kept = await settled(() => sidecarBytes(sidecar));
+    assert.ok(kept >= 4 * MiB && kept < 24 * MiB, `kept ${kept}`);
+    const sizes = new Set<number>();
+    const r = landed(await push(options(), s.spec(n), file, 'handover.bin', never(), () => sizes.add(fs.statSync(onNode).size)));
+    assert.ok(r.streams! >= 1, 'ranges, not rsync');
+    assert.equal(r.bytesSent, 24 * MiB - kept, 'only the missing ranges');
+    assert.ok([...sizes].every((size) => size === 'older version'.length || size === 24 * MiB), `target sizes seen: ${[...sizes].join(', ')}`);
+    assert.equal(sha256(onNode), sha256(file));
+    assert.ok(!fs.existsSync(sidecar) && !fs.existsSync(partial));
+  });
+
+  describe('connections cut mid-range', () => {
+    let fake: FakeSshd;
+    let fakeRoot: string;
+    let fakeNode: NodeSpec;
+    let fakeOpts: TransportOptions;
+    before(async () => {
+      fake = await startFakeSshd({ address: s.alpha.address, authorizedKeyFile: s.cluster.clientKey + '.pub' });
+      fakeRoot = path.join(s.work, 'fake-root');
+      fs.mkdirSync(fakeRoot);
+      fakeNode = s.spec(s.alpha, { name: 'flaky', sshPort: fake.port, remoteBase: fakeRoot });
+      const kh = path.join(s.work, 'kh-fake');
+      fs.writeFileSync(kh, fake.knownHostsLine() + '\n');
+      fakeOpts = options({ knownHostsFile: kh, streams: 2 });
+    });
+    after(async () => fake?.close());
+
+    it('a try whose connections drop fails with the landed ranges as progress; the retry sends only the missing ranges', async () => {
+      const file = localFile('cut.bin', 24 * MiB);
+      // Of bytes per connection: its first 4 MiB range lands, the second is cut.
+      fake.dropAfterBytes = 6 * MiB;
+      const first = await push(fakeOpts, fakeNode, file, 'cut.bin');
+      assert.ok(!first.ok, 'the first try fails');
+      assert.equal(first.code, 'disconnected', first.message);
+      assert.match(first.message, /^node flaky: .*\(rsync ranges to .*cut\.bin, bytes .*completed ranges stay/);
+      assert.ok(!fs.existsSync(path.join(fakeRoot, 'cut.bin')));
+      const { sidecar } = rangedFiles(path.join(fakeRoot, 'cut.bin'));
+      const kept = sidecarBytes(sidecar);
+      assert.ok(kept >= 4 * MiB && kept < 24 * MiB, `kept ${kept}`);
+      assert.deepEqual(first.partial, { before: 0, after: kept }, 'the landed ranges count as progress');
+      fake.dropAfterBytes = undefined;
+      // The fake counts what its side has read: let the cut try's last bytes through first.
+      const sentBefore = await settled(() => fake.stdinBytes);
+      const second = landed(await push(fakeOpts, fakeNode, file, 'cut.bin'));
+      assert.equal(second.bytesSent, 24 * MiB - kept);
+      // Only the missing ranges crossed the wire, as they are.
+      const wire = fake.stdinBytes - sentBefore;
+      assert.equal(wire, 24 * MiB - kept, `sent ${wire} bytes`);
+      assert.equal(sha256(path.join(fakeRoot, 'cut.bin')), sha256(file));
+    });
+  });
+});
