@@ -42,6 +42,7 @@ const PUSHES = [
   { kind: 'rsync', streams: 1 },
   { kind: 'base64', streams: 1 },
   { kind: 'p2p', streams: 16 },
+  { kind: 'rsync', streams: 16 },
   { kind: 'base64', streams: 16 },
 ] as const;
 

@@ -5,7 +5,7 @@
  *
  *   node --expose-gc --import tsx bench/rss/pusher.ts p2p|rsync|base64 FILE [STREAMS]
  *
- * STREAMS (p2p, base64): 1..32 or auto, as `sync --streams` (default: auto).
+ * STREAMS: 1..32 or auto, as `sync --streams` (default: auto).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -48,7 +48,7 @@ async function sshTarget(kind: 'rsync' | 'base64', streams: StreamsSetting): Pro
   const cluster = await startCluster([{ name: 'rss', agent: false }]);
   const node = nodeSpecOf(cluster, cluster.node('rss'));
   const opts = { ...DEFAULT_TRANSPORT_OPTIONS, knownHostsFile: cluster.knownHostsFile };
-  const transport = kind === 'rsync' ? new RsyncTransport({ ...opts, env: process.env }) : new Base64Transport({ ...opts, env: { HOME: cluster.dir }, streams });
+  const transport = kind === 'rsync' ? new RsyncTransport({ ...opts, env: process.env, streams }) : new Base64Transport({ ...opts, env: { HOME: cluster.dir }, streams });
   return { transport, node, stop: () => cluster.stop() };
 }
 

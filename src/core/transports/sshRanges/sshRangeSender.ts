@@ -109,7 +109,8 @@ export class SshRangeSender {
     this.peakStreams = Math.max(this.peakStreams, ++this.connected);
     try {
       while (!this.failure && !this.d.signal.aborted) {
-        const range = this.queue.shift();
+        // The scaler went back to fewer streams than run: this one retires.
+        const range = this.running.size > this.d.scaler.streams ? undefined : this.queue.shift();
         if (!range) return;
         const failed = await this.sendOne(ssh, range, writer);
         if (failed) this.failure ??= failed;
