@@ -108,7 +108,7 @@ export function planEscalation(
  * The SSH rung a large file goes to first, from the node's measured rates (rule 6 above), given
  * the transports a sync would try, in order. Undefined when the runbook order stands.
  */
-function largeFileRoute(ns: NodeState | undefined, open: readonly TransportKind[], now: number): LargeFileRoute | undefined {
+export function largeFileRoute(ns: NodeState | undefined, open: readonly TransportKind[], now: number): LargeFileRoute | undefined {
   const lead = open[0];
   if (!ns || ns.preferredTransport || lead === undefined || !isAgentTransport(lead)) return undefined;
   const slow = recentRate(ns, lead, now);
