@@ -14,3 +14,8 @@ export function formatBytes(n: number): string {
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** `41.2 Mbit/s`: link rates, as the doctor and the bench give them. */
+export function formatBitRate(bytesPerS: number): string {
+  return `${((bytesPerS * 8) / 1e6).toFixed(1)} Mbit/s`;
+}

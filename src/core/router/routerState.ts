@@ -1,6 +1,8 @@
+import { RANGED_MIN_BYTES } from '../byteRanges';
 import type { TransportKind } from '../hosts/nodeSpec';
 import { isTransportFailureCode, type TransportFailureCode } from '../transports/failureCodes';
 import type { ServiceKind } from '../transports/http/orchestrator/health';
+import type { PushSuccess } from '../transports/transport';
 
 /** What the router remembers about the cluster, persisted in the state dir (DESIGN.md "State and events"). */
 
@@ -44,6 +46,15 @@ export interface TransportRecord {
   lastError?: string;
   /** Result of the last probe: lets a sync skip a transport that just timed out. */
   lastProbe?: { time: number; success: boolean; message: string; latencyMs: number; code?: RecordedFailureCode; service?: ServiceKind };
+  /** The last push that moved a big file (`recordBigPush`): what routes large files (escalationPlan.ts). Absent in older state files. */
+  lastBigPush?: BigPushRate;
+}
+
+/** A measured rate: bytes per second over the whole push, TCP connections it used at once, epoch ms. */
+export interface BigPushRate {
+  bytesPerS: number;
+  streams: number;
+  time: number;
 }
 
 export interface NodeState {
@@ -105,6 +116,17 @@ export function recordSuccess(ns: NodeState, transport: TransportKind, now: numb
   rec.consecutiveFailures = 0;
   ns.lastWorkingTransport = transport;
   ns.lastSuccessAt = new Date(now).toISOString();
+}
+
+/**
+ * Keeps the rate of a push that sent at least RANGED_MIN_BYTES: the size from which the rungs send
+ * ranges, so the streams it used say whether it could. Fewer bytes sent (a skip, the tail of a
+ * resume) measure mostly the round trip, not the link: not kept.
+ */
+export function recordBigPush(ns: NodeState, pushed: Pick<PushSuccess, 'transport' | 'bytesSent' | 'streams' | 'rateBytesPerS'>, now: number): void {
+  if (pushed.rateBytesPerS === undefined || pushed.bytesSent < RANGED_MIN_BYTES) return;
+  // A push that does not say how many streams it used sent one.
+  transportRecord(ns, pushed.transport).lastBigPush = { bytesPerS: pushed.rateBytesPerS, streams: pushed.streams ?? 1, time: now };
 }
 
 function recordedCode(code: string): RecordedFailureCode {

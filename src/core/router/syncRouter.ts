@@ -5,10 +5,10 @@ import { fail, ok, type Result } from '../result';
 import type { PushJob, Transport } from '../transports/transport';
 import { formatBytes } from '../units';
 import { computeAlerts, computeStats, type Alert, type ClusterStats } from './clusterHealth';
-import { nextUpgradeBackoff, planEscalation } from './escalationPlan';
+import { nextUpgradeBackoff, planEscalation, type EscalationPlan, type LargeFileRoute } from './escalationPlan';
 import type { EventLog, RouterEvent } from './eventLog';
 import { mapWithConcurrency } from './pool';
-import { nodeState, pushHistory, recordFailure, recordSuccess, transportRecord, type HistoryEntry, type NodeState, type RouterState } from './routerState';
+import { nodeState, pushHistory, recordBigPush, recordFailure, recordSuccess, transportRecord, type HistoryEntry, type NodeState, type RouterState } from './routerState';
 import { resumeBudgetFor, type RouterSettings } from './routerSettings';
 import type { StateStore } from './stateStore';
 import { whyNotTarget } from './syncTarget';
@@ -41,6 +41,8 @@ export interface SyncResult {
   streams?: number;
   /** Its bytes sent per second (PushSuccess.rateBytesPerS); named as the JSON of `sync --json` has it. */
   rate_bytes_per_s?: number;
+  /** Set when this large file went to an SSH rung before the runbook order (escalationPlan.ts rule 6): which, and why. */
+  largeFileRoute?: LargeFileRoute;
 }
 
 export interface SyncOptions {
@@ -81,8 +83,9 @@ export class SyncRouter {
       };
     }
 
-    const plan = planEscalation(node, before, settings, this.clock(), opts.forceTransport);
-    const size = await fs.promises.stat(job.localPath).then((st) => st.size, () => 0);
+    // A directory (a tree sync) has no size of its own: not a large file.
+    const size = await fs.promises.stat(job.localPath).then((st) => (st.isFile() ? st.size : 0), () => 0);
+    const plan = planEscalation(node, before, settings, this.clock(), size, opts.forceTransport);
     const outcome = await walkPlan({
       node,
       plan,
@@ -95,7 +98,7 @@ export class SyncRouter {
       onProgress: (t, done, total) => opts.onProgress?.(node.name, t, done, total),
     });
     const verdict = judge(outcome, opts);
-    const after = await this.record(node, plan.upgradeAttempt, outcome, verdict, opts);
+    const after = await this.record(node, plan, outcome, verdict, opts);
     const s = outcome.success;
     return {
       node: node.name,
@@ -110,28 +113,33 @@ export class SyncRouter {
       bytesSent: s?.bytesSent,
       streams: s?.streams,
       rate_bytes_per_s: s?.rateBytesPerS,
-      message: resultMessage(node.name, outcome, verdict, disabled, opts),
+      ...(plan.largeFileRoute ? { largeFileRoute: plan.largeFileRoute } : {}),
+      message: resultMessage(node.name, outcome, verdict, disabled, opts) + routeNote(plan.largeFileRoute),
     };
   }
 
   /** Records a walk under one state update (history, failures, disabling), then emits its events. */
-  private async record(node: NodeSpec, upgradeAttempt: boolean, outcome: WalkOutcome, verdict: Verdict, opts: SyncOptions): Promise<NodeState> {
+  private async record(node: NodeSpec, plan: EscalationPlan, outcome: WalkOutcome, verdict: Verdict, opts: SyncOptions): Promise<NodeState> {
     const now = this.clock();
     const events: RouterEvent[] = outcome.events.map((e) => ({ ...e, time: new Date(now).toISOString(), node: node.name }) as RouterEvent);
     const after = await this.deps.store.update((state) => {
       const ns = nodeState(state, node.name);
       recordAttempts(ns, outcome.attempts, now);
-      if (outcome.success && (opts.forceTransport || verdict.limited)) {
-        // A manual override, or a file too big or odd for a better transport, proves the transport
-        // works; neither reroutes later syncs.
+      // Forced pushes measure too: `--force-transport rsync` is how an operator measures a rung.
+      if (outcome.success) recordBigPush(ns, outcome.success, now);
+      const routed = outcome.success !== undefined && outcome.success.transport === plan.largeFileRoute?.first;
+      if (outcome.success && (opts.forceTransport || verdict.limited || routed)) {
+        // A manual override, a file too big or odd for a better transport, or a large file sent
+        // first over SSH proves the transport works; none reroutes later (smaller) syncs.
         transportRecord(ns, outcome.success.transport).consecutiveFailures = 0;
+        if (routed) ns.lastSuccessAt = new Date(now).toISOString();
       } else if (outcome.success) {
         const used = outcome.success.transport;
         recordSuccess(ns, used, now);
         // Tries of one transport resuming its partial are not an escalation; moving to another is.
         const transports = new Set(outcome.attempts.filter((a) => a.result !== 'skipped' && !a.limit).map((a) => a.transport));
         if (transports.size > 1) state.escalations = [...state.escalations.filter((t) => now - t < 48 * 3600_000), now];
-        this.updateUpgradeBackoff(ns, node, used, upgradeAttempt, now);
+        this.updateUpgradeBackoff(ns, node, used, plan.upgradeAttempt, now);
       } else if (verdict.exhausted) {
         ns.enabled = false;
         ns.disabledAt = new Date(now).toISOString();
@@ -215,6 +223,11 @@ function recordAttempts(ns: NodeState, attempts: Attempt[], now: number): void {
     if (a.result === 'failed' && !a.limit && !madeProgress(a)) recordFailure(ns, a.transport, a.error ?? 'failed', now);
     if (a.probe) transportRecord(ns, a.transport).lastProbe = { time: now, success: false, message: a.probe.message, latencyMs: a.probe.latencyMs, code: a.probe.code };
   }
+}
+
+/** ` (rsync went first: large file: rsync measured ...)`, or nothing when the runbook order stood. */
+function routeNote(route: LargeFileRoute | undefined): string {
+  return route ? ` (${route.first} went first: ${route.reason})` : '';
 }
 
 function resultMessage(node: string, outcome: WalkOutcome, verdict: Verdict, disabled: boolean, opts: SyncOptions): string {

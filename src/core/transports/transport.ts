@@ -78,6 +78,11 @@ export interface PartialProgress {
   after: number;
 }
 
+/** PushSuccess.rateBytesPerS of `bytes` sent in `durationMs` (a push under 1 ms counts as 1 ms). */
+export function bytesPerSecond(bytes: number, durationMs: number): number {
+  return Math.round(bytes / Math.max(durationMs / 1000, 0.001));
+}
+
 /** Bytes a failed try durably moved onto the node (0 when it moved nothing or could not tell). */
 export function progressOf(f: PushFailure): number {
   return f.partial ? Math.max(0, f.partial.after - f.partial.before) : 0;

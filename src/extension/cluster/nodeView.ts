@@ -1,6 +1,6 @@
 import type { NodeSpec, TransportKind } from '../../core/hosts/nodeSpec';
 import { relaySkip, syncOrder } from '../../core/hosts/relayMode';
-import { failuresLastHour, type NodeState, type RecordedFailureCode, type RouterState } from '../../core/router';
+import { failuresLastHour, largeFileRoute, type LargeFileRoute, type NodeState, type RecordedFailureCode, type RouterState } from '../../core/router';
 import { diagnosedProbe, type LastDiagnosis } from './lastDiagnosis';
 import type { ServiceKind } from '../../core/transports/http/orchestrator/health';
 import type { LiveProbe } from './liveProbes';
@@ -41,6 +41,11 @@ export interface NodeView {
   hostKeyChanged: boolean;
   failuresLastHour: number;
   lastSuccessAt?: string;
+  /**
+   * Set when measured rates send large files to an SSH rung first (escalationPlan.ts rule 6). From
+   * the rates alone: a sync may still find that rung skipped (a probe that just failed, a backoff).
+   */
+  largeFiles?: LargeFileRoute;
 }
 
 function transportView(node: NodeSpec, ns: NodeState | undefined, kind: TransportKind, live: LiveProbe | undefined, diagnosed: LastDiagnosis | undefined): TransportView {
@@ -82,6 +87,8 @@ export function nodeView(node: NodeSpec, state: RouterState, now: number, live?:
     failuresLastHour: failuresLastHour(state, node.name, now),
     lastSuccessAt: ns?.lastSuccessAt,
   };
+  const route = largeFileRoute(ns, syncOrder(node).filter((k) => !relaySkip(node, k)), now);
+  if (route) view.largeFiles = route;
   if (ns && !ns.enabled) view.disabled = { at: ns.disabledAt, reason: ns.reason, failedTransports: ns.failedTransports };
   view.health = !node.ready
     ? 'not_ready'

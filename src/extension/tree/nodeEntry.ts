@@ -112,6 +112,7 @@ function tooltipOf(node: NodeSpec, view: NodeView, diagnosis: LastDiagnosis | un
   }
   if (view.failuresLastHour > 0) rows.push(['failures, last hour', String(view.failuresLastHour)]);
   if (view.lastSuccessAt) rows.push(['last sync', escapeMarkdown(view.lastSuccessAt)]);
+  if (view.largeFiles) rows.push(['large files', escapeMarkdown(`${view.largeFiles.first} first (${view.largeFiles.reason})`)]);
   if (diagnosis) rows.push(['diagnosis', `${escapeMarkdown(diagnosisSummary(diagnosis))} · ${new Date(diagnosis.at).toISOString()}`]);
   const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)];
   return [`**${escapeMarkdown(node.name)}**`, '', ...table].join('\n');

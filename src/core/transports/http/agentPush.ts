@@ -11,7 +11,7 @@ import { pushRanged } from './rangedPush';
 import type { PushMeter } from '../rangeProgress';
 import { fileKey as keyOf, forgetSha, recallSha, rememberSha } from './sentHashes';
 import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
-import type { PushFailure, PushJob, PushProgress, PushResult, TransportOptions } from '../transport';
+import { bytesPerSecond, type PushFailure, type PushJob, type PushProgress, type PushResult, type TransportOptions } from '../transport';
 
 /** PUT attempts per push: a stale offset (409), a busy target or a partial that was not our prefix (422) costs one each. */
 const MAX_PUTS = 4;
@@ -165,7 +165,7 @@ class AgentPushRun {
     meter.onNode = f.size;
     this.report();
     const durationMs = Date.now() - this.t0;
-    const rate = skipped ? {} : { streams: this.streamsUsed, rateBytesPerS: Math.round(meter.sent / Math.max(durationMs / 1000, 0.001)) };
+    const rate = skipped ? {} : { streams: this.streamsUsed, rateBytesPerS: bytesPerSecond(meter.sent, durationMs) };
     return { ok: true, transport: ep.kind, bytes: f.size, bytesSent: meter.sent, sha256: this.sha!, durationMs, remotePath: f.rel, ...(skipped ? { skipped } : {}), ...rate };
   }
 

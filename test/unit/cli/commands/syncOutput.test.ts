@@ -2,9 +2,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { progressPainter, renderFiles } from '../../../../src/cli/commands/syncOutput';
+import { progressPainter, renderFiles, renderSyncResults } from '../../../../src/cli/commands/syncOutput';
 import { runCli } from '../../../../src/cli/main';
+import { RANGED_MIN_BYTES } from '../../../../src/core/byteRanges';
+import { DEFAULT_ROUTER_SETTINGS, EventLog, StateStore, SyncRouter, type SyncResult } from '../../../../src/core/router';
 import type { TreeSyncResult } from '../../../../src/core/tree/syncTree';
+import { makeNode, scriptedSet, tempDir } from '../../helpers/scriptedTransports';
 import { captureIo } from '../captureIo';
 
 const result = (over: Partial<TreeSyncResult['files']>): TreeSyncResult => ({
@@ -37,4 +40,24 @@ describe('cli/commands/syncOutput', () => {
     assert.match(io.err(), /--delete is for a directory/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it('a large file sent to rsync first: the table says so and why', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'model.pth');
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, RANGED_MIN_BYTES);
+    const node = makeNode('gpu-1');
+    const transports = scriptedSet();
+    for (const [t, rate, streams] of [[transports.p2p, 612_500, 1], [transports.rsync, 5_150_000, 16]] as const) {
+      t.push = async () => ({ ok: true, transport: t.kind, bytes: RANGED_MIN_BYTES, bytesSent: RANGED_MIN_BYTES, sha256: 'ab'.repeat(32), durationMs: 1, remotePath: 'f', streams, rateBytesPerS: rate });
+    }
+    const router = new SyncRouter({ nodes: [node], transports, store: new StateStore(dir, path.join(dir, 'h.yaml')), events: new EventLog(dir), settings: DEFAULT_ROUTER_SETTINGS });
+    const sync = (forceTransport?: 'rsync'): Promise<SyncResult> => router.sync(node, { localPath: file, remotePath: 'models/model.pth' }, { signal: new AbortController().signal, forceTransport });
+    await sync();
+    await sync('rsync');
+    const text = renderSyncResults([await sync()], captureIo());
+    assert.match(text, /gpu-1\s+ok\s+rsync\s+rsync\s.*synced via rsync \(rsync went first: large file: rsync measured 41\.2 Mbit\/s over 16 streams \(\d{4}-\d\d-\d\d\) vs p2p 4\.9 Mbit\/s in one stream/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
+

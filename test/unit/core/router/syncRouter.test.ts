@@ -1,13 +1,14 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
+import { RANGED_MIN_BYTES } from '../../../../src/core/byteRanges';
+import type { NodeSpec, TransportKind } from '../../../../src/core/hosts/nodeSpec';
 import { EventLog, type RouterEvent } from '../../../../src/core/router/eventLog';
 import { preferTransport, reenableNode, resetNode } from '../../../../src/core/router/recovery';
 import { DEFAULT_ROUTER_SETTINGS, type RouterSettings } from '../../../../src/core/router/routerSettings';
 import { StateStore } from '../../../../src/core/router/stateStore';
 import { SyncRouter } from '../../../../src/core/router/syncRouter';
-import { makeNode, manualClock, scriptedSet, tempDir } from '../../helpers/scriptedTransports';
+import { makeNode, manualClock, scriptedSet, tempDir, type ScriptedTransport } from '../../helpers/scriptedTransports';
 
 const job = { localPath: '/tmp/f', remotePath: 'data/f' };
 
@@ -346,3 +347,71 @@ describe('SyncRouter escalation', () => {
     }
   });
 });
+
+describe('SyncRouter: large files and measured rates', () => {
+  const MBIT = 1e6 / 8;
+  /** A file of `size` bytes on disk (sparse): the router stats it to know a large file. */
+  const fileOf = (size: number) => {
+    const f = path.join(tempDir(), 'model.pth');
+    fs.writeFileSync(f, '');
+    fs.truncateSync(f, size);
+    return { localPath: f, remotePath: 'models/model.pth' };
+  };
+  /** `t` lands every push of `size` at `mbit` Mbit/s over `streams`. */
+  const lands = (t: ScriptedTransport, size: number, mbit: number, streams: number) => {
+    t.push = async () => ({ ok: true, transport: t.kind, bytes: size, bytesSent: size, sha256: 'ab'.repeat(32), durationMs: 1, remotePath: 'f', streams, rateBytesPerS: mbit * MBIT });
+  };
+  const big = RANGED_MIN_BYTES;
+
+  function measuredSlowP2p() {
+    const n = makeNode('a');
+    const t = setup([n]);
+    lands(t.transports.p2p, big, 4.9, 1);
+    lands(t.transports.rsync, big, 41.2, 16);
+    const signal = new AbortController().signal;
+    const sync = (job: { localPath: string; remotePath: string }, forceTransport?: TransportKind) => t.router.sync(n, job, { signal, forceTransport });
+    return { n, t, sync };
+  }
+
+  it('records a push that sent RANGED_MIN_BYTES or more with its rate and streams, forced ones too; not a smaller one', async () => {
+    const { t, sync } = measuredSlowP2p();
+    await sync(fileOf(big));
+    await sync(fileOf(big), 'rsync');
+    const rec = t.router.status().state.nodes.a.transports;
+    assert.deepEqual(rec.p2p?.lastBigPush, { bytesPerS: 4.9 * MBIT, streams: 1, time: t.clock() });
+    assert.deepEqual(rec.rsync?.lastBigPush, { bytesPerS: 41.2 * MBIT, streams: 16, time: t.clock() });
+    lands(t.transports.http, big - 1, 1, 1);
+    await sync(fileOf(big - 1), 'http');
+    assert.equal(t.router.status().state.nodes.a.transports.http?.lastBigPush, undefined);
+  });
+
+  it('then sends a large file to rsync first and says why (sync --json: largeFileRoute), without rerouting small files', async () => {
+    const { t, sync } = measuredSlowP2p();
+    await sync(fileOf(big));
+    await sync(fileOf(big), 'rsync');
+    t.clock.advance(3600_000);
+    const r = JSON.parse(JSON.stringify(await sync(fileOf(big)))) as Record<string, unknown>;
+    assert.deepEqual((r.attempts as Array<{ transport: string }>).map((a) => a.transport), ['rsync']);
+    const reason = 'large file: rsync measured 41.2 Mbit/s over 16 streams (2026-11-28) vs p2p 4.9 Mbit/s in one stream (2026-11-28)';
+    assert.deepEqual(r.largeFileRoute, { first: 'rsync', reason });
+    assert.equal(r.message, `synced via rsync (rsync went first: ${reason})`);
+    const ns = t.router.status().state.nodes.a;
+    assert.deepEqual([ns.lastWorkingTransport, ns.upgradeRetryAt, ns.lastSuccessAt], ['p2p', undefined, new Date(t.clock()).toISOString()]);
+    const small = await sync(fileOf(1024));
+    assert.deepEqual([small.transportUsed, small.largeFileRoute], ['p2p', undefined]);
+    assert.ok(!('largeFileRoute' in JSON.parse(JSON.stringify(small))), 'absent from the JSON when the runbook order stood');
+  });
+
+  it('a failing rsync escalates on through p2p in runbook order', async () => {
+    const { t, sync } = measuredSlowP2p();
+    await sync(fileOf(big));
+    await sync(fileOf(big), 'rsync');
+    t.transports.rsync.push = async () => ({ ok: false, transport: 'rsync', code: 'disconnected', message: 'rsync: connection dropped', durationMs: 1 });
+    t.clock.advance(3600_000);
+    const r = await sync(fileOf(big));
+    assert.deepEqual(r.attempts.map((a) => [a.transport, a.result]), [['rsync', 'failed'], ['p2p', 'ok']]);
+    assert.equal(r.largeFileRoute?.first, 'rsync');
+    assert.match(r.message, /^synced via p2p \(rsync went first: large file: /);
+  });
+});
+

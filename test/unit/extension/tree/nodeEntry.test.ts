@@ -62,6 +62,15 @@ describe('nodeEntry', () => {
     assert.match(tooltip, /\| rsync \| failed: auth failed · 1 failure\(s\) in a row \|/);
   });
 
+  it('says in the tooltip which rung large files go to first and why, when measured rates say so', () => {
+    const measured = new StateBuilder().bigPush('gpu-1', 'p2p', 612_500, 1).bigPush('gpu-1', 'rsync', 5_150_000, 16);
+    const { tooltip, description } = entryOf(makeNode(), measured.state);
+    assert.match(tooltip, /\| large files \| rsync first \(large file: rsync measured 41\.2 Mbit\/s over 16 streams \(2026-01-02\) vs p2p 4\.9 Mbit\/s in one stream \(2026-01-02\)\) \|/);
+    assert.equal(description, 'untested · p2p → http → rsync → base64', 'the row itself is unchanged');
+    assert.doesNotMatch(entryOf(makeNode(), measured.prefer('gpu-1', 'p2p').state).tooltip, /large files/, "an operator's prefer wins");
+    assert.doesNotMatch(entryOf(makeNode(), new StateBuilder().bigPush('gpu-1', 'p2p', 612_500, 4).bigPush('gpu-1', 'rsync', 5_150_000, 16).state).tooltip, /large files/);
+  });
+
   it('escapes Markdown in a host name', () => {
     const { tooltip } = entryOf(makeNode({ name: 'gpu_*x*' }));
     assert.equal(tooltip.split('\n')[0], '**gpu\\_\\*x\\***');

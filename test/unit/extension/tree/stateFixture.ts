@@ -35,6 +35,12 @@ export class StateBuilder {
     return this;
   }
 
+  /** A big push's measured rate, as the router records it (routerState.recordBigPush). */
+  bigPush(node: string, transport: TransportKind, bytesPerS: number, streams: number, ago = 1000): this {
+    transportRecord(nodeState(this.state, node), transport).lastBigPush = { bytesPerS, streams, time: NOW - ago };
+    return this;
+  }
+
   disable(node: string, ago = 1000): this {
     const ns = nodeState(this.state, node);
     ns.enabled = false;

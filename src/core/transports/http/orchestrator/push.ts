@@ -6,7 +6,7 @@ import { mib } from '../agentReplies';
 import { sha256InWorker, type LocalHashFailure } from '../../hashWorker';
 import { fileKey, recallSha, rememberSha } from '../sentHashes';
 import { progressTicker } from '../../progressTicker';
-import type { PushFailure, PushJob, PushLimit, PushProgress, PushResult, TransportOptions } from '../../transport';
+import { bytesPerSecond, type PushFailure, type PushJob, type PushLimit, type PushProgress, type PushResult, type TransportOptions } from '../../transport';
 import { remoteFileInfo, type InfoFailure } from './fileInfo';
 import { checkUploadLimits, limitOfReply, type LimitHit } from './limits';
 import { orchestratorTarget, type OrchestratorTarget } from './paths';
@@ -50,7 +50,8 @@ function replyFailure(reply: AgentReply, ep: AgentEndpoint, upload: string): Lim
  * A push in the orchestrator's dialect: limits checked before any byte goes, one streamed
  * multipart POST /files/upload (hashed on a worker thread meanwhile), then GET /files/info's
  * sha256 compared with ours. Verified or failed; never throws. The orchestrator keeps the whole
- * body in memory and writes the file in place, so there is no partial to resume.
+ * body in memory and writes the file in place, so there is no partial to resume. One stream: its
+ * rate is what the router weighs against ranges over SSH (escalationPlan.ts).
  */
 export async function pushToOrchestrator(ep: AgentEndpoint, node: NodeSpec, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal, how: OrchestratorPushOptions): Promise<PushResult> {
   const t0 = Date.now();
@@ -105,7 +106,8 @@ export async function pushToOrchestrator(ep: AgentEndpoint, node: NodeSpec, opts
     }
     onNode = size;
     report();
-    return { ok: true, transport: ep.kind, bytes: size, bytesSent: size, sha256: sha.value, durationMs: Date.now() - t0, remotePath: upload };
+    const durationMs = Date.now() - t0;
+    return { ok: true, transport: ep.kind, bytes: size, bytesSent: size, sha256: sha.value, durationMs, remotePath: upload, streams: 1, rateBytesPerS: bytesPerSecond(size, durationMs) };
   } finally {
     stopTicker();
     stopHash.abort();
