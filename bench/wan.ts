@@ -35,10 +35,11 @@ const WAN_MIB = { quick: 2, full: 12 };
 const STREAMS_MIB = { quick: 8, full: 16 };
 const STREAMS_OURS_LOSSY_MIB = { quick: 16, full: 96 };
 /**
- * Without loss one stream runs at ~140 Mbit/s, so the calm row sends the larger file both ways:
- * on 24 MiB (1.5 s for curl) our fixed cost (a CLI process, the probe, HEAD, the whole-file
- * sha256 before the ranges, the commit) was a third of the row, not the link's use.
+ * Without loss one stream runs at ~150 Mbit/s, so the calm rows send 256 MiB both ways (the
+ * issue's size): on 24 MiB (1.5 s for curl) our fixed cost (a CLI process, the probe's and the
+ * push's requests at 40 ms each, the commit) was a third of the row, and on 96 MiB still ~10 %.
  */
+const CALM_MIB = { quick: 16, full: 256 };
 /** The WAN profile without its loss: where one stream already fills the link. */
 const CALM = PRESETS.wan.filter((i) => i.kind !== 'loss');
 const RESET_MIB = { quick: 64, full: 256 };
@@ -179,10 +180,11 @@ export async function bench(opts: BenchOptions): Promise<BenchRow[]> {
     const p = makePayload(lab.dir, opts.quick ? WAN_MIB.quick : WAN_MIB.full);
     const big = makePayload(lab.dir, opts.quick ? STREAMS_MIB.quick : STREAMS_MIB.full);
     const bigger = makePayload(lab.dir, opts.quick ? STREAMS_OURS_LOSSY_MIB.quick : STREAMS_OURS_LOSSY_MIB.full);
+    const calm = makePayload(lab.dir, opts.quick ? CALM_MIB.quick : CALM_MIB.full);
     const rows: BenchRow[] = [];
     for (const transport of ['p2p', 'rsync', 'base64'] as const) {
       rows.push(await wanRow(lab, { ours: bigger, peer: big }, { transport, link: 'lossy' }, opts.runs));
-      rows.push(await wanRow(lab, { ours: bigger, peer: bigger }, { transport, link: 'calm' }, opts.runs));
+      rows.push(await wanRow(lab, { ours: calm, peer: calm }, { transport, link: 'calm' }, opts.runs));
     }
     rows.push(await wanRow(lab, { ours: p, peer: p }, 'orchestrator', opts.runs));
     rows.push(await resetRow(lab, opts.quick ? RESET_MIB.quick : RESET_MIB.full));
