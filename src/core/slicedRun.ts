@@ -72,3 +72,30 @@ export class LatestWins {
     else void started.rest.then((value) => value !== undefined && onDone(value));
   }
 }
+
+/**
+ * Event-loop turns handed out one at a time: each `take()` resolves in a turn of its own, after the
+ * previous taker's. Several callers waiting for one thing (a parse that VS Code's outline, lenses,
+ * tokens and our diagnostics all asked for) would otherwise all go on in the turn it is done, and
+ * so would VS Code's copying of each answer (the outline of 5,000 hosts: tens of ms each).
+ */
+export class TurnQueue {
+  private last: Promise<void> = Promise.resolve();
+
+  constructor(private readonly nextTurn: () => Promise<void>) {}
+
+  take(): Promise<void> {
+    const turn = this.last.then(this.nextTurn);
+    this.last = turn;
+    return turn;
+  }
+}
+
+/**
+ * A turn of the event loop's timers phase, after the timers already due: unlike setImmediate, not
+ * the rest of this turn (work started from an I/O callback, such as VS Code handing over a 2 MB
+ * document, would share its turn). The timer is set from the check phase, once the work of this
+ * turn is done: set at once, it would be due before a timer that came due during that work (the
+ * stall monitor's), and two takers' turns would run back to back.
+ */
+export const nextTimerTurn = (): Promise<void> => new Promise((resolve) => setImmediate(() => setTimeout(resolve, 0)));

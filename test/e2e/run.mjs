@@ -30,6 +30,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const OVERALL_TIMEOUT_MS = Number(process.env.RINGRIFT_E2E_TIMEOUT_S || 600) * 1000;
 const EXT_TESTS_TIMEOUT_MS = 300_000;
 // RINGRIFT_E2E_ONLY=tests|ui|restricted runs one part (while working on it); CI runs all three.
+// RINGRIFT_E2E_GREP=TEXT runs only the extension-host tests whose title has TEXT (suite/index.ts).
 const ONLY = process.env.RINGRIFT_E2E_ONLY;
 const runs = (part) => !ONLY || ONLY === part;
 const SHOTS_DIR = path.join(REPO, 'test-results/e2e');

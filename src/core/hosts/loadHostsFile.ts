@@ -90,20 +90,27 @@ function invalidUtf8File(fileName: string, bytes: Buffer, offset: number): Hosts
   };
 }
 
-/** parseHostsText, or something that gives its answer later (the extension parses big files on a worker thread). */
-export type HostsTextParser = (text: string, fileName: string, options: Partial<NormaliseOptions>) => HostsFile | Promise<HostsFile>;
+/** The file's bytes checked (UTF-8), decoded and parsed. */
+export function parseHostsBytes(bytes: Uint8Array, fileName: string, options: Partial<NormaliseOptions>): HostsFile {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // NUL bytes: parseHostsText reports a binary file with the position.
+  if (!buffer.includes(0)) {
+    const bad = firstInvalidUtf8(buffer);
+    if (bad !== -1) return invalidUtf8File(fileName, buffer, bad);
+  }
+  return parseHostsText(buffer.toString('utf8').replace(/^\uFEFF/, ''), fileName, options);
+}
 
-export async function loadHostsFile(filePath: string, options: Partial<NormaliseOptions> = {}, parse: HostsTextParser = parseHostsText): Promise<Result<HostsFile, 'unreadable'>> {
+/**
+ * parseHostsBytes, or something that gives its answer later: the extension hands a big file's
+ * bytes to a worker thread (on its own thread, the UTF-8 check and decoding alone took tens of ms).
+ */
+export type HostsBytesParser = (bytes: Uint8Array, fileName: string, options: Partial<NormaliseOptions>) => HostsFile | Promise<HostsFile>;
+
+export async function loadHostsFile(filePath: string, options: Partial<NormaliseOptions> = {}, parse: HostsBytesParser = parseHostsBytes): Promise<Result<HostsFile, 'unreadable'>> {
   const read = await readHostsBytes(filePath);
   if (!read.ok) return read;
-  const bytes = read.value;
-  // NUL bytes: parseHostsText reports a binary file with the position.
-  if (!bytes.includes(0)) {
-    const bad = firstInvalidUtf8(bytes);
-    if (bad !== -1) return ok(invalidUtf8File(filePath, bytes, bad));
-  }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  return ok(await parse(text, filePath, options));
+  return ok(await parse(read.value, filePath, options));
 }
 
 /** The hosts file's names: RingRift writes `.yaml`; `.yml` is the same file under YAML's other extension. */

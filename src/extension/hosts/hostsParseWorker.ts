@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { parseHostsText } from '../../core/hosts';
+import { parseHostsBytes } from '../../core/hosts';
 import { partsOf, type ParseReply, type ParseRequest } from './parseProtocol';
 
 /**
@@ -8,7 +8,7 @@ import { partsOf, type ParseReply, type ParseRequest } from './parseProtocol';
  */
 const port = parentPort!;
 port.once('message', (request: ParseRequest) => {
-  const parts = partsOf(parseHostsText(request.text, request.fileName, request.options));
+  const parts = partsOf(parseHostsBytes(request.bytes, request.fileName, request.options));
   const send = () => port.postMessage(parts.shift() satisfies ParseReply | undefined);
   port.on('message', send);
   send();

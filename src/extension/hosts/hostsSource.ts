@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { HOSTS_FILE_CANDIDATES, loadHostsFile, locateHostsFile, parseHostsText, type HostsTextParser } from '../../core/hosts';
+import { HOSTS_FILE_CANDIDATES, loadHostsFile, locateHostsFile, parseHostsBytes, type HostsBytesParser } from '../../core/hosts';
 import type { HostsState } from './hostsState';
 
 /** What decides where the hosts file is; read fresh on every load (settings and folders change). */
@@ -37,7 +37,7 @@ export function findHostsFile(inputs: HostsLookupInputs): { ok: true; file: stri
 }
 
 /** Locates and loads the hosts file; never throws. `parse`: the extension's parses big files off its thread. */
-export async function loadHostsState(inputs: HostsLookupInputs, parse: HostsTextParser = parseHostsText): Promise<HostsState> {
+export async function loadHostsState(inputs: HostsLookupInputs, parse: HostsBytesParser = parseHostsBytes): Promise<HostsState> {
   const found = findHostsFile(inputs);
   if (!found.ok) return { kind: 'not_found', message: found.message };
   const loaded = await loadHostsFile(found.file, {}, parse);

@@ -7,7 +7,8 @@ import type { NormaliseOptions } from '../../core/hosts/normalise';
  * (5,000 nodes at once: ~80 ms), and a pull keeps the event loop turning between parts.
  */
 export interface ParseRequest {
-  text: string;
+  /** The file as read (the worker checks and decodes it). */
+  bytes: Uint8Array;
   fileName: string;
   options: Partial<NormaliseOptions>;
 }

@@ -2,12 +2,14 @@ import * as vscode from 'vscode';
 import { HOSTS_FILE_GLOBS } from '../../core/hosts';
 import { decideFeatures, type FeatureSwitches, type HostsDocument } from '../../core/language';
 import type { SchemaFeaturesSetting } from '../../core/language/featureSwitches';
+import { nextTimerTurn, TurnQueue } from '../../core/slicedRun';
 import type { ClusterStore } from '../cluster/clusterStore';
 import { editorText } from '../hostsWatcher';
 
 /**
  * Which open documents get the editing help, and which features are on. Their parse is the cluster
- * store's (one per document version, shared with the tree's unsaved-changes marks).
+ * store's (one per document version, shared with the tree's unsaved-changes marks), handed to each
+ * caller in an event-loop turn of its own (see `get`).
  */
 const RED_HAT_YAML = 'redhat.vscode-yaml';
 
@@ -32,6 +34,7 @@ export class HostsDocuments {
   private current = readLanguageSettings();
   /** Which YAML documents the globs match, by URI: asked on every edit and provider call (a profile of an edit in a 5,000-host file showed tens of ms in matching). */
   private readonly matched = new Map<string, boolean>();
+  private readonly turns = new TurnQueue(nextTimerTurn);
 
   constructor(readonly store: ClusterStore) {}
 
@@ -56,9 +59,26 @@ export class HostsDocuments {
     return matches;
   }
 
-  /** The document's parse, once up to date with its text (a big file's first parse takes a while); undefined when it is not a hosts file. */
+  /**
+   * The document's parse, once up to date with its text (a big file's first parse takes a while);
+   * undefined when it is not a hosts file. The parse starts in a turn of its own, and each caller
+   * goes on in one: for a 5,000-host file, VS Code receiving the opened text, our copy of it, and
+   * each provider's answer with VS Code's copy of it take tens of ms each, and in one turn they
+   * blocked the extension host for over 100 ms.
+   */
   async get(document: vscode.TextDocument): Promise<HostsDocument | undefined> {
-    return this.isHostsFile(document) ? this.store.parse(editorText(document)) : undefined;
+    if (!this.isHostsFile(document)) return undefined;
+    await this.turns.take();
+    // Closed meanwhile: a parse now would keep its text until the window closes.
+    if (document.isClosed) return undefined;
+    const doc = await this.store.parse(editorText(document));
+    await this.turns.take();
+    return doc;
+  }
+
+  /** A turn of its own for what the caller does next (after work of its own in this one). */
+  nextTurn(): Promise<void> {
+    return this.turns.take();
   }
 
   /**

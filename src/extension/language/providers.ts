@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import {
   completionsAt,
   hostLenses,
-  hostSymbols,
+  hostSymbol,
   hoverAt,
   quickFixesAt,
   semanticTokenSteps,
   TOKEN_MODIFIERS,
   TOKEN_TYPES,
   type CompletionEntry,
+  type HostsDocument,
   type LensAction,
   type LineSpan,
   type LiveStateLookup,
@@ -104,17 +105,37 @@ export function semanticTokensProvider(documents: HostsDocuments, changed: vscod
 }
 
 export function symbolProvider(documents: HostsDocuments): vscode.DocumentSymbolProvider {
+  // One build per parse (its hosts list is new after each change), shared: VS Code asks for the
+  // outline more than once per version (outline, breadcrumbs, sticky scroll), and 5,000 symbols take
+  // tens of ms to make. Not stopped when one asker cancels: another may be waiting for it.
+  const builds = new WeakMap<HostsDocument['hosts'], Promise<vscode.DocumentSymbol[] | undefined>>();
   return {
     async provideDocumentSymbols(document) {
       const doc = documents.settings.switches.symbols ? await documents.get(document) : undefined;
       if (!doc) return undefined;
-      return hostSymbols(doc).map((s) => {
-        const range = document.validateRange(toRange(s.range));
-        const selection = document.validateRange(toRange(s.selectionRange));
-        return new vscode.DocumentSymbol(s.name, s.detail, vscode.SymbolKind.Object, range.union(selection), selection);
-      });
+      let build = builds.get(doc.hosts);
+      if (!build) builds.set(doc.hosts, (build = runInSlices(documentSymbolSteps(document, doc), EVENT_LOOP_SLICING, () => document.isClosed)));
+      const symbols = await build;
+      // VS Code converts and copies each answer (for 5,000 hosts, about as long as making it): in a turn of its own.
+      await documents.nextTurn();
+      return symbols;
     },
   };
+}
+
+/** Hosts per step of the outline's build (a step takes a millisecond or two). */
+const SYMBOLS_PER_STEP = 250;
+
+function* documentSymbolSteps(document: vscode.TextDocument, doc: HostsDocument): Generator<void, vscode.DocumentSymbol[]> {
+  const out: vscode.DocumentSymbol[] = [];
+  for (const host of doc.hosts) {
+    const s = hostSymbol(host);
+    const range = document.validateRange(toRange(s.range));
+    const selection = document.validateRange(toRange(s.selectionRange));
+    out.push(new vscode.DocumentSymbol(s.name, s.detail, vscode.SymbolKind.Object, range.union(selection), selection));
+    if (out.length % SYMBOLS_PER_STEP === 0) yield;
+  }
+  return out;
 }
 
 const LENS_ICONS: Record<LensAction, string> = { test: '$(plug)', sync: '$(cloud-upload)', history: '$(history)' };

@@ -108,7 +108,7 @@ describe('editing distributed_hosts.yaml (language features)', () => {
   it('outlines one symbol per host and puts Test / Sync / History above each', async () => {
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri);
     const ours = symbols.filter((s) => s.name.startsWith('gpu-'));
-    assert.deepEqual(ours.map((s) => [s.name, s.detail]), [['gpu-alpha', 'p2p → rsync → base64 · ready'], ['gpu-beta', 'rsync → base64 · maintenance']]);
+    assert.deepEqual(ours.map((s) => [s.name, s.detail]), [['gpu-alpha', 'p2p > rsync > base64 · ready'], ['gpu-beta', 'rsync > base64 · maintenance']]);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
     const titles = lenses.map((l) => `${l.range.start.line}:${l.command?.title}:${l.command?.command}:${l.command?.arguments?.[0]}`);
     assert.deepEqual(titles.slice(0, 3), ['10:$(plug) Test:ringriftSync.testNode:gpu-alpha', '10:$(cloud-upload) Sync:ringriftSync.syncFile:gpu-alpha', '10:$(history) History:ringriftSync.showHistory:gpu-alpha']);

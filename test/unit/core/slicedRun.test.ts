@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LatestWins, runAtOnce, runFromNow, runInSlices, type Slicing } from '../../../src/core/slicedRun';
+import { LatestWins, nextTimerTurn, runAtOnce, runFromNow, runInSlices, TurnQueue, type Slicing } from '../../../src/core/slicedRun';
 
 /** Work as steps: at once, or in slices that give the event loop back, stopping when stale. */
 function* counting(steps: number, log: number[]): Generator<void, number> {
@@ -44,5 +44,41 @@ describe('slicedRun', () => {
     wins.start(counting(4, []), (n) => answers.push(n));
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(answers, [4]);
+  });
+
+  it('TurnQueue gives each taker a turn of its own, in the order they asked', async () => {
+    const log: string[] = [];
+    let turn = 0;
+    const turns = new TurnQueue(async () => {
+      await new Promise((r) => setImmediate(r));
+      turn++;
+    });
+    const taker = async (name: string) => {
+      await turns.take();
+      log.push(`${name}@${turn}`);
+    };
+    await Promise.all([taker('outline'), taker('lenses'), taker('diagnostics')]);
+    assert.deepEqual(log, ['outline@1', 'lenses@2', 'diagnostics@3']);
+  });
+
+  it('TurnQueue on timers: a timer that came due during a taker\'s turn runs before the next taker\'s', async () => {
+    const turns = new TurnQueue(nextTimerTurn);
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    // The CPU time between two ticks of a 5 ms timer: what the stall monitor calls busy.
+    let last = process.cpuUsage();
+    let longestBusyMs = 0;
+    const ticks = setInterval(() => {
+      const used = process.cpuUsage(last);
+      longestBusyMs = Math.max(longestBusyMs, (used.user + used.system) / 1000);
+      last = process.cpuUsage();
+    }, 5);
+    await Promise.all([turns.take().then(() => busy(40)), turns.take().then(() => busy(40))]);
+    await new Promise((r) => setTimeout(r, 20));
+    clearInterval(ticks);
+    // Back to back (the next turn's timer set before the first taker's work) would be >= 80 ms.
+    assert.ok(longestBusyMs < 65, `longest busy gap ${longestBusyMs} ms`);
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import { hostLenses, hostSymbols, inlineStates } from '../../../../src/core/language';
+import { hostLenses, hostSymbol, inlineStates } from '../../../../src/core/language';
 import { documentOf, fixtureText, REAL_FILES, span } from './languageFixtures';
 
 describe('host symbols, lenses and inline state', () => {
@@ -8,10 +8,10 @@ describe('host symbols, lenses and inline state', () => {
 
   it('gives one outline symbol per host: its lines, its key, its chain and status', () => {
     assert.deepEqual(
-      hostSymbols(doc).map((s) => [s.name, s.detail, span(s.range), span(s.selectionRange)]),
+      doc.hosts.map(hostSymbol).map((s) => [s.name, s.detail, span(s.range), span(s.selectionRange)]),
       [
-        ['gpu-alpha', 'p2p → rsync → base64 · ready', '11:1-24:1', '11:3-11:12'],
-        ['gpu-beta', 'rsync → base64 · maintenance', '24:1-28:1', '24:3-24:11'],
+        ['gpu-alpha', 'p2p > rsync > base64 · ready', '11:1-24:1', '11:3-11:12'],
+        ['gpu-beta', 'rsync > base64 · maintenance', '24:1-28:1', '24:3-24:11'],
       ],
     );
   });
@@ -19,8 +19,8 @@ describe('host symbols, lenses and inline state', () => {
   it('puts Test, Sync and History above each host that is a node, not above a repeated one', () => {
     const twice = documentOf('hosts:\n  a:\n    ssh_host: 127.0.0.2\n  b: 3\n  a:\n    ssh_host: 127.0.0.4\n');
     assert.deepEqual(hostLenses(twice).map((l) => `${l.host} ${l.title} ${span(l.range)}`), ['a Test 2:3-2:4', 'a Sync 2:3-2:4', 'a History 2:3-2:4']);
-    assert.equal(hostSymbols(twice)[2].detail, 'defined twice: this definition is ignored');
-    assert.equal(hostSymbols(twice)[1].detail, 'not a map of fields');
+    assert.equal(hostSymbol(twice.hosts[2]).detail, 'defined twice: this definition is ignored');
+    assert.equal(hostSymbol(twice.hosts[1]).detail, 'not a map of fields');
   });
 
   it('gives lenses only of hosts whose key is on the lines asked for (a long file: near what is shown)', () => {
@@ -40,7 +40,7 @@ describe('host symbols, lenses and inline state', () => {
     for (const file of REAL_FILES) {
       const text = fs.readFileSync(file, 'utf8');
       const names = [...text.matchAll(/^ {2}([\w.-]+):/gm)].map((m) => m[1]).filter((n) => text.indexOf(`\n  ${n}:`) > text.indexOf('\nhosts:'));
-      assert.deepEqual(hostSymbols(documentOf(text)).map((s) => s.name), names, file);
+      assert.deepEqual(documentOf(text).hosts.map((h) => hostSymbol(h).name), names, file);
     }
   });
 });
