@@ -55,8 +55,9 @@ describe('network lab: ranges over several streams, cut and resumed', function (
       assert.equal(r.success, true, describeTries(r));
       assert.equal(r.disabled, false);
       assert.equal(landedSha(lab, 'resetting', name), sha);
-      assert.ok((r.streams ?? 1) > 1, `landed as ranges: streams ${r.streams}`);
       const cut = r.attempts.filter((a) => a.result === 'failed');
+      // One flow carries at most 16 MiB here before its reset: a try that moved more ran several.
+      assert.ok((r.attempts[0].bytesMoved ?? 0) > 16 * MiB, `the first try ran several streams: ${describeTries(r)}`);
       assert.ok(cut.length >= 1, `the link cut at least one try: ${describeTries(r)}`);
       for (const a of cut) assert.ok((a.bytesMoved ?? 0) > 0, `each cut try kept ranges on the node: ${describeTries(r)}`);
       // At most the ranges in flight at each cut go again, and TCP/IP, HTTP or SSH framing on top.
@@ -71,11 +72,15 @@ describe('network lab: ranges over several streams, cut and resumed', function (
       const name = `cancel-${rung}.bin`;
       const kept = await cancelOnceRangesLanded(file, name, rung);
       assert.ok(kept >= 2 * rangeBytesFor(CANCEL_SIZE), `${kept} bytes of completed ranges kept`);
+      const tx0 = txBytes();
       const { r } = await labSync(lab, 'wan', file, args(rung, name)) as { r: RangedResult };
-      log.push(`${rung} cancelled with ${(kept / MiB).toFixed(0)} MiB of ranges on the node; the next sync: ${describeTries(r)}, ${((r.bytesSent ?? 0) / MiB).toFixed(1)} MiB sent`);
+      const sent = txBytes() - tx0;
+      const failed = r.attempts.filter((a) => a.result === 'failed').map((a) => `${a.code}: ${a.error}`);
+      log.push(`${rung} cancelled with ${(kept / MiB).toFixed(0)} MiB of ranges on the node; the next sync: ${describeTries(r)}, ${(sent / MiB).toFixed(1)} MiB left the client${failed.length ? `; failed: ${failed.join('; ')}` : ''}`);
       assert.equal(r.success, true, describeTries(r));
       assert.equal(landedSha(lab, 'wan', name), sha);
-      assert.ok((r.bytesSent ?? CANCEL_SIZE) <= CANCEL_SIZE - kept, `sent ${r.bytesSent} of ${CANCEL_SIZE}: the kept ranges went again`);
+      // The rest, with its framing and the loss's retransmits; a resend of the kept ranges would add them.
+      assert.ok(sent < (CANCEL_SIZE - kept) * 1.08 + MiB, `${(sent / MiB).toFixed(1)} MiB sent for the ${((CANCEL_SIZE - kept) / MiB).toFixed(0)} MiB not kept: the kept ranges went again`);
     });
   }
 
