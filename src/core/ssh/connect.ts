@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '../result';
 import { loadKeys } from './authKeys';
 import { algorithmsForKeyType, decideHostKey } from './hostKeyPolicy';
 import { knownKeyTypes } from './knownHosts';
+import { rememberRoundTrip } from './roundTrips';
 import { Ssh2Session, type SshSession } from './session';
 import { cancelledFailure, authFailure, classifySshError, hopText, timeoutFailure, type HopLabel, type SshErrorCode, type SshFailure } from './sshErrors';
 import { resolveSshTarget, type SshEndpoint } from './target';
@@ -72,6 +73,7 @@ export async function openSsh(
   }
   const last = hops[hops.length - 1];
   const label = `node ${node.name}: ssh ${last.user}@${last.host}:${last.port}`;
+  rememberRoundTrip(node.name, rttMs);
   return ok(new Ssh2Session(label, clients[clients.length - 1], clients.slice(0, -1), rttMs));
 }
 

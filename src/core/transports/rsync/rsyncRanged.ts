@@ -1,6 +1,7 @@
 import { RANGED_MIN_BYTES, rangeBytesFor } from '../../byteRanges';
 import type { NodeSpec } from '../../hosts/nodeSpec';
 import { openSsh } from '../../ssh/connect';
+import { knownRoundTrip } from '../../ssh/roundTrips';
 import type { SshSession } from '../../ssh/session';
 import { cellHashesInWorker, type CellHashes } from '../hashWorker';
 import { lookCommand, parseLookOutput, rangedFilePaths } from '../sshRanges/rangedScripts';
@@ -39,6 +40,9 @@ type RangesChoice = { ranges: false } | { ranges: true; hashes?: CellHashes };
 export async function pushRsyncRanges(at: RsyncRangedPush): Promise<SshRangedOutcome | undefined> {
   const streams = at.opts.streams ?? DEFAULT_STREAMS;
   if (at.size < RANGED_MIN_BYTES || streams === 1 || at.node.bandwidthLimitMbps !== undefined) return undefined;
+  // The probe's login measured the round trip already: a near node gets rsync without another login.
+  const known = knownRoundTrip(at.node.name);
+  if (known !== undefined && !rangesWanted(at.size, streams, known)) return undefined;
   // No host key prompt here: a node whose key is not known yet gets rsync, which asks once.
   const opts: TransportOptions = { ...at.opts, onUnknownHostKey: undefined };
   const ssh = await openSsh(at.node, opts, at.signal);
