@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { startLab, type Lab } from './lab';
 import { describeTries, labDoctor, labSync, landedSha, randomFile } from './labCli';
 import { parseProfile } from './profiles';
@@ -57,5 +59,30 @@ describe('network lab: the real RingRift orchestrator behind real faults', funct
     const p2p = node.causes.find((c) => c.transport === 'p2p');
     assert.equal(p2p?.cause, 'port_blocked', JSON.stringify(node.causes, null, 1));
     assert.match(p2p!.evidence.summary, /refuses the connection from here, but on the node, ss -ltn: listening on 0\.0\.0\.0:8770/);
+  });
+
+  it('lossy WAN: measured, the orchestrator\'s one stream is far slower than rsync\'s ranges; the next large file goes to rsync first, saying why', async () => {
+    await lab.setProfile('orch', parseProfile('wan'));
+    // A fresh router state: the tests above left the node working on rsync (p2p skipped until its upgrade retry).
+    fs.rmSync(path.join(lab.dir, 'state-orch'), { recursive: true, force: true });
+    try {
+      // 24 MiB: six ranges, so rsync runs enough streams to be clearly (PREFER_RATIO) faster than one.
+      const small = randomFile(lab, 'wan.npz', 24 * MiB);
+      const p2p = await labSync(lab, 'orch', small.file, ['--remote', 'data/lab/wan-p2p.npz']);
+      assert.equal(p2p.r.transportUsed, 'p2p', describeTries(p2p.r));
+      const rsync = await labSync(lab, 'orch', small.file, ['--remote', 'data/lab/wan-rsync.npz', '--force-transport', 'rsync']);
+      const rsyncStreams = (rsync.r as { streams?: number }).streams ?? 1;
+      assert.ok(rsyncStreams > 1, `rsync sent ranges: ${describeTries(rsync.r)}, streams ${rsyncStreams}`);
+      const { r, ms } = await labSync(lab, 'orch', small.file, ['--remote', 'data/lab/wan-route.npz']);
+      const route = (r as { largeFileRoute?: { first: string; reason: string } }).largeFileRoute;
+      log.push(`wan: p2p ${(p2p.ms / 1000).toFixed(1)} s, rsync over ${rsyncStreams} streams ${(rsync.ms / 1000).toFixed(1)} s; next: ${describeTries(r)} in ${(ms / 1000).toFixed(1)} s (${route?.reason})`);
+      assert.equal(r.success, true, r.message);
+      assert.equal(r.attempts[0].transport, 'rsync', describeTries(r));
+      assert.equal(route?.first, 'rsync');
+      assert.match(r.message, /large file: rsync measured .* over \d+ streams .* vs p2p .* in one stream/);
+      assert.equal(landed('data/lab/wan-route.npz'), small.sha);
+    } finally {
+      await lab.setProfile('orch', []);
+    }
   });
 });
