@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parseSidecar } from '../../src/agent/rangeSidecar';
 import { coveredBytes, rangeBytesFor } from '../../src/core/byteRanges';
 import { CLI_JS } from '../integration/harness/cluster';
+import { rangedFiles, sidecarBytes } from '../integration/transports/sshRanges/nodeFiles';
 import { startLab, type Lab } from './lab';
 import { describeTries, labSync, landedSha, randomFile, watchFinalPath, type SyncResult } from './labCli';
 import { CLIENT_IF } from './namespaces';
@@ -111,8 +112,7 @@ describe('network lab: ranges over several streams, cut and resumed', function (
         const state = parseSidecar(fs.readFileSync(path.join(dir, `.${name}.ringrift-ranges`), 'utf8'));
         return state.ok ? coveredBytes(state.value.done) : 0;
       }
-      const lines = fs.readFileSync(path.join(dir, `.${name}.ssh-ranges.ringrift-partial`), 'utf8').split('\n').slice(1);
-      return coveredBytes(lines.filter((l) => /^\d+ \d+$/.test(l)).map((l) => ({ start: Number(l.split(' ')[0]), end: Number(l.split(' ')[1]) })));
+      return sidecarBytes(rangedFiles(path.join(dir, name)).sidecar);
     } catch {
       return 0;
     }

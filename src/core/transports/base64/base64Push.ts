@@ -8,7 +8,8 @@ import { alignChunkBytes, sendBase64Range } from './base64Stream';
 import type { FileSpan, SendFailure } from '../fileSpans';
 import * as ops from './remoteFileOps';
 import type { SshSession } from '../../ssh/session';
-import type { SshErrorCode, SshFailure } from '../../ssh/sshErrors';
+import type { SshFailure } from '../../ssh/sshErrors';
+import type { SshRangesFailure } from '../sshRanges/sshRanged';
 
 /** Progress is reported at most this often, and a heartbeat repeats it: at least once a second. */
 const PROGRESS_EVERY_MS = 250;
@@ -17,16 +18,8 @@ const WRITE_FAILURE_GRACE_MS = 1000;
 /** Bound on the prepare step once connected. */
 const COMMAND_TIMEOUT_MS = 60_000;
 
-/** Why one base64 push attempt failed: the SSH layer's codes, or what the node's commands reported. */
-export type Base64PushFailure =
-  | SshErrorCode
-  | 'remote_error'
-  | 'remote_tool_missing'
-  | 'target_is_dir'
-  | 'disk_full'
-  | 'checksum_mismatch'
-  | 'local_unreadable'
-  | 'idle_timeout';
+/** Why one base64 push attempt failed: the codes of a ranged SSH push (the SSH layer's, or what the node's commands or the local file reported). */
+export type Base64PushFailure = SshRangesFailure;
 export type PushFail = Failure<Base64PushFailure>;
 /** What sendChunks leaves for the finish: its exec, opened, and what a `whole` exec measured. */
 type ChunksSent = { ok: true; finish: OpenedExec; whole: ReturnType<typeof ops.parseWholeOutput> };

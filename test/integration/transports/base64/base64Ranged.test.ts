@@ -9,26 +9,10 @@ import { nodeSpecOf } from '../../harness/nodeSpecs';
 import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
 import { Base64Transport } from '../../../../src/core/transports/base64/base64';
 import { DEFAULT_TRANSPORT_OPTIONS, type PushResult, type PushSuccess, type TransportOptions } from '../../../../src/core/transports/transport';
+import { rangedFiles, settled, sidecarBytes } from '../sshRanges/nodeFiles';
 
 const MiB = 1 << 20;
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-/**
- * A figure once it stayed the same for 1.5 s: a range whose bytes had all reached the node when
- * the client let go still lands (its command runs on), within a second on these nodes. Bounded.
- */
-async function settled(read: () => number): Promise<number> {
-  let last = read();
-  for (let i = 0, same = 0; i < 20 && same < 3; i++) {
-    await new Promise((res) => setTimeout(res, 500));
-    const now = read();
-    same = now === last ? same + 1 : 0;
-    last = now;
-  }
-  return last;
-}
-/** `start end` lines of a sidecar (its first line names the transfer), as covered bytes. */
-const sidecarBytes = (file: string) =>
-  fs.readFileSync(file, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split(' ').map(Number)).reduce((n, [s, e]) => n + e - s, 0);
 
 /**
  * The base64 rung's ranged push (a file of 8 MiB or more over several SSH connections) against
@@ -82,11 +66,6 @@ describe('integration: base64 ranges over several SSH connections (real sshd)', 
   const landed = (r: PushResult): PushSuccess => {
     if (!r.ok) assert.fail(`${r.code}: ${r.message}`);
     return r;
-  };
-  /** The ranged partial and sidecar beside `target` (a path on the node). */
-  const rangedFiles = (target: string) => {
-    const stem = path.join(path.dirname(target), `.${path.basename(target)}`);
-    return { partial: `${stem}.ssh-ranged.ringrift-partial`, sidecar: `${stem}.ssh-ranges.ringrift-partial` };
   };
 
   it('24 MiB over 4 streams lands verified, with progress to the end, the streams and rate reported, nothing left beside it', async () => {

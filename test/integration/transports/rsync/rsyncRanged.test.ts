@@ -8,28 +8,10 @@ import { Base64Transport } from '../../../../src/core/transports/base64/base64';
 import { RsyncTransport } from '../../../../src/core/transports/rsync/rsync';
 import type { PushResult, PushSuccess, TransportOptions } from '../../../../src/core/transports/transport';
 import { never, sha256, useRsyncCluster, writeRandomFile } from './rsyncSuite';
+import { rangedFiles, settled, sidecarBytes } from '../sshRanges/nodeFiles';
 
 const MiB = 1 << 20;
 
-/** A figure once it stayed the same for 1.5 s (a range whose bytes all reached the node lands after the client let go). Bounded. */
-async function settled(read: () => number): Promise<number> {
-  let last = read();
-  for (let i = 0, same = 0; i < 20 && same < 3; i++) {
-    await new Promise((res) => setTimeout(res, 500));
-    const now = read();
-    same = now === last ? same + 1 : 0;
-    last = now;
-  }
-  return last;
-}
-/** `start end` lines of a sidecar (its first line names the transfer), as covered bytes. */
-const sidecarBytes = (file: string) =>
-  fs.readFileSync(file, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split(' ').map(Number)).reduce((n, [s, e]) => n + e - s, 0);
-/** The ranged partial and sidecar beside `target` (a path on the node): the same for both SSH rungs. */
-const rangedFiles = (target: string) => {
-  const stem = path.join(path.dirname(target), `.${path.basename(target)}`);
-  return { partial: `${stem}.ssh-ranged.ringrift-partial`, sidecar: `${stem}.ssh-ranges.ringrift-partial` };
-};
 const landed = (r: PushResult): PushSuccess => {
   if (!r.ok) assert.fail(`${r.code}: ${r.message}`);
   return r;
