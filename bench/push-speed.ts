@@ -27,8 +27,9 @@ export async function p2pRows(opts: BenchOptions): Promise<BenchRow[]> {
     ours: rateText(f.sizeMiB, f.firstMs),
     peer: rateText(f.sizeMiB, f.curlMs),
     ratio: times(ratio),
-    goal: '>= 0.9x',
-    met: ratio >= 0.9,
+    // Issue 15's goal (the bench said 0.9x, an older issue's, until 2026-12-05).
+    goal: '>= 1.0x',
+    met: ratio >= 1,
     note: `Median of ${f.firstMs.length}; ours is a file's first push (sha256 while sending, HEAD first): ${runsMs(f.firstMs)}; curl -T (sha256 computed beforehand, untimed): ${runsMs(f.curlMs)}. ` +
       `The same file again (sha256 known, as to the next node): ${rateText(f.sizeMiB, f.againMs)}, ${times(again)}. Our client CPU ${seconds(f.ourCpuMsPerPush)} per push.`,
   }];
