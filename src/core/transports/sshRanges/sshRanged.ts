@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import * as fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { rangeBytesFor } from '../../byteRanges';
-import type { NodeSpec } from '../../hosts/nodeSpec';
+import type { NodeSpec, SshTransportKind } from '../../hosts/nodeSpec';
 import { describeError, ok, type Failure, type Result } from '../../result';
 import type { SshOverrides } from '../../ssh/connect';
 import type { SshSession } from '../../ssh/session';
@@ -39,7 +39,7 @@ export type RangesFail = Failure<SshRangesFailure>;
 
 interface RangedPushDeps {
   /** The rung pushing, for messages (`node X: rsync ranges to T`). */
-  transport: 'base64' | 'rsync';
+  transport: SshTransportKind;
   dialect: RangeDialect;
   node: NodeSpec;
   opts: TransportOptions;
