@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startCluster, type TestCluster, type TestNode } from '../../harness/cluster';
-import { startFakeSshd, type FakeSshd } from '../../harness/fakeSshd';
+import type { FakeSshd } from '../../harness/fakeSshd';
+import { startFakeNode } from '../../harness/fakeNode';
 import { nodeSpecOf } from '../../harness/nodeSpecs';
 import { freePort, startSilentServer } from '../../harness/processes';
 import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
@@ -192,12 +193,8 @@ describe('integration: base64 transport (real sshd)', function () {
     let fakeNode: NodeSpec;
     let fakeOpts: TransportOptions;
     before(async () => {
-      fake = await startFakeSshd({ address: cluster.node('data').address, authorizedKeyFile: cluster.clientKey + '.pub' });
-      fakeRoot = path.join(work, 'fake-root');
-      fs.mkdirSync(fakeRoot);
-      fakeNode = spec(cluster.node('data'), { name: 'flaky', sshPort: fake.port, remoteBase: fakeRoot });
-      const kh = path.join(work, 'kh-fake');
-      fs.writeFileSync(kh, fake.knownHostsLine() + '\n');
+      let kh: string;
+      ({ fake, root: fakeRoot, node: fakeNode, knownHostsFile: kh } = await startFakeNode(cluster, cluster.node('data'), work));
       fakeOpts = options({ knownHostsFile: kh, base64ChunkBytes: 1 * MiB, streams: 1 });
     });
     after(async () => fake?.close());

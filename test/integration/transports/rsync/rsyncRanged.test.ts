@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startFakeSshd, type FakeSshd } from '../../harness/fakeSshd';
+import type { FakeSshd } from '../../harness/fakeSshd';
+import { startFakeNode } from '../../harness/fakeNode';
 import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
 import { Base64Transport } from '../../../../src/core/transports/base64/base64';
 import { RsyncTransport } from '../../../../src/core/transports/rsync/rsync';
@@ -132,12 +133,8 @@ describe('rsync transport: ranges over several SSH connections (real sshd)', fun
     let fakeNode: NodeSpec;
     let fakeOpts: TransportOptions;
     before(async () => {
-      fake = await startFakeSshd({ address: s.alpha.address, authorizedKeyFile: s.cluster.clientKey + '.pub' });
-      fakeRoot = path.join(s.work, 'fake-root');
-      fs.mkdirSync(fakeRoot);
-      fakeNode = s.spec(s.alpha, { name: 'flaky', sshPort: fake.port, remoteBase: fakeRoot });
-      const kh = path.join(s.work, 'kh-fake');
-      fs.writeFileSync(kh, fake.knownHostsLine() + '\n');
+      let kh: string;
+      ({ fake, root: fakeRoot, node: fakeNode, knownHostsFile: kh } = await startFakeNode(s.cluster, s.alpha, s.work));
       fakeOpts = options({ knownHostsFile: kh, streams: 2 });
     });
     after(async () => fake?.close());
