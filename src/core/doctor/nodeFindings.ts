@@ -1,5 +1,6 @@
 import type { Finding } from './classify';
 import { formatBytes } from './commands';
+import { formatBitRate } from '../units';
 import type { NodeEvidence, ProbeEvidence, ThroughputEvidence } from './evidence';
 import { firstWorking, probeObservation } from './facts';
 import type { Observation } from './report';
@@ -80,9 +81,10 @@ function mbitPerS(bytes: number, ms: number): number {
 
 export function throughputObservation(m: ThroughputEvidence): Observation {
   if (m.bytes <= 0 || m.durationMs <= 0) return { check: `timed ${m.transport} push`, result: 'not measured', detail: m.error ?? '' };
-  const rate = `${formatBytes(m.bytes)} in ${(m.durationMs / 1000).toFixed(1)} s = ${mbitPerS(m.bytes, m.durationMs).toFixed(1)} Mbit/s`;
+  const mbit = formatBitRate((m.bytes * 1000) / m.durationMs);
+  const rate = `${formatBytes(m.bytes)} in ${(m.durationMs / 1000).toFixed(1)} s = ${mbit}`;
   const rtt = m.rttMs !== undefined ? `, RTT ${m.rttMs} ms (TCP connect)` : '';
-  return { check: `timed ${m.transport} push`, result: `${mbitPerS(m.bytes, m.durationMs).toFixed(1)} Mbit/s`, latencyMs: m.rttMs, detail: `${rate}${rtt}${m.error ? ` (${m.error})` : ''}` };
+  return { check: `timed ${m.transport} push`, result: mbit, latencyMs: m.rttMs, detail: `${rate}${rtt}${m.error ? ` (${m.error})` : ''}` };
 }
 
 export function lossyFinding(ev: NodeEvidence): Finding | undefined {

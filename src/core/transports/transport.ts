@@ -145,7 +145,7 @@ export interface TransportOptions {
   env: NodeJS.ProcessEnv;
   /**
    * Connections for one big file: to our agent (p2p/http, when it speaks `ranged_put`), or SSH
-   * connections of the base64 rung. A number (1: the single-stream push) or 'auto'
+   * connections of the rsync and base64 rungs. A number (1: the single-stream push) or 'auto'
    * (streamCount.ts). Absent: DEFAULT_STREAMS.
    */
   streams?: StreamsSetting;

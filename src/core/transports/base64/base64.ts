@@ -11,7 +11,7 @@ import type { SshSession } from '../../ssh/session';
 import * as ops from './remoteFileOps';
 import { probeLogin, type ProbeRound } from '../probeRound';
 import { sshRemotePath, type RemotePathError } from '../remotePath';
-import type { PartialProgress, ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from '../transport';
+import { bytesPerSecond, type PartialProgress, type ProbeResult, type PushJob, type PushProgress, type PushResult, type Transport, type TransportOptions } from '../transport';
 
 /** Every code the base64 transport reports: its probe's are a subset of its push's. */
 export type Base64Failure = Base64PushFailure | RemotePathError;
@@ -90,8 +90,7 @@ export class Base64Transport implements Transport {
     const r = await pushSshRanged({ transport: 'base64', dialect: base64Dialect, node, opts: this.opts, sshOverrides: this.sshOverrides, localPath: job.localPath, size, resolved, streams: this.opts.streams ?? DEFAULT_STREAMS, ssh, progress, signal });
     const durationMs = Date.now() - started;
     if (!r.ok) return { ok: false, transport: 'base64', code: r.code, message: r.message, durationMs, ...(r.partial ? { partial: r.partial } : {}) };
-    const rateBytesPerS = Math.round(r.bytesSent / Math.max(durationMs / 1000, 0.001));
-    return { ok: true, transport: 'base64', bytes: size, bytesSent: r.bytesSent, sha256: r.sha256, durationMs, remotePath: resolved, streams: r.streams, rateBytesPerS };
+    return { ok: true, transport: 'base64', bytes: size, bytesSent: r.bytesSent, sha256: r.sha256, durationMs, remotePath: resolved, streams: r.streams, rateBytesPerS: bytesPerSecond(r.bytesSent, durationMs) };
   }
 
   private async pushOneStream(at: PushAt): Promise<PushResult> {

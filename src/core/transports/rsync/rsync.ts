@@ -16,7 +16,7 @@ import { pushOnce, type PushPlan, type RsyncOutcome, type RsyncPushFailure } fro
 import { pushRsyncRanges } from './rsyncRanged';
 import type { SshRangesFailure } from '../sshRanges/sshRanged';
 import { remoteMkdirScript, sshCommandArgs } from './rsyncVerify';
-import type { PartialProgress, ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from '../transport';
+import { bytesPerSecond, type PartialProgress, type ProbeResult, type PushJob, type PushProgress, type PushResult, type Transport, type TransportOptions } from '../transport';
 
 /**
  * The `rsync` transport: the system rsync over the system ssh (DESIGN.md "SSH"), with the
@@ -91,7 +91,8 @@ export class RsyncTransport implements Transport {
       if (ranged && !ranged.ok) return failed(ranged.code, ranged.message, ranged.partial);
       if (ranged) {
         const { bytesSent, sha256, streams } = ranged;
-        return { ok: true, transport: 'rsync', bytes: st.size, bytesSent, sha256, streams, rateBytesPerS: rateOf(bytesSent, started), durationMs: Date.now() - started, remotePath: resolved.value };
+        const durationMs = Date.now() - started;
+        return { ok: true, transport: 'rsync', bytes: st.size, bytesSent, sha256, streams, rateBytesPerS: bytesPerSecond(bytesSent, durationMs), durationMs, remotePath: resolved.value };
       }
       const features = await localRsyncFeatures(this.env);
       if (!features.ok) return failed(features.code, features.message);
@@ -167,9 +168,4 @@ export class RsyncTransport implements Transport {
       await accepted.value.dispose().catch(() => undefined);
     }
   }
-}
-
-/** Bytes per second sent since `started`. */
-function rateOf(bytesSent: number, started: number): number {
-  return Math.round(bytesSent / Math.max((Date.now() - started) / 1000, 0.001));
 }
