@@ -1,11 +1,12 @@
 import { fail, ok } from '../../result';
-import { base64Slots, sendBase64Range, SLOTS } from '../base64/base64Stream';
+import { base64Slots, sendBase64Range } from '../base64/base64Stream';
+import { SPAN_SLOTS } from '../fileSpans';
 import { BASE64_DETECTION } from '../base64/remoteFileOps';
 import type { RangeDialect } from './rangeDialect';
 import { pieceBytesFor } from './rangePlan';
 
-/** Buffer bytes a stream holds per byte of its piece: SLOTS pieces of file and of their text (4/3). */
-const HELD_PER_PIECE_BYTE = SLOTS * (1 + 4 / 3);
+/** Buffer bytes a stream holds per byte of its piece: SPAN_SLOTS pieces of file and of their text (4/3). */
+const HELD_PER_PIECE_BYTE = SPAN_SLOTS * (1 + 4 / 3);
 
 /**
  * Ranges as base64 text, decoded on the node by `base64 -d` (or macOS's `-D`) into dd: the base64
