@@ -12,7 +12,9 @@
  *   and verified, timed against the same sync to a node on a clean link, with the bytes that left
  *   the client (a completed range sent again would show).
  *
- *   node --import tsx bench/wan.ts [--quick] [--runs N]
+ *   node --import tsx bench/wan.ts [--quick] [--runs N] [--rows p2p-lossy,rsync-calm,...]
+ *
+ * `--rows` runs only those rows (TRANSPORT-LINK, `orchestrator`, `resets`): for trying one change.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -185,7 +187,16 @@ async function resetRow(lab: Lab, mib: number): Promise<BenchRow> {
   };
 }
 
+/** The rows `--rows` names, or every row. */
+function rowsWanted(): (name: string) => boolean {
+  const at = process.argv.indexOf('--rows');
+  if (at < 0) return () => true;
+  const names = (process.argv[at + 1] ?? '').split(',');
+  return (name) => names.includes(name);
+}
+
 export async function bench(opts: BenchOptions): Promise<BenchRow[]> {
+  const wanted = rowsWanted();
   const lab = await startLab({
     nodes: ['wan', 'calm', 'orch', 'resets', 'clean'],
     profile: { wan: PRESETS.wan, calm: CALM, orch: PRESETS.wan, resets: PRESETS['resets-16m'] },
@@ -198,11 +209,11 @@ export async function bench(opts: BenchOptions): Promise<BenchRow[]> {
     const calm = makePayload(lab.dir, opts.quick ? CALM_MIB.quick : CALM_MIB.full);
     const rows: BenchRow[] = [];
     for (const transport of ['p2p', 'rsync', 'base64'] as const) {
-      rows.push(await wanRow(lab, { ours: bigger, peer: big }, { transport, link: 'lossy' }, opts.runs));
-      rows.push(await wanRow(lab, { ours: calm, peer: calm }, { transport, link: 'calm' }, opts.runs));
+      if (wanted(`${transport}-lossy`)) rows.push(await wanRow(lab, { ours: bigger, peer: big }, { transport, link: 'lossy' }, opts.runs));
+      if (wanted(`${transport}-calm`)) rows.push(await wanRow(lab, { ours: calm, peer: calm }, { transport, link: 'calm' }, opts.runs));
     }
-    rows.push(await wanRow(lab, { ours: p, peer: p }, 'orchestrator', opts.runs));
-    rows.push(await resetRow(lab, opts.quick ? RESET_MIB.quick : RESET_MIB.full));
+    if (wanted('orchestrator')) rows.push(await wanRow(lab, { ours: p, peer: p }, 'orchestrator', opts.runs));
+    if (wanted('resets')) rows.push(await resetRow(lab, opts.quick ? RESET_MIB.quick : RESET_MIB.full));
     return rows;
   } finally {
     await lab.stop();

@@ -32,10 +32,10 @@ export const syncCommand: CliCommand = {
   --fanout-seeds N       nodes pushed from here before the pulls start: 1 (default) or 2
   --concurrency N        nodes synced at once (default: auto_sync.max_concurrent_syncs, else 12)
   --timeout S            bound on each probe, in seconds
-  --streams N|auto       TCP connections for one big file (8 MiB or more) to a ringrift agent (p2p, http):
-                         N, or auto (start with 4, double while the rate grows > 10 %, up to 16); 1: a
-                         single stream. base64 takes N > 1 as that many SSH connections, each sending
-                         ranges; with auto it stays one stream (ranges cost it 2x on loopback). Default: auto
+  --streams N|auto       TCP connections for one big file (8 MiB or more): p2p/http to a ringrift agent, and
+                         rsync and base64 as that many SSH connections, each sending ranges. N, or auto
+                         (only to a node 10 ms or more away: start with 1, x4 while the rate grows > 10 %,
+                         up to 16); 1: a single stream. Default: auto
   --accept-new           add unknown SSH host keys to known_hosts instead of failing
 ${TOKEN_FILE_HELP}
 A directory goes as a tree: symlinks inside it are followed (their files land under the link's name);

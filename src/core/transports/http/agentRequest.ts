@@ -46,6 +46,11 @@ export interface AgentCall {
    */
   sendBody?: (req: http.ClientRequest, touch: () => void) => Promise<void>;
   /**
+   * false: the body goes at once, without `Expect: 100-continue` (a ranged upload's later ranges,
+   * which the agent already admitted the transfer of: the wait would cost a round trip per range).
+   */
+  expectContinue?: boolean;
+  /**
    * One stream's keep-alive connection, which its next call reuses (the ranges of one stream of a
    * ranged upload): no new handshake, 100-continue round trip and slow start per range. Without it
    * each call has its own connection.
@@ -107,7 +112,7 @@ export function agentRequest(ep: AgentEndpoint, call: AgentCall, signal: AbortSi
 function requestHeaders(ep: AgentEndpoint, call: AgentCall): Record<string, string | number> {
   const headers: Record<string, string | number> = { ...call.headers };
   if (ep.token) headers.Authorization = `Bearer ${ep.token}`;
-  if (call.sendBody) headers.Expect = '100-continue';
+  if (call.sendBody && call.expectContinue !== false) headers.Expect = '100-continue';
   return headers;
 }
 
@@ -149,8 +154,9 @@ function newExchange(
       x.settled = true;
       for (const t of timers) clearTimeout(t);
       signal.removeEventListener('abort', x.cancel);
-      // A whole reply leaves a pooled connection to its stream's next call; anything else ends it.
-      if (!(r.ok && call.socketPool)) req.destroy();
+      // A whole reply to a whole request leaves a pooled connection to its stream's next call;
+      // anything else ends it (a refusal that came before the body ended, say).
+      if (!(r.ok && call.socketPool && req.writableFinished)) req.destroy();
       resolve(r);
     },
     cancel: () => x.finish(fail('cancelled', `${x.where}: cancelled`)),
@@ -199,7 +205,7 @@ function watchConnection(x: Exchange, ep: AgentEndpoint, connectTimer: NodeJS.Ti
   });
 }
 
-/** Ends a bodiless request now; else streams the body after `100 Continue`, or 1 s after connect without one. */
+/** Ends a bodiless request now; else streams the body at once, or after `100 Continue` (or 1 s after connect without one) when it expects one. */
 function sendBodyOrEnd(x: Exchange, call: AgentCall): void {
   let bodyStarted = false;
   const startBody = () => {
@@ -207,7 +213,9 @@ function sendBodyOrEnd(x: Exchange, call: AgentCall): void {
     bodyStarted = true;
     call.sendBody(x.req, x.touch).catch((err) => x.finish(fail('local_read_failed', `${x.where}: reading the local file failed: ${describeError(err)}`)));
   };
-  if (call.sendBody) {
+  if (call.sendBody && call.expectContinue === false) {
+    startBody();
+  } else if (call.sendBody) {
     x.req.once('continue', startBody);
     const fallback = () => x.timer(CONTINUE_FALLBACK_MS, startBody);
     // A reused keep-alive socket is connected already: it emits no 'connect'.

@@ -26,6 +26,19 @@ export interface RangeSenderDeps {
   signal: AbortSignal;
 }
 
+/** What one stream keeps from range to range. */
+interface StreamKit {
+  buffers: Buffer[];
+  /** Its keep-alive connection. */
+  socketPool: http.Agent;
+  /** The agent took a range of this transfer from it: later ranges need not wait for `100 Continue`. */
+  admitted: boolean;
+  /** Its connection was opened after the scaler settled at one stream. */
+  fresh: boolean;
+}
+
+const newPool = () => new http.Agent({ keepAlive: true, maxSockets: 1 });
+
 export interface SendFailure {
   code: AgentPushFailure;
   message: string;
@@ -80,25 +93,49 @@ export class RangeSender {
   }
 
   private async stream(buffers: Buffer[]): Promise<void> {
-    const socketPool = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const kit: StreamKit = { buffers, socketPool: newPool(), admitted: false, fresh: false };
     try {
       for (let range = this.nextRange(); range && !this.failure; range = this.nextRange()) {
-        const failed = await this.sendWithRetries(range, buffers, socketPool);
+        this.renewAfterProbe(kit);
+        const failed = await this.sendWithRetries(range, kit);
         if (failed) this.failure ??= failed;
       }
     } finally {
-      socketPool.destroy();
+      kit.socketPool.destroy();
     }
   }
 
-  /** The next range for a stream; none when the scaler went back to fewer streams than run (this one retires). */
-  private nextRange(): ByteRange | undefined {
-    return this.running.size > this.d.scaler.streams ? undefined : this.queue.shift();
+  /**
+   * Once the scaler went back to one stream after more were tried, the stream left goes on over a
+   * new connection: its old one's congestion window was cut by the streams it shared the link
+   * with, and CUBIC takes ~10 s at 40 ms to grow it back (measured: 80 Mbit/s on a 200 Mbit/s
+   * link), where slow start fills the link in a few round trips.
+   */
+  private renewAfterProbe(kit: StreamKit): void {
+    if (kit.fresh || this.d.scaler.maxStreams > 1 || this.peakStreams <= 1) return;
+    kit.fresh = true;
+    kit.socketPool.destroy();
+    kit.socketPool = newPool();
   }
 
-  private async sendWithRetries(range: ByteRange, buffers: Buffer[], socketPool: http.Agent): Promise<SendFailure | undefined> {
+  /**
+   * The next range for a stream; none when the scaler went back to fewer streams than run (this
+   * one retires). Once the scaler settled at one stream, the rest of the file goes as one range:
+   * each range's reply costs a round trip that no other stream's bytes fill (the agent keeps what
+   * reached its disk of a cut range, so resume stays as fine).
+   */
+  private nextRange(): ByteRange | undefined {
+    if (this.running.size > this.d.scaler.streams) return undefined;
+    const next = this.queue.shift();
+    if (!next || this.d.scaler.maxStreams > 1) return next;
+    const range = { ...next };
+    while (this.queue[0]?.start === range.end) range.end = (this.queue.shift() as ByteRange).end;
+    return range;
+  }
+
+  private async sendWithRetries(range: ByteRange, kit: StreamKit): Promise<SendFailure | undefined> {
     for (let attempt = 1; ; attempt++) {
-      const r = await this.sendOne(range, buffers, socketPool);
+      const r = await this.sendOne(range, kit);
       if (r !== 'busy') return r;
       if (attempt >= BUSY_TRIES || this.d.signal.aborted) return { code: 'busy', message: `${this.where()}: ${this.d.f.rel} bytes ${range.start}-${range.end} stayed busy on the node after ${BUSY_TRIES} tries` };
       await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
@@ -106,15 +143,17 @@ export class RangeSender {
   }
 
   /** One range: undefined when it landed, 'busy' to try again, else why it failed. */
-  private async sendOne(range: ByteRange, buffers: Buffer[], socketPool: http.Agent): Promise<SendFailure | 'busy' | undefined> {
+  private async sendOne(range: ByteRange, kit: StreamKit): Promise<SendFailure | 'busy' | undefined> {
     const { ep, f, timing, signal } = this.d;
     this.progress.begin(range);
-    const plan = { file: f.file, urlPath: f.urlPath, totalSize: f.size, sha256: f.sha256, range, ...timing, buffers, socketPool };
+    const plan = { file: f.file, urlPath: f.urlPath, totalSize: f.size, sha256: f.sha256, range, ...timing, buffers: kit.buffers, socketPool: kit.socketPool, expectContinue: !kit.admitted };
     const r = await uploadRange(ep, plan, (n) => (this.progress.sent(range, n), this.grow()), signal);
-    this.progress.end(range, r.ok && r.value.status === 202);
+    const landed = r.ok && r.value.status === 202;
+    this.progress.end(range, landed);
+    kit.admitted ||= landed;
     const what = `${f.rel} bytes ${range.start}-${range.end}`;
     if (!r.ok) return { code: r.code, message: `${r.message} while sending ${what} to ${ep.node}` };
-    if (r.value.status === 202) return undefined;
+    if (landed) return undefined;
     const code = parseBody(r.value).code;
     if (r.value.status === 409 && (code === 'busy' || code === 'range_conflict')) return 'busy';
     const refusal = refusalOf(r.value, ep, what);

@@ -20,6 +20,8 @@ export interface RangePlan {
   buffers: Buffer[];
   /** This stream's keep-alive connection, reused range after range. */
   socketPool: http.Agent;
+  /** The stream's first range waits for `100 Continue` (the agent may refuse the transfer); its later ones go at once. */
+  expectContinue: boolean;
 }
 
 /**
@@ -45,6 +47,7 @@ export function uploadRange(ep: AgentEndpoint, plan: RangePlan, sent: (n: number
     connectTimeoutMs: plan.connectTimeoutMs,
     idleTimeoutMs: plan.idleTimeoutMs,
     socketPool: plan.socketPool,
+    expectContinue: plan.expectContinue,
     sendBody: async (req, touch) => {
       const hash = createHash('sha256');
       if (!(await streamRange(req, plan.file, range.start, range.end, touch, sent, { hash, buffers: plan.buffers }))) return;

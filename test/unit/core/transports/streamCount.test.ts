@@ -36,34 +36,41 @@ describe('stream count', () => {
     assert.equal(s.streams, 3);
   });
 
-  it('auto starts at 4 and doubles the streams while that adds > 10 %, up to the cap', () => {
+  it('auto starts at 1 and multiplies the streams by 4 while that adds > 10 %, up to the cap', () => {
     const clock = { now: 0 };
     const s = new StreamScaler('auto', () => clock.now);
-    assert.equal(s.streams, 4);
-    run(s, clock, (n) => n * 5e5, 60); // every stream adds its share (a lossy WAN)
-    assert.equal(s.streams, 16);
+    assert.equal(s.streams, 1);
+    const seen = new Set<number>();
+    let bytes = 0;
+    for (let t = 0; t < 600; t++) {
+      clock.now += 100;
+      bytes += (s.streams * 5e5) / 10; // every stream adds its share (a lossy WAN)
+      s.observe(bytes);
+      seen.add(s.streams);
+    }
+    assert.deepEqual([...seen], [1, 4, 16]);
     assert.equal(s.maxStreams, 16);
   });
 
-  it('auto stops once a doubling brings <= 10 % more, and goes back to the count before it', () => {
+  it('auto stops once a step brings <= 10 % more (<= 50 % from one stream), and goes back to the count before it', () => {
     const clock = { now: 0 };
     const s = new StreamScaler('auto', () => clock.now);
-    run(s, clock, (n) => Math.min(n, 8) * 1e6, 60); // the link is full at 8 streams
-    assert.equal(s.streams, 8);
-    const full = new StreamScaler('auto', () => clock.now);
-    run(full, clock, (n) => Math.min(n, 4) * 1e6, 60); // full at 4: the doubling to 8 did not pay
-    assert.equal(full.streams, 4);
-  });
-
-  it('auto on a link one stream fills goes back to 4 (the first doubling did not pay)', () => {
-    const clock = { now: 0 };
-    const s = new StreamScaler('auto', () => clock.now);
-    run(s, clock, () => 1e8, 60);
+    run(s, clock, (n) => Math.min(n, 4) * 1e6, 60); // the link is full at 4 streams: 16 did not pay
     assert.equal(s.streams, 4);
-    assert.equal(s.maxStreams, 4);
+    const full = new StreamScaler('auto', () => clock.now);
+    run(full, clock, (n) => Math.min(n, 1.3) * 1e6, 60); // 4 streams bring 30 %: the first step needs > 50 %
+    assert.equal(full.streams, 1);
   });
 
-  it('auto measures a doubling only once every new stream sends (SSH streams log in first, ~2 s here)', () => {
+  it('auto on a link one stream fills stays at 1, for good', () => {
+    const clock = { now: 0 };
+    const s = new StreamScaler('auto', () => clock.now);
+    run(s, clock, (n) => (n === 1 ? 1e8 : 0.9e8), 60); // more streams lose to each other's drops
+    assert.equal(s.streams, 1);
+    assert.equal(s.maxStreams, 1);
+  });
+
+  it('auto measures a step only once every new stream sends (SSH streams log in first, ~2 s here)', () => {
     const clock = { now: 0 };
     const s = new StreamScaler('auto', () => clock.now);
     let [count, before, changedAt, bytes] = [s.streams, s.streams, 0, 0];
@@ -84,9 +91,10 @@ describe('stream count', () => {
     let bytes = 0;
     for (let t = 0; t < 600; t++) {
       clock.now += 100;
-      bytes += 4 * 5e5 / 10; // only the first 4 ever send
-      s.observe(bytes, Math.min(4, s.streams));
+      const sending = Math.min(4, s.streams); // only the first 4 ever send
+      bytes += (sending * 5e5) / 10;
+      s.observe(bytes, sending);
     }
-    assert.equal(s.streams, 4); // the doubling to 8 did not pay: back to 4
+    assert.equal(s.streams, 4); // the step to 16 did not pay: back to 4
   });
 });

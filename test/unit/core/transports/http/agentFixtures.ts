@@ -116,8 +116,16 @@ export async function otherHttpServer(status: number, body: string, host = '127.
 }
 
 /** A TCP pass-through in front of `target` that keeps the first bytes each client sent (request heads). */
-export async function wireTap(target: { address: string; port: number }, host = '127.0.0.1'): Promise<{ port: number; heads: string[]; close(): Promise<void> }> {
+/** A request line and its headers, where it shows in the bytes a client sent. */
+const REQUEST_HEAD = /(?:GET|HEAD|PUT|POST) \/\S* HTTP\/1\.1\r\n[^]*?\r\n\r\n/g;
+
+/**
+ * A TCP pass-through in front of `target` that keeps the first 2 KiB each client connection sent
+ * (`heads`: one entry per connection) and every request head it saw (`requests`, in order).
+ */
+export async function wireTap(target: { address: string; port: number }, host = '127.0.0.1'): Promise<{ port: number; heads: string[]; requests: string[]; close(): Promise<void> }> {
   const heads: string[] = [];
+  const requests: string[] = [];
   const server = await trackedServer(host, (client, track) => {
     const upstream = net.connect(target.port, target.address);
     track(client, upstream);
@@ -125,12 +133,13 @@ export async function wireTap(target: { address: string; port: number }, host = 
     const index = heads.push('') - 1;
     client.on('data', (d: Buffer) => {
       if (head.length < 2048) heads[index] = head += d.subarray(0, 2048).toString('latin1');
+      requests.push(...(d.toString('latin1').match(REQUEST_HEAD) ?? []));
     });
     client.pipe(upstream).pipe(client);
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
   });
-  return { ...server, heads };
+  return { ...server, heads, requests };
 }
 
 /**
