@@ -19,7 +19,7 @@ export const DEFAULT_STREAMS: StreamsSetting = 'auto';
 const AUTO_GROWTH = 4;
 const AUTO_MAX_STREAMS = 16;
 /** The most a person may ask for: more would only queue on the agent's disk. */
-const MAX_STREAMS = 32;
+export const MAX_STREAMS = 32;
 /** More streams are kept only when they raised the total rate by more than this fraction... */
 const MIN_GAIN = 0.1;
 /**

@@ -53,6 +53,7 @@ export class ClusterService {
     }
     const settings = this.deps.settings();
     for (const note of settings.envOverrides) this.deps.log.info(note);
+    for (const bad of settings.invalid) this.deps.log.warn(bad);
     this.cached = openSession({
       hosts: hosts.hosts,
       env: this.deps.env,

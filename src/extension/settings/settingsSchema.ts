@@ -1,5 +1,7 @@
+import { RANGED_MIN_BYTES } from '../../core/byteRanges';
 import { HOSTS_FILE_CANDIDATES } from '../../core/hosts';
 import { DEFAULT_CONCURRENCY, DEFAULT_ROUTER_SETTINGS } from '../../core/router';
+import { DEFAULT_STREAMS, MAX_STREAMS } from '../../core/transports/streamCount';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../../core/transports/transport';
 import { DEFAULT_AGENT_RESTART_COMMAND, DEFAULT_HEALTH_CHECK_SECONDS } from './extensionSettings';
 
@@ -10,6 +12,13 @@ import { DEFAULT_AGENT_RESTART_COMMAND, DEFAULT_HEALTH_CHECK_SECONDS } from './e
 type Property = Record<string, unknown>;
 
 const t = DEFAULT_ROUTER_SETTINGS.alertThresholds;
+
+/**
+ * `streams` is a string (a text box in the Settings editor: a `["string", "integer"]` type would
+ * only offer "Edit in settings.json"); the pattern lets the editor flag a bad value as it is typed,
+ * and lists what parseStreams takes (readSettings still checks, and logs what it ignores).
+ */
+const STREAMS_PATTERN = `^(auto|${Array.from({ length: MAX_STREAMS }, (_, i) => i + 1).join('|')})$`;
 
 export const SETTINGS_PROPERTIES: Record<string, Property> = {
   'ringriftSync.hostsFile': {
@@ -95,6 +104,14 @@ export const SETTINGS_PROPERTIES: Record<string, Property> = {
     default: DEFAULT_TRANSPORT_OPTIONS.base64ChunkBytes,
     minimum: 4096,
     markdownDescription: 'base64 transport: bytes of the file per remote `base64 -d` command (each is one remote shell start). A new push that fits in one is hashed on the node as it is written; a bigger one is read again on the node to verify it.',
+  },
+  'ringriftSync.streams': {
+    type: 'string',
+    default: String(DEFAULT_STREAMS),
+    pattern: STREAMS_PATTERN,
+    patternErrorMessage: `A whole number from 1 to ${MAX_STREAMS}, or auto.`,
+    markdownDescription:
+      `TCP connections one file of ${RANGED_MIN_BYTES / (1024 * 1024)} MiB or more is sent over, as ranges: to our agent (p2p and http rungs, when the agent takes ranges), or SSH connections on the rsync and base64 rungs (the CLI's \`--streams\`). \`auto\` (the default): ranges only to a node 10 ms or more away, starting with one stream and adding more while the total rate grows (up to 16); \`1\`: one stream, no ranges; 2 to ${MAX_STREAMS}: that many.`,
   },
   'ringriftSync.sync.fanout': {
     type: 'boolean',

@@ -51,6 +51,21 @@ describe('ClusterService', () => {
     assert.ok(again.ok && again.value !== first);
   });
 
+  it('gives the session ringriftSync.streams, and warns in the log about a bad value instead of dropping it', () => {
+    settings.streams = '6';
+    const svc = service();
+    const s = svc.session();
+    assert.ok(s.ok);
+    assert.equal(s.value.transportOptions.streams, 6, 'what createTransports hands every transport');
+    assert.ok(!logged.some((l) => l.startsWith('warn ')));
+    settings.streams = '40';
+    svc.invalidate();
+    const bad = svc.session();
+    assert.ok(bad.ok);
+    assert.equal(bad.value.transportOptions.streams, 'auto');
+    assert.ok(logged.includes("warn ringriftSync.streams: streams takes a whole number from 1 to 32, or 'auto'; got '40' (using auto)"), logged.join('\n'));
+  });
+
   it('gives the session the token kept in secret storage', () => {
     stored = 's3cret';
     const s = service().session();
