@@ -39,7 +39,8 @@ export async function handleRangedCommit(ctx: AgentContext, ex: Exchange, segmen
 
 async function commit(ctx: AgentContext, res: ServerResponse, p: TargetPaths, live: LiveTransfer): Promise<void> {
   const expected = live.state.sha256;
-  const actual = await sha256OfFile(p.rangedPartial);
+  // Mostly hashed while the ranges came (prefixHash.ts); read again only when it could not be.
+  const actual = (await live.prefix.digest(live.state.totalSize)) ?? (await sha256OfFile(p.rangedPartial));
   if (actual !== expected) {
     await live.drop();
     return sendError(res, 422, 'checksum_mismatch', `${p.rel}: the assembled ranges hash to ${actual}, not the announced ${expected}; the partial was dropped, send the file again`,

@@ -104,7 +104,7 @@ async function receiveAndFinish(
   const { config } = deps;
   const needed = h.totalSize - h.offset;
   const sink = fs.createWriteStream(p.partial, { flags: h.offset > 0 ? 'a' : 'w', highWaterMark: 1 << 20 });
-  const tap = bodyTap(hash, needed, config.stallAfterBytes, meter);
+  const tap = bodyTap([hash], needed, config.stallAfterBytes, meter);
   const failure = await receiveBody(req, res, tap, sink);
   // What arrived is made durable, so a cut connection resumes from it.
   await fsyncPath(p.partial);

@@ -112,8 +112,11 @@ async function receiveRange(ctx: AgentContext, ex: Exchange, p: TargetPaths, liv
   const { range } = h;
   const length = range.end - range.start;
   const hash = createHash('sha256');
+  // A range at the end of the hashed prefix also feeds the whole file's hash (prefixHash.ts).
+  const ahead = live.prefix.ahead(range);
+  const hashes = ahead ? [hash, ahead.hash] : [hash];
   const sink = fs.createWriteStream(p.rangedPartial, { flags: 'r+', start: range.start, highWaterMark: 1 << 20 });
-  const failure = await receiveBody(ex.req, ex.res, bodyTap(hash, length, ctx.config.stallAfterBytes, ex.meter), sink);
+  const failure = await receiveBody(ex.req, ex.res, bodyTap(hashes, length, ctx.config.stallAfterBytes, ex.meter), sink);
   const what = `${p.rel} bytes ${range.start}-${range.end}`;
   if (failure instanceof BodyTooLong) return sendError(ex.res, 400, 'body_too_long', `the body for ${what} is longer than the range (${length} bytes); not recorded, send the range again`);
   if (isDiskFull(failure)) return sendError(ex.res, 507, 'disk_full', `${ctx.config.name} ran out of disk writing ${what}; completed ranges stay for resume once space is freed`);
@@ -122,7 +125,7 @@ async function receiveRange(ctx: AgentContext, ex: Exchange, p: TargetPaths, liv
   if (ex.meter.bytes < length) return sendError(ex.res, 400, 'bad_body', `the body for ${what} ended after ${ex.meter.bytes} of ${length} bytes; kept for resume, send the rest`);
   const refusal = rangeHashRefusal(h, ex.req.trailers[RANGED_HEADERS.rangeSha256]?.toLowerCase(), hash);
   if (refusal) return sendError(ex.res, refusal.status, refusal.code, `${what}: ${refusal.message}`, refusal.extra);
-  await live.complete(range);
+  await live.complete(range, ahead);
   sendRangeDone(ex, live, range);
 }
 

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { coveredBytes, gapsIn, mergeRanges, overlaps, type ByteRange } from '../core/byteRanges';
 import { fsyncPath } from './fileWrite';
 import { fileSize, type TargetPaths } from './paths';
+import { PrefixHash, type HashAhead } from './prefixHash';
 import { LET_GO_MS, stayedQuiet } from './quietConnections';
 import { readSidecar, writeSidecar, type RangedState, type TransferIdentity } from './rangeSidecar';
 
@@ -19,6 +20,8 @@ export type RangeClash = 'already_done' | 'in_flight';
  */
 /** How long HEAD waits for ranges in flight to end (a cut one ends within ms of its connection). */
 const SETTLE_MS = 2000;
+/** Prefix hashes kept for targets with no request open. */
+const MAX_PREFIXES = 64;
 
 export class LiveTransfer {
   private readonly receiving: Array<{ range: ByteRange; socket: Socket }> = [];
@@ -33,8 +36,11 @@ export class LiveTransfer {
     private readonly p: TargetPaths,
     readonly state: RangedState,
     hasPartial: boolean,
+    /** The partial's hashed prefix, kept by RangedTransfers from one request of the transfer to the next. */
+    readonly prefix: PrefixHash,
   ) {
     this.fresh = !hasPartial;
+    if (this.fresh) prefix.reset();
   }
 
   get doneBytes(): number {
@@ -118,12 +124,18 @@ export class LiveTransfer {
     });
   }
 
-  /** Records a range that is written, fsynced and verified: from now on a retry skips it. */
-  complete(range: ByteRange): Promise<void> {
+  /**
+   * Records a range that is written, fsynced and verified: from now on a retry skips it. `ahead`:
+   * the prefix hash's copy that took the range's bytes as they came (PrefixHash.ahead).
+   */
+  complete(range: ByteRange, ahead?: HashAhead): Promise<void> {
     return this.serially(async () => {
       await fsyncPath(this.p.rangedPartial);
       this.state.done = mergeRanges([...this.state.done, range]);
       await writeSidecar(this.p.rangesSidecar, this.state);
+      this.prefix.landed(range, ahead);
+      const first = this.state.done[0];
+      if (first?.start === 0) this.prefix.advanceTo(first.end);
     });
   }
 
@@ -134,6 +146,7 @@ export class LiveTransfer {
       await fsp.unlink(this.p.rangedPartial).catch(() => undefined);
       this.state.done = [];
       this.fresh = true;
+      this.prefix.reset();
     });
   }
 
@@ -151,14 +164,28 @@ export class LiveTransfer {
  */
 export class RangedTransfers {
   private readonly live = new Map<string, Promise<LiveTransfer>>();
+  /** Each target's prefix hash, by transfer: a stream's ranges come one request at a time, each a new attach. */
+  private readonly prefixes = new Map<string, { name: string; prefix: PrefixHash }>();
 
   attach(p: TargetPaths, id: TransferIdentity): Promise<LiveTransfer> {
     let t = this.live.get(p.target);
     if (!t) {
-      t = load(p, id);
+      t = load(p, id, this.prefixFor(p, id));
       this.live.set(p.target, t);
     }
     return t;
+  }
+
+  private prefixFor(p: TargetPaths, id: TransferIdentity): PrefixHash {
+    const name = rangedTransferName(id);
+    const kept = this.prefixes.get(p.target);
+    if (kept?.name === name) return kept.prefix;
+    const prefix = new PrefixHash(p.rangedPartial);
+    this.prefixes.delete(p.target);
+    this.prefixes.set(p.target, { name, prefix });
+    // Transfers given up on leave theirs: keep the newest few.
+    if (this.prefixes.size > MAX_PREFIXES) this.prefixes.delete(this.prefixes.keys().next().value as string);
+    return prefix;
   }
 
   /** The last request of `target` ended. */
@@ -186,9 +213,9 @@ async function keptState(p: TargetPaths): Promise<RangedState | undefined> {
   return (await fileSize(p.rangedPartial)) === side.value.totalSize ? side.value : undefined;
 }
 
-async function load(p: TargetPaths, id: TransferIdentity): Promise<LiveTransfer> {
+async function load(p: TargetPaths, id: TransferIdentity, prefix: PrefixHash): Promise<LiveTransfer> {
   const kept = await keptState(p);
   const same = kept !== undefined && kept.totalSize === id.totalSize && kept.sha256 === id.sha256;
   // Ranges of another file (or a broken record) are worth nothing here: start afresh.
-  return new LiveTransfer(p, same ? kept : { ...id, done: [] }, same);
+  return new LiveTransfer(p, same ? kept : { ...id, done: [] }, same, prefix);
 }

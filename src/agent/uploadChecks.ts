@@ -13,11 +13,11 @@ export const SHA256_HEX = /^[0-9a-f]{64}$/;
 export class BodyTooLong extends Error {}
 
 /**
- * Counts and hashes body bytes on their way to the partial and refuses bytes beyond the declared
+ * Counts and hashes (into each of `hashes`) body bytes on their way to the partial and refuses bytes beyond the declared
  * size. The test-only stall fault stores the first `stallAt` bytes, drops the rest and never
  * answers (an agent wedged mid-upload); it keeps reading the socket so a client that leaves is seen.
  */
-export function bodyTap(hash: Hash, limit: number, stallAt: number | undefined, meter: { bytes: number }): Transform {
+export function bodyTap(hashes: readonly Hash[], limit: number, stallAt: number | undefined, meter: { bytes: number }): Transform {
   const stalled = () => stallAt !== undefined && meter.bytes >= stallAt;
   return new Transform({
     transform(chunk: Buffer, _enc, done: TransformCallback) {
@@ -25,7 +25,7 @@ export function bodyTap(hash: Hash, limit: number, stallAt: number | undefined, 
       if (meter.bytes + chunk.length > limit) return done(new BodyTooLong());
       const part = stallAt === undefined ? chunk : chunk.subarray(0, stallAt - meter.bytes);
       meter.bytes += part.length;
-      hash.update(part);
+      for (const hash of hashes) hash.update(part);
       done(null, part);
     },
     flush(done: TransformCallback) {
