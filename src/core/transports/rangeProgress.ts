@@ -18,6 +18,8 @@ export class RangeProgress {
   /** Bytes of ranges the node confirmed (durable and verified there) this round. */
   landedBytes = 0;
   private readonly inFlight = new Map<ByteRange, number>();
+  /** Ranges in flight whose bytes all went: the node is verifying them. */
+  private readonly allWent = new Set<ByteRange>();
 
   constructor(
     private readonly meter: PushMeter,
@@ -37,16 +39,25 @@ export class RangeProgress {
     this.scaler.observe(this.meter.sent, this.sending());
   }
 
-  /** Ranges in flight that have sent bytes: streams past their connect (and, over SSH, login). */
+  /**
+   * Its bytes all went; it stays in flight until the node answers, but no longer counts as sending:
+   * an SSH stream already sends its next range meanwhile, and one stream must not count twice.
+   */
+  allSent(range: ByteRange): void {
+    this.allWent.add(range);
+  }
+
+  /** Ranges in flight that have sent bytes (and not all): streams past their connect (and, over SSH, login). */
   private sending(): number {
     let n = 0;
-    for (const bytes of this.inFlight.values()) if (bytes > 0) n++;
+    for (const [range, bytes] of this.inFlight) if (bytes > 0 && !this.allWent.has(range)) n++;
     return n;
   }
 
   /** The range is no longer in flight; `landed`: the node confirmed it. */
   end(range: ByteRange, landed: boolean): void {
     this.inFlight.delete(range);
+    this.allWent.delete(range);
     if (landed) this.landedBytes += range.end - range.start;
     this.update();
   }

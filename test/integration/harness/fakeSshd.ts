@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
-import { Server, utils, type Connection, type Session } from 'ssh2';
+import { Server, utils, type Connection, type ServerChannel, type Session } from 'ssh2';
 
 /**
  * An SSH peer built on ssh2's `Server`, for the faults a real sshd cannot be told to make: drop the
@@ -48,8 +48,8 @@ export class FakeSshd {
         }
         ctx.reject(['publickey']);
       });
-      const received = { bytes: 0 }; // per connection, over all its exec channels
-      client.on('ready', () => client.on('session', (accept) => this.onSession(client, accept(), received)));
+      const conn: ConnState = { bytes: 0, fed: new Set(), dropping: false };
+      client.on('ready', () => client.on('session', (accept) => this.onSession(client, accept(), conn)));
     });
   }
 
@@ -70,7 +70,7 @@ export class FakeSshd {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private onSession(client: Connection, session: Session, received: { bytes: number }): void {
+  private onSession(client: Connection, session: Session, conn: ConnState): void {
     session.on('exec', (accept, _reject, info) => {
       this.commands.push(info.command);
       const stream = accept();
@@ -81,15 +81,14 @@ export class FakeSshd {
         return;
       }
       const child = spawn('bash', ['-c', info.command], { env: process.env, cwd: process.env.HOME || '/' });
+      let answered: () => void = () => undefined;
+      const answer = new Promise<void>((resolve) => (answered = resolve));
+      // It took input: a drop on another channel waits for its answer.
+      stream.once('data', () => (conn.fed.add(answer), void answer.then(() => conn.fed.delete(answer))));
       stream.on('data', (b: Buffer) => {
-        received.bytes += b.length;
+        conn.bytes += b.length;
         this.stdinBytes += b.length;
-        if (this.dropAfterBytes !== undefined && received.bytes >= this.dropAfterBytes) {
-          // A network drop, not a polite close: the socket goes away under the transfer.
-          const sock = (client as unknown as { _sock?: Socket })._sock;
-          if (sock) sock.destroy();
-          else client.end();
-        }
+        if (this.dropAfterBytes !== undefined && conn.bytes >= this.dropAfterBytes) this.drop(client, conn, { stream, child, answer });
       });
       stream.pipe(child.stdin);
       child.stdout.pipe(stream, { end: false });
@@ -102,15 +101,49 @@ export class FakeSshd {
         if (exit.signal) stream.exit(exit.signal.replace(/^SIG/, ''), false, '');
         else stream.exit(exit.code ?? 1);
         stream.end();
+        answered();
       };
       child.stdout.on('end', () => (streamsDone++, finish()));
       child.stderr.on('end', () => (streamsDone++, finish()));
       child.on('exit', (code, signal) => ((exit = { code, signal }), finish()));
       stream.on('close', () => {
+        answered();
         if (child.exitCode === null) child.kill();
       });
     });
   }
+
+  /**
+   * A network drop, not a polite close: the socket goes away under the transfer, after exactly the
+   * bytes asked for of the channel being written (`cut.stream`: its input stops there). Commands
+   * that took input on other channels answer first: the client writes its next range while the
+   * node still verifies the one before, and a cut then would make it depend on timing whether that
+   * one's answer got back (a real sshd lets such a command run on; this fake kills what is left).
+   */
+  private drop(client: Connection, conn: ConnState, cut: { stream: ServerChannel; child: ChildProcessWithoutNullStreams; answer: Promise<void> }): void {
+    if (conn.dropping) return;
+    conn.dropping = true;
+    cut.stream.unpipe(cut.child.stdin);
+    cut.stream.pause();
+    const others = [...conn.fed].filter((a) => a !== cut.answer);
+    const go = () => {
+      const sock = (client as unknown as { _sock?: Socket })._sock;
+      if (sock) sock.destroy();
+      else client.end();
+      // Flowing again, the channel can end and close: its command is then killed.
+      cut.stream.resume();
+    };
+    if (others.length === 0) return go();
+    // Time for the client to read the answers (generous: a loaded test machine) before the socket goes.
+    void Promise.all(others).then(() => setTimeout(go, 500));
+  }
+}
+
+/** One client connection: exec stdin bytes over all its channels, and the answers of the commands that took input, still to come. */
+interface ConnState {
+  bytes: number;
+  fed: Set<Promise<void>>;
+  dropping: boolean;
 }
 
 export function startFakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {

@@ -3,11 +3,12 @@ import { shellQuoteRemotePath } from '../remotePath';
 import * as ops from '../base64/remoteFileOps';
 
 /**
- * The node's side of a ranged SSH push (several SSH connections, one range each at a time), for
- * both dialects (rangeDialect.ts: base64 text decoded on the node, or the bytes themselves): remote
- * commands and the parsing of their output. Same rules as remoteFileOps: `sh -c`, every path
- * through shellQuoteRemotePath, and the other values put in a command are numbers, sha256 hex and
- * the detected tool names only (checked by the callers' types and rangeCommand).
+ * The node's side of a ranged SSH push (several SSH connections, one range each at a time, the
+ * next one's command already open), for both dialects (rangeDialect.ts: base64 text decoded on the
+ * node, or the bytes themselves): remote commands and the parsing of their output. Same rules as
+ * remoteFileOps: `sh -c`, every path through shellQuoteRemotePath, and the other values put in a
+ * command are numbers, sha256 hex and the detected tool names only (checked by the callers' types,
+ * rangeLine, and the range command itself for the line it reads).
  *
  * On the node, beside the target (names of their own, so neither this and the single-stream
  * partial nor this and our agent's ranged transfer ever read each other's files; both end in
@@ -132,36 +133,48 @@ export function resetCommand(p: RangedFilePaths, id: RangedIdentity): string {
 /** What turns a range command's stdin into the range's bytes for dd: base64's decoder, with the flag the node's takes. */
 export type RangeDecoder = `base64 ${ops.Base64DecodeFlag}`;
 
-/** What one range's command needs beyond the paths. */
-interface RangeJob {
-  range: ByteRange;
-  /** sha256 of the range's bytes in the local file. */
-  sha256: string;
+/** What a range command runs with beyond the paths; its range comes on stdin (rangeLine). */
+interface RangeTools {
   /** undefined: stdin is the bytes themselves (an exec channel without a pty is 8-bit clean). */
   decoder: RangeDecoder | undefined;
   tool: ops.ShaTool;
 }
 
 /**
- * One range: its bytes on stdin (base64 text through `decoder`, or the bytes themselves), written
- * at its offset, then exactly that span read back from the partial and hashed; only a match appends the range to the sidecar. Prints `range-ok`,
+ * A range command's first line of stdin: `<start> <end> <sha256 of the range's bytes>`. On stdin,
+ * not in the command: a stream opens its next range's command before it knows which range that
+ * will be (sshRangeSender.ts), so no range waits behind a stream that stalls.
+ */
+export function rangeLine(range: ByteRange, sha256: string): string {
+  if (range.start % DD_BLOCK_BYTES !== 0 || !/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`rangeLine: range ${range.start}-${range.end} is off the dd grid or its sha256 is not hex`);
+  return `${range.start} ${range.end} ${sha256}\n`;
+}
+
+/**
+ * One range: a rangeLine, then the range's bytes (base64 text through `decoder`, or the bytes
+ * themselves) to the end of stdin, written at its offset, then exactly that span read back from the
+ * partial and hashed; only a match appends the range to the sidecar. Prints `range-ok`,
  * `range-mismatch <hash>`, or `write-error=<dd's last line>` (a full disk). A connection cut
  * mid-range ends stdin early: dd writes the prefix, which then fails the hash and is not recorded.
+ * Stdin ending before a whole line (a command the stream closed unused) writes nothing, prints nothing.
  */
-export function rangeCommand(p: RangedFilePaths, job: RangeJob): string {
-  const { range, sha256, decoder, tool } = job;
-  if (range.start % DD_BLOCK_BYTES !== 0 || !/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`rangeCommand: range ${range.start}-${range.end} is off the dd grid or its sha256 is not hex`);
+export function rangeCommand(p: RangedFilePaths, tools: RangeTools): string {
   const [P, S] = [q(p.partial), q(p.sidecar)];
-  const at = range.start / DD_BLOCK_BYTES;
-  const blocks = Math.ceil((range.end - range.start) / DD_BLOCK_BYTES);
-  const write = `dd of=${P} bs=${DD_BLOCK_BYTES} seek=${at} conv=notrunc`;
+  const B = DD_BLOCK_BYTES;
+  const write = `dd of=${P} bs=${B} seek=$at conv=notrunc`;
   return ops.inSh(
     [
-      // dd's stderr (its error, or its record counts) into e; its stdout is empty.
-      `if ! e=$(${decoder ? `${decoder} | ${write}` : write} 2>&1 >/dev/null); then echo "write-error=$(printf '%s' "$e" | tail -n 1)"; exit 0; fi`,
+      // The shell's read takes one byte at a time from a pipe or socket: what follows the line is left for dd.
+      'read -r start end want || exit 0',
+      // Ours, but they go into dd's operands and the sidecar: whole numbers, and hex (an empty hash would match a failed tool's).
+      `for n in "$start" "$end"; do case $n in ''|*[!0-9]*) echo 'bad range line'; exit 0 ;; esac; done`,
+      `case $want in ''|*[!0-9a-f]*) echo 'bad range line'; exit 0 ;; esac`,
+      `at=$((start / ${B})); blocks=$(((end - start + ${B - 1}) / ${B}))`,
+      // dd's stderr (its error, or its record counts) into err; its stdout is empty.
+      `if ! err=$(${tools.decoder ? `${tools.decoder} | ${write}` : write} 2>&1 >/dev/null); then echo "write-error=$(printf '%s' "$err" | tail -n 1)"; exit 0; fi`,
       // A range that ends mid-block is the file's last: the partial ends there too, so dd stops there.
-      `h=$(dd if=${P} bs=${DD_BLOCK_BYTES} skip=${at} count=${blocks} 2>/dev/null | ${ops.shaCommand(tool)} | cut -d ' ' -f 1)`,
-      `if [ "$h" = ${sha256} ]; then printf '%s %s\\n' ${range.start} ${range.end} >> ${S} && echo range-ok; else echo "range-mismatch $h"; fi`,
+      `h=$(dd if=${P} bs=${B} skip=$at count=$blocks 2>/dev/null | ${ops.shaCommand(tools.tool)} | cut -d ' ' -f 1)`,
+      `if [ "$h" = "$want" ]; then printf '%s %s\\n' "$start" "$end" >> ${S} && echo range-ok; else echo "range-mismatch $h"; fi`,
     ].join('\n'),
   );
 }

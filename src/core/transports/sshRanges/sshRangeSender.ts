@@ -1,52 +1,30 @@
-import type { FileHandle } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
 import type { ByteRange } from '../../byteRanges';
 import type { NodeSpec } from '../../hosts/nodeSpec';
 import { openSsh, type SshOverrides } from '../../ssh/connect';
 import type { SshSession } from '../../ssh/session';
 import type { StreamScaler } from '../streamCount';
 import { RangeProgress, type PushMeter } from '../rangeProgress';
-import type { TransportOptions } from '../transport';
-import type { SendFailure } from '../fileSpans';
-import type { ShaTool } from '../base64/remoteFileOps';
 import type { RangeDialect, RangeWriter } from './rangeDialect';
-import { rangeSha256 } from './rangePlan';
-import { parseRangeOutput, rangeCommand, type RangeDecoder, type RangedFilePaths, type RangeOutcome } from './rangedScripts';
+import { RangeExec, type RangeExecDeps } from './rangeExec';
 import type { RangesFail } from './sshRanged';
 
-/** How long a refused write waits for the remote command's exit status before giving up on it. */
-const WRITE_FAILURE_GRACE_MS = 1000;
-/** What dd says when the node's disk is full (GNU, BusyBox, BSD) or a quota ran out. */
-const DISK_FULL = /No space left|Disk quota exceeded/i;
-
 /** What every stream of one ranged push shares. */
-interface RangeSenderDeps {
+interface RangeSenderDeps extends RangeExecDeps {
   node: NodeSpec;
-  opts: TransportOptions;
   sshOverrides: SshOverrides;
-  paths: RangedFilePaths;
-  /** `rsync ranges to T` (the rung, the target), for messages; `where` prefixes the node. */
-  label: string;
-  where: string;
-  file: FileHandle;
-  localPath: string;
   dialect: RangeDialect;
-  tools: { decoder: RangeDecoder | undefined; tool: ShaTool };
-  /** sha256 of each cell of the plan's grid, from cellHashesInWorker. */
-  cells: string[];
-  rangeBytes: number;
   scaler: StreamScaler;
   meter: PushMeter;
-  signal: AbortSignal;
 }
 
 /**
  * Sends ranges over as many SSH connections as the scaler says (one TCP stream each: channels of
  * one connection share its congestion window and gain nothing on a lossy link), each stream taking
- * the next range when its last one landed. The first stream runs on the connection the push
- * already opened; the others open their own. The first failure stops new ranges (those in flight
- * finish: they may still land); cancelling stops everything at once. A stream that cannot connect
- * (sshd's MaxStartups, say) just ends: the others carry its share, and no more are opened.
+ * the next range as soon as it wrote the last one (sendRanges). The first stream runs on the
+ * connection the push already opened; the others open their own. The first failure stops new
+ * ranges (those in flight finish: they may still land); cancelling stops everything at once. A
+ * stream that cannot connect (sshd's MaxStartups, say) just ends: the others carry its share, and
+ * no more are opened.
  */
 export class SshRangeSender {
   private readonly running = new Set<Promise<void>>();
@@ -56,6 +34,8 @@ export class SshRangeSender {
   /** Streams still logging in: each will take a range, so no more are started than ranges wait. */
   private connecting = 0;
   private connected = 0;
+  /** Streams that take no more ranges but wait for their last answer: the others do not count them. */
+  private finishing = 0;
   /** What this run moved; `landedBytes`: ranges the node verified and recorded. */
   readonly progress: RangeProgress;
   /** The most connections that sent at once. */
@@ -108,77 +88,67 @@ export class SshRangeSender {
     const writer = this.d.dialect.streamWriter(this.d.scaler.maxStreams);
     this.peakStreams = Math.max(this.peakStreams, ++this.connected);
     try {
-      while (!this.failure && !this.d.signal.aborted) {
-        // The scaler went back to fewer streams than run: this one retires.
-        const range = this.running.size > this.d.scaler.streams ? undefined : this.queue.shift();
-        if (!range) return;
-        const failed = await this.sendOne(ssh, range, writer);
-        if (failed) this.failure ??= failed;
-      }
+      await this.sendRanges(ssh, writer);
     } finally {
       this.connected--;
       if (!given) ssh.close();
     }
   }
 
-  /** One range in one exec: its bytes on stdin, as the dialect writes them; undefined once the node verified and recorded it. */
-  private async sendOne(ssh: SshSession, range: ByteRange, writer: RangeWriter): Promise<RangesFail | undefined> {
-    const { d } = this;
-    const what = `bytes ${range.start}-${range.end}`;
-    const command = rangeCommand(d.paths, { range, sha256: rangeSha256(d.cells, range, d.rangeBytes), ...d.tools });
-    // This range's own cancel: the push's, a local read failure, or the idle bound.
-    const cancel = new AbortController();
-    const onAbort = () => cancel.abort();
-    d.signal.addEventListener('abort', onAbort, { once: true });
-    let idle = false;
-    const idleTimer = setTimeout(() => ((idle = true), cancel.abort()), d.opts.idleTimeoutMs);
-    let started: (w: Writable) => void = () => undefined;
-    const stdinReady = new Promise<Writable>((resolve) => (started = resolve));
-    let out = '';
-    this.progress.begin(range);
-    let landed = false;
-    const result = ssh.exec(command, { onStdin: (w) => started(w), onStdout: (b) => (out += b.toString('utf8')), signal: cancel.signal });
-    let sendError: SendFailure | undefined;
+  /**
+   * One stream's ranges, pipelined: while a range's bytes go, the stream's next range command opens
+   * (RangeExec: the node's shell starts and waits), so the next range's bytes follow the moment this
+   * one's stdin ends, and the node verifies a range while the next one arrives. Two commands at most
+   * per connection: the next opens once the range before the one being written was answered. A
+   * range is taken from the queue only at its turn, so none waits behind a stream that stalls.
+   */
+  private async sendRanges(ssh: SshSession, writer: RangeWriter): Promise<void> {
+    let exec = this.spare(ssh);
+    let answered: Promise<void> = Promise.resolve();
+    for (;;) {
+      const range = exec && this.nextRange();
+      if (!exec || !range) break;
+      const sent = this.send(exec, range, writer);
+      await answered;
+      const next = this.spare(ssh);
+      const clean = await sent;
+      answered = this.settle(exec, range);
+      exec = next;
+      if (!clean) break;
+    }
+    exec?.close();
+    this.finishing++;
     try {
-      const stdin = await Promise.race([stdinReady, result.then(() => undefined)]);
-      if (stdin) {
-        const onBytes = (n: number) => (idleTimer.refresh(), this.progress.sent(range, n), this.grow());
-        sendError = await writer({ file: d.file, start: range.start, end: range.end, onBytes }, stdin, result);
-        if (sendError?.side === 'read') cancel.abort();
-        // A channel that refuses data has usually seen its command exit: that exit says more.
-        else if (sendError) setTimeout(() => cancel.abort(), WRITE_FAILURE_GRACE_MS).unref();
-      }
-      const r = await result;
-      if (sendError?.side === 'read') return this.fail('local_unreadable', `reading ${d.localPath} (${what}) failed: ${sendError.text}; completed ranges stay on the node`);
-      if (idle) return this.fail('idle_timeout', `no progress for ${d.opts.idleTimeoutMs} ms on ${what}; completed ranges stay on the node for the next push`);
-      if (d.signal.aborted) return this.fail('cancelled', 'cancelled; completed ranges stay on the node for the next push');
-      if (sendError && !(r.ok && r.value.code !== 0)) return this.fail('disconnected', `writing ${what} to the node failed: ${sendError.text}; completed ranges stay on the node`);
-      if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (${d.label}, ${what}); completed ranges stay on the node for the next push` };
-      if (r.value.code !== 0) return this.fail('remote_error', `the command for ${what} failed on the node (exit ${r.value.code}): ${r.value.stderr || 'no message'}`);
-      const outcome = parseRangeOutput(out);
-      landed = outcome.kind === 'ok';
-      return this.judge(outcome, range, r.value.stderr);
+      await answered;
     } finally {
-      clearTimeout(idleTimer);
-      d.signal.removeEventListener('abort', onAbort);
-      this.progress.end(range, landed);
+      this.finishing--;
     }
   }
 
-  private judge(outcome: RangeOutcome, range: ByteRange, stderr: string): RangesFail | undefined {
-    const what = `bytes ${range.start}-${range.end}`;
-    switch (outcome.kind) {
-      case 'ok':
-        return undefined;
-      case 'mismatch':
-        return this.fail('checksum_mismatch', `${what} hash to ${outcome.remoteSha || '(nothing)'} on the node, not ${rangeSha256(this.d.cells, range, this.d.rangeBytes)}; not recorded, the next push sends them again`);
-      case 'write_error':
-        return DISK_FULL.test(outcome.text)
-          ? this.fail('disk_full', `the node ran out of space writing ${what} into ${this.d.paths.partial}: ${outcome.text}; free space there (completed ranges stay)`)
-          : this.fail('remote_error', `writing ${what} into ${this.d.paths.partial} failed: ${outcome.text}`);
-      default:
-        return this.fail('remote_error', `the command for ${what} answered neither range-ok nor a mismatch: ${outcome.text || stderr || 'no output'}`);
-    }
+  /** A range command opened ahead of its range, while ranges wait and nothing stopped the push. */
+  private spare(ssh: SshSession): RangeExec | undefined {
+    return this.queue.length > 0 && !this.failure && !this.d.signal.aborted ? new RangeExec(ssh, this.d) : undefined;
+  }
+
+  /** The range for a stream's turn; undefined: it stops (a failure, a cancel, no range left, or it retires). */
+  private nextRange(): ByteRange | undefined {
+    if (this.failure || this.d.signal.aborted) return undefined;
+    // The scaler went back to fewer streams than take ranges: this one retires.
+    if (this.running.size - this.finishing > this.d.scaler.streams) return undefined;
+    return this.queue.shift();
+  }
+
+  private send(exec: RangeExec, range: ByteRange, writer: RangeWriter): Promise<boolean> {
+    this.progress.begin(range);
+    return exec.send(range, writer, (n) => (this.progress.sent(range, n), this.grow()));
+  }
+
+  /** A written range's answer; the first failure stops new ranges. */
+  private async settle(exec: RangeExec, range: ByteRange): Promise<void> {
+    this.progress.allSent(range);
+    const failed = await exec.verdict(range);
+    this.progress.end(range, !failed);
+    if (failed) this.failure ??= failed;
   }
 
   private fail(code: RangesFail['code'], detail: string): RangesFail {

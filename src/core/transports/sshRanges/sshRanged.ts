@@ -21,7 +21,7 @@ import * as scripts from './rangedScripts';
 
 /** Bound on the inspect and reset commands once connected. */
 const COMMAND_TIMEOUT_MS = 60_000;
-/** Listeners one push puts on its signal at most: a range and a login per stream (32 at most), and a few more. */
+/** Listeners one push puts on its signal at most: a login or two range commands per stream (32 at most), and a few more. */
 const MAX_LISTENERS = 80;
 const MiB = 1 << 20;
 

@@ -100,9 +100,10 @@ describe('integration: base64 ranges over several SSH connections (real sshd)', 
     const file = localFile('cancel.bin', 40 * MiB);
     const ac = new AbortController();
     let abortedAt = 0;
-    // Two streams of 4 MiB ranges: more than 8 MiB on the node means at least one range landed.
+    // Two streams of 4 MiB ranges, up to two in flight each (one written, awaiting its answer, the
+    // next being written): more than 16 MiB on the node means at least one range landed.
     const r = await new Base64Transport(options({ streams: 2 })).push(spec(n), { localPath: file, remotePath: 'cancel.bin' }, (done) => {
-      if (done > 8 * MiB && !abortedAt) (abortedAt = Date.now()), ac.abort();
+      if (done > 16 * MiB && !abortedAt) (abortedAt = Date.now()), ac.abort();
     }, ac.signal);
     assert.ok(!r.ok && r.code === 'cancelled', r.ok ? 'it landed' : r.message);
     assert.ok(Date.now() - abortedAt < 1000, `stopped ${Date.now() - abortedAt} ms after the abort`);

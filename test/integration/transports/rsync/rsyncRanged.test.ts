@@ -4,12 +4,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FakeSshd } from '../../harness/fakeSshd';
 import { startFakeNode } from '../../harness/fakeNode';
+import { missingRanges } from '../../../../src/core/byteRanges';
 import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
 import { Base64Transport } from '../../../../src/core/transports/base64/base64';
 import { RsyncTransport } from '../../../../src/core/transports/rsync/rsync';
+import { rangeLine } from '../../../../src/core/transports/sshRanges/rangedScripts';
 import type { PushResult, PushSuccess, TransportOptions } from '../../../../src/core/transports/transport';
 import { never, sha256, useRsyncCluster, writeRandomFile } from './rsyncSuite';
-import { rangedFiles, settled, sidecarBytes } from '../sshRanges/nodeFiles';
+import { rangedFiles, settled, sidecarBytes, sidecarRanges } from '../sshRanges/nodeFiles';
 
 const MiB = 1 << 20;
 
@@ -87,9 +89,10 @@ describe('rsync transport: ranges over several SSH connections (real sshd)', fun
     const file = localFile('cancel.bin', 40 * MiB);
     const ac = new AbortController();
     let abortedAt = 0;
-    // Two streams of 4 MiB ranges: more than 8 MiB on the node means at least one range landed.
+    // Two streams of 4 MiB ranges, up to two in flight each (one written, awaiting its answer, the
+    // next being written): more than 16 MiB on the node means at least one range landed.
     const r = await push(options({ streams: 2 }), s.spec(n), file, 'cancel.bin', ac.signal, (done) => {
-      if (done > 8 * MiB && !abortedAt) (abortedAt = Date.now()), ac.abort();
+      if (done > 16 * MiB && !abortedAt) (abortedAt = Date.now()), ac.abort();
     });
     assert.ok(!r.ok && r.code === 'cancelled', r.ok ? 'it landed' : r.message);
     assert.equal(r.transport, 'rsync');
@@ -111,8 +114,9 @@ describe('rsync transport: ranges over several SSH connections (real sshd)', fun
     const onNode = n.file('handover.bin');
     fs.writeFileSync(onNode, 'older version');
     const ac = new AbortController();
+    // Past 16 MiB a range landed (see the cancel above).
     const cut = await new Base64Transport(options({ streams: 2 })).push(s.spec(n), { localPath: file, remotePath: 'handover.bin' }, (done) => {
-      if (done > 8 * MiB) ac.abort();
+      if (done > 16 * MiB) ac.abort();
     }, ac.signal);
     assert.ok(!cut.ok && cut.code === 'cancelled', cut.ok ? 'it landed' : cut.message);
     const { partial, sidecar } = rangedFiles(onNode);
@@ -152,14 +156,16 @@ describe('rsync transport: ranges over several SSH connections (real sshd)', fun
       const kept = sidecarBytes(sidecar);
       assert.ok(kept >= 4 * MiB && kept < 24 * MiB, `kept ${kept}`);
       assert.deepEqual(first.partial, { before: 0, after: kept }, 'the landed ranges count as progress');
+      // Each range the retry sends goes after its range line.
+      const lines = missingRanges(sidecarRanges(sidecar), 24 * MiB, 4 * MiB).reduce((n, r) => n + rangeLine(r, '0'.repeat(64)).length, 0);
       fake.dropAfterBytes = undefined;
       // The fake counts what its side has read: let the cut try's last bytes through first.
       const sentBefore = await settled(() => fake.stdinBytes);
       const second = landed(await push(fakeOpts, fakeNode, file, 'cut.bin'));
       assert.equal(second.bytesSent, 24 * MiB - kept);
-      // Only the missing ranges crossed the wire, as they are.
+      // Only the missing ranges crossed the wire, as they are (and their lines).
       const wire = fake.stdinBytes - sentBefore;
-      assert.equal(wire, 24 * MiB - kept, `sent ${wire} bytes`);
+      assert.equal(wire, 24 * MiB - kept + lines, `sent ${wire} bytes`);
       assert.equal(sha256(path.join(fakeRoot, 'cut.bin')), sha256(file));
     });
   });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ByteRange } from '../../../../src/core/byteRanges';
 
 /** What the ranged SSH push leaves on a node, as both SSH rungs' tests read it. */
 
@@ -18,11 +19,16 @@ export async function settled(read: () => number): Promise<number> {
   return last;
 }
 
-/** `start end` lines of a sidecar (its first line names the transfer), as covered bytes; 0 without one. */
-export function sidecarBytes(file: string): number {
-  if (!fs.existsSync(file)) return 0;
+/** The `start end` lines of a sidecar (its first line names the transfer); none without one. */
+export function sidecarRanges(file: string): ByteRange[] {
+  if (!fs.existsSync(file)) return [];
   const lines = fs.readFileSync(file, 'utf8').split('\n').slice(1).filter((l) => /^\d+ \d+$/.test(l));
-  return lines.map((l) => l.split(' ').map(Number)).reduce((n, [s, e]) => n + e - s, 0);
+  return lines.map((l) => l.split(' ').map(Number)).map(([start, end]) => ({ start, end }));
+}
+
+/** A sidecar's ranges as covered bytes; 0 without one. */
+export function sidecarBytes(file: string): number {
+  return sidecarRanges(file).reduce((n, r) => n + r.end - r.start, 0);
 }
 
 /** The ranged partial and sidecar beside `target` (a path on the node): the same for both SSH rungs. */

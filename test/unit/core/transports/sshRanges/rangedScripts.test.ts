@@ -37,10 +37,12 @@ describe('core/transports/sshRanges/rangedScripts', () => {
   };
   const inspect = (p: scripts.RangedFilePaths, id: scripts.RangedIdentity, rangeBytes = MiB, dialect: Dialect = 'base64') =>
     scripts.parseInspectOutput(run(scripts.inspectCommand(p, id, DIALECTS[dialect].detection)), id.size, rangeBytes);
-  const job = (range: ByteRange, sha256: string, dialect: Dialect) => ({ range, sha256, decoder: dialect === 'base64' ? ('base64 -d' as const) : undefined, tool: 'sha256sum' as const });
-  const stdinOf = (bytes: Buffer, dialect: Dialect) => (dialect === 'base64' ? bytes.toString('base64') : bytes);
+  const tools = (dialect: Dialect) => ({ decoder: dialect === 'base64' ? ('base64 -d' as const) : undefined, tool: 'sha256sum' as const });
+  /** A range command's stdin: its range line, then the bytes (or a prefix of them) as the dialect sends them. */
+  const stdinOf = (range: ByteRange, sha256: string, bytes: Buffer, dialect: Dialect) =>
+    Buffer.concat([Buffer.from(scripts.rangeLine(range, sha256)), dialect === 'base64' ? Buffer.from(bytes.toString('base64')) : bytes]);
   const sendRange = (p: scripts.RangedFilePaths, file: Buffer, range: ByteRange, expected = sha(file.subarray(range.start, range.end)), dialect: Dialect = 'base64') =>
-    scripts.parseRangeOutput(run(scripts.rangeCommand(p, job(range, expected, dialect)), stdinOf(file.subarray(range.start, range.end), dialect)));
+    scripts.parseRangeOutput(run(scripts.rangeCommand(p, tools(dialect)), stdinOf(range, expected, file.subarray(range.start, range.end), dialect)));
   const look = (p: scripts.RangedFilePaths) => scripts.parseLookOutput(run(scripts.lookCommand(p)));
 
   it('names its partial and sidecar beside the target, apart from the single-stream partial, under the reserved suffix', () => {
@@ -83,10 +85,11 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     run(scripts.resetCommand(p, id));
     const wrong = sendRange(p, file, { start: 0, end: MiB }, 'f'.repeat(64));
     assert.deepEqual(wrong, { kind: 'mismatch', remoteSha: sha(file.subarray(0, MiB)) });
-    const cut = scripts.rangeCommand(p, job({ start: MiB, end: 2 * MiB }, sha(file.subarray(MiB, 2 * MiB)), 'base64'));
-    assert.equal(scripts.parseRangeOutput(run(cut, file.subarray(MiB, MiB + 1000 * 3).toString('base64'))).kind, 'mismatch');
-    const rawCut = scripts.rangeCommand(p, job({ start: MiB, end: 2 * MiB }, sha(file.subarray(MiB, 2 * MiB)), 'raw'));
-    assert.equal(scripts.parseRangeOutput(run(rawCut, file.subarray(MiB, MiB + 4321))).kind, 'mismatch', 'a raw prefix too');
+    const second = { start: MiB, end: 2 * MiB };
+    const cut = stdinOf(second, sha(file.subarray(MiB, 2 * MiB)), file.subarray(MiB, MiB + 1000 * 3), 'base64');
+    assert.equal(scripts.parseRangeOutput(run(scripts.rangeCommand(p, tools('base64')), cut)).kind, 'mismatch');
+    const rawCut = stdinOf(second, sha(file.subarray(MiB, 2 * MiB)), file.subarray(MiB, MiB + 4321), 'raw');
+    assert.equal(scripts.parseRangeOutput(run(scripts.rangeCommand(p, tools('raw')), rawCut)).kind, 'mismatch', 'a raw prefix too');
     assert.deepEqual(sendRange(p, file, { start: 2 * MiB, end: 3 * MiB }), { kind: 'ok' });
     assert.deepEqual(inspect(p, id).kept, [{ start: 2 * MiB, end: 3 * MiB }]);
   });
@@ -130,10 +133,28 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     assert.deepEqual(scripts.parseRangeOutput('garbage'), { kind: 'unexpected', text: 'garbage' });
   });
 
-  it('refuses to build a range command off the dd grid or with a sha256 that is not hex (it is put in the command)', () => {
+  it('refuses a range line off the dd grid or with a sha256 that is not hex; the command takes only numbers and hex from it', () => {
+    assert.throws(() => scripts.rangeLine({ start: 5, end: MiB }, 'a'.repeat(64)));
+    assert.throws(() => scripts.rangeLine({ start: 0, end: MiB }, "'; touch x '"));
     const p = scripts.rangedFilePaths('m.bin');
-    assert.throws(() => scripts.rangeCommand(p, job({ start: 5, end: MiB }, 'a'.repeat(64), 'raw')));
-    assert.throws(() => scripts.rangeCommand(p, job({ start: 0, end: MiB }, "'; touch x '", 'base64')));
+    const file = randomBytes(MiB);
+    run(scripts.resetCommand(p, { size: file.length, sha256: sha(file) }));
+    for (const line of ['0 $(touch MARK) ' + 'a'.repeat(64), `0 ${MiB} `, `0 ${MiB} ;touch MARK`]) {
+      assert.deepEqual(scripts.parseRangeOutput(run(scripts.rangeCommand(p, tools('raw')), `${line}\n`)), { kind: 'unexpected', text: 'bad range line' });
+    }
+    assert.deepEqual(fs.readdirSync(home).filter((f) => f.startsWith('MARK')), []);
+  });
+
+  it('a command closed before its range line (its stream stopped) writes nothing, prints nothing, exits 0', () => {
+    const p = scripts.rangedFilePaths('m.bin');
+    const file = randomBytes(MiB);
+    const id = { size: file.length, sha256: sha(file) };
+    run(scripts.resetCommand(p, id));
+    for (const input of ['', '0 1048'] as const) {
+      for (const dialect of ['raw', 'base64'] as const) assert.equal(run(scripts.rangeCommand(p, tools(dialect)), input), '');
+    }
+    assert.deepEqual(inspect(p, id).kept, []);
+    assert.ok(fs.readFileSync(path.join(home, '.m.bin.ssh-ranged.ringrift-partial')).equals(Buffer.alloc(MiB)), 'the sparse partial untouched');
   });
 
   it('ranges one dialect recorded are kept for the other: the partial holds the file either way', () => {
