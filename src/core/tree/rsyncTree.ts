@@ -18,7 +18,8 @@ import type { PushResult } from '../transports/transport';
 import type { TreeFile } from './localTree';
 import { hashOnNode } from './nodeFiles';
 import { deleteIfAsked, systemSshShell, type RemoteShell } from './remoteShell';
-import { hashLocal, makeDirs } from './rungShared';
+import { FilesHasher } from './filesHasher';
+import { makeDirs } from './rungShared';
 import { someNames, treeFailure, type RungContext, type TreeRun } from './treeRun';
 
 /**
@@ -113,17 +114,24 @@ async function syncOver(step: RsyncStep, bandwidthLimitMbps: number | undefined)
   if (files.length > 0) {
     const made = await makeDirs(step.shell, step.root, run.job.tree.dirs, step.where);
     if (!made.ok) return made;
-    const sent = await rsyncOnce(step, files, bandwidthLimitMbps);
-    if (!sent.ok) return sent;
-    const checked = await verify(step, files.filter((f) => sent.value.has(f.rel)));
-    if (!checked.ok) return checked;
-    for (const f of files) run.landed(f.rel, 'rsync', sent.value.has(f.rel), sent.value.has(f.rel) ? f.size : 0);
+    const hasher = new FilesHasher();
+    try {
+      const sent = await rsyncOnce(step, files, hasher, bandwidthLimitMbps);
+      if (!sent.ok) return sent;
+      // Only what rsync transferred: its quick check (same size and mtime) left the rest as it
+      // was, each file of which a sync of ours (or the user's own copy) put there.
+      const checked = await verify(step, files.filter((f) => sent.value.has(f.rel)), hasher);
+      if (!checked.ok) return checked;
+      for (const f of files) run.landed(f.rel, 'rsync', sent.value.has(f.rel), sent.value.has(f.rel) ? f.size : 0);
+    } finally {
+      hasher.close();
+    }
   }
   return deleteIfAsked(step.shell, step.root, run, step.where);
 }
 
-/** The run; returns the names rsync transferred. */
-async function rsyncOnce(step: RsyncStep, files: TreeFile[], bandwidthLimitMbps: number | undefined): Promise<Result<Set<string>, TransportFailureCode>> {
+/** The run; returns the names rsync transferred, each handed to `hasher` as rsync names it. */
+async function rsyncOnce(step: RsyncStep, files: TreeFile[], hasher: FilesHasher, bandwidthLimitMbps: number | undefined): Promise<Result<Set<string>, TransportFailureCode>> {
   const { ctx, target } = step;
   const features = await localRsyncFeatures(step.env);
   if (!features.ok) return features;
@@ -137,8 +145,15 @@ async function rsyncOnce(step: RsyncStep, files: TreeFile[], bandwidthLimitMbps:
     localRoot: step.run.job.tree.root, spec: remoteSpec(target, `${remote}/`),
   });
   const total = files.reduce((n, f) => n + f.size, 0);
+  const byRel = new Map(files.map((f) => [f.rel, f]));
   const names = new Set<string>();
-  const lines = lineCollector((line) => line.startsWith(SENT_MARK) && names.add(unescapeRsyncName(line.slice(SENT_MARK.length))));
+  const lines = lineCollector((line) => {
+    if (!line.startsWith(SENT_MARK)) return;
+    const rel = unescapeRsyncName(line.slice(SENT_MARK.length));
+    names.add(rel);
+    const f = byRel.get(rel);
+    if (f) hasher.add(f);
+  });
   const reader = new RsyncOutputReader((bytes) => step.run.progress('rsync', Math.min(bytes, total), total));
   const proc = runBounded('rsync', args, { env: step.env, signal: ctx.signal, stdinPipe: true, onStdout: (s) => (reader.push(s), lines.push(s)) });
   proc.child.stdin?.end(Buffer.from(files.map((f) => `${f.rel}\0`).join('')));
@@ -168,10 +183,10 @@ function lineCollector(onLine: (line: string) => void): { push(chunk: string): v
   };
 }
 
-/** The node's sha256 of each transferred file, in one ssh session, against ours. */
-async function verify(step: RsyncStep, sent: TreeFile[]): Promise<Result<void, TransportFailureCode>> {
+/** The node's sha256 of each transferred file, in one ssh session, against ours (mostly hashed during the transfer). */
+async function verify(step: RsyncStep, sent: TreeFile[], hasher: FilesHasher): Promise<Result<void, TransportFailureCode>> {
   if (sent.length === 0) return ok(undefined);
-  const [remote, local] = await Promise.all([hashOnNode(step.shell, step.root, sent.map((f) => f.rel), step.where), hashLocal(sent, step.where)]);
+  const [remote, local] = await Promise.all([hashOnNode(step.shell, step.root, sent.map((f) => f.rel), step.where), hasher.hashes(sent, step.where)]);
   if (!local.ok) return local;
   if (!remote.ok) return fail(remote.code, `rsync finished, but: ${remote.message}`);
   const bad = sent.filter((f, i) => remote.value[i] !== local.value.get(f.rel)).map((f) => f.rel);
