@@ -180,6 +180,7 @@ async function tryTransport(
 ): Promise<{ attempt: Attempt; success?: PushSuccess }> {
   const started = ctx.clock();
   const transport = ctx.transports[kind];
+  transport.prepare?.(ctx.node, ctx.signal);
   if (preflight !== 'none') {
     const probe = await (preflight === 'fresh' ? inOwnRound(ctx.signal, (round) => transport.probe(ctx.node, ctx.signal, round)) : preflight);
     if (!probe.success) {

@@ -1,7 +1,3 @@
-import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { NodeSpec } from '../hosts/nodeSpec';
 import { fail, ok, type Result } from '../result';
 import { runBounded } from '../transports/boundedProcess';
@@ -9,7 +5,7 @@ import type { TransportFailureCode } from '../transports/failureCodes';
 import { sshRemotePath } from '../transports/remotePath';
 import { localRsyncFeatures, SHELL_SAFE_PATH } from '../transports/rsync/rsync';
 import {
-  remoteSpec, rsyncRemotePath, rsyncRemoteShell, SENT_MARK, sshOptionArgs, sshTargetOf, treePushArgs, unescapeRsyncName, type SshTarget,
+  remoteSpec, rsyncRemotePath, rsyncRemoteShell, SENT_MARK, sshTargetOf, treePushArgs, unescapeRsyncName, type SshTarget,
 } from '../transports/rsync/rsyncArgs';
 import { classifyRsyncExit } from '../transports/rsync/rsyncErrors';
 import { acceptUnknownHostKey } from '../transports/rsync/rsyncHostKeys';
@@ -20,6 +16,7 @@ import { hashOnNode } from './nodeFiles';
 import { deleteIfAsked, systemSshShell, type RemoteShell } from './remoteShell';
 import { FilesHasher } from './filesHasher';
 import { makeDirs } from './rungShared';
+import { rsyncTreeEnv, rsyncTreeMaster, type SshMaster } from './sshMaster';
 import { someNames, treeFailure, type RungContext, type TreeRun } from './treeRun';
 
 /**
@@ -40,54 +37,31 @@ interface RsyncStep {
   where: string;
 }
 
-export async function pushTreeRsync(node: NodeSpec, run: TreeRun, ctx: RungContext): Promise<PushResult> {
+/** `warm`: the node's login the walk started for this rung (sshMaster.ts), the first attempt's to ride. */
+export async function pushTreeRsync(node: NodeSpec, run: TreeRun, ctx: RungContext, warm?: SshMaster): Promise<PushResult> {
   const started = Date.now();
   const where = `node ${node.name}: rsync`;
   const target = sshTargetOf(node);
   if (typeof target === 'string') return treeFailure('rsync', 'bad_config', target, started);
   const resolved = sshRemotePath(run.job.remoteDir, node.remoteBase);
   if (!resolved.ok) return treeFailure('rsync', resolved.code, `${where}: ${resolved.message}`, started);
-  const env = { ...ctx.opts.env, LC_ALL: 'C' };
-  const attempt = (knownHostsFiles: string[]) => {
-    const plain = sshOptionArgs({ target, connectTimeoutMs: ctx.opts.connectTimeoutMs, knownHostsFiles });
-    return withSharedLogin(plain, target, env, (sshArgs) => {
+  const env = rsyncTreeEnv(ctx.opts);
+  let first = warm;
+  const attempt = async (knownHostsFiles: string[]) => {
+    const master = first ?? rsyncTreeMaster(target, ctx.opts, knownHostsFiles);
+    first = undefined;
+    try {
+      await master.ready();
+      const sshArgs = master.args;
       const shell = systemSshShell({ node: node.name, target, sshArgs, knownHostsFile: ctx.opts.knownHostsFile, env, signal: ctx.signal });
-      return syncOver({ node: node.name, target, root: resolved.value, sshArgs, shell, run, ctx, env, where }, node.bandwidthLimitMbps);
-    });
+      return await syncOver({ node: node.name, target, root: resolved.value, sshArgs, shell, run, ctx, env, where }, node.bandwidthLimitMbps);
+    } finally {
+      await master.close();
+    }
   };
   const done = await withAcceptedHostKey(node.name, target, ctx, attempt);
   if (!done.ok) return treeFailure('rsync', done.code, done.message, started);
   return run.success('rsync', resolved.value, started);
-}
-
-/**
- * A socket path is at most 104 bytes on macOS (108 on Linux): the base, `/rr-ssh-XXXXXX/`, `%C`
- * (40 hex digits) and the `.` + 16 random characters ssh adds while it sets the master up must fit
- * (a 40-byte TMPDIR in the e2e harness did not: "too long for Unix domain socket"). macOS's own
- * TMPDIR is longer too: /tmp first.
- */
-const CONTROL_DIR_PREFIX = 'rr-ssh-';
-const MAX_CONTROL_BASE = 104 - `/${CONTROL_DIR_PREFIX}XXXXXX/`.length - 40 - 17;
-
-/**
- * One OpenSSH login for the rung's steps (the directories, rsync, the check): the first ssh
- * becomes a master on a socket in a private directory and the others ride it; the master is told
- * to exit when the rung ends (and would by itself 30 s after). Measured on loopback: a login
- * ~280 ms, a ride ~40 ms; across an ocean a login is several round trips.
- */
-async function withSharedLogin<T>(sshArgs: string[], target: SshTarget, env: NodeJS.ProcessEnv, use: (sshArgs: string[]) => Promise<T>): Promise<T> {
-  const base = ['/tmp', os.tmpdir()].find((d) => d.length <= MAX_CONTROL_BASE && fs.existsSync(d));
-  // No short enough place for the socket: no sharing (each step logs in on its own).
-  if (!base) return use(sshArgs);
-  const dir = await fsp.mkdtemp(path.join(base, CONTROL_DIR_PREFIX));
-  const shared = [...sshArgs, '-o', 'ControlMaster=auto', '-o', `ControlPath=${path.join(dir, '%C')}`, '-o', 'ControlPersist=30'];
-  try {
-    return await use(shared);
-  } finally {
-    const exit = runBounded('ssh', [...shared, '-O', 'exit', '-l', target.user, '--', target.host], { env, signal: new AbortController().signal, deadlineMs: 5000 });
-    await exit.done;
-    await fsp.rm(dir, { recursive: true, force: true });
-  }
 }
 
 /**

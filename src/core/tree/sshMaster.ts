@@ -1,0 +1,118 @@
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { NodeSpec } from '../hosts/nodeSpec';
+import { runBounded } from '../transports/boundedProcess';
+import { sshOptionArgs, sshTargetOf, type SshTarget } from '../transports/rsync/rsyncArgs';
+import type { TransportOptions } from '../transports/transport';
+
+/**
+ * One OpenSSH login for the tree rsync rung's steps (the directories, rsync, the check): a master
+ * on a socket in a private directory that every step's ssh rides; told to exit when the rung ends
+ * (and it would by itself 30 s after). Measured on loopback: a login ~280 ms, a ride ~40 ms;
+ * across an ocean a login is several round trips.
+ */
+
+/**
+ * A socket path is at most 104 bytes on macOS (108 on Linux): the base, `/rr-ssh-XXXXXX/`, `%C`
+ * (40 hex digits) and the `.` + 16 random characters ssh adds while it sets the master up must fit
+ * (a 40-byte TMPDIR in the e2e harness did not: "too long for Unix domain socket"). macOS's own
+ * TMPDIR is longer too: /tmp first.
+ */
+const CONTROL_DIR_PREFIX = 'rr-ssh-';
+const MAX_CONTROL_BASE = 104 - `/${CONTROL_DIR_PREFIX}XXXXXX/`.length - 40 - 17;
+
+/** What the rung runs rsync and ssh with: English messages here and, via SendEnv LC_*, on the node. */
+export function rsyncTreeEnv(opts: TransportOptions): NodeJS.ProcessEnv {
+  return { ...opts.env, LC_ALL: 'C' };
+}
+
+export class SshMaster {
+  private login: Promise<unknown> | undefined;
+  private readonly stop = new AbortController();
+
+  private constructor(
+    /** The steps' ssh options: the plain ones plus the master's socket. */
+    readonly args: string[],
+    private readonly dir: string | undefined,
+    private readonly target: SshTarget,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  /** With no short enough place for the socket, no sharing: each step logs in on its own. */
+  static create(sshArgs: string[], target: SshTarget, env: NodeJS.ProcessEnv): SshMaster {
+    const base = ['/tmp', os.tmpdir()].find((d) => d.length <= MAX_CONTROL_BASE && fs.existsSync(d));
+    if (!base) return new SshMaster(sshArgs, undefined, target, env);
+    const dir = fs.mkdtempSync(path.join(base, CONTROL_DIR_PREFIX));
+    const shared = [...sshArgs, '-o', 'ControlMaster=auto', '-o', `ControlPath=${path.join(dir, '%C')}`, '-o', 'ControlPersist=30'];
+    return new SshMaster(shared, dir, target, env);
+  }
+
+  /**
+   * Logs in now, running nothing on the node (`-N`: no shell), the login left in the background
+   * (`-f`) once it is up. A failed login is not reported here: the first step's ssh meets the same
+   * failure and says what it is.
+   */
+  warm(signal: AbortSignal, deadlineMs: number): void {
+    if (!this.dir || this.login) return;
+    const onAbort = () => this.stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const { user, host } = this.target;
+    const run = runBounded('ssh', [...this.args, '-N', '-f', '-l', user, '--', host], { env: this.env, signal: this.stop.signal, deadlineMs });
+    this.login = run.done.finally(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  /** Waits for a warm login to end, either way: a step started before it would log in beside it. */
+  async ready(): Promise<void> {
+    await this.login;
+  }
+
+  /** Tells the master to exit and removes its directory. */
+  async close(): Promise<void> {
+    this.stop.abort();
+    await this.login;
+    if (!this.dir) return;
+    const { user, host } = this.target;
+    await runBounded('ssh', [...this.args, '-O', 'exit', '-l', user, '--', host], { env: this.env, signal: new AbortController().signal, deadlineMs: 5000 }).done;
+    await fsp.rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The rung's ssh options for one attempt (the user's known_hosts, or also a key accepted once). */
+export function rsyncTreeMaster(target: SshTarget, opts: TransportOptions, knownHostsFiles: string[]): SshMaster {
+  const plain = sshOptionArgs({ target, connectTimeoutMs: opts.connectTimeoutMs, knownHostsFiles });
+  return SshMaster.create(plain, target, rsyncTreeEnv(opts));
+}
+
+/**
+ * The rsync rung's logins warmed ahead of its push, by node: the walk reaching the rung starts one
+ * beside the rung's probe (the probe logs in over ssh2, which rsync cannot ride), so the push finds
+ * it up. The push takes its node's; the sync closes those no push took (a failed probe).
+ */
+export class WarmLogins {
+  private readonly byNode = new Map<string, SshMaster>();
+
+  constructor(private readonly opts: TransportOptions) {}
+
+  warm(node: NodeSpec, signal: AbortSignal): void {
+    const target = sshTargetOf(node);
+    if (typeof target === 'string' || this.byNode.has(node.name)) return;
+    const master = rsyncTreeMaster(target, this.opts, [this.opts.knownHostsFile]);
+    master.warm(signal, this.opts.probeTimeoutMs);
+    this.byNode.set(node.name, master);
+  }
+
+  /** The node's warm login, now the caller's to close. */
+  take(node: string): SshMaster | undefined {
+    const master = this.byNode.get(node);
+    this.byNode.delete(node);
+    return master;
+  }
+
+  async closeAll(): Promise<void> {
+    const left = [...this.byNode.values()];
+    this.byNode.clear();
+    await Promise.all(left.map((m) => m.close()));
+  }
+}
