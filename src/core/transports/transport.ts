@@ -107,9 +107,9 @@ export interface Transport {
   probe(node: NodeSpec, signal: AbortSignal, round: ProbeRound): Promise<ProbeResult>;
   push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult>;
   /**
-   * The walk reached this transport: its push comes as soon as its probe succeeds. A transport may
-   * start what the push needs meanwhile (a login the probe's cannot serve); whoever built it
-   * releases what no push used.
+   * The walk reached this transport: its push comes as soon as its probe succeeds. Called before
+   * the walk starts that probe (unless a stagger started it already), so a transport may open what
+   * its push needs and let the probe ride it; whoever built the transport releases what no push used.
    */
   prepare?(node: NodeSpec, signal: AbortSignal): void;
 }

@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import type { NodeSpec } from '../hosts/nodeSpec';
 import { runBounded } from '../transports/boundedProcess';
 import { sshOptionArgs, sshTargetOf, type SshTarget } from '../transports/rsync/rsyncArgs';
-import type { TransportOptions } from '../transports/transport';
+import { localRsyncFeatures } from '../transports/rsync/rsync';
+import { probeRsyncRiding } from '../transports/rsync/rsyncProbe';
+import type { ProbeResult, TransportOptions } from '../transports/transport';
 
 /**
  * One OpenSSH login for the tree rsync rung's steps (the directories, rsync, the check): a master
@@ -29,7 +31,7 @@ export function rsyncTreeEnv(opts: TransportOptions): NodeJS.ProcessEnv {
 }
 
 export class SshMaster {
-  private login: Promise<unknown> | undefined;
+  private login: Promise<boolean> | undefined;
   private readonly stop = new AbortController();
 
   private constructor(
@@ -60,12 +62,12 @@ export class SshMaster {
     signal.addEventListener('abort', onAbort, { once: true });
     const { user, host } = this.target;
     const run = runBounded('ssh', [...this.args, '-N', '-f', '-l', user, '--', host], { env: this.env, signal: this.stop.signal, deadlineMs });
-    this.login = run.done.finally(() => signal.removeEventListener('abort', onAbort));
+    this.login = run.done.then((out) => out.rc === 0).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
-  /** Waits for a warm login to end, either way: a step started before it would log in beside it. */
-  async ready(): Promise<void> {
-    await this.login;
+  /** Waits for a warm login to end, either way (a step started before it would log in beside it): whether it is up. */
+  async ready(): Promise<boolean> {
+    return (await this.login) ?? false;
   }
 
   /** Tells the master to exit and removes its directory. */
@@ -86,9 +88,9 @@ export function rsyncTreeMaster(target: SshTarget, opts: TransportOptions, known
 }
 
 /**
- * The rsync rung's logins warmed ahead of its push, by node: the walk reaching the rung starts one
- * beside the rung's probe (the probe logs in over ssh2, which rsync cannot ride), so the push finds
- * it up. The push takes its node's; the sync closes those no push took (a failed probe).
+ * The rsync rung's logins, by node, made when the walk reaches the rung: its probe rides one (the
+ * ssh2 login probes otherwise use is one rsync cannot ride), then its push. The push takes its
+ * node's; the sync closes those no push took (a failed probe).
  */
 export class WarmLogins {
   private readonly byNode = new Map<string, SshMaster>();
@@ -101,6 +103,21 @@ export class WarmLogins {
     const master = rsyncTreeMaster(target, this.opts, [this.opts.knownHostsFile]);
     master.warm(signal, this.opts.probeTimeoutMs);
     this.byNode.set(node.name, master);
+  }
+
+  /**
+   * The rsync probe over the node's warm login once it is up: one login for the probe and the push.
+   * Without one, or when it failed, `probe` (the ssh2 login's): it names the failure as ever, and
+   * asks about an unknown host key where the surface can.
+   */
+  async probe(node: NodeSpec, signal: AbortSignal, probe: () => Promise<ProbeResult>): Promise<ProbeResult> {
+    const master = this.byNode.get(node.name);
+    const target = sshTargetOf(node);
+    if (!master || typeof target === 'string' || !(await master.ready())) return probe();
+    const env = rsyncTreeEnv(this.opts);
+    const local = await localRsyncFeatures(env);
+    if (!local.ok) return probe();
+    return probeRsyncRiding(node, target, local.value, env, this.opts, signal, master.args);
   }
 
   /** The node's warm login, now the caller's to close. */

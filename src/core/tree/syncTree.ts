@@ -82,11 +82,14 @@ export async function syncTree(session: TreeSyncSession, nodes: NodeSpec[], loca
   return { kind: 'synced', results: results.map((r) => ({ ...r, files: runs.get(r.node)!.report })) };
 }
 
-/** The chain's transports with the tree as their unit: probes as they are, pushes by rung. */
+/** The chain's transports with the tree as their unit: probes as they are (rsync's over its rung's login when up), pushes by rung. */
 function treeTransports(base: Record<TransportKind, Transport>, opts: TransportOptions, runs: Map<string, TreeRun>, logins: WarmLogins): Record<TransportKind, Transport> {
   const rung = (kind: TransportKind): Transport => ({
     kind,
-    probe: (node, signal, round) => base[kind].probe(node, signal, round),
+    probe: (node, signal, round) => {
+      const probe = () => base[kind].probe(node, signal, round);
+      return kind === 'rsync' ? logins.probe(node, signal, probe) : probe();
+    },
     ...(kind === 'rsync' ? { prepare: (node: NodeSpec, signal: AbortSignal) => logins.warm(node, signal) } : {}),
     push: (node: NodeSpec, _job: PushJob, _progress: PushProgress, signal: AbortSignal) => {
       const run = runs.get(node.name)!;

@@ -4,30 +4,41 @@ import * as path from 'node:path';
 import { loadHostsFile } from '../../../src/core/hosts';
 import { openSession, type ClusterSession } from '../../../src/core/session';
 import { syncTree, type TreeSyncResult } from '../../../src/core/tree/syncTree';
-import type { ProbeResult } from '../../../src/core/transports/transport';
 import { startCluster, type TestCluster } from '../harness/cluster';
 
 /**
  * What the tree rsync rung costs the node, read from its sshd's log (LogLevel VERBOSE): logins and
- * the shells they run. The rung's own login goes up while its probe runs and serves the directories,
- * rsync and the check; an unchanged tree runs no check.
+ * the shells they run. One login serves the probe, the directories, rsync and the check; an
+ * unchanged tree runs no check.
  */
 describe('core/tree rsync rung: logins and sessions on a real loopback node', function () {
   this.timeout(120000);
   let cluster: TestCluster;
   let session: ClusterSession;
   let tree: string;
-  let log = '';
+  const logs: Record<string, string> = { one: '', norsync: '' };
   const signal = new AbortController().signal;
-  const count = (re: RegExp) => (log.match(new RegExp(re.source, 'gm')) ?? []).length;
-  const logins = () => count(/^Accepted publickey for /);
-  const sessions = () => count(/^Starting session: command /);
+  const count = (node: string, re: RegExp) => (logs[node].match(new RegExp(re.source, 'gm')) ?? []).length;
   // A connection's last line: the client's clean disconnect (OpenSSH), or sshd closing it (ssh2).
-  const closed = () => count(/^(Disconnected from user|Closing connection to) /);
+  const tally = (node: string) => ({
+    logins: count(node, /^Accepted publickey for /),
+    sessions: count(node, /^Starting session: (command|forced-command) /),
+    closed: count(node, /^(Disconnected from user|Closing connection to) /),
+  });
+  const since = (node: string, before: ReturnType<typeof tally>) => {
+    const now = tally(node);
+    return { logins: now.logins - before.logins, sessions: now.sessions - before.sessions, closed: now.closed - before.closed };
+  };
 
   before(async () => {
-    cluster = await startCluster([{ name: 'n', agent: false, logLevel: 'VERBOSE' }]);
-    cluster.node('n').sshdProc!.child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
+    const tmp = fs.mkdtempSync('/tmp/ringrift-norsync-');
+    const wrapper = path.join(tmp, 'refuse-rsync.sh');
+    fs.writeFileSync(wrapper, '#!/bin/sh\ncase "$SSH_ORIGINAL_COMMAND" in\n  rsync*) echo "sh: 1: rsync: not found" >&2; exit 127;;\nesac\nexec /bin/sh -c "$SSH_ORIGINAL_COMMAND"\n', { mode: 0o755 });
+    cluster = await startCluster([
+      { name: 'one', agent: false, logLevel: 'VERBOSE' },
+      { name: 'norsync', agent: false, logLevel: 'VERBOSE', sshdConfig: [`ForceCommand ${wrapper}`] },
+    ]);
+    for (const name of Object.keys(logs)) cluster.node(name).sshdProc!.child.stderr!.on('data', (b: Buffer) => (logs[name] += b.toString()));
     const loaded = await loadHostsFile(cluster.writeHostsFile());
     assert.ok(loaded.ok);
     session = openSession({ hosts: loaded.value, env: { ...process.env, HOME: cluster.dir, SSH_AUTH_SOCK: '' }, stateDir: path.join(cluster.dir, 'state'), knownHostsFile: cluster.knownHostsFile });
@@ -39,57 +50,41 @@ describe('core/tree rsync rung: logins and sessions on a real loopback node', fu
   });
   after(async () => cluster?.stop());
 
-  /** The rsync probe as it is, ending 1 s late (after `then` saw how many logins the node had by then). */
-  function slowProbe(then: (r: ProbeResult) => ProbeResult) {
-    const rsync = session.router.deps.transports.rsync;
-    const probe = rsync.probe.bind(rsync);
-    rsync.probe = async (node, sig, round) => {
-      const r = await probe(node, sig, round);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      return then(r);
-    };
-    return () => void (rsync.probe = probe);
-  }
-
-  async function sync(remote: string): Promise<TreeSyncResult> {
-    const out = await syncTree(session, session.nodes, tree, remote, { signal, forceTransport: 'rsync' });
+  async function sync(node: string, remote: string): Promise<TreeSyncResult> {
+    const out = await syncTree(session, session.nodes.filter((n) => n.name === node), tree, remote, { signal, forceTransport: 'rsync' });
     assert.equal(out.kind, 'synced');
     return out.kind === 'synced' ? out.results[0] : (undefined as never);
   }
 
-  it('logs in twice at once (the probe, and the rung beside it) and runs four shells; an unchanged tree runs three, checking nothing', async () => {
-    const before = { logins: logins(), sessions: sessions() };
-    let atProbeEnd = 0;
-    const restore = slowProbe((r) => ((atProbeEnd = logins()), r));
-    try {
-      const first = await sync('data/a');
-      assert.ok(first.success, first.message);
-      assert.equal(first.files.sent, 30);
-      assert.equal(atProbeEnd - before.logins, 2, 'the rung was logged in before its probe ended');
-      // The probe's `rsync --version`, the directories, rsync, the check; the rung's login runs none.
-      assert.deepEqual({ logins: logins() - before.logins, sessions: sessions() - before.sessions }, { logins: 2, sessions: 4 });
-    } finally {
-      restore();
-    }
-    const mid = { logins: logins(), sessions: sessions() };
-    const again = await sync('data/a');
+  /** Until sshd has logged `closed` connections gone since `before` (it logs them as they end). */
+  async function closedSince(node: string, before: ReturnType<typeof tally>, closed: number): Promise<void> {
+    for (let i = 0; i < 50 && since(node, before).closed < closed; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  it('one login for the probe, the directories, rsync and the check (four shells); an unchanged tree: three, no check', async () => {
+    const before = tally('one');
+    const first = await sync('one', 'data/a');
+    assert.ok(first.success, first.message);
+    assert.equal(first.files.sent, 30);
+    await closedSince('one', before, 1);
+    // The probe's `rsync --version`, the directories, rsync, the check; the login itself runs none.
+    assert.deepEqual(since('one', before), { logins: 1, sessions: 4, closed: 1 });
+    const mid = tally('one');
+    const again = await sync('one', 'data/a');
     assert.ok(again.success, again.message);
     assert.deepEqual([again.files.sent, again.files.skipped, again.bytesSent], [0, 30, 0]);
-    assert.deepEqual({ logins: logins() - mid.logins, sessions: sessions() - mid.sessions }, { logins: 2, sessions: 3 });
+    await closedSince('one', mid, 1);
+    assert.deepEqual(since('one', mid), { logins: 1, sessions: 3, closed: 1 });
   });
 
-  it('a probe that fails after the walk reached the rung: the login made for its push is closed, nothing is sent', async () => {
-    const before = { logins: logins(), closed: closed() };
-    const restore = slowProbe((r) => ({ ...r, success: false, message: 'rsync: refused by the test', code: 'refused' }));
-    try {
-      const r = await sync('data/b');
-      assert.ok(!r.success);
-      assert.match(r.message, /refused by the test/);
-    } finally {
-      restore();
-    }
-    for (let i = 0; i < 50 && closed() - before.closed < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.deepEqual({ logins: logins() - before.logins, closed: closed() - before.closed }, { logins: 2, closed: 2 });
-    assert.ok(!fs.existsSync(cluster.node('n').file('data/b')));
+  it('a node whose rsync is missing fails the probe over that login, names why, sends nothing, and the login is closed', async () => {
+    const before = tally('norsync');
+    const r = await sync('norsync', 'data/b');
+    assert.ok(!r.success);
+    assert.equal(r.attempts[0].code, 'remote_tool_missing');
+    assert.match(r.message, /rsync/);
+    await closedSince('norsync', before, 1);
+    assert.deepEqual(since('norsync', before), { logins: 1, sessions: 1, closed: 1 });
+    assert.ok(!fs.existsSync(cluster.node('norsync').file('data/b')));
   });
 });
