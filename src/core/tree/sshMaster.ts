@@ -3,9 +3,10 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NodeSpec } from '../hosts/nodeSpec';
-import { runBounded } from '../transports/boundedProcess';
+import { runBounded, type BoundedRun } from '../transports/boundedProcess';
 import { sshOptionArgs, sshTargetOf, type SshTarget } from '../transports/rsync/rsyncArgs';
 import { localRsyncFeatures } from '../transports/rsync/rsync';
+import { classifyRsyncExit } from '../transports/rsync/rsyncErrors';
 import { probeRsyncRiding } from '../transports/rsync/rsyncProbe';
 import type { ProbeResult, TransportOptions } from '../transports/transport';
 
@@ -25,13 +26,15 @@ import type { ProbeResult, TransportOptions } from '../transports/transport';
 const CONTROL_DIR_PREFIX = 'rr-ssh-';
 const MAX_CONTROL_BASE = 104 - `/${CONTROL_DIR_PREFIX}XXXXXX/`.length - 40 - 17;
 
+type LoginOutcome = Awaited<BoundedRun['done']>;
+
 /** What the rung runs rsync and ssh with: English messages here and, via SendEnv LC_*, on the node. */
 export function rsyncTreeEnv(opts: TransportOptions): NodeJS.ProcessEnv {
   return { ...opts.env, LC_ALL: 'C' };
 }
 
 export class SshMaster {
-  private login: Promise<boolean> | undefined;
+  private login: Promise<LoginOutcome> | undefined;
   private readonly stop = new AbortController();
 
   private constructor(
@@ -62,12 +65,12 @@ export class SshMaster {
     signal.addEventListener('abort', onAbort, { once: true });
     const { user, host } = this.target;
     const run = runBounded('ssh', [...this.args, '-N', '-f', '-l', user, '--', host], { env: this.env, signal: this.stop.signal, deadlineMs });
-    this.login = run.done.then((out) => out.rc === 0).finally(() => signal.removeEventListener('abort', onAbort));
+    this.login = run.done.finally(() => signal.removeEventListener('abort', onAbort));
   }
 
-  /** Waits for a warm login to end, either way (a step started before it would log in beside it): whether it is up. */
-  async ready(): Promise<boolean> {
-    return (await this.login) ?? false;
+  /** Waits for a warm login to end, either way (a step started before it would log in beside it): how it ended, if one was made. */
+  ready(): Promise<LoginOutcome | undefined> {
+    return Promise.resolve(this.login);
   }
 
   /** Tells the master to exit and removes its directory. */
@@ -113,11 +116,24 @@ export class WarmLogins {
   async probe(node: NodeSpec, signal: AbortSignal, probe: () => Promise<ProbeResult>): Promise<ProbeResult> {
     const master = this.byNode.get(node.name);
     const target = sshTargetOf(node);
-    if (!master || typeof target === 'string' || !(await master.ready())) return probe();
+    const login = master && typeof target !== 'string' ? await master.ready() : undefined;
+    if (!master || !login || typeof target === 'string') return probe();
+    if (login.rc !== 0) return this.loginFailed(node.name, target, login, probe);
     const env = rsyncTreeEnv(this.opts);
     const local = await localRsyncFeatures(env);
     if (!local.ok) return probe();
     return probeRsyncRiding(node, target, local.value, env, this.opts, signal, master.args);
+  }
+
+  /**
+   * A failed login is the probe's verdict (an ssh2 login after it would only wait out a silent
+   * node's bound again), but for a host key or a missing ssh: the ssh2 probe asks about an unknown
+   * key where the surface can, and names a missing ssh as ever.
+   */
+  private loginFailed(node: string, target: SshTarget, login: LoginOutcome, probe: () => Promise<ProbeResult>): Promise<ProbeResult> {
+    const c = classifyRsyncExit(login, { node, target, knownHostsFile: this.opts.knownHostsFile, action: 'probe', idleTimeoutS: 0, deadlineMs: this.opts.probeTimeoutMs });
+    if (login.spawnError || c.code === 'host_key_unknown' || c.code === 'host_key_changed') return probe();
+    return Promise.resolve({ transport: 'rsync', success: false, message: c.message, latencyMs: login.durationMs, code: c.code });
   }
 
   /** The node's warm login, now the caller's to close. */

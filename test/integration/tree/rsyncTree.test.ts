@@ -5,6 +5,7 @@ import { loadHostsFile } from '../../../src/core/hosts';
 import { openSession, type ClusterSession } from '../../../src/core/session';
 import { syncTree, type TreeSyncResult } from '../../../src/core/tree/syncTree';
 import { startCluster, type TestCluster } from '../harness/cluster';
+import { startSilentServer } from '../harness/processes';
 
 /**
  * What the tree rsync rung costs the node, read from its sshd's log (LogLevel VERBOSE): logins and
@@ -86,5 +87,24 @@ describe('core/tree rsync rung: logins and sessions on a real loopback node', fu
     await closedSince('norsync', before, 1);
     assert.deepEqual(since('norsync', before), { logins: 1, sessions: 1, closed: 1 });
     assert.ok(!fs.existsSync(cluster.node('norsync').file('data/b')));
+  });
+
+  it('a node whose SSH port accepts and never answers fails the probe within one probe bound, not the login\'s and then a second', async () => {
+    const silent = await startSilentServer(cluster.node('one').address);
+    try {
+      const loaded = await loadHostsFile(cluster.writeHostsFile({ one: { ssh_port: silent.port } }));
+      assert.ok(loaded.ok);
+      const quick = openSession({
+        hosts: loaded.value, env: { ...process.env, HOME: cluster.dir, SSH_AUTH_SOCK: '' }, stateDir: path.join(cluster.dir, 'state-silent'),
+        knownHostsFile: cluster.knownHostsFile, transport: { probeTimeoutMs: 3000 },
+      });
+      const t0 = Date.now();
+      const out = await syncTree(quick, quick.nodes.filter((n) => n.name === 'one'), tree, 'data/c', { signal, forceTransport: 'rsync' });
+      assert.ok(out.kind === 'synced' && !out.results[0].success);
+      assert.ok(['timeout', 'handshake_timeout'].includes(out.results[0].attempts[0].code ?? ''), out.results[0].message);
+      assert.ok(Date.now() - t0 < 3000 + 2000, `took ${Date.now() - t0} ms`);
+    } finally {
+      await silent.close();
+    }
   });
 });
