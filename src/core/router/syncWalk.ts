@@ -79,7 +79,7 @@ export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
         out.attempts.push({ transport: step.transport, result: 'skipped', error: step.skip, durationMs: 0 });
         continue;
       }
-      const end = await walkStep(ctx, step.transport, probes.start(step.transport), started, out);
+      const end = await walkStep(ctx, step.transport, () => probes.start(step.transport), started, out);
       if (end.kind === 'success') {
         probes.stop();
         out.events.push({ type: 'SYNC_COMPLETED', transport: step.transport, bytes: end.success.bytes, durationMs: end.success.durationMs });
@@ -149,12 +149,14 @@ type StepEnd =
  * budget is spent), and up to `failoverThreshold` consecutive tries that move nothing. Only those
  * count as failures.
  */
-async function walkStep(ctx: WalkContext, kind: TransportKind, preflight: Promise<ProbeResult>, started: number, out: WalkOutcome): Promise<StepEnd> {
+async function walkStep(ctx: WalkContext, kind: TransportKind, preflight: () => Promise<ProbeResult>, started: number, out: WalkOutcome): Promise<StepEnd> {
   let stalls = 0;
   let resuming = false;
   for (;;) {
+    // Before the probe starts, so a probe may ride what the push's preparation opens.
+    ctx.transports[kind].prepare?.(ctx.node, ctx.signal);
     // A resume follows a try that just reached the node: no probe. A plain retry probes afresh.
-    const probe = resuming ? 'none' : stalls === 0 ? preflight : 'fresh';
+    const probe = resuming ? 'none' : stalls === 0 ? preflight() : 'fresh';
     const tried = await tryTransport(ctx, kind, probe);
     if (resuming) tried.attempt.resumed = true;
     out.attempts.push(tried.attempt);

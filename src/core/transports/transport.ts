@@ -106,6 +106,12 @@ export interface Transport {
   /** `round` carries what the probes of one node share (the SSH rungs' one login). */
   probe(node: NodeSpec, signal: AbortSignal, round: ProbeRound): Promise<ProbeResult>;
   push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult>;
+  /**
+   * The walk reached this transport: its push comes as soon as its probe succeeds. Called before
+   * the walk starts that probe (unless a stagger started it already), so a transport may open what
+   * its push needs and let the probe ride it; whoever built the transport releases what no push used.
+   */
+  prepare?(node: NodeSpec, signal: AbortSignal): void;
 }
 
 /** What an unknown host key prompt decides. `always` appends it to known_hosts. */

@@ -6,7 +6,7 @@ import { mtimeSeconds, type RemoteState } from './plan';
 import { parseHashes, parseInspect } from './remoteOutput';
 import { hashScript, inspectScript, nameRecord } from './remoteScripts';
 import type { RemoteShell } from './remoteShell';
-import { hashLocal } from './rungShared';
+import { hashLocal } from './filesHasher';
 
 /** What the SSH rungs ask the node about the tree's files, each question one batched exec. */
 

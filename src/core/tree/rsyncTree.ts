@@ -1,7 +1,3 @@
-import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { NodeSpec } from '../hosts/nodeSpec';
 import { fail, ok, type Result } from '../result';
 import { runBounded } from '../transports/boundedProcess';
@@ -9,7 +5,7 @@ import type { TransportFailureCode } from '../transports/failureCodes';
 import { sshRemotePath } from '../transports/remotePath';
 import { localRsyncFeatures, SHELL_SAFE_PATH } from '../transports/rsync/rsync';
 import {
-  remoteSpec, rsyncRemotePath, rsyncRemoteShell, SENT_MARK, sshOptionArgs, sshTargetOf, treePushArgs, unescapeRsyncName, type SshTarget,
+  remoteSpec, rsyncRemotePath, rsyncRemoteShell, SENT_MARK, sshTargetOf, treePushArgs, unescapeRsyncName, type SshTarget,
 } from '../transports/rsync/rsyncArgs';
 import { classifyRsyncExit } from '../transports/rsync/rsyncErrors';
 import { acceptUnknownHostKey } from '../transports/rsync/rsyncHostKeys';
@@ -18,7 +14,9 @@ import type { PushResult } from '../transports/transport';
 import type { TreeFile } from './localTree';
 import { hashOnNode } from './nodeFiles';
 import { deleteIfAsked, systemSshShell, type RemoteShell } from './remoteShell';
-import { hashLocal, makeDirs } from './rungShared';
+import { FilesHasher } from './filesHasher';
+import { makeDirs } from './rungShared';
+import { rsyncTreeEnv, rsyncTreeMaster, type SshMaster } from './sshMaster';
 import { someNames, treeFailure, type RungContext, type TreeRun } from './treeRun';
 
 /**
@@ -39,54 +37,31 @@ interface RsyncStep {
   where: string;
 }
 
-export async function pushTreeRsync(node: NodeSpec, run: TreeRun, ctx: RungContext): Promise<PushResult> {
+/** `warm`: the node's login the walk started for this rung (sshMaster.ts), the first attempt's to ride. */
+export async function pushTreeRsync(node: NodeSpec, run: TreeRun, ctx: RungContext, warm?: SshMaster): Promise<PushResult> {
   const started = Date.now();
   const where = `node ${node.name}: rsync`;
   const target = sshTargetOf(node);
   if (typeof target === 'string') return treeFailure('rsync', 'bad_config', target, started);
   const resolved = sshRemotePath(run.job.remoteDir, node.remoteBase);
   if (!resolved.ok) return treeFailure('rsync', resolved.code, `${where}: ${resolved.message}`, started);
-  const env = { ...ctx.opts.env, LC_ALL: 'C' };
-  const attempt = (knownHostsFiles: string[]) => {
-    const plain = sshOptionArgs({ target, connectTimeoutMs: ctx.opts.connectTimeoutMs, knownHostsFiles });
-    return withSharedLogin(plain, target, env, (sshArgs) => {
+  const env = rsyncTreeEnv(ctx.opts);
+  let first = warm;
+  const attempt = async (knownHostsFiles: string[]) => {
+    const master = first ?? rsyncTreeMaster(target, ctx.opts, knownHostsFiles);
+    first = undefined;
+    try {
+      await master.ready();
+      const sshArgs = master.args;
       const shell = systemSshShell({ node: node.name, target, sshArgs, knownHostsFile: ctx.opts.knownHostsFile, env, signal: ctx.signal });
-      return syncOver({ node: node.name, target, root: resolved.value, sshArgs, shell, run, ctx, env, where }, node.bandwidthLimitMbps);
-    });
+      return await syncOver({ node: node.name, target, root: resolved.value, sshArgs, shell, run, ctx, env, where }, node.bandwidthLimitMbps);
+    } finally {
+      await master.close();
+    }
   };
   const done = await withAcceptedHostKey(node.name, target, ctx, attempt);
   if (!done.ok) return treeFailure('rsync', done.code, done.message, started);
   return run.success('rsync', resolved.value, started);
-}
-
-/**
- * A socket path is at most 104 bytes on macOS (108 on Linux): the base, `/rr-ssh-XXXXXX/`, `%C`
- * (40 hex digits) and the `.` + 16 random characters ssh adds while it sets the master up must fit
- * (a 40-byte TMPDIR in the e2e harness did not: "too long for Unix domain socket"). macOS's own
- * TMPDIR is longer too: /tmp first.
- */
-const CONTROL_DIR_PREFIX = 'rr-ssh-';
-const MAX_CONTROL_BASE = 104 - `/${CONTROL_DIR_PREFIX}XXXXXX/`.length - 40 - 17;
-
-/**
- * One OpenSSH login for the rung's steps (the directories, rsync, the check): the first ssh
- * becomes a master on a socket in a private directory and the others ride it; the master is told
- * to exit when the rung ends (and would by itself 30 s after). Measured on loopback: a login
- * ~280 ms, a ride ~40 ms; across an ocean a login is several round trips.
- */
-async function withSharedLogin<T>(sshArgs: string[], target: SshTarget, env: NodeJS.ProcessEnv, use: (sshArgs: string[]) => Promise<T>): Promise<T> {
-  const base = ['/tmp', os.tmpdir()].find((d) => d.length <= MAX_CONTROL_BASE && fs.existsSync(d));
-  // No short enough place for the socket: no sharing (each step logs in on its own).
-  if (!base) return use(sshArgs);
-  const dir = await fsp.mkdtemp(path.join(base, CONTROL_DIR_PREFIX));
-  const shared = [...sshArgs, '-o', 'ControlMaster=auto', '-o', `ControlPath=${path.join(dir, '%C')}`, '-o', 'ControlPersist=30'];
-  try {
-    return await use(shared);
-  } finally {
-    const exit = runBounded('ssh', [...shared, '-O', 'exit', '-l', target.user, '--', target.host], { env, signal: new AbortController().signal, deadlineMs: 5000 });
-    await exit.done;
-    await fsp.rm(dir, { recursive: true, force: true });
-  }
 }
 
 /**
@@ -113,17 +88,24 @@ async function syncOver(step: RsyncStep, bandwidthLimitMbps: number | undefined)
   if (files.length > 0) {
     const made = await makeDirs(step.shell, step.root, run.job.tree.dirs, step.where);
     if (!made.ok) return made;
-    const sent = await rsyncOnce(step, files, bandwidthLimitMbps);
-    if (!sent.ok) return sent;
-    const checked = await verify(step, files.filter((f) => sent.value.has(f.rel)));
-    if (!checked.ok) return checked;
-    for (const f of files) run.landed(f.rel, 'rsync', sent.value.has(f.rel), sent.value.has(f.rel) ? f.size : 0);
+    const hasher = new FilesHasher();
+    try {
+      const sent = await rsyncOnce(step, files, hasher, bandwidthLimitMbps);
+      if (!sent.ok) return sent;
+      // Only what rsync transferred: its quick check (same size and mtime) left the rest as it
+      // was, each file of which a sync of ours (or the user's own copy) put there.
+      const checked = await verify(step, files.filter((f) => sent.value.has(f.rel)), hasher);
+      if (!checked.ok) return checked;
+      for (const f of files) run.landed(f.rel, 'rsync', sent.value.has(f.rel), sent.value.has(f.rel) ? f.size : 0);
+    } finally {
+      hasher.close();
+    }
   }
   return deleteIfAsked(step.shell, step.root, run, step.where);
 }
 
-/** The run; returns the names rsync transferred. */
-async function rsyncOnce(step: RsyncStep, files: TreeFile[], bandwidthLimitMbps: number | undefined): Promise<Result<Set<string>, TransportFailureCode>> {
+/** The run; returns the names rsync transferred, each handed to `hasher` as rsync names it. */
+async function rsyncOnce(step: RsyncStep, files: TreeFile[], hasher: FilesHasher, bandwidthLimitMbps: number | undefined): Promise<Result<Set<string>, TransportFailureCode>> {
   const { ctx, target } = step;
   const features = await localRsyncFeatures(step.env);
   if (!features.ok) return features;
@@ -137,8 +119,15 @@ async function rsyncOnce(step: RsyncStep, files: TreeFile[], bandwidthLimitMbps:
     localRoot: step.run.job.tree.root, spec: remoteSpec(target, `${remote}/`),
   });
   const total = files.reduce((n, f) => n + f.size, 0);
+  const byRel = new Map(files.map((f) => [f.rel, f]));
   const names = new Set<string>();
-  const lines = lineCollector((line) => line.startsWith(SENT_MARK) && names.add(unescapeRsyncName(line.slice(SENT_MARK.length))));
+  const lines = lineCollector((line) => {
+    if (!line.startsWith(SENT_MARK)) return;
+    const rel = unescapeRsyncName(line.slice(SENT_MARK.length));
+    names.add(rel);
+    const f = byRel.get(rel);
+    if (f) hasher.add(f);
+  });
   const reader = new RsyncOutputReader((bytes) => step.run.progress('rsync', Math.min(bytes, total), total));
   const proc = runBounded('rsync', args, { env: step.env, signal: ctx.signal, stdinPipe: true, onStdout: (s) => (reader.push(s), lines.push(s)) });
   proc.child.stdin?.end(Buffer.from(files.map((f) => `${f.rel}\0`).join('')));
@@ -168,10 +157,10 @@ function lineCollector(onLine: (line: string) => void): { push(chunk: string): v
   };
 }
 
-/** The node's sha256 of each transferred file, in one ssh session, against ours. */
-async function verify(step: RsyncStep, sent: TreeFile[]): Promise<Result<void, TransportFailureCode>> {
+/** The node's sha256 of each transferred file, in one ssh session, against ours (mostly hashed during the transfer). */
+async function verify(step: RsyncStep, sent: TreeFile[], hasher: FilesHasher): Promise<Result<void, TransportFailureCode>> {
   if (sent.length === 0) return ok(undefined);
-  const [remote, local] = await Promise.all([hashOnNode(step.shell, step.root, sent.map((f) => f.rel), step.where), hashLocal(sent, step.where)]);
+  const [remote, local] = await Promise.all([hashOnNode(step.shell, step.root, sent.map((f) => f.rel), step.where), hasher.hashes(sent, step.where)]);
   if (!local.ok) return local;
   if (!remote.ok) return fail(remote.code, `rsync finished, but: ${remote.message}`);
   const bad = sent.filter((f, i) => remote.value[i] !== local.value.get(f.rel)).map((f) => f.rel);

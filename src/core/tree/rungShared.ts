@@ -1,24 +1,10 @@
 import type { TransportFailureCode } from '../transports/failureCodes';
-import { localSha256 } from '../transports/rsync/rsyncVerify';
 import { fail, ok, type Result } from '../result';
-import type { TreeFile } from './localTree';
 import { dirsScript, indexedRecord } from './remoteScripts';
 import type { RemoteShell } from './remoteShell';
 import { someNames } from './treeRun';
 
 /** Helpers more than one rung uses. */
-
-/** sha256 of each local file, by `rel`. */
-export async function hashLocal(files: TreeFile[], where: string): Promise<Result<Map<string, string>, TransportFailureCode>> {
-  const shas = new Map<string, string>();
-  const never = new AbortController().signal;
-  for (const f of files) {
-    const r = await localSha256(f.abs, never);
-    if (!r.ok) return fail('local_read_failed', `${where}: cannot hash ${JSON.stringify(f.rel)}: ${r.message}`);
-    shas.set(f.rel, r.value);
-  }
-  return ok(shas);
-}
 
 /** A node-side write that exited non-zero: a full disk said so, anything else as the node said it. */
 export function remoteWriteFailure(where: string, path: string, stderr: string, tool: string): [TransportFailureCode, string] {

@@ -5,6 +5,7 @@ import { pushTreeAgent } from './agentTree';
 import { pushTreeBase64 } from './base64Tree';
 import type { LocalTree, TreeRefusal } from './localTree';
 import { pushTreeRsync } from './rsyncTree';
+import { WarmLogins } from './sshMaster';
 import { TreeRun, type FilesReport, type TreeJob, type TreeProgress } from './treeRun';
 import { walkTree } from './walk';
 
@@ -66,24 +67,34 @@ export async function syncTree(session: TreeSyncSession, nodes: NodeSpec[], loca
   nodes = nodes.filter((n, i) => nodes.findIndex((m) => m.name === n.name) === i);
   const only = (name: string) => (opts.deleteOnly ? new Set(opts.deleteOnly[name] ?? []) : undefined);
   const runs = new Map(nodes.map((n) => [n.name, new TreeRun(n.name, job, (t, p) => opts.onProgress?.(n.name, t, p), only(n.name))]));
+  const logins = new WarmLogins(session.transportOptions);
   const router = new SyncRouter({
     ...session.router.deps,
-    transports: treeTransports(session.router.deps.transports, session.transportOptions, runs),
+    transports: treeTransports(session.router.deps.transports, session.transportOptions, runs, logins),
   });
   const pushJob: PushJob = { localPath: tree.root, remotePath: remoteDir };
-  const results = await router.syncMany(nodes, pushJob, { signal: opts.signal, forceTransport: opts.forceTransport, concurrency: opts.concurrency });
+  let results: SyncResult[];
+  try {
+    results = await router.syncMany(nodes, pushJob, { signal: opts.signal, forceTransport: opts.forceTransport, concurrency: opts.concurrency });
+  } finally {
+    await logins.closeAll();
+  }
   return { kind: 'synced', results: results.map((r) => ({ ...r, files: runs.get(r.node)!.report })) };
 }
 
-/** The chain's transports with the tree as their unit: probes as they are, pushes by rung. */
-function treeTransports(base: Record<TransportKind, Transport>, opts: TransportOptions, runs: Map<string, TreeRun>): Record<TransportKind, Transport> {
+/** The chain's transports with the tree as their unit: probes as they are (rsync's over its rung's login when up), pushes by rung. */
+function treeTransports(base: Record<TransportKind, Transport>, opts: TransportOptions, runs: Map<string, TreeRun>, logins: WarmLogins): Record<TransportKind, Transport> {
   const rung = (kind: TransportKind): Transport => ({
     kind,
-    probe: (node, signal, round) => base[kind].probe(node, signal, round),
+    probe: (node, signal, round) => {
+      const probe = () => base[kind].probe(node, signal, round);
+      return kind === 'rsync' ? logins.probe(node, signal, probe) : probe();
+    },
+    ...(kind === 'rsync' ? { prepare: (node: NodeSpec, signal: AbortSignal) => logins.warm(node, signal) } : {}),
     push: (node: NodeSpec, _job: PushJob, _progress: PushProgress, signal: AbortSignal) => {
       const run = runs.get(node.name)!;
       const ctx = { opts, signal };
-      if (kind === 'rsync') return pushTreeRsync(node, run, ctx);
+      if (kind === 'rsync') return pushTreeRsync(node, run, ctx, logins.take(node.name));
       if (kind === 'base64') return pushTreeBase64(node, run, ctx);
       return pushTreeAgent(base[kind] as Transport & { kind: typeof kind }, node, run, ctx);
     },

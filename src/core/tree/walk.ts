@@ -41,10 +41,9 @@ async function walkDir(state: WalkState, dir: string, rel: string, ancestors: st
     state.refusals.push({ path: rel || '.', reason: 'unreadable', detail: `cannot list ${rel || '.'}: ${describeError(err)}` });
     return;
   }
-  for (const name of names) {
-    const childRel = rel ? `${rel}/${name}` : name;
-    await walkEntry(state, path.join(dir, name), childRel, name, ancestors);
-  }
+  // All entries at once, not one thread-pool round trip after another; the walk sorts what it
+  // found at the end, so the order they finish in is moot.
+  await Promise.all(names.map((name) => walkEntry(state, path.join(dir, name), rel ? `${rel}/${name}` : name, name, ancestors)));
 }
 
 async function walkEntry(state: WalkState, abs: string, rel: string, name: string, ancestors: string[]): Promise<void> {

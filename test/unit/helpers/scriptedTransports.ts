@@ -29,6 +29,8 @@ export class ScriptedTransport implements Transport {
   /** Pushes taken in order before `behaviour` applies; `onPush` runs as each starts (a test's clock, a cancel). */
   readonly steps = new Map<string, PushStep[]>();
   onPush?: () => void;
+  /** Unset: the walk has nothing to tell it; a test sets it to see when the walk reaches it. */
+  prepare?: (node: NodeSpec, signal: AbortSignal) => void;
   private readonly partials = new Map<string, number>();
   constructor(readonly kind: TransportKind, private readonly hangMs = 50) {}
 

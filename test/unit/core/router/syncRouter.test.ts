@@ -95,6 +95,24 @@ describe('SyncRouter escalation', () => {
     assert.equal(t.router.status().state.nodes.a.enabled, true);
   });
 
+  it('tells the transport the walk reaches to prepare its push before its probe starts, and none it does not reach', async () => {
+    const n = makeNode('a');
+    const t = setup([n], { failoverThreshold: 1 });
+    t.transports.p2p.set('a', 'probe-fails');
+    const seen: string[] = [];
+    for (const kind of ['p2p', 'http', 'rsync', 'base64'] as const) t.transports[kind].prepare = (node) => void seen.push(`prepare ${kind} ${node.name}`);
+    const probe = t.transports.http.probe.bind(t.transports.http);
+    t.transports.http.probe = async (node, signal) => {
+      seen.push('http probe starts');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      seen.push('http probed');
+      return probe(node, signal);
+    };
+    const r = await t.sync(n);
+    assert.equal(r.transportUsed, 'http');
+    assert.deepEqual(seen, ['prepare p2p a', 'prepare http a', 'http probe starts', 'http probed']);
+  });
+
   it('retries a transport up to the failover threshold before moving on', async () => {
     const n = makeNode('a');
     const t = setup([n], { failoverThreshold: 3 });
