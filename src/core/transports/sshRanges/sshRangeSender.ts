@@ -15,6 +15,8 @@ interface RangeSenderDeps extends RangeExecDeps {
   dialect: RangeDialect;
   scaler: StreamScaler;
   meter: PushMeter;
+  /** How a stream beyond the first logs in; openSsh to `node` unless given. */
+  connect?: (signal: AbortSignal) => ReturnType<typeof openSsh>;
 }
 
 /**
@@ -36,6 +38,11 @@ export class SshRangeSender {
   private connected = 0;
   /** Streams that take no more ranges but wait for their last answer: the others do not count them. */
   private finishing = 0;
+  /** Connected streams that take ranges, oldest first: the oldest retire when there are too many. */
+  private readonly taking: number[] = [];
+  private nextId = 0;
+  /** A new connection was opened for the one stream left after more were tried (renewAfterProbe). */
+  private renewed = false;
   /** What this run moved; `landedBytes`: ranges the node verified and recorded. */
   readonly progress: RangeProgress;
   /** The most connections that sent at once. */
@@ -67,16 +74,37 @@ export class SshRangeSender {
     while (!this.failure && !this.d.signal.aborted && this.running.size < cap() && this.queue.length > this.connecting) {
       const given = this.firstTaken ? undefined : this.first;
       this.firstTaken = true;
-      const stream: Promise<void> = this.stream(given).finally(() => this.running.delete(stream));
-      this.running.add(stream);
+      this.start(given);
     }
+    if (this.renewWanted()) {
+      this.renewed = true;
+      this.start(undefined);
+    }
+  }
+
+  private start(given: SshSession | undefined): void {
+    const stream: Promise<void> = this.stream(given).finally(() => this.running.delete(stream));
+    this.running.add(stream);
+  }
+
+  /**
+   * Settled at one stream after more were tried: one more connection, once. Its stream takes the
+   * ranges from there and the old one retires (the oldest does): the old connection's congestion
+   * window was cut by the streams it shared the link with, and CUBIC takes ~10 s at 40 ms to grow
+   * it back, where a new connection's slow start fills the link in a few round trips. The old one
+   * sends on while the new one logs in.
+   */
+  private renewWanted(): boolean {
+    const { scaler, signal } = this.d;
+    return !this.renewed && scaler.maxStreams === 1 && this.peakStreams > 1 && this.queue.length > 0 && !this.failure && !this.connectFailed && !signal.aborted;
   }
 
   private async stream(given: SshSession | undefined): Promise<void> {
     let ssh = given;
     if (!ssh) {
       this.connecting++;
-      const r = await openSsh(this.d.node, this.d.opts, this.d.signal, this.d.sshOverrides);
+      const { connect, node, opts, signal, sshOverrides } = this.d;
+      const r = await (connect ? connect(signal) : openSsh(node, opts, signal, sshOverrides));
       this.connecting--;
       if (!r.ok) {
         this.connectFailed = true;
@@ -87,8 +115,10 @@ export class SshRangeSender {
     // Its buffers: allocated once a stream is connected, reused range after range; sized for the most streams.
     const writer = this.d.dialect.streamWriter(this.d.scaler.maxStreams);
     this.peakStreams = Math.max(this.peakStreams, ++this.connected);
+    const id = this.nextId++;
+    this.taking.push(id);
     try {
-      await this.sendRanges(ssh, writer);
+      await this.sendRanges(ssh, writer, id);
     } finally {
       this.connected--;
       if (!given) ssh.close();
@@ -102,11 +132,11 @@ export class SshRangeSender {
    * per connection: the next opens once the range before the one being written was answered. A
    * range is taken from the queue only at its turn, so none waits behind a stream that stalls.
    */
-  private async sendRanges(ssh: SshSession, writer: RangeWriter): Promise<void> {
+  private async sendRanges(ssh: SshSession, writer: RangeWriter, id: number): Promise<void> {
     let exec = this.spare(ssh);
     let answered: Promise<void> = Promise.resolve();
     for (;;) {
-      const range = exec && this.nextRange();
+      const range = exec && this.nextRange(id);
       if (!exec || !range) break;
       const sent = this.send(exec, range, writer);
       await answered;
@@ -117,6 +147,7 @@ export class SshRangeSender {
       if (!clean) break;
     }
     exec?.close();
+    this.taking.splice(this.taking.indexOf(id), 1);
     this.finishing++;
     try {
       await answered;
@@ -130,11 +161,11 @@ export class SshRangeSender {
     return this.queue.length > 0 && !this.failure && !this.d.signal.aborted ? new RangeExec(ssh, this.d) : undefined;
   }
 
-  /** The range for a stream's turn; undefined: it stops (a failure, a cancel, no range left, or it retires). */
-  private nextRange(): ByteRange | undefined {
+  /** The range for stream `id`'s turn; undefined: it stops (a failure, a cancel, no range left, or it retires). */
+  private nextRange(id: number): ByteRange | undefined {
     if (this.failure || this.d.signal.aborted) return undefined;
-    // The scaler went back to fewer streams than take ranges: this one retires.
-    if (this.running.size - this.finishing > this.d.scaler.streams) return undefined;
+    // More streams take ranges than the scaler wants (it went back, or a renewal connected): the oldest retire.
+    if (this.taking.indexOf(id) < this.taking.length - this.d.scaler.streams) return undefined;
     return this.queue.shift();
   }
 

@@ -111,7 +111,7 @@ describe('core/transports/sshRanges/sshRangeSender', () => {
   /** A scaler held at `streams` (mutable), recording how many ranges it was told were sending; maxStreams 32: 256 KiB pieces, four per range. */
   const scalerAt = (streams: number) => ({ streams, maxStreams: 32, sendingSeen: [] as number[], observe(_b: number, sending: number) { this.sendingSeen.push(sending); } });
 
-  async function push(node: FakeNode, opts: { scaler?: ReturnType<typeof scalerAt>; signal?: AbortSignal } = {}) {
+  async function push(node: FakeNode, opts: { scaler?: ReturnType<typeof scalerAt>; signal?: AbortSignal; connect?: () => Promise<Result<SshSession, SshErrorCode>> } = {}) {
     const fh = await fs.promises.open(file, 'r');
     const scaler = opts.scaler ?? scalerAt(1);
     const queue: ByteRange[] = missingRanges([], data.length, MiB);
@@ -121,7 +121,7 @@ describe('core/transports/sshRanges/sshRangeSender', () => {
           node: nodeSpec(), opts: { ...DEFAULT_TRANSPORT_OPTIONS, knownHostsFile: '/dev/null', env: {} }, sshOverrides: {}, paths: rangedFilePaths('f.bin'),
           label: 'rsync ranges to f.bin', where: 'node gpu-1: rsync ranges to f.bin', file: fh, localPath: file, dialect: rawDialect,
           tools: { decoder: undefined, tool: 'sha256sum' }, cells, rangeBytes: MiB, scaler: scaler as unknown as StreamScaler,
-          meter: { onNode: 0, sent: 0 }, signal: opts.signal ?? new AbortController().signal,
+          meter: { onNode: 0, sent: 0 }, signal: opts.signal ?? new AbortController().signal, connect: opts.connect,
         },
         queue, 0, node,
       );
@@ -184,5 +184,25 @@ describe('core/transports/sshRanges/sshRangeSender', () => {
     assert.equal(r.landed, MiB);
     assert.deepEqual([node.execs.length, node.execs[1].range, node.execs[1].aborted], [2, undefined, true]);
     assert.deepEqual(r.queue.map((q) => q.start), [MiB, 2 * MiB, 3 * MiB]);
+  });
+
+  it('settled at one stream after more were tried, the stream left moves to a new connection; the oldest retires', async () => {
+    const first = new FakeNode(data);
+    const logins: FakeNode[] = [];
+    const connect = async () => {
+      const n = new FakeNode(data);
+      logins.push(n);
+      return ok(n as SshSession);
+    };
+    const scaler = scalerAt(2);
+    // Once both streams sent, the scaler goes back to one, for good.
+    first.onFirstBytes = () => setTimeout(() => Object.assign(scaler, { streams: 1, maxStreams: 1 }), 100);
+    const r = await push(first, { scaler, connect });
+    assert.equal(r.failed, undefined, r.failed?.message);
+    assert.equal(r.landed, 4 * MiB);
+    assert.equal(logins.length, 2, 'the second stream, then one new connection for the stream left');
+    const sent = (n: FakeNode) => n.execs.filter((e) => e.bytes > 0).length;
+    assert.ok(sent(logins[1]) >= 1, 'the new connection carried the ranges after the change');
+    assert.equal(sent(first) + sent(logins[0]) + sent(logins[1]), 4);
   });
 });
