@@ -39,6 +39,13 @@ const SETTLE_MS = 500;
 const MAX_START_WAIT_MS = 5000;
 /** ...over this long a window. */
 const WINDOW_MS = 1500;
+/**
+ * Back at one stream, 'auto' tries again this long after, then after twice as long each time. A
+ * window is short and a lossy stream's rate noisy: one bad window would otherwise keep a loss-bound
+ * transfer at one stream to its end (seen once in a bench run: 117 s for 96 MiB where 16 streams
+ * took 18 s), while a retry on a link one stream fills costs one window's dip, ever rarer.
+ */
+const RETRY_ONE_STREAM_MS = 20_000;
 
 /**
  * 'auto' sends ranges only to a node at least this many milliseconds away (TCP connect time, one
@@ -77,7 +84,7 @@ export function parseStreams(text: string): Result<StreamsSetting, 'bad_streams'
  * 'auto' starts at one, measures the total rate in a window after each change and multiplies the
  * streams (AUTO_GROWTH) while the last step paid (> 50 % more from one stream, > 10 % after), up
  * to the cap; once one does not, it goes back to the count before it and stays (senders retire the
- * extra streams as their ranges end).
+ * extra streams as their ranges end), or, back at one stream, tries again later.
  */
 export class StreamScaler {
   private count: number;
@@ -89,6 +96,9 @@ export class StreamScaler {
   private lastRate: number | undefined;
   /** The count before the last step: where a step that did not pay goes back to. */
   private lastCount: number | undefined;
+  /** Settled at one stream: when to try more again, and the wait after that. */
+  private retryAt: number | undefined;
+  private retryAfterMs = RETRY_ONE_STREAM_MS;
 
   constructor(
     setting: StreamsSetting,
@@ -110,8 +120,9 @@ export class StreamScaler {
 
   /** Bytes moved in total so far, and how many streams are sending now; may change `streams`. */
   observe(bytes: number, sending: number = this.count): void {
-    if (this.settled) return;
     const now = this.clock();
+    if (this.settled && this.retryAt !== undefined && now >= this.retryAt) this.restart(now);
+    if (this.settled) return;
     if (!this.window) {
       if (this.allSendingAt === undefined && (sending >= this.count || now - this.changedAt >= MAX_START_WAIT_MS)) this.allSendingAt = now;
       if (this.allSendingAt !== undefined && now - this.allSendingAt >= SETTLE_MS) this.window = { t: now, bytes };
@@ -129,6 +140,7 @@ export class StreamScaler {
       // Streams that add no rate only add loss and a longer tail: back to the count that did as well.
       if (!paid && this.lastCount !== undefined) this.count = this.lastCount;
       this.settled = true;
+      if (this.count === 1) [this.retryAt, this.retryAfterMs] = [now + this.retryAfterMs, this.retryAfterMs * 2];
       return;
     }
     this.lastRate = rate;
@@ -137,5 +149,12 @@ export class StreamScaler {
     this.changedAt = now;
     this.allSendingAt = undefined;
     this.window = undefined;
+  }
+
+  /** From one stream, measured afresh, as at the start. */
+  private restart(now: number): void {
+    this.settled = false;
+    this.retryAt = this.lastRate = this.lastCount = this.allSendingAt = this.window = undefined;
+    this.changedAt = now;
   }
 }

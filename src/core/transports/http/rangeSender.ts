@@ -52,6 +52,8 @@ const MIN_BUFFER_BYTES = 256 << 10;
 /** Tries of one range the agent says is busy (often our own cancelled request, still closing). */
 const BUSY_TRIES = 3;
 const BUSY_RETRY_MS = 300;
+/** A lone stream's joined ranges, at most: ~3 s at 180 Mbit/s, so one reply's round trip costs ~1 %. */
+const MERGED_BYTES = 64 << 20;
 
 /**
  * Sends a list of ranges over as many concurrent connections as the scaler says, each stream
@@ -120,16 +122,17 @@ export class RangeSender {
 
   /**
    * The next range for a stream; none when the scaler went back to fewer streams than run (this
-   * one retires). Once the scaler settled at one stream, the rest of the file goes as one range:
-   * each range's reply costs a round trip that no other stream's bytes fill (the agent keeps what
-   * reached its disk of a cut range, so resume stays as fine).
+   * one retires). Once the scaler settled at one stream, ranges go joined up to MERGED_BYTES: each
+   * range's reply costs a round trip that no other stream's bytes fill (the agent keeps what
+   * reached its disk of a cut range, so resume stays as fine); the bound leaves ranges for more
+   * streams when the scaler tries again.
    */
   private nextRange(): ByteRange | undefined {
     if (this.running.size > this.d.scaler.streams) return undefined;
     const next = this.queue.shift();
     if (!next || this.d.scaler.maxStreams > 1) return next;
     const range = { ...next };
-    while (this.queue[0]?.start === range.end) range.end = (this.queue.shift() as ByteRange).end;
+    while (this.queue[0]?.start === range.end && this.queue[0].end - range.start <= MERGED_BYTES) range.end = (this.queue.shift() as ByteRange).end;
     return range;
   }
 

@@ -62,7 +62,7 @@ describe('stream count', () => {
     assert.equal(full.streams, 1);
   });
 
-  it('auto on a link one stream fills stays at 1, for good', () => {
+  it('auto on a link one stream fills ends at 1 (between its later tries)', () => {
     const clock = { now: 0 };
     const s = new StreamScaler('auto', () => clock.now);
     run(s, clock, (n) => (n === 1 ? 1e8 : 0.9e8), 60); // more streams lose to each other's drops
@@ -96,5 +96,41 @@ describe('stream count', () => {
       s.observe(bytes, sending);
     }
     assert.equal(s.streams, 4); // the step to 16 did not pay: back to 4
+  });
+
+  it('back at one stream, auto tries again after 20 s, then after twice as long: one bad window does not hold a lossy link at one stream', () => {
+    const clock = { now: 0 };
+    const s = new StreamScaler('auto', () => clock.now);
+    // The first try of 4 streams meets a bad window (20 % more); later, every stream adds its share.
+    const rateOf = (n: number) => (clock.now < 10_000 ? Math.min(n, 1.2) : n) * 5e5;
+    const counts: Array<[number, number]> = [];
+    let bytes = 0;
+    for (let t = 0; t < 600; t++) {
+      clock.now += 100;
+      bytes += rateOf(s.streams) / 10;
+      s.observe(bytes);
+      if (counts[counts.length - 1]?.[1] !== s.streams) counts.push([clock.now, s.streams]);
+    }
+    assert.deepEqual(counts.map(([, n]) => n), [1, 4, 1, 4, 16]);
+    const backAtOne = counts[2][0];
+    const tried = counts[3][0];
+    assert.ok(tried - backAtOne >= 20_000 && tried - backAtOne < 24_000, `tried again ${tried - backAtOne} ms after settling at one`);
+  });
+
+  it('on a link one stream fills, the tries come ever rarer (20 s, then 40 s, ...)', () => {
+    const clock = { now: 0 };
+    const s = new StreamScaler('auto', () => clock.now);
+    const tries: number[] = [];
+    let bytes = 0;
+    for (let t = 0; t < 1500; t++) {
+      clock.now += 100;
+      const before = s.streams;
+      bytes += 1e8 / 10;
+      s.observe(bytes);
+      if (before === 1 && s.streams === 4) tries.push(clock.now);
+    }
+    assert.equal(s.streams, 1);
+    assert.equal(tries.length, 3, `tries at ${tries.join(', ')} ms`); // ~2 s, ~24 s, ~66 s into 150 s
+    assert.ok(tries[2] - tries[1] > 1.8 * (tries[1] - tries[0]), `gaps ${tries[1] - tries[0]}, ${tries[2] - tries[1]} ms`);
   });
 });

@@ -45,11 +45,16 @@ describe('range sender (one round of a ranged upload)', () => {
     assert.equal(puts.filter((h) => /\r\nexpect: 100-continue/i.test(h)).length, 2, 'one per stream');
   });
 
-  it('settled at one stream, the rest of the file goes as one range: one reply to wait for, not one per range', async () => {
+  it('settled at one stream, ranges go joined: one reply to wait for, not one per range', async () => {
     const body = bytesOf(24 * MiB, 6);
     const { puts } = await send(body, 1);
     assert.equal(puts.length, 1);
     assert.match(puts[0], new RegExp(`\\r\\nx-range-end: ${body.length}\\r\\n`, 'i'));
+  });
+
+  it('joined ranges stay within 64 MiB: ranges are left for more streams when the scaler tries again', async () => {
+    const { puts } = await send(bytesOf(96 * MiB, 8), 1); // sixteen 6 MiB ranges
+    assert.deepEqual(puts.map((h) => /\r\nx-range-end: (\d+)/i.exec(h)?.[1]), [String(60 * MiB), String(96 * MiB)]);
   });
 
   it('back to one stream after more were tried, the stream left goes on over a new connection (slow start, not a cut window)', async () => {
