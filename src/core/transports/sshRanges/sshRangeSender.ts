@@ -36,12 +36,10 @@ export class SshRangeSender {
   /** Streams still logging in: each will take a range, so no more are started than ranges wait. */
   private connecting = 0;
   private connected = 0;
-  /** Streams that take no more ranges but wait for their last answer: the others do not count them. */
-  private finishing = 0;
   /** Connected streams that take ranges, oldest first: the oldest retire when there are too many. */
   private readonly taking: number[] = [];
   private nextId = 0;
-  /** A new connection was opened for the one stream left after more were tried (renewAfterProbe). */
+  /** A new connection was opened for the one stream left after more were tried (renewWanted). */
   private renewed = false;
   /** What this run moved; `landedBytes`: ranges the node verified and recorded. */
   readonly progress: RangeProgress;
@@ -147,13 +145,9 @@ export class SshRangeSender {
       if (!clean) break;
     }
     exec?.close();
+    // It takes no more ranges: the others no longer count it while its last answer comes.
     this.taking.splice(this.taking.indexOf(id), 1);
-    this.finishing++;
-    try {
-      await answered;
-    } finally {
-      this.finishing--;
-    }
+    await answered;
   }
 
   /** A range command opened ahead of its range, while ranges wait and nothing stopped the push. */
