@@ -73,6 +73,11 @@ demo_rc=$?
 readme_command tests "npm ci && npm test"
 test_rc=$?
 
+# A failed demo's end again, here: CI shows the last screen of the run, and the tests' output buried it.
+if [ "$demo_rc" != 0 ]; then
+  say "the demo failed (exit $demo_rc); the last lines it printed:"
+  tail -n 40 "$WORK/demo.log" | sed 's/^/  demo│ /'
+fi
 say "demo: exit $demo_rc; tests: exit $test_rc; $(($(date +%s) - T0)) s in all"
 # The closing line: the test command's own total, with a failed demo counted as one more failure.
 total=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$WORK/tests.log" | tail -1)

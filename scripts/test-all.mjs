@@ -17,13 +17,18 @@ const steps = [
   { name: 'e2e (real VS Code)', cmd: 'npm', args: ['run', '--silent', 'test:e2e'], suite: true },
 ];
 
+/** How much of a step's output is kept: enough for mocha's list of failures after its counts. */
+const TAIL_CHARS = 64_000;
+/** How much of a suite's failures the summary repeats, so that the last screen of a run says which tests failed. */
+const FAILURES_CHARS = 3000;
+
 function run(step) {
   return new Promise((resolve) => {
     let tail = '';
     const child = spawn(step.cmd, step.args, { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (b) => {
       process.stdout.write(b);
-      tail = (tail + b.toString()).slice(-4000);
+      tail = (tail + b.toString()).slice(-TAIL_CHARS);
     });
     child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), tail }));
   });
@@ -33,10 +38,30 @@ function run(step) {
 function counts(tail) {
   const plain = tail.match(/(\d+) passed, (\d+) failed\s*$/m);
   if (plain) return { passed: Number(plain[1]), failed: Number(plain[2]) };
-  const passing = tail.match(/(\d+) passing/);
-  const failing = tail.match(/(\d+) failing/);
+  const last = (re) => [...tail.matchAll(re)].at(-1);
+  const passing = last(/(\d+) passing/g);
+  const failing = last(/(\d+) failing/g);
   if (!passing && !failing) return undefined;
   return { passed: Number(passing?.[1] ?? 0), failed: Number(failing?.[1] ?? 0) };
+}
+
+/**
+ * What a failed suite's output says of its failures, so that the last screen of a run names them:
+ * each of mocha's numbered failures (its title and the first lines of its error, not the stack),
+ * the Playwright scenarios' ✗ lines and the e2e runner's FAILED line.
+ */
+function failures(tail) {
+  const text = tail.replace(/\x1b\[[0-9;]*m/g, '').replace(/^ *│ ?/gm, '');
+  const listed = text.split(/^ *\d+ failing *$/m).slice(1).flatMap((list) =>
+    list.split(/^(?= +\d+\) )/m).filter((b) => /^ +\d+\) /.test(b)).map((block) => {
+      const lines = block.split('\n');
+      const title = lines.findIndex((l) => /:\s*$/.test(l));
+      const error = lines.slice(title + 1).filter((l) => l.trim() && !/^\s+at /.test(l)).slice(0, 3);
+      return [...lines.slice(0, title + 1), ...error].join('\n');
+    }));
+  const marked = text.split('\n').filter((l) => /✗ |e2e: FAILED/.test(l));
+  const all = [...marked, ...listed].join('\n');
+  return all.length > FAILURES_CHARS ? `${all.slice(0, FAILURES_CHARS)}\n...` : all;
 }
 
 const summary = [];
@@ -76,6 +101,7 @@ for (const step of steps) {
   passed += c?.passed ?? 0;
   failed += f;
   summary.push(`${step.name}: ${c?.passed ?? 0} passed, ${f} failed (exit ${code}, ${secs} s)`);
+  if (f > 0) summary.push(failures(tail).replace(/^/gm, '    '));
 }
 console.log(`\n== summary\n${summary.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -143,8 +143,9 @@ export async function wireTap(target: { address: string; port: number }, host = 
 }
 
 /**
- * A TCP pass-through in front of `target` that resets each connection (both sides) once the
- * client sent `cutAfter` bytes on it, like a middlebox that cuts long flows.
+ * A TCP pass-through in front of `target` that cuts each connection once the client sent
+ * `cutAfter` bytes on it, like a middlebox that cuts long flows: the client gets a reset, the
+ * target gets exactly the first `cutAfter` bytes and then the end of the stream.
  */
 export function cuttingProxy(target: { address: string; port: number }, cutAfter: number, host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
   return trackedServer(host, (client, track) => {
@@ -155,9 +156,11 @@ export function cuttingProxy(target: { address: string; port: number }, cutAfter
       const room = cutAfter - sent;
       sent += d.length;
       if (room > 0) upstream.write(room >= d.length ? d : d.subarray(0, room));
-      if (sent >= cutAfter) {
+      // The agent's side ends with a FIN, not a reset: a reset would discard what the agent had not
+      // read yet, so how far its partial moved would be timing. The client's side is cut.
+      if (sent >= cutAfter && room > 0) {
         client.resetAndDestroy();
-        upstream.resetAndDestroy();
+        upstream.end();
       }
     });
     upstream.pipe(client);
