@@ -79,7 +79,7 @@ export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
         out.attempts.push({ transport: step.transport, result: 'skipped', error: step.skip, durationMs: 0 });
         continue;
       }
-      const end = await walkStep(ctx, step.transport, () => probes.start(step.transport), started, out);
+      const end = await walkStep(ctx, step.transport, probes, started, out);
       if (end.kind === 'success') {
         probes.stop();
         out.events.push({ type: 'SYNC_COMPLETED', transport: step.transport, bytes: end.success.bytes, durationMs: end.success.durationMs });
@@ -134,8 +134,10 @@ function startProbes(ctx: WalkContext) {
     stop();
     round.close();
   };
-  return { start, stop, dispose };
+  return { start, stop, dispose, round };
 }
+
+type Probes = ReturnType<typeof startProbes>;
 
 type StepEnd =
   | { kind: 'success'; success: PushSuccess }
@@ -149,15 +151,16 @@ type StepEnd =
  * budget is spent), and up to `failoverThreshold` consecutive tries that move nothing. Only those
  * count as failures.
  */
-async function walkStep(ctx: WalkContext, kind: TransportKind, preflight: () => Promise<ProbeResult>, started: number, out: WalkOutcome): Promise<StepEnd> {
+async function walkStep(ctx: WalkContext, kind: TransportKind, probes: Probes, started: number, out: WalkOutcome): Promise<StepEnd> {
   let stalls = 0;
   let resuming = false;
   for (;;) {
     // Before the probe starts, so a probe may ride what the push's preparation opens.
     ctx.transports[kind].prepare?.(ctx.node, ctx.signal);
     // A resume follows a try that just reached the node: no probe. A plain retry probes afresh.
-    const probe = resuming ? 'none' : stalls === 0 ? preflight() : 'fresh';
-    const tried = await tryTransport(ctx, kind, probe);
+    const probe = resuming ? 'none' : stalls === 0 ? probes.start(kind) : 'fresh';
+    // A push right after its preflight may run on the preflight's login (a failed push closes it).
+    const tried = await tryTransport(ctx, kind, probe, probe === 'none' || probe === 'fresh' ? undefined : probes.round);
     if (resuming) tried.attempt.resumed = true;
     out.attempts.push(tried.attempt);
     if (tried.success) return { kind: 'success', success: tried.success };
@@ -179,6 +182,7 @@ async function tryTransport(
   ctx: WalkContext,
   kind: TransportKind,
   preflight: Promise<ProbeResult> | 'fresh' | 'none',
+  round: ProbeRound | undefined,
 ): Promise<{ attempt: Attempt; success?: PushSuccess }> {
   const started = ctx.clock();
   const transport = ctx.transports[kind];
@@ -188,7 +192,7 @@ async function tryTransport(
       return { attempt: { transport: kind, result: 'failed', error: probe.message, ...(probe.code ? { code: probe.code } : {}), durationMs: ctx.clock() - started, probe } };
     }
   }
-  const pushed = await transport.push(ctx.node, ctx.job, (done, total) => ctx.onProgress?.(kind, done, total), ctx.signal);
+  const pushed = await transport.push(ctx.node, ctx.job, (done, total) => ctx.onProgress?.(kind, done, total), ctx.signal, round);
   const durationMs = ctx.clock() - started;
   if (pushed.ok) return { attempt: { transport: kind, result: 'ok', durationMs, bytesMoved: pushed.bytesSent }, success: pushed };
   const attempt: Attempt = { transport: kind, result: 'failed', error: pushed.message, code: pushed.code, durationMs };

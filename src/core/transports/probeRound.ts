@@ -1,6 +1,6 @@
 import { withDeadline } from '../deadline';
 import type { NodeSpec } from '../hosts/nodeSpec';
-import { fail, type Result } from '../result';
+import { fail, ok, type Result } from '../result';
 import { openSsh } from '../ssh/connect';
 import type { SshSession } from '../ssh/session';
 import type { SshErrorCode } from '../ssh/sshErrors';
@@ -24,9 +24,36 @@ export class ProbeRound {
     return (this.login ??= open(this.signal));
   }
 
+  /**
+   * The login a probe of this round opened, if it is still up: a push right after the probe may run
+   * on it (the round still closes it) instead of paying another key exchange and its round trips.
+   */
+  async openLogin(): Promise<SshSession | undefined> {
+    const r = await this.login;
+    return r?.ok && !r.value.closed ? r.value : undefined;
+  }
+
   close(): void {
     void this.login?.then((r) => r.ok && r.value.close());
   }
+}
+
+/** A push's SSH session: borrowed from the probe's round (the round closes it), or its own (the push closes it). */
+export interface PushLogin {
+  session: SshSession;
+  /**
+   * Ends the push's use: closes a session of its own, and a borrowed one after a failed push (it may
+   * be what broke: the next push must not inherit a half-dead connection); a good one stays with its round.
+   */
+  release(pushed: boolean): void;
+}
+
+/** The round's open login when the push came right after its probe, else a login of the push's own from `open`. */
+export async function pushLogin(round: ProbeRound | undefined, open: () => SshLogin): Promise<Result<PushLogin, SshErrorCode>> {
+  const borrowed = await round?.openLogin();
+  if (borrowed) return ok({ session: borrowed, release: (pushed) => void (pushed || borrowed.close()) });
+  const own = await open();
+  return own.ok ? ok({ session: own.value, release: () => own.value.close() }) : own;
 }
 
 /** Runs `probe` with a fresh round, closed when it ends: for a single probe outside any round. */

@@ -105,7 +105,11 @@ export interface Transport {
   readonly kind: TransportKind;
   /** `round` carries what the probes of one node share (the SSH rungs' one login). */
   probe(node: NodeSpec, signal: AbortSignal, round: ProbeRound): Promise<ProbeResult>;
-  push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult>;
+  /**
+   * `round`: the round whose probe of this transport just passed, when the push follows it at once:
+   * the SSH rungs run on its login instead of logging in again (the round closes it).
+   */
+  push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal, round?: ProbeRound): Promise<PushResult>;
   /**
    * The walk reached this transport: its push comes as soon as its probe succeeds. Called before
    * the walk starts that probe (unless a stagger started it already), so a transport may open what

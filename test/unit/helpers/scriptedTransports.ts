@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NodeSpec, TransportKind } from '../../../src/core/hosts/nodeSpec';
 import type { ProbeResult, PushResult, Transport } from '../../../src/core/transports/transport';
+import type { ProbeRound } from '../../../src/core/transports/probeRound';
 import { nodeSpec } from './nodeSpec';
 
 /** A NodeSpec with the default chain, for router tests. */
@@ -26,6 +27,8 @@ export class ScriptedTransport implements Transport {
   readonly behaviour = new Map<string, Behaviour>();
   probes: string[] = [];
   pushes: string[] = [];
+  /** Per push: whether it was handed its probe's round. */
+  pushRounds: boolean[] = [];
   /** Pushes taken in order before `behaviour` applies; `onPush` runs as each starts (a test's clock, a cancel). */
   readonly steps = new Map<string, PushStep[]>();
   onPush?: () => void;
@@ -58,8 +61,9 @@ export class ScriptedTransport implements Transport {
     return { transport: this.kind, success: true, message: 'ok', latencyMs: 1 };
   }
 
-  async push(node: NodeSpec, _job: unknown, _progress: unknown, signal: AbortSignal): Promise<PushResult> {
+  async push(node: NodeSpec, _job: unknown, _progress: unknown, signal: AbortSignal, round?: ProbeRound): Promise<PushResult> {
     this.pushes.push(node.name);
+    this.pushRounds.push(round !== undefined);
     this.onPush?.();
     if (signal.aborted) return { ok: false, transport: this.kind, code: 'cancelled', message: `${this.kind}: cancelled`, durationMs: 1 };
     const step = this.steps.get(node.name)?.shift();

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import type { NodeSpec } from '../../hosts/nodeSpec';
 import { withDeadline } from '../../deadline';
-import { describeError } from '../../result';
+import { describeError, type Result } from '../../result';
+import { rangeBytesFor } from '../../byteRanges';
+import { knownRoundTrip } from '../../ssh/roundTrips';
+import { startCellHashes, type CellHashes, type LocalHashFailure } from '../hashWorker';
 import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
 import { Base64PushRun, type Base64PushFailure } from './base64Push';
 import { base64Dialect } from '../sshRanges/base64Dialect';
@@ -9,7 +12,7 @@ import { pushSshRanged } from '../sshRanges/sshRanged';
 import { openSsh, type SshOverrides } from '../../ssh/connect';
 import type { SshSession } from '../../ssh/session';
 import * as ops from './remoteFileOps';
-import { probeLogin, type ProbeRound } from '../probeRound';
+import { probeLogin, pushLogin, type ProbeRound } from '../probeRound';
 import { sshRemotePath, type RemotePathError } from '../remotePath';
 import { bytesPerSecond, type PartialProgress, type ProbeResult, type PushJob, type PushProgress, type PushResult, type Transport, type TransportOptions } from '../transport';
 
@@ -60,7 +63,7 @@ export class Base64Transport implements Transport {
     return done(true, `node ${node.name}: base64 over SSH ok (${sha}), ${Date.now() - started} ms`);
   }
 
-  async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
+  async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal, round?: ProbeRound): Promise<PushResult> {
     const started = Date.now();
     const failed = (f: Fail, partial?: PartialProgress): PushResult =>
       ({ ok: false, transport: 'base64', code: f.code, message: f.message, durationMs: Date.now() - started, ...(partial ? { partial } : {}) });
@@ -74,20 +77,30 @@ export class Base64Transport implements Transport {
     } catch (err) {
       return failed({ code: 'local_unreadable', message: `cannot read ${job.localPath}: ${describeError(err)}; nothing was sent to node ${node.name}` });
     }
-    const ssh = await openSsh(node, this.opts, signal, this.sshOverrides);
-    if (!ssh.ok) return failed({ code: ssh.code, message: `${ssh.message} (base64 push)` });
+    const streams = this.opts.streams ?? DEFAULT_STREAMS;
+    // Ranges are named by the file's hashes: read beside the login, dropped if one stream goes.
+    const hashes = rangesWanted(size, streams, knownRoundTrip(node.name)) ? startCellHashes(job.localPath, size, rangeBytesFor(size), signal) : undefined;
+    const login = await pushLogin(round, () => openSsh(node, this.opts, signal, this.sshOverrides));
+    if (!login.ok) return hashes?.drop(), failed({ code: login.code, message: `${login.message} (base64 push)` });
+    let pushed = false;
     try {
-      const at = { node, job, size, resolved: resolved.value, ssh: ssh.value, progress, signal, started };
+      const ssh = login.value.session;
+      const at = { node, job, size, resolved: resolved.value, ssh, progress, signal, started };
       // The login measured the node's round trip: 'auto' sends ranges only where one stream is loss-bound.
-      return rangesWanted(size, this.opts.streams ?? DEFAULT_STREAMS, ssh.value.rttMs) ? await this.pushRanges(at) : await this.pushOneStream(at);
+      const ranges = rangesWanted(size, streams, ssh.rttMs);
+      if (!ranges) hashes?.drop();
+      const r = ranges ? await this.pushRanges(at, hashes?.result) : await this.pushOneStream(at);
+      pushed = r.ok;
+      return r;
     } finally {
-      ssh.value.close();
+      login.value.release(pushed);
     }
   }
 
-  private async pushRanges(at: PushAt): Promise<PushResult> {
+  private async pushRanges(at: PushAt, hashes: Promise<Result<CellHashes, LocalHashFailure>> | undefined): Promise<PushResult> {
     const { node, job, size, resolved, ssh, progress, signal, started } = at;
-    const r = await pushSshRanged({ transport: 'base64', dialect: base64Dialect, node, opts: this.opts, sshOverrides: this.sshOverrides, localPath: job.localPath, size, resolved, streams: this.opts.streams ?? DEFAULT_STREAMS, ssh, progress, signal });
+    const streams = this.opts.streams ?? DEFAULT_STREAMS;
+    const r = await pushSshRanged({ transport: 'base64', dialect: base64Dialect, node, opts: this.opts, sshOverrides: this.sshOverrides, localPath: job.localPath, size, resolved, streams, ssh, progress, signal, hashes });
     const durationMs = Date.now() - started;
     if (!r.ok) return { ok: false, transport: 'base64', code: r.code, message: r.message, durationMs, ...(r.partial ? { partial: r.partial } : {}) };
     return { ok: true, transport: 'base64', bytes: size, bytesSent: r.bytesSent, sha256: r.sha256, durationMs, remotePath: resolved, streams: r.streams, rateBytesPerS: bytesPerSecond(r.bytesSent, durationMs) };

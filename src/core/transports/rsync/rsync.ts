@@ -75,7 +75,7 @@ export class RsyncTransport implements Transport {
     return probeRsync(node, target, features.value, this.env, this.opts, signal, round);
   }
 
-  async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
+  async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal, round?: ProbeRound): Promise<PushResult> {
     const started = Date.now();
     const failed = (code: RsyncFailure, message: string, partial?: PartialProgress): PushResult =>
       ({ ok: false, transport: 'rsync', code, message, durationMs: Date.now() - started, ...(partial ? { partial } : {}) });
@@ -87,7 +87,7 @@ export class RsyncTransport implements Transport {
       const localPath = path.resolve(job.localPath);
       const st = await fs.stat(localPath).catch(() => undefined);
       if (!st?.isFile()) return failed('local_file_missing', `local file ${localPath} ${st ? 'is not a regular file' : 'does not exist'}: nothing to push to ${node.name}`);
-      const ranged = await pushRsyncRanges({ node, opts: this.opts, localPath, size: st.size, resolved: resolved.value, progress, signal });
+      const ranged = await pushRsyncRanges({ node, opts: this.opts, localPath, size: st.size, resolved: resolved.value, progress, signal, round });
       if (ranged && !ranged.ok) return failed(ranged.code, ranged.message, ranged.partial);
       if (ranged) {
         const { bytesSent, sha256, streams } = ranged;

@@ -1,9 +1,11 @@
 import { RANGED_MIN_BYTES, rangeBytesFor } from '../../byteRanges';
 import type { NodeSpec } from '../../hosts/nodeSpec';
 import { openSsh } from '../../ssh/connect';
+import { pushLogin, type ProbeRound } from '../probeRound';
 import { knownRoundTrip } from '../../ssh/roundTrips';
 import type { SshSession } from '../../ssh/session';
-import { cellHashesInWorker, type CellHashes } from '../hashWorker';
+import { startCellHashes, type CellHashes, type LocalHashFailure } from '../hashWorker';
+import type { Result } from '../../result';
 import { lookCommand, parseLookOutput, rangedFilePaths } from '../sshRanges/rangedScripts';
 import { rawDialect } from '../sshRanges/rawDialect';
 import { pushSshRanged, type SshRangedOutcome } from '../sshRanges/sshRanged';
@@ -23,10 +25,9 @@ interface RsyncRangedPush {
   resolved: string;
   progress: PushProgress;
   signal: AbortSignal;
+  /** The round whose probe just passed: its login carries the look and the first stream. */
+  round?: ProbeRound;
 }
-
-/** Ranges or not; ranges that resume a partial of this file come with its hashes, read to tell. */
-type RangesChoice = { ranges: false } | { ranges: true; hashes?: CellHashes };
 
 /**
  * The rsync rung's ranges (one TCP stream is loss-bound on a long lossy link): a big file goes as
@@ -45,31 +46,35 @@ export async function pushRsyncRanges(at: RsyncRangedPush): Promise<SshRangedOut
   if (known !== undefined && !rangesWanted(at.size, streams, known)) return undefined;
   // No host key prompt here: a node whose key is not known yet gets rsync, which asks once.
   const opts: TransportOptions = { ...at.opts, onUnknownHostKey: undefined };
-  const ssh = await openSsh(at.node, opts, at.signal);
-  if (!ssh.ok) return ssh.code === 'cancelled' ? ssh : undefined;
+  // The hashes name the transfer on the node: read beside the login and the look, not after them.
+  const hashes = startCellHashes(at.localPath, at.size, rangeBytesFor(at.size), at.signal);
+  const login = await pushLogin(at.round, () => openSsh(at.node, opts, at.signal));
+  if (!login.ok) return hashes.drop(), login.code === 'cancelled' ? login : undefined;
+  let outcome: SshRangedOutcome | undefined;
   try {
-    const choice = await chooseRanges(at, ssh.value, streams);
-    if (!choice.ranges) return undefined;
-    return await pushSshRanged({
+    const ssh = login.value.session;
+    const ranges = await chooseRanges(at, ssh, streams, hashes.result);
+    if (!ranges) return hashes.drop(), undefined;
+    return (outcome = await pushSshRanged({
       transport: 'rsync', dialect: rawDialect, node: at.node, opts, sshOverrides: {}, localPath: at.localPath, size: at.size,
-      resolved: at.resolved, streams, ssh: ssh.value, progress: at.progress, signal: at.signal, hashes: choice.hashes,
-    });
+      resolved: at.resolved, streams, ssh, progress: at.progress, signal: at.signal, hashes: hashes.result,
+    }));
   } finally {
-    ssh.value.close();
+    // Without ranges (plain rsync follows) the login is as the probe left it.
+    login.value.release(outcome?.ok ?? true);
   }
 }
 
 /** Whether this file goes as ranges to this node: see pushRsyncRanges. */
-async function chooseRanges(at: RsyncRangedPush, ssh: SshSession, streams: StreamsSetting): Promise<RangesChoice> {
-  const no: RangesChoice = { ranges: false };
+async function chooseRanges(at: RsyncRangedPush, ssh: SshSession, streams: StreamsSetting, hashes: Promise<Result<CellHashes, LocalHashFailure>>): Promise<boolean> {
   // The login measured the node's round trip: 'auto' sends ranges only where one stream is loss-bound.
-  if (!rangesWanted(at.size, streams, ssh.rttMs)) return no;
+  if (!rangesWanted(at.size, streams, ssh.rttMs)) return false;
   const r = await ssh.exec(lookCommand(rangedFilePaths(at.resolved)), { signal: at.signal, timeoutMs: LOOK_TIMEOUT_MS });
   const look = r.ok && r.value.code === 0 ? parseLookOutput(r.value.stdout) : undefined;
-  if (!look?.ddPresent) return no;
-  if (look.target === 'none') return { ranges: true };
-  if (look.target === 'dir' || look.ranged?.size !== at.size) return no;
+  if (!look?.ddPresent) return false;
+  if (look.target === 'none') return true;
+  if (look.target === 'dir' || look.ranged?.size !== at.size) return false;
   // An older version at the target and ranges of a file this size beside it: resume them only if they are this file's.
-  const hashes = await cellHashesInWorker(at.localPath, at.size, rangeBytesFor(at.size), at.signal);
-  return hashes.ok && hashes.value.sha256 === look.ranged.sha256 ? { ranges: true, hashes: hashes.value } : no;
+  const h = await hashes;
+  return h.ok && h.value.sha256 === look.ranged.sha256;
 }

@@ -62,10 +62,11 @@ const identityLine = (id: RangedIdentity) => `ringrift-ranges ${SIDECAR_VERSION}
 const q = shellQuoteRemotePath;
 
 /**
- * Looks, writes nothing but the directory: mkdir, target a directory?, tools (a sha256 tool, dd,
- * and what the dialect's `detection` lines look for), free space, and, when the sidecar names
- * this very transfer and the partial has its size, `kept` and the sidecar's ranges as
- * `done=<start> <end>` lines. Ends with `prepared`.
+ * Looks and starts: mkdir, target a directory?, tools (a sha256 tool, dd, and what the dialect's
+ * `detection` lines look for), free space; then, when the sidecar names this very transfer and the
+ * partial has its size, `kept` and the sidecar's ranges as `done=<start> <end>` lines; else (and
+ * with dd there) the transfer afresh, as startLines says. Ends with `prepared`. One command, not
+ * a look and then a start: each command costs a few round trips and a shell.
  */
 export function inspectCommand(p: RangedFilePaths, id: RangedIdentity, detection: readonly string[]): string {
   const [D, P, S, T] = [q(p.dir), q(p.partial), q(p.sidecar), q(p.target)];
@@ -81,10 +82,28 @@ export function inspectCommand(p: RangedFilePaths, id: RangedIdentity, detection
       // `#` ends the listing: a last line without its newline (a torn append) gets it glued on and
       // parses as nothing (GNU and BusyBox sed keep the missing newline missing; BSD sed adds one).
       `  echo kept; sed -n '2,$s/^/done=/p' ${S}; echo '#'`,
+      `elif [ ! -d ${T} ] && command -v dd >/dev/null 2>&1; then`,
+      ...startLines(p, id).map((l) => `  ${l}`),
       'fi',
       `echo ${ops.PREPARED_MARK}`,
     ].join('\n'),
   );
+}
+
+/**
+ * The transfer afresh: drops partial and sidecar (another file's ranges), makes a sparse partial
+ * of `size` (it takes no disk blocks until ranges land), writes the identity line. Prints
+ * `started`, or `start-error=` with dd's or the shell's last word.
+ */
+function startLines(p: RangedFilePaths, id: RangedIdentity): string[] {
+  const [P, S] = [q(p.partial), q(p.sidecar)];
+  return [
+    `rm -f ${S} ${P}`,
+    // No conv=notrunc: dd truncates (here: extends) the output to the seek offset; no data is read.
+    `if ! e=$(dd if=/dev/null of=${P} bs=1 seek=${id.size} 2>&1); then echo "start-error=$(printf '%s' "$e" | tail -n 1)"`,
+    `elif e=$(printf '%s\\n' '${identityLine(id)}' 2>&1 > ${S}); then echo started`,
+    `else echo "start-error=$(printf '%s' "$e" | tail -n 1)"; fi`,
+  ];
 }
 
 /** What is at a target, for a rung choosing between ranges and its own single stream. */
@@ -115,19 +134,6 @@ export function parseLookOutput(stdout: string): TargetLook | undefined {
   const m = new RegExp(`^ranged=ringrift-ranges ${SIDECAR_VERSION} (\\d+) ([0-9a-f]{64}) (\\d+)$`, 'm').exec(stdout);
   const ranged = m && m[1] === m[3] ? { size: Number(m[1]), sha256: m[2] } : undefined;
   return { target, ddPresent: /^dd=present$/m.test(stdout), ranged };
-}
-
-/** Starts the transfer afresh: drops partial and sidecar, makes a sparse partial of `size`, writes the identity line. Prints `ready`. */
-export function resetCommand(p: RangedFilePaths, id: RangedIdentity): string {
-  const [P, S] = [q(p.partial), q(p.sidecar)];
-  return ops.inSh(
-    [
-      `rm -f ${S} ${P}`,
-      // No conv=notrunc: dd truncates (here: extends) the output to the seek offset; no data is read.
-      `if ! e=$(dd if=/dev/null of=${P} bs=1 seek=${id.size} 2>&1); then echo "write-error=$(printf '%s' "$e" | tail -n 1)"; exit 0; fi`,
-      `printf '%s\\n' '${identityLine(id)}' > ${S} && echo ready`,
-    ].join('\n'),
-  );
 }
 
 /** What turns a range command's stdin into the range's bytes for dd: base64's decoder, with the flag the node's takes. */
@@ -208,10 +214,15 @@ function touchStamp(t: Date): string | undefined {
   return /^\d{12}\.\d{2}$/.test(stamp) ? stamp : undefined;
 }
 
+/** How inspectCommand's start of a fresh transfer went: `started`, or the node's words for why not. */
+export type StartOutcome = { ok: true } | { ok: false; text: string };
+
 export interface InspectReport extends ops.PrepareReport {
   ddPresent: boolean;
-  /** The sidecar's ranges when it and the partial are this transfer's; undefined: start afresh. */
+  /** The sidecar's ranges when it and the partial are this transfer's; undefined: it was started afresh (see `start`). */
   kept: ByteRange[] | undefined;
+  /** When nothing was kept: how the start went (undefined: not tried, no dd or a directory at the target). */
+  start: StartOutcome | undefined;
 }
 
 /**
@@ -221,17 +232,20 @@ export interface InspectReport extends ops.PrepareReport {
 export function parseInspectOutput(stdout: string, size: number, rangeBytes: number): InspectReport {
   const base = ops.parsePrepareOutput(stdout);
   let kept: ByteRange[] | undefined;
+  let start: StartOutcome | undefined;
   let ddPresent = false;
   for (const line of stdout.split('\n')) {
     if (line === ops.PREPARED_MARK) break;
     if (line === 'dd=present') ddPresent = true;
     if (line === 'kept') kept = [];
+    if (line === 'started') start = { ok: true };
+    if (line.startsWith('start-error=')) start = { ok: false, text: line.slice('start-error='.length) };
     const m = /^done=(\d+) (\d+)$/.exec(line);
     if (!m || !kept) continue;
     const r = { start: Number(m[1]), end: Number(m[2]) };
     if (r.start < r.end && r.end <= size && r.start % rangeBytes === 0 && (r.end % rangeBytes === 0 || r.end === size)) kept.push(r);
   }
-  return { ...base, ddPresent, kept };
+  return { ...base, ddPresent, kept, start };
 }
 
 export type RangeOutcome = { kind: 'ok' } | { kind: 'mismatch'; remoteSha: string } | { kind: 'write_error'; text: string } | { kind: 'unexpected'; text: string };

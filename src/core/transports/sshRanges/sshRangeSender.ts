@@ -126,9 +126,11 @@ export class SshRangeSender {
   /**
    * One stream's ranges, pipelined: while a range's bytes go, the stream's next range command opens
    * (RangeExec: the node's shell starts and waits), so the next range's bytes follow the moment this
-   * one's stdin ends, and the node verifies a range while the next one arrives. Two commands at most
-   * per connection: the next opens once the range before the one being written was answered. A
-   * range is taken from the queue only at its turn, so none waits behind a stream that stalls.
+   * one's stdin ends, and the node verifies a range while the next one arrives. The next command
+   * opens as the range's bytes start: its start costs several round trips and a shell, which a short
+   * range (4 MiB: 0.17 s at 200 Mbit/s) does not cover once the answer before it came. Three
+   * commands at most per connection (sshd's MaxSessions is 10): the one answering, the one writing,
+   * the next. A range is taken from the queue only at its turn, so none waits behind a stream that stalls.
    */
   private async sendRanges(ssh: SshSession, writer: RangeWriter, id: number): Promise<void> {
     let exec = this.spare(ssh);
@@ -137,8 +139,8 @@ export class SshRangeSender {
       const range = exec && this.nextRange(id);
       if (!exec || !range) break;
       const sent = this.send(exec, range, writer);
-      await answered;
       const next = this.spare(ssh);
+      await answered;
       const clean = await sent;
       answered = this.settle(exec, range);
       exec = next;

@@ -7,7 +7,7 @@ import { describeError, ok, type Failure, type Result } from '../../result';
 import type { SshOverrides } from '../../ssh/connect';
 import type { SshSession } from '../../ssh/session';
 import type { SshErrorCode } from '../../ssh/sshErrors';
-import { cellHashesInWorker, type CellHashes } from '../hashWorker';
+import { cellHashesInWorker, type CellHashes, type LocalHashFailure } from '../hashWorker';
 import { StreamScaler, type StreamsSetting } from '../streamCount';
 import { progressTicker } from '../progressTicker';
 import type { PartialProgress, PushProgress, TransportOptions } from '../transport';
@@ -19,10 +19,10 @@ import { planRanges } from './rangePlan';
 import { promptsOncePerPush } from './pushPrompts';
 import * as scripts from './rangedScripts';
 
-/** Bound on the inspect and reset commands once connected. */
+/** Bound on the inspect command (which also starts a fresh transfer) once connected. */
 const COMMAND_TIMEOUT_MS = 60_000;
-/** Listeners one push puts on its signal at most: a login or two range commands per stream (32 at most), and a few more. */
-const MAX_LISTENERS = 80;
+/** Listeners one push puts on its signal at most: a login or three range commands per stream (32 at most), and a few more. */
+const MAX_LISTENERS = 112;
 const MiB = 1 << 20;
 
 /** Why a ranged SSH push failed: the SSH layer's codes, or what the node's commands or the local file reported. */
@@ -53,8 +53,8 @@ interface RangedPushDeps {
   ssh: SshSession;
   progress: PushProgress;
   signal: AbortSignal;
-  /** The file's sha256 and its cells' (cellHashesInWorker on the rangeBytesFor grid), when the caller read them already. */
-  hashes?: CellHashes;
+  /** The file's sha256 and its cells' (cellHashesInWorker on the rangeBytesFor grid), when the caller started them already. */
+  hashes?: Promise<Result<CellHashes, LocalHashFailure>>;
 }
 
 /** How a ranged push ended; a failure says how many verified bytes the node gained. */
@@ -129,7 +129,7 @@ class RangedRun {
     } catch (err) {
       return this.fail('local_unreadable', `cannot read ${d.localPath}: ${describeError(err)}; nothing was sent`);
     }
-    const hashes = d.hashes ? ok(d.hashes) : await cellHashesInWorker(d.localPath, d.size, rangeBytesFor(d.size), d.signal);
+    const hashes = await (d.hashes ?? cellHashesInWorker(d.localPath, d.size, rangeBytesFor(d.size), d.signal));
     if (!hashes.ok) return this.fail(hashes.code === 'cancelled' ? 'cancelled' : 'local_unreadable', `${hashes.message}; nothing was sent`);
     const first = await this.attempt(d.ssh, file, hashes.value);
     if (first.ok || !first.startOver) return first;
@@ -149,10 +149,7 @@ class RangedRun {
     if (report.freeBytes !== undefined && report.freeBytes < d.size - plan.doneBytes) {
       return this.fail('disk_full', `needs ${d.size - plan.doneBytes} bytes but ${paths.dir} has ${report.freeBytes} free; free space on the node (nothing was written, the old file is intact)`);
     }
-    if (!report.kept) {
-      const reset = await this.reset(ssh, id);
-      if (reset) return reset;
-    }
+    if (!report.kept && !report.start?.ok) return this.startFailed(report.start, inspected.value);
     this.meter.onNode = plan.doneBytes;
     const sender = new SshRangeSender(
       { ...d, paths, label: this.label, where: this.where, file, tools: tools.value, cells: h.cells, rangeBytes: plan.rangeBytes, scaler: this.scaler, meter: this.meter },
@@ -181,12 +178,9 @@ class RangedRun {
     return ok({ decoder: decoder.value, tool: report.shaTool });
   }
 
-  /** A fresh sparse partial and sidecar for this transfer, replacing another file's. */
-  private async reset(ssh: SshSession, id: scripts.RangedIdentity): Promise<RangesFail | undefined> {
-    const r = await ssh.exec(scripts.resetCommand(this.paths, id), { signal: this.d.signal, timeoutMs: COMMAND_TIMEOUT_MS });
-    if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (${this.label}, creating the partial)` };
-    if (/^ready$/m.test(r.value.stdout)) return undefined;
-    const text = /^write-error=(.*)$/m.exec(r.value.stdout)?.[1] ?? (r.value.stderr || r.value.stdout.trim() || `exit ${r.value.code}`);
+  /** The inspect command could not start the transfer afresh (a sparse partial and its sidecar). */
+  private startFailed(start: scripts.StartOutcome | undefined, out: { stdout: string; stderr: string; code: number | null }): RangesFail {
+    const text = (start && !start.ok && start.text) || out.stderr.trim() || `no answer (exit ${out.code})`;
     return this.fail(/No space left|Disk quota/i.test(text) ? 'disk_full' : 'remote_error', `cannot create ${this.paths.partial}: ${text}`);
   }
 

@@ -113,6 +113,17 @@ describe('SyncRouter escalation', () => {
     assert.deepEqual(seen, ['prepare p2p a', 'prepare http a', 'http probe starts', 'http probed']);
   });
 
+  it('hands the push that follows its preflight the probe round (the SSH rungs run on its login), not a retry or a resume', async () => {
+    const n = makeNode('a');
+    const t = setup([n], { failoverThreshold: 2 });
+    t.transports.p2p.set('a', 'probe-fails');
+    t.transports.http.set('a', 'probe-fails');
+    t.transports.rsync.script('a', 'fails', 'ok');
+    const r = await t.sync(n);
+    assert.equal(r.transportUsed, 'rsync');
+    assert.deepEqual(t.transports.rsync.pushRounds, [true, false], 'the retry probes afresh in a round of its own, closed before its push');
+  });
+
   it('retries a transport up to the failover threshold before moving on', async () => {
     const n = makeNode('a');
     const t = setup([n], { failoverThreshold: 3 });

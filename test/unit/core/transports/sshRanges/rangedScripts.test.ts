@@ -64,7 +64,7 @@ describe('core/transports/sshRanges/rangedScripts', () => {
       assert.ok(fresh.shaTool && fresh.ddPresent, `tools found for ${name}`);
       assert.ok(DIALECTS[dialect].decoderOn(fresh).ok, `${dialect} can write ranges for ${name}`);
       assert.equal(fresh.kept, undefined, 'nothing kept yet');
-      assert.equal(run(scripts.resetCommand(p, id)).trim(), 'ready');
+      assert.deepEqual(fresh.start, { ok: true }, 'so the inspect started the transfer');
       assert.equal(fs.statSync(path.join(home, 'sub dir', `.${name}.ssh-ranged.ringrift-partial`)).size, file.length, 'sparse, at full size');
       for (const range of [{ start: 2 * MiB, end: file.length }, { start: 0, end: MiB }, { start: MiB, end: 2 * MiB }]) {
         assert.deepEqual(sendRange(p, file, range, undefined, dialect), { kind: 'ok' }, `${name} ${range.start}`);
@@ -82,7 +82,7 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     const p = scripts.rangedFilePaths('m.bin');
     const file = randomBytes(3 * MiB);
     const id = { size: file.length, sha256: sha(file) };
-    run(scripts.resetCommand(p, id));
+    inspect(p, id);
     const wrong = sendRange(p, file, { start: 0, end: MiB }, 'f'.repeat(64));
     assert.deepEqual(wrong, { kind: 'mismatch', remoteSha: sha(file.subarray(0, MiB)) });
     const second = { start: MiB, end: 2 * MiB };
@@ -94,20 +94,41 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     assert.deepEqual(inspect(p, id).kept, [{ start: 2 * MiB, end: 3 * MiB }]);
   });
 
-  it('keeps ranges only of this very file: another sha256, a partial of another size, a torn or off-grid line count for nothing', () => {
+  it('keeps ranges only of this very file: a torn or off-grid line counts for nothing; another sha256 or a partial of another size starts afresh', () => {
     const p = scripts.rangedFilePaths('m.bin');
     const file = randomBytes(2 * MiB + 7);
     const id = { size: file.length, sha256: sha(file) };
-    run(scripts.resetCommand(p, id));
+    inspect(p, id);
     sendRange(p, file, { start: 0, end: MiB });
-    assert.equal(inspect(p, { ...id, sha256: 'a'.repeat(64) }).kept, undefined, 'another version of the file');
     const sidecar = path.join(home, '.m.bin.ssh-ranges.ringrift-partial');
     // A torn-off end, a range seen twice, one past the end, a good one, and a last line torn before its newline.
     fs.appendFileSync(sidecar, `${MiB} 2\n0 ${MiB}\n${2 * MiB} ${4 * MiB}\n${2 * MiB} ${file.length}\n${MiB} ${2 * MiB}`);
     assert.deepEqual(inspect(p, id).kept, [{ start: 0, end: MiB }, { start: 0, end: MiB }, { start: 2 * MiB, end: file.length }]);
     assert.deepEqual(inspect(p, id, 2 * MiB).kept, [{ start: 2 * MiB, end: file.length }], 'on a 2 MiB grid only the last counts');
+    const other = { ...id, sha256: 'a'.repeat(64) };
+    const another = inspect(p, other);
+    assert.deepEqual([another.kept, another.start], [undefined, { ok: true }], 'another version of the file: started afresh');
+    assert.equal(fs.readFileSync(sidecar, 'utf8'), `ringrift-ranges 1 ${file.length} ${other.sha256}\n`, "the old version's ranges are gone");
+    assert.equal(inspect(p, id).kept, undefined, 'and back: nothing of this file is kept either');
+    sendRange(p, file, { start: 0, end: MiB });
     fs.truncateSync(path.join(home, '.m.bin.ssh-ranged.ringrift-partial'), 5);
-    assert.equal(inspect(p, id).kept, undefined, 'a partial of another size');
+    const resized = inspect(p, id);
+    assert.deepEqual([resized.kept, resized.start], [undefined, { ok: true }], 'a partial of another size');
+    assert.equal(fs.statSync(path.join(home, '.m.bin.ssh-ranged.ringrift-partial')).size, file.length, 'made again at full size');
+  });
+
+  it('says why it could not start a transfer afresh (dd\'s own words), and does not start one over a directory target', () => {
+    const p = scripts.rangedFilePaths('m.bin');
+    const id = { size: 3 * MiB, sha256: 'b'.repeat(64) };
+    fs.mkdirSync(path.join(home, '.m.bin.ssh-ranged.ringrift-partial'));
+    const blocked = inspect(p, id);
+    assert.equal(blocked.kept, undefined);
+    assert.ok(blocked.start && !blocked.start.ok && /directory/i.test(blocked.start.text), JSON.stringify(blocked.start));
+    fs.rmdirSync(path.join(home, '.m.bin.ssh-ranged.ringrift-partial'));
+    fs.mkdirSync(path.join(home, 'm.bin'));
+    const dirTarget = inspect(p, id);
+    assert.deepEqual([dirTarget.targetIsDir, dirTarget.start], [true, undefined]);
+    assert.deepEqual(fs.readdirSync(home), ['m.bin'], 'nothing made beside it');
   });
 
   it('finish: a partial that does not hash right is dropped with its sidecar, the old target intact; a directory target is refused', () => {
@@ -116,7 +137,7 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     file[MiB] = 1; // never sent: the sparse partial holds a zero there
     const id = { size: file.length, sha256: sha(file) };
     fs.writeFileSync(path.join(home, 'm.bin'), 'old');
-    run(scripts.resetCommand(p, id));
+    inspect(p, id);
     sendRange(p, file, { start: 0, end: MiB });
     const out = ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME)));
     assert.equal(out.kind, 'mismatch');
@@ -138,7 +159,7 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     assert.throws(() => scripts.rangeLine({ start: 0, end: MiB }, "'; touch x '"));
     const p = scripts.rangedFilePaths('m.bin');
     const file = randomBytes(MiB);
-    run(scripts.resetCommand(p, { size: file.length, sha256: sha(file) }));
+    inspect(p, { size: file.length, sha256: sha(file) });
     for (const line of ['0 $(touch MARK) ' + 'a'.repeat(64), `0 ${MiB} `, `0 ${MiB} ;touch MARK`]) {
       assert.deepEqual(scripts.parseRangeOutput(run(scripts.rangeCommand(p, tools('raw')), `${line}\n`)), { kind: 'unexpected', text: 'bad range line' });
     }
@@ -149,7 +170,7 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     const p = scripts.rangedFilePaths('m.bin');
     const file = randomBytes(MiB);
     const id = { size: file.length, sha256: sha(file) };
-    run(scripts.resetCommand(p, id));
+    inspect(p, id);
     for (const input of ['', '0 1048'] as const) {
       for (const dialect of ['raw', 'base64'] as const) assert.equal(run(scripts.rangeCommand(p, tools(dialect)), input), '');
     }
@@ -161,7 +182,7 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     const p = scripts.rangedFilePaths('m.bin');
     const file = randomBytes(3 * MiB + 99);
     const id = { size: file.length, sha256: sha(file) };
-    run(scripts.resetCommand(p, id));
+    inspect(p, id);
     assert.deepEqual(sendRange(p, file, { start: MiB, end: 2 * MiB }, undefined, 'base64'), { kind: 'ok' });
     const raw = inspect(p, id, MiB, 'raw');
     assert.deepEqual(raw.kept, [{ start: MiB, end: 2 * MiB }]);
@@ -179,7 +200,7 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     const file = randomBytes(MiB + 5);
     const id = { size: file.length, sha256: sha(file) };
     fs.mkdirSync(path.join(home, 'sub'));
-    run(scripts.resetCommand(p, id));
+    inspect(p, id);
     assert.deepEqual(look(p), { target: 'none', ddPresent: true, ranged: id });
     fs.writeFileSync(path.join(home, 'sub/m.bin'), 'older');
     assert.deepEqual(look(p), { target: 'file', ddPresent: true, ranged: id });

@@ -149,16 +149,17 @@ describe('core/transports/sshRanges/sshRangeSender', () => {
       assert.ok(at(ev, `bytes ${range}`) < at(ev, `answer ${before}`), `${range} waited for the answer to ${before}: ${ev.join(', ')}`);
       assert.ok(at(ev, `open ${i + 1}`) < at(ev, `end ${before}`), `the command for ${range} opened only after ${before} was written: ${ev.join(', ')}`);
     }
-    assert.equal(node.maxOpen, 2, 'two commands per connection at most');
+    assert.equal(node.maxOpen, 3, 'three commands per connection at most: one answering, one writing, the next');
     assert.ok(Math.max(...r.scaler.sendingSeen) === 1, `one stream counted as sending at most once: ${r.scaler.sendingSeen.join(',')}`);
   });
 
-  it('the first failure stops new ranges: the one already on its way lands and counts, no command opens for the rest', async () => {
+  it('the first failure stops new ranges: the one already on its way lands and counts, the command opened ahead closes without a range', async () => {
     const node = new FakeNode(data, undefined, (range, good) => (good && range !== `0-${MiB}` ? 'range-ok\n' : 'range-mismatch 00\n'));
     const r = await push(node);
     assert.equal(r.failed?.code, 'checksum_mismatch', r.failed?.message);
     assert.match(r.failed!.message, /^node gpu-1: rsync ranges to f.bin: bytes 0-1048576 hash to 00 on the node/);
-    assert.deepEqual(node.execs.map((e) => e.range), [`0-${MiB}`, `${MiB}-${2 * MiB}`]);
+    assert.deepEqual(node.execs.slice(0, 2).map((e) => e.range), [`0-${MiB}`, `${MiB}-${2 * MiB}`]);
+    assert.deepEqual(node.execs.slice(2).map((e) => [e.range, e.bytes, e.aborted]), [[undefined, 0, true]], 'the spare for 2-3 MiB: closed before its range line');
     assert.equal(r.landed, MiB, 'the second range was written before the first was answered: it lands');
     assert.deepEqual(r.queue, [{ start: 2 * MiB, end: 3 * MiB }, { start: 3 * MiB, end: 4 * MiB }]);
   });
