@@ -64,14 +64,15 @@ function reportLibraryProblems(doc: Document.Parsed, sink: DiagnosticSink): void
  */
 class KeysSeen {
   private readonly values = new Map<unknown, YamlNode>();
-  private readonly texts = new Map<string, YamlNode>();
+  /** Made on the first object-valued key: nearly no map has one. */
+  private texts?: Map<string, YamlNode>;
 
   /** The earlier key equal to `key`, if any; else undefined, and `key` is remembered. */
   firstOrAdd(key: unknown): YamlNode | undefined {
     if (!isScalar(key) || typeof key.value === 'symbol') return undefined;
     const v = key.value;
     const byText = typeof v === 'object' && v !== null;
-    const seen: Map<unknown, YamlNode> = byText ? this.texts : this.values;
+    const seen: Map<unknown, YamlNode> = byText ? (this.texts ??= new Map()) : this.values;
     const id = byText ? String(v) : v;
     const first = seen.get(id);
     if (!first) seen.set(id, key);
