@@ -34,10 +34,8 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
+/** What a command takes and does; its name and summary are in the command list (commands/index.ts). */
 export interface CliCommand {
-  name: string;
-  /** One line for the command list. */
-  summary: string;
   /** The usage line after `ringrift-sync `. */
   usage: string;
   /** Extra help text (flags, examples). */

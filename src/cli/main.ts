@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { COMMON_HELP, COMMON_OPTIONS, EXIT_USAGE, ExitError, UsageError, type CliCommand, type CliIO } from './command';
-import { COMMANDS } from './commands';
+import { COMMANDS, type CommandEntry } from './commands';
 import { describeError } from '../core/result';
 
 const VERSION = '0.1.0';
@@ -19,8 +19,8 @@ Run 'ringrift-sync <command> --help' for a command's options.
 `;
 }
 
-export function commandHelp(cmd: CliCommand): string {
-  return `Usage: ringrift-sync ${cmd.usage}\n\n${cmd.summary}\n${cmd.help ? `\n${cmd.help}\n` : ''}\n${COMMON_HELP}\n`;
+export function commandHelp(entry: CommandEntry, cmd: CliCommand): string {
+  return `Usage: ringrift-sync ${cmd.usage}\n\n${entry.summary}\n${cmd.help ? `\n${cmd.help}\n` : ''}\n${COMMON_HELP}\n`;
 }
 
 /** Runs one CLI invocation; returns the exit code. Never throws. */
@@ -34,11 +34,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`ringrift-sync: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
     return EXIT_USAGE;
   }
+  const cmd = entry.load();
   let parsed;
   try {
     parsed = parseArgs({
@@ -50,11 +51,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     // Node's parseArgs adds a paragraph about '--' to unknown options; the first sentence says it.
     const message = describeError(err).replace(/\. To specify a positional argument.*?(\(ERR_[A-Z_]+\))?$/s, '');
-    io.stderr(`ringrift-sync ${cmd.name}: ${message} (see 'ringrift-sync ${cmd.name} --help')\n`);
+    io.stderr(`ringrift-sync ${name}: ${message} (see 'ringrift-sync ${name} --help')\n`);
     return EXIT_USAGE;
   }
   if (parsed.values.help) {
-    io.stdout(commandHelp(cmd));
+    io.stdout(commandHelp(entry, cmd));
     return 0;
   }
   try {
@@ -63,7 +64,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (err instanceof ExitError) return err.code;
     // A UsageError is expected input trouble; anything else is our bug, still one line, never a stack.
     const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    io.stderr(`ringrift-sync ${cmd.name}: ${prefix}${describeError(err)}\n`);
+    io.stderr(`ringrift-sync ${name}: ${prefix}${describeError(err)}\n`);
     return err instanceof UsageError ? EXIT_USAGE : 1;
   }
 }

@@ -17,8 +17,6 @@ function envBytes(env: NodeJS.ProcessEnv, envName: string): number | undefined {
 }
 
 export const agentCommand: CliCommand = {
-  name: 'agent',
-  summary: 'run the reference P2P agent on this node (receives pushes over HTTP)',
   usage: 'agent --port P --root DIR [--bind ADDR] [--token T] [--name NODE]',
   help: `Options:
   --port P            port to listen on (the node's p2p_port, default ${DEFAULT_P2P_PORT}; 0 picks a free one)

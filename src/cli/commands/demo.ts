@@ -15,8 +15,6 @@ function outcomeOf(r: SyncResult): string {
 }
 
 export const demoCommand: CliCommand = {
-  name: 'demo',
-  summary: 'start a loopback demo cluster showing every path of the runbook, sync to it, keep it up',
   usage: 'demo [--once] [--dir DIR]',
   help: `Starts seven nodes on 127.0.77.x (OpenSSH sshd when installed, else a built-in SSH server, plus
 the reference agent): one healthy on p2p, one whose agent is down (rsync), one where only base64

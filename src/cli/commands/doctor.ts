@@ -73,8 +73,6 @@ function repeatFlags(args: ParsedArgs, io: CliIO): string[] {
 }
 
 export const doctorCommand: CliCommand = {
-  name: 'doctor',
-  summary: "why a node's transports fail: the cause of each, its evidence, and the fix command (never run)",
   usage: 'doctor [NODE...] [--all] [--json] [--timeout S] [--path LOCAL] [--measure] [--token-file FILE]',
   help: `Runs the runbook's diagnosis: each transport's test, TCP to the agent and SSH ports (with
 latency and the SSH banner), the agent's free disk, tailscale status, the node's history; then
@@ -108,7 +106,7 @@ Exit code: 0 when no node has a problem, 1 otherwise, 2 usage.`,
   allowPositionals: true,
   async run(args, io) {
     const push = pushSize(args, io);
-    const cluster = await openCluster(this.name, args, io);
+    const cluster = await openCluster('doctor', args, io);
     const named = args.positionals.length > 0;
     const nodes = pickNodes(cluster.nodes, args.positionals, boolOpt(args, 'all') || !named);
     const json = boolOpt(args, 'json');

@@ -3,8 +3,6 @@ import { openCluster, pickNodes } from '../cluster';
 import { formatBytes, formatMs, styleFor, table } from '../format';
 
 export const historyCommand: CliCommand = {
-  name: 'history',
-  summary: 'transport history of a node (syncs and probes, newest first)',
   usage: 'history NODE [--limit N]',
   help: `Options:
   --limit N   entries to show (default 50; the router keeps the last 200)`,
@@ -12,7 +10,7 @@ export const historyCommand: CliCommand = {
   allowPositionals: true,
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('name exactly one node');
-    const cluster = await openCluster(this.name, args, io);
+    const cluster = await openCluster('history', args, io);
     const [node] = pickNodes(cluster.nodes, args.positionals, false);
     const entries = cluster.router.history(node, intOpt(args, 'limit') ?? 50);
     if (boolOpt(args, 'json')) {

@@ -52,8 +52,6 @@ function notes(n: NodeSpec): string {
 }
 
 export const nodesCommand: CliCommand = {
-  name: 'nodes',
-  summary: 'every node of the hosts file with its address, status and transport chain',
   usage: 'nodes [--hosts FILE] [--json]',
   help: `Problems in the hosts file go to stderr (see 'ringrift-sync validate').
 

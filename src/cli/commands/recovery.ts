@@ -17,40 +17,34 @@ async function oneNode(command: string, args: ParsedArgs, io: CliIO, count: numb
 }
 
 export const reenableCommand: CliCommand = {
-  name: 'reenable',
-  summary: 're-enable a node disabled for sync (after fixing what broke it)',
   usage: 'reenable NODE',
   help: '',
   options: {},
   allowPositionals: true,
   async run(args, io) {
-    const { node, deps } = await oneNode(this.name, args, io, 1);
+    const { node, deps } = await oneNode('reenable', args, io, 1);
     return report(await reenableNode(deps, node), args, io);
   },
 };
 
 export const resetCommand: CliCommand = {
-  name: 'reset',
-  summary: "reset a node's transport failure counters",
   usage: 'reset NODE',
   help: '',
   options: {},
   allowPositionals: true,
   async run(args, io) {
-    const { node, deps } = await oneNode(this.name, args, io, 1);
+    const { node, deps } = await oneNode('reset', args, io, 1);
     return report(await resetNode(deps, node), args, io);
   },
 };
 
 export const preferCommand: CliCommand = {
-  name: 'prefer',
-  summary: 'make syncs to a node try TRANSPORT first (none: clear)',
   usage: 'prefer NODE TRANSPORT',
   help: 'TRANSPORT: p2p, http, rsync (or ssh), base64, or none. It must be in the node\'s chain.',
   options: {},
   allowPositionals: true,
   async run(args, io) {
-    const { node, deps } = await oneNode(this.name, args, io, 2);
+    const { node, deps } = await oneNode('prefer', args, io, 2);
     const result = await preferTransport(deps, node, args.positionals[1]);
     if (!result.ok) {
       io.stderr(`ringrift-sync prefer: ${result.message}\n`);

@@ -4,14 +4,12 @@ import { openCluster } from '../cluster';
 import { styleFor, table } from '../format';
 
 export const statusCommand: CliCommand = {
-  name: 'status',
-  summary: 'router state: disabled nodes, failures, preferred transports, stats, alerts',
   usage: 'status',
   help: '',
   options: {},
   allowPositionals: false,
   async run(args, io) {
-    const cluster = await openCluster(this.name, args, io);
+    const cluster = await openCluster('status', args, io);
     const { state, stats, alerts } = cluster.router.status();
     const now = cluster.router.clock();
     const nodes: Record<string, unknown> = {};

@@ -9,8 +9,6 @@ import { runFanout } from './syncFanout';
 import { progressPainter, renderSyncResults, type ShownResult } from './syncOutput';
 
 export const syncCommand: CliCommand = {
-  name: 'sync',
-  summary: 'push a file or a directory tree to nodes, escalating p2p -> http -> rsync -> base64; disables a node when all fail',
   usage: 'sync NODE... --path LOCAL [--remote PATH] [--force-transport T] [--streams N|auto] [--all] [--delete [--dry-run]] [--fanout] [--accept-new] [--token-file FILE]',
   help: `Options:
   --path LOCAL           the local file or directory to push (required)
@@ -79,7 +77,7 @@ Exit code: 0 when every node got the file (or the whole tree), 1 when any did no
     const fanout = boolOpt(args, 'fanout');
     if (fanout && stat.isDirectory()) throw new UsageError('--fanout takes one file (--path FILE), not a directory');
     const force = transportOpt(args, 'force-transport');
-    const cluster = await openCluster(this.name, args, io);
+    const cluster = await openCluster('sync', args, io);
     const nodes = pickNodes(cluster.nodes, args.positionals, boolOpt(args, 'all'));
     if (stat.isDirectory()) return syncDirectory(args, io, cluster, nodes, localPath, force);
     const job = { localPath, remotePath: stringOpt(args, 'remote') ?? defaultRemotePath(localPath, fanout) };

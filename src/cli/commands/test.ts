@@ -13,8 +13,6 @@ function render(rows: ProbeRow[], io: CliIO): string {
 }
 
 export const testCommand: CliCommand = {
-  name: 'test',
-  summary: 'connectivity test of each transport of the given nodes (curl the agent, ssh, rsync --dry-run, base64)',
   usage: 'test [NODE...] [--all] [--transport T] [--concurrency N] [--timeout S] [--watch SECONDS] [--accept-new] [--token-file FILE]',
   help: `Options:
   --all               every node of the hosts file (also the default when no node is named)
@@ -36,7 +34,7 @@ Exit code: 0 when every probe succeeded, 1 when any failed.`,
   },
   allowPositionals: true,
   async run(args, io) {
-    const cluster = await openCluster(this.name, args, io);
+    const cluster = await openCluster('test', args, io);
     const transport = transportOpt(args, 'transport');
     const nodes = pickNodes(cluster.nodes, args.positionals, boolOpt(args, 'all') || args.positionals.length === 0);
     const deps = cluster.connectivity;

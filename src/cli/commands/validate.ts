@@ -18,8 +18,6 @@ function diagnosticJson(d: HostsDiagnostic, file: string) {
 }
 
 export const validateCommand: CliCommand = {
-  name: 'validate',
-  summary: 'check the hosts file: every error and warning with file:line:column',
   usage: 'validate [--hosts FILE] [--json]',
   help: `Prints one line per problem (file:line:column: severity: message) and a summary.
 Unknown host fields are fine; warnings do not fail the check.

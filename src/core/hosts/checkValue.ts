@@ -105,24 +105,27 @@ function nameOf(path: DiagnosticPath, spec?: ValueSpec): string {
 }
 
 /**
- * Checks a value and everything under it against its spec, reporting each problem.
- * `at`: where to point when the value has no range of its own (`key:` with nothing after it).
+ * Checks a value and everything under it against its spec, reporting each problem. Where to
+ * point when the value has no range of its own (`key:` with nothing after it): `key`'s range,
+ * else `fallback`; worked out only for a problem (most values pass, and a range costs a lookup).
  */
-export function checkTree(raw: unknown, spec: ValueSpec, path: DiagnosticPath, y: ParsedYaml, nullable: boolean, at: SourceRange): void {
+export function checkTree(raw: unknown, spec: ValueSpec, path: DiagnosticPath, y: ParsedYaml, nullable: boolean, key: unknown, fallback: SourceRange): void {
   const verdict = judge(raw, spec, y, nullable);
   if (!verdict.ok) {
-    const range = y.sink.rangeOf(raw as never, at);
+    const range = y.sink.rangeOf(raw as never, y.sink.rangeOf(key as never, fallback));
     y.sink.add({ severity: verdict.severity, code: verdict.code, path, range, message: `${nameOf(path, spec)} ${verdict.problem}` });
     return;
   }
   const node = verdict.value;
   if (spec.kind === 'list' && isSeq(node)) {
-    node.items.forEach((item, i) => checkTree(item, spec.items, [...path, i], y, false, y.sink.rangeOf(node, at)));
+    const at = y.sink.rangeOf(node, y.sink.rangeOf(key as never, fallback));
+    node.items.forEach((item, i) => checkTree(item, spec.items, [...path, i], y, false, undefined, at));
   } else if (spec.kind === 'map' && isMap(node)) {
+    const at = y.sink.rangeOf(key as never, fallback);
     for (const [name, entry] of mapEntries(node, y)) {
       const known = Object.hasOwn(spec.fields, name);
       const field = known ? spec.fields[name] : spec.values;
-      if (field) checkTree(entry.value, field, [...path, name], y, known, y.sink.rangeOf(entry.key, at));
+      if (field) checkTree(entry.value, field, [...path, name], y, known, entry.key, at);
     }
   }
 }

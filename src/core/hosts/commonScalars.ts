@@ -32,31 +32,70 @@ const KEY_TAGS = testedTags('key');
 const TAG_OPTIONS = schemaDoc.options;
 
 /**
- * Plain text -> the tag the composer's findScalarTagByTest picks (undefined: a string). Resolution
- * depends on the text alone, and a hosts file repeats most of its words (keys, `ready`, `true`).
+ * What a plain text resolves to, worked out once per distinct text: a hosts file repeats most of
+ * its words (keys, `ready`, `true`), and resolution depends on the text alone.
  */
-export type TagCache = Map<string, ScalarTag | undefined>;
+interface Resolved {
+  /** The text, kept once: every scalar of this text shares it (fewer strings outlive the parse). */
+  source: string;
+  tag: ScalarTag | undefined;
+  /** The resolved value when it can be shared (a primitive); else `fresh`: resolve per scalar. */
+  value: unknown;
+  fresh: boolean;
+  /** Resolving reports a problem: the text is left to the library. */
+  failed: boolean;
+  /** A merge key (`<<`): left to the library. */
+  mergeKey: boolean;
+}
+
+/** Distinct plain texts met so far -> how they resolve. */
+export type TagCache = Map<string, Resolved>;
+
+/** The tag's value for `source`, and whether it failed, as the composer's resolution gives it. */
+function resolveWith(tag: ScalarTag, source: string): { value: unknown; failed: boolean } {
+  let failed = false;
+  const value = tag.resolve(source, () => (failed = true), TAG_OPTIONS);
+  return { value, failed };
+}
+
+function resolveText(source: string): Resolved {
+  const tag = TAGS.find((t) => t.test!.test(source));
+  const mergeKey = KEY_TAGS.some((t) => t.test!.test(source));
+  if (!tag) return { source, tag, value: source, fresh: false, failed: false, mergeKey };
+  const { value, failed } = resolveWith(tag, source);
+  // Booleans and nulls come as Scalars holding only their value: the value is what to share.
+  const bare = value instanceof Scalar && Object.keys(value).length === 1 ? value.value : value;
+  const fresh = bare !== null && (typeof bare === 'object' || typeof bare === 'function');
+  return { source, tag, value: bare, fresh, failed, mergeKey };
+}
+
+function resolvedAt(text: string, start: number, end: number, cache: TagCache): Resolved {
+  const source = text.slice(start, end);
+  let r = cache.get(source);
+  if (r === undefined) {
+    r = resolveText(source);
+    cache.set(source, r);
+  }
+  return r;
+}
+
+function scalarOf(r: Resolved, start: number, end: number): Scalar | undefined {
+  if (r.failed) return undefined;
+  let scalar: Scalar;
+  if (r.fresh) {
+    const value = resolveWith(r.tag!, r.source).value;
+    scalar = value instanceof Scalar ? value : new Scalar(value);
+  } else scalar = new Scalar(r.value);
+  if (r.tag?.format) scalar.format = r.tag.format;
+  scalar.range = [start, end, end];
+  scalar.source = r.source;
+  scalar.type = 'PLAIN';
+  return scalar;
+}
 
 /** A plain scalar at [start, end), or undefined when resolving it would report a problem. */
 export function plainScalar(text: string, start: number, end: number, cache: TagCache): Scalar | undefined {
-  const source = text.slice(start, end);
-  let tag = cache.get(source);
-  if (tag === undefined && !cache.has(source)) {
-    tag = TAGS.find((t) => t.test!.test(source));
-    cache.set(source, tag);
-  }
-  let scalar: Scalar;
-  if (tag) {
-    let failed = false;
-    const value = tag.resolve(source, () => (failed = true), TAG_OPTIONS);
-    if (failed) return undefined;
-    scalar = value instanceof Scalar ? value : new Scalar(value); // booleans come as Scalars
-    if (tag.format) scalar.format = tag.format;
-  } else scalar = new Scalar(source);
-  scalar.range = [start, end, end];
-  scalar.source = source;
-  scalar.type = 'PLAIN';
-  return scalar;
+  return scalarOf(resolvedAt(text, start, end, cache), start, end);
 }
 
 /** A one-line quoted scalar starting at `start`; undefined for escapes (`\`) or no closing quote. */
@@ -129,12 +168,17 @@ export function lineValue(text: string, start: number, lineEnd: number, cache: T
   else {
     let end = commentAt(text, start, lineEnd);
     while (text.charCodeAt(end - 1) === SPACE) end--;
-    const plain = text.slice(start, end);
-    if (plain.includes(': ') || plain.endsWith(':')) return undefined;
+    if (readsAsKey(text, start, end)) return undefined;
     const node = plainScalar(text, start, end, cache);
     return node && { node, end };
   }
   return value && restIsComment(text, value.end, lineEnd) ? value : undefined;
+}
+
+/** Whether plain text at [start, end) holds `: ` or ends with `:` (YAML would read a map there). */
+function readsAsKey(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 58 /* : */ && (i + 1 === end || text.charCodeAt(i + 1) === SPACE)) return true;
+  return false;
 }
 
 /** After a quoted scalar or a list: nothing, or spaces and then a comment. */
@@ -165,7 +209,7 @@ export function keyAt(text: string, at: number, lineEnd: number, cache: TagCache
   }
   // The library refuses keys over 1024 characters; spaces before the colon change the key's range.
   if (colon >= lineEnd || colon - at > 1000 || text.charCodeAt(colon - 1) === SPACE) return undefined;
-  const node = plainScalar(text, at, colon, cache);
-  if (!node || KEY_TAGS.some((t) => t.test!.test(node.source!))) return undefined;
-  return { node, colon };
+  const resolved = resolvedAt(text, at, colon, cache);
+  const node = resolved.mergeKey ? undefined : scalarOf(resolved, at, colon);
+  return node && { node, colon };
 }

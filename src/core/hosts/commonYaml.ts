@@ -156,7 +156,7 @@ function closeGap(r: Reader, indent: number, isItem: boolean, at: number): boole
     r.pending.pair.value = plainScalar(r.text, r.pending.emptyAt, r.pending.emptyAt, r.cache);
     r.pending = undefined;
   }
-  const trailing = absorbComments(r);
+  const trailing = r.gap.length === 0 ? [] : absorbComments(r);
   while (r.stack.length > 0) {
     const open = r.stack[r.stack.length - 1];
     const ends = open.indent > indent || (open.indent === indent && open.node instanceof YAMLSeq && !isItem);

@@ -95,7 +95,7 @@ export function normaliseHost(name: string, key: YamlNode, raw: unknown, y: Pars
   );
   for (const [field, entry] of fields) {
     const spec = Object.hasOwn(HOST_SPEC.fields, field) ? HOST_SPEC.fields[field] : undefined;
-    if (spec) checkTree(entry.value, spec, ['hosts', name, field], y, true, y.sink.rangeOf(entry.key, keyRange));
+    if (spec) checkTree(entry.value, spec, ['hosts', name, field], y, true, entry.key, keyRange);
   }
   const read = reader(fields, y);
 

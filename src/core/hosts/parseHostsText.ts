@@ -41,7 +41,7 @@ function readHosts(y: ParsedYaml, options: NormaliseOptions): { nodes: NodeSpec[
   const sections = mapEntries(root, y);
   for (const [name, entry] of sections) {
     const spec = Object.hasOwn(HOSTS_FILE_SPEC.fields, name) ? HOSTS_FILE_SPEC.fields[name] : undefined;
-    if (name !== 'hosts' && spec) checkTree(entry.value, spec, [name], y, true, sink.rangeOf(entry.key));
+    if (name !== 'hosts' && spec) checkTree(entry.value, spec, [name], y, true, entry.key, START_OF_FILE);
   }
   const readSettingsValue = readSettings(sections.get('auto_sync')?.value, y);
   const hostsEntry = sections.get('hosts');

@@ -1,4 +1,4 @@
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type Alias, type CST, type Document, type Node as YamlNode, type Pair, type YAMLError } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type Alias, type CST, type Document, type Node as YamlNode, type Pair, type YAMLError, type YAMLMap } from 'yaml';
 import { parseCommonYaml } from './commonYaml';
 import { DiagnosticSink, subjectOf, type DiagnosticPath, type HostsDiagnostic } from './diagnostics';
 import { COMPOSE_OPTIONS } from './yamlOptions';
@@ -57,11 +57,27 @@ function reportLibraryProblems(doc: Document.Parsed, sink: DiagnosticSink): void
   }
 }
 
-function keyIdentity(key: unknown): string | undefined {
-  if (!isScalar(key)) return undefined;
-  const v = key.value;
-  if (typeof v === 'symbol') return undefined; // merge keys (`<<`) may repeat
-  return v === null ? 'null' : `${typeof v}:${String(v)}`;
+/**
+ * Keys met in one map, for duplicates. Primitive values compare as a Map compares them (`1` and
+ * `'1'` differ, `1` and `1.0` do not); object values (timestamps) by their text. Merge keys (`<<`)
+ * may repeat, and complex keys are never compared.
+ */
+class KeysSeen {
+  private readonly values = new Map<unknown, YamlNode>();
+  /** Made on the first object-valued key: nearly no map has one. */
+  private texts?: Map<string, YamlNode>;
+
+  /** The earlier key equal to `key`, if any; else undefined, and `key` is remembered. */
+  firstOrAdd(key: unknown): YamlNode | undefined {
+    if (!isScalar(key) || typeof key.value === 'symbol') return undefined;
+    const v = key.value;
+    const byText = typeof v === 'object' && v !== null;
+    const seen: Map<unknown, YamlNode> = byText ? (this.texts ??= new Map()) : this.values;
+    const id = byText ? String(v) : v;
+    const first = seen.get(id);
+    if (!first) seen.set(id, key);
+    return first;
+  }
 }
 
 function keyText(key: unknown): string {
@@ -90,6 +106,31 @@ interface WalkItem {
   path: DiagnosticPath;
 }
 
+/** Plain scalars without an anchor (nearly every node) have nothing for the walk to do. */
+function needsVisit(node: unknown): boolean {
+  return node !== null && node !== undefined && !(isScalar(node) && !node.anchor);
+}
+
+/** A map's keys and values to visit, in document order; a duplicate key is reported, and its pair dropped. */
+function mapChildren(node: YAMLMap, path: DiagnosticPath, sink: DiagnosticSink, children: WalkItem[]): void {
+  const seen = new KeysSeen();
+  let kept: Pair[] | undefined;
+  node.items.forEach((pair, i) => {
+    const first = seen.firstOrAdd(pair.key);
+    if (first) {
+      reportDuplicate(path, pair.key as YamlNode, first, sink);
+      kept ??= node.items.slice(0, i);
+      return;
+    }
+    kept?.push(pair);
+    if (needsVisit(pair.key)) children.push({ node: pair.key, path });
+    if (!needsVisit(pair.value)) return;
+    const childPath = isScalar(pair.key) && typeof pair.key.value !== 'symbol' ? [...path, String(pair.key.value)] : path;
+    children.push({ node: pair.value, path: childPath });
+  });
+  if (kept) node.items = kept;
+}
+
 /**
  * One pass over the tree in document order, with an explicit stack (no recursion, so depth is
  * no risk): anchors and aliases, and duplicate keys.
@@ -97,7 +138,8 @@ interface WalkItem {
 function walk(doc: ParsedYaml['doc'], sink: DiagnosticSink): Map<Alias, YamlNode | undefined> {
   const anchors = new Map<string, YamlNode>();
   const aliases = new Map<Alias, YamlNode | undefined>();
-  const stack: WalkItem[] = [{ node: doc.contents, path: [] }];
+  const stack: WalkItem[] = needsVisit(doc.contents) ? [{ node: doc.contents, path: [] }] : [];
+  const children: WalkItem[] = [];
   while (stack.length > 0) {
     const { node, path } = stack.pop()!;
     if (isAlias(node)) {
@@ -112,27 +154,14 @@ function walk(doc: ParsedYaml['doc'], sink: DiagnosticSink): Map<Alias, YamlNode
     }
     const anchor = (node as { anchor?: string } | null)?.anchor;
     if (anchor) anchors.set(anchor, node as YamlNode);
-    const children: WalkItem[] = [];
-    if (isMap(node)) {
-      const seen = new Map<string, YamlNode>();
-      const kept: Pair[] = [];
-      for (const pair of node.items) {
-        const id = keyIdentity(pair.key);
-        const first = id === undefined ? undefined : seen.get(id);
-        if (first) {
-          reportDuplicate(path, pair.key as YamlNode, first, sink);
-          continue;
-        }
-        if (id !== undefined) seen.set(id, pair.key as YamlNode);
-        kept.push(pair);
-        const childPath = isScalar(pair.key) && typeof pair.key.value !== 'symbol' ? [...path, String(pair.key.value)] : path;
-        children.push({ node: pair.key, path }, { node: pair.value, path: childPath });
-      }
-      if (kept.length !== node.items.length) node.items = kept;
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => children.push({ node: item, path: [...path, i] }));
+    children.length = 0;
+    if (isMap(node)) mapChildren(node, path, sink, children);
+    else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        if (needsVisit(item)) children.push({ node: item, path: [...path, i] });
+      });
     } else if (isPair(node)) {
-      children.push({ node: node.key, path }, { node: node.value, path });
+      for (const child of [node.key, node.value]) if (needsVisit(child)) children.push({ node: child, path });
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }

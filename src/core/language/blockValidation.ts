@@ -1,6 +1,6 @@
 import { isMap, isScalar, type LineCounter, type Pair } from 'yaml';
 import { checkTree } from '../hosts/checkValue';
-import { DiagnosticSink, type HostsDiagnostic } from '../hosts/diagnostics';
+import { DiagnosticSink, START_OF_FILE, type HostsDiagnostic } from '../hosts/diagnostics';
 import { HOSTS_FILE_SPEC } from '../hosts/fields';
 import type { NodeSpec, SourceRange } from '../hosts/nodeSpec';
 import { normaliseHost } from '../hosts/normalise';
@@ -142,7 +142,7 @@ export function validateBlock(block: TextBlock, hostIndent: number, homedir: str
     } else {
       // The same lookup readHosts does, so both treat every section name alike.
       const spec = HOSTS_FILE_SPEC.fields[block.name];
-      if (block.name !== 'hosts' && spec) checkTree(pair.value ?? null, spec, [block.name], y, true, y.sink.rangeOf(pair.key as never));
+      if (block.name !== 'hosts' && spec) checkTree(pair.value ?? null, spec, [block.name], y, true, pair.key, START_OF_FILE);
     }
   } catch {
     return { unsupported: 'validation of this block failed' };

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { isUtf8 } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -6,6 +7,7 @@ import * as path from 'node:path';
 import { loadHostsFile, locateHostsFile } from '../../../../src/core/hosts';
 import { firstInvalidUtf8 } from '../../../../src/core/hosts/loadHostsFile';
 import { manyHostsYaml } from '../../../fixtures/hosts/manyHosts';
+import { seededRandom as random } from '../../helpers/seededRandom';
 import { at, codes, HOME, REAL_2026_01_01 } from './fixtures';
 
 describe('loadHostsFile', () => {
@@ -110,6 +112,17 @@ describe('loadHostsFile', () => {
       assert.equal(firstInvalidUtf8(Buffer.from([0xed, 0xa0, 0x80])), 0, 'surrogate');
       assert.equal(firstInvalidUtf8(Buffer.from([0x61, 0x62, 0xe2, 0x82])), 2, 'truncated');
       assert.equal(firstInvalidUtf8(Buffer.from([0xf4, 0x90, 0x80, 0x80])), 0, 'past U+10FFFF');
+    });
+
+    it("agrees with Node's isUtf8 (parseHostsBytes asks it first) on random bytes", () => {
+      const r = random(7);
+      const pieces = [[0x61], [0xc3, 0xa9], [0xe4, 0xb8, 0xad], [0xf0, 0x9f, 0x98, 0x80], [0x80], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xff]];
+      for (let k = 0; k < 2000; k++) {
+        const bytes: number[] = [];
+        for (let n = Math.floor(r() * 6); n > 0; n--) bytes.push(...pieces[Math.floor(r() * (r() < 0.7 ? 4 : pieces.length))]);
+        const b = Buffer.from(bytes);
+        assert.equal(firstInvalidUtf8(b) === -1, isUtf8(b), b.toString('hex'));
+      }
     });
   });
 });

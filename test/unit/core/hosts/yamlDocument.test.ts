@@ -89,6 +89,15 @@ describe('yamlDocument (YAML-level problems, through parseHostsText)', () => {
     assert.deepEqual(file.nodes, []);
   });
 
+  it('duplicate keys compare by resolved value, as YAML 1.1 reads them, and by type', () => {
+    const keys = ['1', "'1'", '1.0', '2020-01-01', '2020-01-01 00:00:00', 'null', '~', "'null'", 'true', 'yes', "'true'", '0x10', '16'];
+    const file = parseText(`hosts:\n  h:\n    ssh_host: 127.0.0.1\n${keys.map((k, i) => `    ${k}: ${i}\n`).join('')}`);
+    const dups = file.diagnostics.filter((d) => d.code === 'duplicate_key');
+    // 1.0 is the number 1; both dates are the same instant; ~ is null; yes is true; 0x10 is 16.
+    assert.deepEqual(dups.map((d) => at(d)), ['6:5', '8:5', '10:5', '13:5', '16:5']);
+    assert.deepEqual(dups.map((d) => `${d.related?.range.start.line}:${d.related?.range.start.column}`), ['4:5', '7:5', '9:5', '12:5', '15:5']);
+  });
+
   it('nesting up to the limit is read normally', () => {
     const file = parseText('hosts:\n  a:\n    ssh_host: 127.0.0.1\n    x: ' + '['.repeat(97) + ']'.repeat(97) + '\n');
     assert.deepEqual(file.diagnostics, []);
