@@ -65,22 +65,6 @@ export function cellHashesInWorker(file: string, size: number, cellBytes: number
   return hashInWorker(file, size, cellBytes, signal);
 }
 
-/** Cell hashes started ahead of the moment they are needed, which a push may still decide it does not need. */
-export interface StartedCellHashes {
-  result: Promise<Result<CellHashes, LocalHashFailure>>;
-  /** Stops the worker: the push went another way. */
-  drop(): void;
-}
-
-/** cellHashesInWorker started now, cancelled by `signal` or by `drop`. */
-export function startCellHashes(file: string, size: number, cellBytes: number, signal: AbortSignal): StartedCellHashes {
-  const own = new AbortController();
-  const onAbort = () => own.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  const result = hashInWorker(file, size, cellBytes, own.signal).finally(() => signal.removeEventListener('abort', onAbort));
-  return { result, drop: () => own.abort() };
-}
-
 function hashInWorker(file: string, size: number, cellBytes: number, signal: AbortSignal): Promise<Result<CellHashes, LocalHashFailure>> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(fail('cancelled', `hashing ${file}: cancelled`));

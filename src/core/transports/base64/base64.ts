@@ -4,7 +4,8 @@ import { withDeadline } from '../../deadline';
 import { describeError, type Result } from '../../result';
 import { rangeBytesFor } from '../../byteRanges';
 import { knownRoundTrip } from '../../ssh/roundTrips';
-import { startCellHashes, type CellHashes, type LocalHashFailure } from '../hashWorker';
+import type { CellHashes, LocalHashFailure } from '../hashWorker';
+import { fileCellHashes } from '../cellHashCache';
 import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
 import { Base64PushRun, type Base64PushFailure } from './base64Push';
 import { base64Dialect } from '../sshRanges/base64Dialect';
@@ -69,17 +70,17 @@ export class Base64Transport implements Transport {
       ({ ok: false, transport: 'base64', code: f.code, message: f.message, durationMs: Date.now() - started, ...(partial ? { partial } : {}) });
     const resolved = sshRemotePath(job.remotePath, node.remoteBase);
     if (!resolved.ok) return failed({ code: resolved.code, message: `node ${node.name}: base64: ${resolved.message}` });
-    let size: number;
+    let st: fs.Stats;
     try {
-      const st = await fs.promises.stat(job.localPath);
+      st = await fs.promises.stat(job.localPath);
       if (!st.isFile()) return failed({ code: 'local_unreadable', message: `${job.localPath} is not a regular file; nothing was sent to node ${node.name}` });
-      size = st.size;
     } catch (err) {
       return failed({ code: 'local_unreadable', message: `cannot read ${job.localPath}: ${describeError(err)}; nothing was sent to node ${node.name}` });
     }
     const streams = this.opts.streams ?? DEFAULT_STREAMS;
     // Ranges are named by the file's hashes: read beside the login, dropped if one stream goes.
-    const hashes = rangesWanted(size, streams, knownRoundTrip(node.name)) ? startCellHashes(job.localPath, size, rangeBytesFor(size), signal) : undefined;
+    const size = st.size;
+    const hashes = rangesWanted(size, streams, knownRoundTrip(node.name)) ? fileCellHashes(job.localPath, st, rangeBytesFor(size), signal) : undefined;
     const login = await pushLogin(round, () => openSsh(node, this.opts, signal, this.sshOverrides));
     if (!login.ok) return hashes?.drop(), failed({ code: login.code, message: `${login.message} (base64 push)` });
     let pushed = false;

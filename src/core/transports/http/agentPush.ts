@@ -9,7 +9,8 @@ import { httpRemotePath, type RemotePathError } from '../remotePath';
 import { localSha256 } from '../rsync/rsyncVerify';
 import { pushRanged } from './rangedPush';
 import type { PushMeter } from '../rangeProgress';
-import { fileKey as keyOf, forgetSha, recallSha, rememberSha } from './sentHashes';
+import { fileKey as keyOf } from '../cellHashCache';
+import { forgetSha, recallSha, rememberSha } from './sentHashes';
 import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
 import { bytesPerSecond, type PushFailure, type PushJob, type PushProgress, type PushResult, type TransportOptions } from '../transport';
 

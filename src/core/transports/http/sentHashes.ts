@@ -1,16 +1,10 @@
-import type * as fs from 'node:fs';
-
 /**
- * sha256 of local files hashed while being sent, by (device, inode, size, mtime): a file pushed to
+ * sha256 of local files hashed while being sent, by fileKey (device, inode, size, mtime): a file pushed to
  * many nodes is hashed on its first push only; any change to the file means a new key. Shared by
  * both push dialects of the HTTP transports (resumable PUT and the orchestrator's upload).
  */
 const sentHashes = new Map<string, string>();
 const SENT_HASHES_KEPT = 16;
-
-export function fileKey(st: fs.Stats): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
-}
 
 export function recallSha(key: string): string | undefined {
   return sentHashes.get(key);

@@ -87,7 +87,7 @@ export class RsyncTransport implements Transport {
       const localPath = path.resolve(job.localPath);
       const st = await fs.stat(localPath).catch(() => undefined);
       if (!st?.isFile()) return failed('local_file_missing', `local file ${localPath} ${st ? 'is not a regular file' : 'does not exist'}: nothing to push to ${node.name}`);
-      const ranged = await pushRsyncRanges({ node, opts: this.opts, localPath, size: st.size, resolved: resolved.value, progress, signal, round });
+      const ranged = await pushRsyncRanges({ node, opts: this.opts, localPath, stat: st, resolved: resolved.value, progress, signal, round });
       if (ranged && !ranged.ok) return failed(ranged.code, ranged.message, ranged.partial);
       if (ranged) {
         const { bytesSent, sha256, streams } = ranged;

@@ -1,10 +1,12 @@
+import type { Stats } from 'node:fs';
 import { RANGED_MIN_BYTES, rangeBytesFor } from '../../byteRanges';
 import type { NodeSpec } from '../../hosts/nodeSpec';
 import { openSsh } from '../../ssh/connect';
 import { pushLogin, type ProbeRound } from '../probeRound';
 import { knownRoundTrip } from '../../ssh/roundTrips';
 import type { SshSession } from '../../ssh/session';
-import { startCellHashes, type CellHashes, type LocalHashFailure } from '../hashWorker';
+import type { CellHashes, LocalHashFailure } from '../hashWorker';
+import { fileCellHashes } from '../cellHashCache';
 import type { Result } from '../../result';
 import { lookCommand, parseLookOutput, rangedFilePaths } from '../sshRanges/rangedScripts';
 import { rawDialect } from '../sshRanges/rawDialect';
@@ -20,7 +22,7 @@ interface RsyncRangedPush {
   node: NodeSpec;
   opts: TransportOptions;
   localPath: string;
-  size: number;
+  stat: Stats;
   /** The target as sshRemotePath resolved it. */
   resolved: string;
   progress: PushProgress;
@@ -40,14 +42,15 @@ interface RsyncRangedPush {
  */
 export async function pushRsyncRanges(at: RsyncRangedPush): Promise<SshRangedOutcome | undefined> {
   const streams = at.opts.streams ?? DEFAULT_STREAMS;
-  if (at.size < RANGED_MIN_BYTES || streams === 1 || at.node.bandwidthLimitMbps !== undefined) return undefined;
+  const size = at.stat.size;
+  if (size < RANGED_MIN_BYTES || streams === 1 || at.node.bandwidthLimitMbps !== undefined) return undefined;
   // The probe's login measured the round trip already: a near node gets rsync without another login.
   const known = knownRoundTrip(at.node.name);
-  if (known !== undefined && !rangesWanted(at.size, streams, known)) return undefined;
+  if (known !== undefined && !rangesWanted(size, streams, known)) return undefined;
   // No host key prompt here: a node whose key is not known yet gets rsync, which asks once.
   const opts: TransportOptions = { ...at.opts, onUnknownHostKey: undefined };
   // The hashes name the transfer on the node: read beside the login and the look, not after them.
-  const hashes = startCellHashes(at.localPath, at.size, rangeBytesFor(at.size), at.signal);
+  const hashes = fileCellHashes(at.localPath, at.stat, rangeBytesFor(size), at.signal);
   const login = await pushLogin(at.round, () => openSsh(at.node, opts, at.signal));
   if (!login.ok) return hashes.drop(), login.code === 'cancelled' ? login : undefined;
   let outcome: SshRangedOutcome | undefined;
@@ -56,7 +59,7 @@ export async function pushRsyncRanges(at: RsyncRangedPush): Promise<SshRangedOut
     const ranges = await chooseRanges(at, ssh, streams, hashes.result);
     if (!ranges) return hashes.drop(), undefined;
     return (outcome = await pushSshRanged({
-      transport: 'rsync', dialect: rawDialect, node: at.node, opts, sshOverrides: {}, localPath: at.localPath, size: at.size,
+      transport: 'rsync', dialect: rawDialect, node: at.node, opts, sshOverrides: {}, localPath: at.localPath, size,
       resolved: at.resolved, streams, ssh, progress: at.progress, signal: at.signal, hashes: hashes.result,
     }));
   } finally {
@@ -68,12 +71,12 @@ export async function pushRsyncRanges(at: RsyncRangedPush): Promise<SshRangedOut
 /** Whether this file goes as ranges to this node: see pushRsyncRanges. */
 async function chooseRanges(at: RsyncRangedPush, ssh: SshSession, streams: StreamsSetting, hashes: Promise<Result<CellHashes, LocalHashFailure>>): Promise<boolean> {
   // The login measured the node's round trip: 'auto' sends ranges only where one stream is loss-bound.
-  if (!rangesWanted(at.size, streams, ssh.rttMs)) return false;
+  if (!rangesWanted(at.stat.size, streams, ssh.rttMs)) return false;
   const r = await ssh.exec(lookCommand(rangedFilePaths(at.resolved)), { signal: at.signal, timeoutMs: LOOK_TIMEOUT_MS });
   const look = r.ok && r.value.code === 0 ? parseLookOutput(r.value.stdout) : undefined;
   if (!look?.ddPresent) return false;
   if (look.target === 'none') return true;
-  if (look.target === 'dir' || look.ranged?.size !== at.size) return false;
+  if (look.target === 'dir' || look.ranged?.size !== at.stat.size) return false;
   // An older version at the target and ranges of a file this size beside it: resume them only if they are this file's.
   const h = await hashes;
   return h.ok && h.value.sha256 === look.ranged.sha256;

@@ -144,8 +144,8 @@ export async function wireTap(target: { address: string; port: number }, host = 
 
 /**
  * A TCP pass-through in front of `target` that cuts each connection once the client sent
- * `cutAfter` bytes on it, like a middlebox that cuts long flows: the client gets a reset, the
- * target gets exactly the first `cutAfter` bytes and then the end of the stream.
+ * `cutAfter` bytes on it, like a middlebox that cuts long flows: the target gets exactly the first
+ * `cutAfter` bytes and then the end of the stream; the client gets a reset once the target closed.
  */
 export function cuttingProxy(target: { address: string; port: number }, cutAfter: number, host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
   return trackedServer(host, (client, track) => {
@@ -156,10 +156,14 @@ export function cuttingProxy(target: { address: string; port: number }, cutAfter
       const room = cutAfter - sent;
       sent += d.length;
       if (room > 0) upstream.write(room >= d.length ? d : d.subarray(0, room));
-      // The agent's side ends with a FIN, not a reset: a reset would discard what the agent had not
-      // read yet, so how far its partial moved would be timing. The client's side is cut.
+      // The agent's side ends with a FIN, not a reset (a reset would discard what the agent had not
+      // read yet), and the client's side is cut once the agent let go of the connection: what the
+      // client then asks the agent finds the cut upload settled, not still being read.
       if (sent >= cutAfter && room > 0) {
-        client.resetAndDestroy();
+        upstream.unpipe(client); // nothing the agent answers reaches the client
+        const cut = () => client.resetAndDestroy();
+        upstream.once('close', cut);
+        setTimeout(cut, 2000).unref();
         upstream.end();
       }
     });
