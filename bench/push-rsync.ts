@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { startCluster } from '../test/integration/harness/cluster';
 import { nodeSpecOf } from '../test/integration/harness/nodeSpecs';
 import { RsyncTransport } from '../src/core/transports/rsync/rsync';
-import { forgetLocalHashes } from '../src/core/transports/rsync/rsyncVerify';
+import { forgetCellHashes } from '../src/core/transports/cellHashCache';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../src/core/transports/transport';
 
 const MIB = 1024 * 1024;
@@ -71,7 +71,7 @@ export async function measureRsyncPush(sizeMiB: number, runs: number): Promise<R
   try {
     for (let i = 0; i < runs; i++) {
       fs.rmSync(node.file('ours.bin'), { force: true });
-      forgetLocalHashes();
+      forgetCellHashes();
       let c0 = cpu();
       let t0 = Date.now();
       const r = await transport.push(spec, { localPath: local, remotePath: 'ours.bin' }, () => undefined, new AbortController().signal);

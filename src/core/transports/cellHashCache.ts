@@ -3,10 +3,11 @@ import { fail, type Result } from '../result';
 import { cellHashesInWorker, type CellHashes, type LocalHashFailure } from './hashWorker';
 
 /**
- * The cell hashes of local files, by file identity and grid (fileKey, cell size): a file pushed as
- * ranges to many nodes is read once, and the pushes of one `sync --all` that start together share
- * that one read instead of each hashing the file on a worker of its own (twelve reads of the same
- * file on two cores). A read that fails or that every push dropped is forgotten.
+ * The hashes of local files, by file identity and grid (fileKey, cell size): a file pushed to many
+ * nodes is read once (as ranges over SSH, or for rsync's and the agent's whole-file check), and the
+ * pushes of one `sync --all` that start together share that one read instead of each hashing the
+ * file on its own (twelve reads of the same file on two cores). A read that fails or that every
+ * push dropped is forgotten.
  */
 
 type Hashing = Promise<Result<CellHashes, LocalHashFailure>>;
@@ -23,7 +24,10 @@ export function fileKey(st: Pick<fs.Stats, 'dev' | 'ino' | 'size' | 'mtimeMs'>):
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
-/** The cell hashes of `file`, as `st` says it is, on the `cellBytes` grid: shared (sharedCellHashes), read on a worker. */
+/**
+ * The cell hashes of `file`, as `st` says it is, on the `cellBytes` grid (0: the whole file's
+ * sha256 only): shared (sharedCellHashes), read on a worker.
+ */
 export function fileCellHashes(file: string, st: fs.Stats, cellBytes: number, signal: AbortSignal): StartedCellHashes {
   return sharedCellHashes(`${fileKey(st)}:${cellBytes}`, (s) => cellHashesInWorker(file, st.size, cellBytes, s), signal);
 }

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fail, ok, describeError, type Result } from '../../result';
 import { runBounded, type BoundedRun } from '../boundedProcess';
 import type { LocalHashFailure } from '../hashWorker';
+import { fileCellHashes } from '../cellHashCache';
 import { shellQuoteRemotePath } from '../remotePath';
 import { PARTIAL_DIR } from './rsyncArgs';
 import { awaitReceiverScript, parseReleased } from './staleReceiver';
@@ -15,60 +15,20 @@ import { awaitReceiverScript, parseReleased } from './staleReceiver';
  * line, so the check costs the hashing only, not another SSH handshake.
  */
 
-/** sha256 of a local file, streamed (never the whole file in memory). */
-function sha256OfFile(file: string): Promise<Result<string, 'local_read_failed'>> {
-  return new Promise((resolve) => {
-    const hash = createHash('sha256');
-    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-    stream.on('data', (b) => hash.update(b));
-    stream.once('error', (err) => resolve(fail('local_read_failed', `cannot read ${file}: ${describeError(err)}`)));
-    stream.once('end', () => resolve(ok(hash.digest('hex'))));
-  });
-}
-
 /**
- * The same file is usually pushed to many nodes in a row: its sha256 is kept per
- * (device, inode, size, mtime), so a change to the file always means a fresh hash.
+ * sha256 of a local file, read on a worker. The same file is usually pushed to many nodes in a
+ * row: the read is shared and kept by file identity (cellHashCache.ts, with no cells), so a change
+ * to the file always means a fresh hash.
  */
-const localHashes = new Map<string, Promise<Result<string, 'local_read_failed'>>>();
-const LOCAL_HASHES_KEPT = 16;
-
 export async function localSha256(file: string, signal: AbortSignal): Promise<Result<string, LocalHashFailure>> {
-  let key: string;
+  let st: Stats;
   try {
-    const st = await stat(file);
-    key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    st = await stat(file);
   } catch (err) {
     return fail('local_read_failed', `cannot read ${file}: ${describeError(err)}`);
   }
-  let pending = localHashes.get(key);
-  if (!pending) {
-    // Shared by concurrent pushes, so it is not tied to one push's signal; the caller's wait is.
-    pending = sha256OfFile(file);
-    localHashes.set(key, pending);
-    if (localHashes.size > LOCAL_HASHES_KEPT) localHashes.delete(localHashes.keys().next().value!);
-    void pending.then((r) => !r.ok && localHashes.delete(key));
-  }
-  return untilAborted(pending, signal);
-}
-
-/** Waits for `work` unless `signal` fires first (the work itself goes on for other callers). */
-function untilAborted(work: Promise<Result<string, 'local_read_failed'>>, signal: AbortSignal): Promise<Result<string, LocalHashFailure>> {
-  const cancelled = () => fail('cancelled', 'cancelled while hashing the local file');
-  if (signal.aborted) return Promise.resolve(cancelled());
-  return new Promise((resolve) => {
-    const onAbort = () => resolve(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    void work.then((r) => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(r);
-    });
-  });
-}
-
-/** Forgets every remembered local hash (benchmarks measure the cold path with it). */
-export function forgetLocalHashes(): void {
-  localHashes.clear();
+  const r = await fileCellHashes(file, st, 0, signal).result;
+  return r.ok ? ok(r.value.sha256) : r;
 }
 
 /**
