@@ -2,47 +2,58 @@ import { Worker } from 'node:worker_threads';
 import { fail, ok, type Result } from '../result';
 
 /**
- * The worker's program, inline so the bundle needs no extra file. It reads the file on its own
- * (the page cache serves both readers) and hashes it on another core while the main thread sends.
- * With `cellBytes`, it also hashes each cell [k*cellBytes, (k+1)*cellBytes) in the same pass: the
- * base64 rung's ranges, whose sha256 each range's command on the node checks.
+ * The hashing worker's program, inline so the bundle needs no extra file: it reads each file it is
+ * sent on its own (the page cache serves both readers) and hashes it on another core while the
+ * main thread sends. A job `{ id, file, size?, cellBytes? }` gets `{ id, sha256, cells }` or
+ * `{ id, error }`: with `size`, exactly that many bytes (a file that changed size fails); with
+ * `cellBytes`, also each cell [k*cellBytes, (k+1)*cellBytes) in the same pass (the SSH rungs'
+ * ranges, whose sha256 each range's command on the node checks). One worker takes one job (a
+ * push's file, stopped by terminating it) or many (the tree's files as rsync names them).
  */
-const SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+export const HASH_WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 // Blocking reads into one reused buffer: this thread does nothing else, and a stream would leave
 // a fresh 1 MiB buffer of garbage per read (tens of MiB of RSS before its heap collects them).
-const hash = createHash('sha256');
-const cellBytes = workerData.cellBytes;
-const cells = [];
-let cell = cellBytes ? createHash('sha256') : undefined;
 const buf = Buffer.allocUnsafe(1 << 20);
-let fd;
-try {
-  fd = fs.openSync(workerData.file, 'r');
-  let read = 0;
-  while (read < workerData.size) {
-    // A read never crosses a cell's end, so each cell's hash gets exactly its bytes.
-    const cellLeft = cellBytes ? cellBytes - (read % cellBytes) : buf.length;
-    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, cellLeft, workerData.size - read), read);
-    if (n === 0) break;
-    hash.update(buf.subarray(0, n));
-    read += n;
-    if (cell) {
-      cell.update(buf.subarray(0, n));
-      if (read % cellBytes === 0 || read === workerData.size) {
-        cells.push(cell.digest('hex'));
-        cell = createHash('sha256');
+function hashFile({ file, size, cellBytes }) {
+  const hash = createHash('sha256');
+  const cells = [];
+  let cell = cellBytes ? createHash('sha256') : undefined;
+  const fd = fs.openSync(file, 'r');
+  try {
+    let read = 0;
+    for (;;) {
+      // A read never crosses a cell's end, so each cell's hash gets exactly its bytes.
+      const cellLeft = cellBytes ? cellBytes - (read % cellBytes) : buf.length;
+      const want = Math.min(buf.length, cellLeft, size === undefined ? buf.length : size - read);
+      const n = want > 0 ? fs.readSync(fd, buf, 0, want, read) : 0;
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+      read += n;
+      if (cell) {
+        cell.update(buf.subarray(0, n));
+        if (read % cellBytes === 0 || read === size) {
+          cells.push(cell.digest('hex'));
+          cell = createHash('sha256');
+        }
       }
     }
+    return size === undefined || read === size ? { sha256: hash.digest('hex'), cells } : { error: 'changed size while being hashed' };
+  } finally {
+    fs.closeSync(fd);
   }
-  parentPort.postMessage(read === workerData.size ? { sha256: hash.digest('hex'), cells } : { error: 'changed size while being hashed' });
-} catch (e) {
-  parentPort.postMessage({ error: e.message });
-} finally {
-  if (fd !== undefined) fs.closeSync(fd);
 }
+parentPort.on('message', (job) => {
+  let reply;
+  try {
+    reply = hashFile(job);
+  } catch (e) {
+    reply = { error: e.message };
+  }
+  parentPort.postMessage({ id: job.id, ...reply });
+});
 `;
 
 /** Why hashing a local file gave no sha256 (here and in rsyncVerify's localSha256). */
@@ -68,7 +79,8 @@ export function cellHashesInWorker(file: string, size: number, cellBytes: number
 function hashInWorker(file: string, size: number, cellBytes: number, signal: AbortSignal): Promise<Result<CellHashes, LocalHashFailure>> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(fail('cancelled', `hashing ${file}: cancelled`));
-    const worker = new Worker(SOURCE, { eval: true, workerData: { file, size, cellBytes } });
+    const worker = new Worker(HASH_WORKER_SOURCE, { eval: true });
+    worker.postMessage({ id: 0, file, size, cellBytes });
     let settled = false;
     const finish = (r: Result<CellHashes, LocalHashFailure>) => {
       if (settled) return;

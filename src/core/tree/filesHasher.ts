@@ -1,33 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { fail, ok, type Result } from '../result';
 import type { LocalTree, TreeFile } from './localTree';
+import { HASH_WORKER_SOURCE } from '../transports/hashWorker';
 
 /**
- * The sha256 of many local files on one worker thread, each file as soon as it is named: the
- * rsync rung names a file when rsync sends it, so the hashing runs beside the transfer, not after
- * it. One reused buffer and blocking reads on the worker: per file, a stream's fresh 1 MiB buffer
- * and its thread-pool hops cost more than the hashing (2,000 files, 119 MiB: 2.3 s on the main
- * thread, 0.2 s here).
+ * The sha256 of many local files on one worker thread (HASH_WORKER_SOURCE), each file as soon as
+ * it is named: the rsync rung names a file when rsync sends it, so the hashing runs beside the
+ * transfer, not after it. Per file, a stream's fresh 1 MiB buffer and its thread-pool hops on the
+ * main thread cost more than the hashing (2,000 files, 119 MiB: 2.3 s there, 0.2 s here).
  */
-const SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const fs = require('node:fs');
-const buf = Buffer.allocUnsafe(1 << 20);
-parentPort.on('message', ({ id, file }) => {
-  const hash = createHash('sha256');
-  let fd;
-  try {
-    fd = fs.openSync(file, 'r');
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
-    parentPort.postMessage({ id, sha256: hash.digest('hex') });
-  } catch (e) {
-    parentPort.postMessage({ id, error: e.message });
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-});
-`;
 
 type FileHash = Result<string, 'local_read_failed'>;
 
@@ -73,7 +54,7 @@ export class FilesHasher {
   /** The worker, started on the first file: a sync that sends nothing starts none. */
   private started(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(SOURCE, { eval: true });
+    const w = new Worker(HASH_WORKER_SOURCE, { eval: true });
     w.on('message', (m: { id: number; sha256?: string; error?: string }) => {
       const resolve = this.waiting.get(m.id);
       this.waiting.delete(m.id);
