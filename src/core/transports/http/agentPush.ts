@@ -6,10 +6,9 @@ import { progressTicker } from '../progressTicker';
 import { uploadOnce } from './agentUpload';
 import type { LocalHashFailure } from '../hashWorker';
 import { httpRemotePath, type RemotePathError } from '../remotePath';
-import { localSha256 } from '../rsync/rsyncVerify';
 import { pushRanged } from './rangedPush';
 import type { PushMeter } from '../rangeProgress';
-import { fileKey as keyOf } from '../cellHashCache';
+import { fileCellHashes, fileKey as keyOf, type StartedCellHashes } from '../cellHashCache';
 import { forgetSha, recallSha, rememberSha } from './sentHashes';
 import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
 import { bytesPerSecond, type PushFailure, type PushJob, type PushProgress, type PushResult, type TransportOptions } from '../transport';
@@ -44,17 +43,14 @@ export async function pushToAgent(ep: AgentEndpoint, opts: TransportOptions, job
   const failure = (code: AgentPushFailure, message: string): PushFailure => ({ ok: false, transport: ep.kind, code, message, durationMs: Date.now() - t0 });
   const rel = httpRemotePath(job.remotePath);
   if (!rel.ok) return failure(rel.code, `${ep.kind}: ${rel.message}`);
-  let size: number;
-  let fileKey: string;
+  let st: fs.Stats;
   try {
-    const st = await fs.promises.stat(job.localPath);
+    st = await fs.promises.stat(job.localPath);
     if (!st.isFile()) return failure('local_read_failed', `${job.localPath} is not a regular file`);
-    size = st.size;
-    fileKey = keyOf(st);
   } catch (err) {
     return failure('local_read_failed', `cannot read ${job.localPath}: ${describeError(err)}`);
   }
-  const push = new AgentPushRun(ep, opts, { file: job.localPath, rel: rel.value, size, fileKey }, progress, signal, t0, failure, speaks);
+  const push = new AgentPushRun(ep, opts, { file: job.localPath, rel: rel.value, size: st.size, fileKey: keyOf(st), st }, progress, signal, t0, failure, speaks);
   try {
     return await push.run();
   } finally {
@@ -76,6 +72,7 @@ interface PushedFile {
   rel: string;
   size: number;
   fileKey: string;
+  st: fs.Stats;
 }
 
 /** One push's state: bytes on the node and sent, the file's sha256 as known so far. */
@@ -91,6 +88,8 @@ class AgentPushRun {
   private sha: string | undefined;
   /** The sha256 recalled from an earlier push of the file, until it proves stale. */
   private remembered: string | undefined;
+  /** The file's sha256 being read for the ranges or the skip check (a single PUT hashes what it sends). */
+  private hashing: StartedCellHashes | undefined;
 
   constructor(
     private readonly ep: AgentEndpoint,
@@ -112,6 +111,8 @@ class AgentPushRun {
   /** HEAD: refused, already there (skip), or where to start the PUTs. */
   async run(): Promise<PushResult> {
     const { ep, f } = this;
+    // Ranges are named by the file's sha256: read beside the HEAD when /health makes ranges likely.
+    if (!this.sha && this.speaks.rangedPut && rangesWanted(f.size, this.streams, this.speaks.healthConnectMs)) this.hashing = this.hashStart();
     const head = await agentRequest(ep, { method: 'HEAD', path: this.urlPath, ...this.timing }, this.signal);
     if (!head.ok) return this.failure(head.code, head.message);
     const refusal = refusalOf(head.value, ep, f.rel);
@@ -122,6 +123,7 @@ class AgentPushRun {
       if (head.value.headers['x-sha256'] === this.sha) return this.done(true);
     }
     if (this.speaks.rangedPut && rangesWanted(f.size, this.streams, this.roundTripMs(head.value))) return this.sendRanges(head.value);
+    this.hashing?.drop(); // a single PUT hashes the bytes it sends
     return this.putUntilDone(resumePoint(headerNumber(head.value, 'x-partial-size'), f.size));
   }
 
@@ -134,11 +136,15 @@ class AgentPushRun {
     return seen.length ? Math.min(...seen) : undefined;
   }
 
+  private hashStart(): StartedCellHashes {
+    return fileCellHashes(this.f.file, this.f.st, 0, this.signal);
+  }
+
   private async hashFirst(): Promise<PushFailure | undefined> {
     if (this.sha) return undefined;
-    const r = await localSha256(this.f.file, this.signal);
+    const r = await (this.hashing ??= this.hashStart()).result;
     if (!r.ok) return this.failure(r.code, `${this.ep.kind}: ${r.message}`);
-    this.sha = r.value;
+    this.sha = r.value.sha256;
     return undefined;
   }
 
