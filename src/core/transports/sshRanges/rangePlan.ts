@@ -4,8 +4,13 @@ import { coveredBytes, missingRanges, rangeBytesFor, type ByteRange } from '../.
  * What a ranged SSH push sends and how much memory its streams may hold: pure.
  */
 
-/** Buffers (file bytes, and base64's text) all streams of one push share at most, whatever their count. */
-const BUFFER_BUDGET_BYTES = 16 << 20;
+/**
+ * Buffers (file bytes, and base64's text) all streams of one push share at most, whatever their
+ * count. 12 MiB, not 16: the 16 connections' own SSH state and what they leave for the collector
+ * come on top (1 GiB over 16 rsync streams on loopback: peak RSS growth 60-66 MiB at 16, 51-56 at
+ * 12, against the 64 MiB goal).
+ */
+const BUFFER_BUDGET_BYTES = 12 << 20;
 /** Below this a piece costs more in reads and channel writes than it saves. */
 const MIN_PIECE_BYTES = 3 << 16;
 /** The single-stream base64 piece (base64Stream): no stream needs more. */
@@ -36,7 +41,7 @@ export function rangeSha256(cells: readonly string[], range: ByteRange, rangeByt
  * File bytes per piece for each stream: a stream holds `heldPerPieceByte` bytes of buffer per byte
  * of its piece (its slots, and for base64 their text, 4/3 of it), and all the most streams the
  * push may reach stay within BUFFER_BUDGET_BYTES. A multiple of 3, so only a base64 range's last
- * piece pads (raw bytes do not mind). base64 at 16 streams: 219 KiB; raw: 512 KiB.
+ * piece pads (raw bytes do not mind). base64 at 16 streams: 192 KiB (the floor); raw: 384 KiB.
  */
 export function pieceBytesFor(maxStreams: number, heldPerPieceByte: number): number {
   const piece = Math.floor(BUFFER_BUDGET_BYTES / Math.max(1, maxStreams) / heldPerPieceByte);
