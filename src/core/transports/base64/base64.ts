@@ -78,8 +78,8 @@ export class Base64Transport implements Transport {
       return failed({ code: 'local_unreadable', message: `cannot read ${job.localPath}: ${describeError(err)}; nothing was sent to node ${node.name}` });
     }
     const streams = this.opts.streams ?? DEFAULT_STREAMS;
-    // Ranges are named by the file's hashes: read beside the login, dropped if one stream goes.
     const size = st.size;
+    // Ranges are named by the file's hashes: read beside the login, dropped if one stream goes.
     const hashes = rangesWanted(size, streams, knownRoundTrip(node.name)) ? fileCellHashes(job.localPath, st, rangeBytesFor(size), signal) : undefined;
     const login = await pushLogin(round, () => openSsh(node, this.opts, signal, this.sshOverrides));
     if (!login.ok) return hashes?.drop(), failed({ code: login.code, message: `${login.message} (base64 push)` });
