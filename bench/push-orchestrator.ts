@@ -21,7 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadHostsFile } from '../src/core/hosts';
 import { agentEndpoint } from '../src/core/transports/http/agentClient';
-import { forgetSentHashes } from '../src/core/transports/http/agentPush';
+import { forgetCellHashes } from '../src/core/transports/cellHashCache';
 import { detectService } from '../src/core/transports/http/orchestrator/health';
 import { remoteFileInfo } from '../src/core/transports/http/orchestrator/fileInfo';
 import { orchestratorTarget } from '../src/core/transports/http/orchestrator/paths';
@@ -199,7 +199,7 @@ export async function measureOrchestratorPush(sizeMiB: number, runs: number): Pr
     };
 
     const ours = async (local: string, remote: string, first: boolean) => {
-      if (first) forgetSentHashes();
+      if (first) forgetCellHashes();
       const rss0 = process.memoryUsage().rss;
       let peak = rss0;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);

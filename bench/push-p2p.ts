@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { NodeSpec } from '../src/core/hosts/nodeSpec';
-import { forgetSentHashes } from '../src/core/transports/http/agentPush';
+import { forgetCellHashes } from '../src/core/transports/cellHashCache';
 import { P2PTransport } from '../src/core/transports/http/p2p';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../src/core/transports/transport';
 
@@ -62,7 +62,7 @@ export async function measureP2pPush(sizeMiB: number, RUNS: number): Promise<P2p
   const transport = new P2PTransport({ ...DEFAULT_TRANSPORT_OPTIONS, knownHostsFile: '/dev/null', env: process.env });
   let ourCpuMs = 0;
   const ours = async (name: string, first: boolean): Promise<number> => {
-    if (first) forgetSentHashes();
+    if (first) forgetCellHashes();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const r = await transport.push(node, { localPath: file, remotePath: name }, () => undefined, new AbortController().signal);

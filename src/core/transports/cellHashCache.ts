@@ -1,13 +1,15 @@
 import type * as fs from 'node:fs';
-import { fail, type Result } from '../result';
+import { stat } from 'node:fs/promises';
+import { describeError, fail, ok, type Result } from '../result';
 import { cellHashesInWorker, type CellHashes, type LocalHashFailure } from './hashWorker';
 
 /**
  * The hashes of local files, by file identity and grid (fileKey, cell size): a file pushed to many
- * nodes is read once (as ranges over SSH, or for rsync's and the agent's whole-file check), and the
- * pushes of one `sync --all` that start together share that one read instead of each hashing the
- * file on its own (twelve reads of the same file on two cores). A read that fails or that every
- * push dropped is forgotten.
+ * nodes is hashed once, on any transport: read on a worker (as ranges over SSH, or for rsync's and
+ * the agents' whole-file check), or hashed while it was sent and remembered (rememberSha). The
+ * pushes of one `sync --all` that start together share one read instead of each hashing the file
+ * on its own (twelve reads of the same file on two cores). A read that fails or that every push
+ * dropped is forgotten.
  */
 
 type Hashing = Promise<Result<CellHashes, LocalHashFailure>>;
@@ -29,11 +31,28 @@ export function fileKey(st: Pick<fs.Stats, 'dev' | 'ino' | 'size' | 'mtimeMs'>):
  * sha256 only): shared (sharedCellHashes), read on a worker.
  */
 export function fileCellHashes(file: string, st: fs.Stats, cellBytes: number, signal: AbortSignal): StartedCellHashes {
-  return sharedCellHashes(`${fileKey(st)}:${cellBytes}`, (s) => cellHashesInWorker(file, st.size, cellBytes, s), signal);
+  return sharedCellHashes(cacheKey(fileKey(st), cellBytes), (s) => cellHashesInWorker(file, st.size, cellBytes, s), signal);
 }
+
+/** A local file's sha256: fileCellHashes with no cells, for a caller that has not stat()ed it. */
+export async function localSha256(file: string, signal: AbortSignal): Promise<Result<string, LocalHashFailure>> {
+  let st: fs.Stats;
+  try {
+    st = await stat(file);
+  } catch (err) {
+    return fail('local_read_failed', `cannot read ${file}: ${describeError(err)}`);
+  }
+  const r = await fileCellHashes(file, st, 0, signal).result;
+  return r.ok ? ok(r.value.sha256) : r;
+}
+
+/** A file's hashes on one grid (0: the whole file's sha256 alone). */
+const cacheKey = (fileKeyOf: string, cellBytes: number) => `${fileKeyOf}:${cellBytes}`;
 
 interface Entry {
   result: Hashing;
+  /** The hashes, once read (or remembered). */
+  hashes?: CellHashes;
   /** Pushes still waiting on a read in flight; none left: the read stops. */
   waiting: number;
   stop: AbortController;
@@ -51,8 +70,7 @@ const entries = new Map<string, Entry>();
  */
 export function sharedCellHashes(key: string, start: (signal: AbortSignal) => Hashing, signal: AbortSignal): StartedCellHashes {
   const entry = entries.get(key) ?? begin(key, start);
-  entries.delete(key);
-  entries.set(key, entry); // the newest last: the oldest is forgotten first
+  keep(key, entry);
   if (entry.done) return { result: entry.result, drop: () => undefined };
   entry.waiting++;
   let left = false;
@@ -78,10 +96,36 @@ function begin(key: string, start: (signal: AbortSignal) => Hashing): Entry {
   const entry: Entry = { result: start(stop.signal), waiting: 0, stop, done: false };
   void entry.result.then((r) => {
     entry.done = true;
-    if (!r.ok && entries.get(key) === entry) entries.delete(key);
+    if (r.ok) entry.hashes = r.value;
+    else if (entries.get(key) === entry) entries.delete(key);
   });
-  while (entries.size >= KEPT) entries.delete(entries.keys().next().value!);
   return entry;
+}
+
+/** Puts `entry` under `key` as the newest: beyond KEPT, the oldest are forgotten first. */
+function keep(key: string, entry: Entry): void {
+  entries.delete(key);
+  entries.set(key, entry);
+  while (entries.size > KEPT) entries.delete(entries.keys().next().value!);
+}
+
+/**
+ * A file's sha256 learnt without a read of our own (hashed while it was sent, or as a small file
+ * was read whole): later pushes of the file, on any transport, take it from the cache.
+ */
+export function rememberSha(key: string, sha256: string): void {
+  const hashes = { sha256, cells: [] };
+  keep(cacheKey(key, 0), { result: Promise.resolve(ok(hashes)), hashes, waiting: 0, stop: new AbortController(), done: true });
+}
+
+/** The file's sha256 when a read of it finished or a push remembered it; undefined while unknown or in flight. */
+export function recallSha(key: string): string | undefined {
+  return entries.get(cacheKey(key, 0))?.hashes?.sha256;
+}
+
+/** Drops a file's remembered sha256 (a node found it wrong: the next push hashes afresh). */
+export function forgetSha(key: string): void {
+  entries.delete(cacheKey(key, 0));
 }
 
 /** Forgets every file's hashes (tests and benchmarks measure a first push with it). */

@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { PushProgress, TransportOptions } from '../transport';
 import { describeError, type Failure } from '../../result';
-import { sha256InWorker } from '../hashWorker';
+import { localSha256 } from '../cellHashCache';
 import { alignChunkBytes, sendBase64Range } from './base64Stream';
 import type { FileSpan, SendFailure } from '../fileSpans';
 import * as ops from './remoteFileOps';
@@ -145,9 +145,10 @@ export class Base64PushRun {
     }
     this.resumedFrom = resume;
     // The local sha256 on another core, read from the file itself (the page cache serves both
-    // readers): the sending thread only reads, encodes and encrypts; a resumed prefix costs it nothing.
+    // readers): the sending thread only reads, encodes and encrypts; a resumed prefix costs it
+    // nothing. Shared with every other push of the file (cellHashCache.ts).
     const stopHash = new AbortController();
-    const hashing = sha256InWorker(this.localPath, this.size, AbortSignal.any([this.signal, stopHash.signal]));
+    const hashing = localSha256(this.localPath, AbortSignal.any([this.signal, stopHash.signal]));
     try {
       const sent = await this.sendChunks(prep.exec, resume, report.decodeFlag, report.shaTool, restart);
       if (!sent.ok) return sent;

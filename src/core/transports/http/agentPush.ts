@@ -8,8 +8,7 @@ import type { LocalHashFailure } from '../hashWorker';
 import { httpRemotePath, type RemotePathError } from '../remotePath';
 import { pushRanged } from './rangedPush';
 import type { PushMeter } from '../rangeProgress';
-import { fileCellHashes, fileKey as keyOf, type StartedCellHashes } from '../cellHashCache';
-import { forgetSha, recallSha, rememberSha } from './sentHashes';
+import { fileCellHashes, fileKey as keyOf, forgetSha, recallSha, rememberSha, type StartedCellHashes } from '../cellHashCache';
 import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
 import { bytesPerSecond, type PushFailure, type PushJob, type PushProgress, type PushResult, type TransportOptions } from '../transport';
 
@@ -18,7 +17,6 @@ const MAX_PUTS = 4;
 /** Wait before retrying a target another upload holds (often our own cancelled one, still closing). */
 const BUSY_RETRY_MS = 300;
 
-export { forgetSentHashes } from './sentHashes';
 
 /** Every code a push to our agent reports. */
 export type AgentPushFailure = RequestFailure | RemotePathError | LocalHashFailure | AgentRefusal;

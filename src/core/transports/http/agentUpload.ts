@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import type { Result } from '../../result';
-import { sha256InWorker } from '../hashWorker';
+import { localSha256 } from '../cellHashCache';
 import { agentRequest, type AgentEndpoint, type AgentReply, type RequestFailure } from './agentRequest';
 
 /** Read size for the body: large reads keep syscalls and event-loop turns per MiB low. */
@@ -130,7 +130,7 @@ async function streamFile(req: http.ClientRequest, plan: UploadPlan, hashing: Ha
  */
 function hashingFor(plan: UploadPlan, signal: AbortSignal): Hashing {
   if (plan.sha256) return undefined;
-  return plan.offset === 0 ? { of: 'sent', hash: createHash('sha256') } : { of: 'worker', done: sha256InWorker(plan.file, plan.size, signal) };
+  return plan.offset === 0 ? { of: 'sent', hash: createHash('sha256') } : { of: 'worker', done: localSha256(plan.file, signal) };
 }
 
 /** One PUT of bytes [offset, size) of a file, streamed, never buffered whole. */

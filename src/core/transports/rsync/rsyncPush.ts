@@ -4,7 +4,8 @@ import { pushArgs, remoteSpec, rsyncRemoteShell, sshOptionArgs, type RsyncFeatur
 import type { LocalHashFailure } from '../hashWorker';
 import { classifyRsyncExit, type RsyncErrorCode } from './rsyncErrors';
 import { RsyncOutputReader, parseStats, type RsyncStats } from './rsyncProgress';
-import { localSha256, openRemoteHash, remoteAfterFailure, type AfterFailure, type RemoteHashFailure, type RemoteHashSession } from './rsyncVerify';
+import { openRemoteHash, remoteAfterFailure, type AfterFailure, type RemoteHashFailure, type RemoteHashSession } from './rsyncVerify';
+import { localSha256 } from '../cellHashCache';
 import type { PartialProgress, PushProgress, TransportOptions } from '../transport';
 
 /**

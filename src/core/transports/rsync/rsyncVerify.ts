@@ -1,10 +1,6 @@
-import type { Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { fail, ok, describeError, type Result } from '../../result';
+import { fail, ok, type Result } from '../../result';
 import { runBounded, type BoundedRun } from '../boundedProcess';
-import type { LocalHashFailure } from '../hashWorker';
-import { fileCellHashes } from '../cellHashCache';
 import { shellQuoteRemotePath } from '../remotePath';
 import { PARTIAL_DIR } from './rsyncArgs';
 import { awaitReceiverScript, parseReleased } from './staleReceiver';
@@ -14,22 +10,6 @@ import { awaitReceiverScript, parseReleased } from './staleReceiver';
  * session that hashes the file on the node is opened while rsync still runs and waits for a "go"
  * line, so the check costs the hashing only, not another SSH handshake.
  */
-
-/**
- * sha256 of a local file, read on a worker. The same file is usually pushed to many nodes in a
- * row: the read is shared and kept by file identity (cellHashCache.ts, with no cells), so a change
- * to the file always means a fresh hash.
- */
-export async function localSha256(file: string, signal: AbortSignal): Promise<Result<string, LocalHashFailure>> {
-  let st: Stats;
-  try {
-    st = await stat(file);
-  } catch (err) {
-    return fail('local_read_failed', `cannot read ${file}: ${describeError(err)}`);
-  }
-  const r = await fileCellHashes(file, st, 0, signal).result;
-  return r.ok ? ok(r.value.sha256) : r;
-}
 
 /**
  * The node-side script: wait for "go", then hash with the fastest tool present (openssl uses the

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { fail, ok, type Result } from '../../../../src/core/result';
-import { fileCellHashes, forgetCellHashes, sharedCellHashes } from '../../../../src/core/transports/cellHashCache';
+import { fileCellHashes, forgetCellHashes, forgetSha, localSha256, recallSha, rememberSha, sharedCellHashes } from '../../../../src/core/transports/cellHashCache';
 import type { CellHashes, LocalHashFailure } from '../../../../src/core/transports/hashWorker';
 
 type Hashed = Result<CellHashes, LocalHashFailure>;
@@ -87,6 +87,40 @@ describe('core/transports/cellHashCache: one read of a file for every push that 
       fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
       const again = await fileCellHashes(file, fs.statSync(file), 1 << 20, live()).result;
       assert.ok(again.ok && again.value.sha256 === sha(bytes), 'the changed file, not the remembered hashes');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a sha256 remembered from a send is what the next push of the file gets, without a read; forgetSha drops it', async () => {
+    const r = reads();
+    rememberSha('f', HASHES.sha256);
+    assert.equal(recallSha('f'), HASHES.sha256);
+    assert.deepEqual(await sharedCellHashes('f:0', r.start, live()).result, ok({ sha256: HASHES.sha256, cells: [] }));
+    assert.equal(r.started.length, 0);
+    forgetSha('f');
+    assert.equal(recallSha('f'), undefined);
+    sharedCellHashes('f:0', r.start, live());
+    assert.equal(r.started.length, 1);
+    assert.equal(recallSha('f'), undefined, 'unknown while the read is in flight');
+    r.started[0].finish(ok(HASHES));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(recallSha('f'), HASHES.sha256, 'a finished read is remembered too');
+  });
+
+  it('localSha256: remembers a local hash per file version and recomputes after a change', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellhash-'));
+    try {
+      const f = path.join(dir, 'local.bin');
+      fs.writeFileSync(f, 'one');
+      const first = await localSha256(f, live());
+      assert.ok(first.ok && first.value === createHash('sha256').update('one').digest('hex'));
+      fs.writeFileSync(f, 'two');
+      fs.utimesSync(f, new Date(), new Date(Date.now() + 5000));
+      const second = await localSha256(f, live());
+      assert.ok(second.ok && second.value === createHash('sha256').update('two').digest('hex'));
+      const gone = await localSha256(path.join(dir, 'missing'), live());
+      assert.ok(!gone.ok && gone.message.includes('missing'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -3,9 +3,8 @@ import { describeError, ok, type Result } from '../../../result';
 import type { NodeSpec } from '../../../hosts/nodeSpec';
 import { endpointLabel, type AgentEndpoint, type AgentReply, type RequestFailure } from '../agentRequest';
 import { mib } from '../agentReplies';
-import { sha256InWorker, type LocalHashFailure } from '../../hashWorker';
-import { fileKey } from '../../cellHashCache';
-import { recallSha, rememberSha } from '../sentHashes';
+import type { LocalHashFailure } from '../../hashWorker';
+import { fileCellHashes } from '../../cellHashCache';
 import { progressTicker } from '../../progressTicker';
 import { bytesPerSecond, type PushFailure, type PushJob, type PushLimit, type PushProgress, type PushResult, type TransportOptions } from '../../transport';
 import { remoteFileInfo, type InfoFailure } from './fileInfo';
@@ -78,9 +77,8 @@ export async function pushToOrchestrator(ep: AgentEndpoint, node: NodeSpec, opts
   let onNode = 0;
   const { report, stop: stopTicker } = progressTicker(progress, () => ({ done: onNode, total: size }));
   const stopHash = new AbortController();
-  const key = fileKey(st);
-  const known = recallSha(key);
-  const hashing = known ? Promise.resolve(ok(known)) : sha256InWorker(job.localPath, size, stopHash.signal);
+  // The file's sha256: remembered from an earlier push, or read once for every push of it.
+  const hashing = fileCellHashes(job.localPath, st, 0, stopHash.signal).result.then((r) => (r.ok ? ok(r.value.sha256) : r));
   const timing = { connectTimeoutMs: opts.connectTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs };
   const upload = target.value.uploadPath;
   try {
@@ -99,7 +97,6 @@ export async function pushToOrchestrator(ep: AgentEndpoint, node: NodeSpec, opts
     if (refused) return 'limit' in refused ? refuse(refused, true) : failure(refused.code, refused.message);
     const sha = await hashing;
     if (!sha.ok) return failure('local_read_failed', `${where}: ${sha.message}`);
-    if (!known) rememberSha(key, sha.value);
     const info = await remoteFileInfo(ep, target.value, timing, signal);
     if (!info.ok) return failure(info.code, `${info.message}: the upload of ${upload} is not verified`);
     if (info.value.size !== size || info.value.sha256 !== sha.value) {

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { filesUrlPath, forgetSentHashes, pushToAgent } from '../../../../../src/core/transports/http/agentPush';
+import { filesUrlPath, pushToAgent } from '../../../../../src/core/transports/http/agentPush';
+import { forgetCellHashes } from '../../../../../src/core/transports/cellHashCache';
 import type { AgentEndpoint } from '../../../../../src/core/transports/http/agentRequest';
 import type { PushResult } from '../../../../../src/core/transports/transport';
 import { bytesOf, sha256, sizeOf, startTestAgent, waitFor, type AgentFixture } from '../../../agent/agentFixture';
@@ -190,7 +191,7 @@ describe('pushToAgent: the push shared by p2p and http', () => {
   });
   it('hashes a file while sending it the first time; pushing it again sends the known sha256 up front', async () => {
     fx = await startTestAgent();
-    forgetSentHashes();
+    forgetCellHashes();
     const tap = await wireTap(fx.agent);
     cleanups.push(() => void tap.close());
     const body = bytesOf(1 << 20, 12);

@@ -4,10 +4,9 @@ import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterFailureScript, localSha256, parseAfterFailure, parseHashOutput, parsePartialSize, partialSizeScript, remoteHashScript, remoteMkdirScript, rsyncPartialPath } from '../../../../../src/core/transports/rsync/rsyncVerify';
+import { afterFailureScript, parseAfterFailure, parseHashOutput, parsePartialSize, partialSizeScript, remoteHashScript, remoteMkdirScript, rsyncPartialPath } from '../../../../../src/core/transports/rsync/rsyncVerify';
 
 const HEX = 'a'.repeat(16) + '0123456789abcdef'.repeat(3);
-const never = () => new AbortController().signal;
 
 describe('rsyncVerify', () => {
   let dir: string;
@@ -107,18 +106,5 @@ describe('rsyncVerify', () => {
     const script = remoteMkdirScript(path.join(dir, "a b/c'd/file.bin"));
     assert.equal(runScript(script, '').status, 0);
     assert.ok(fs.statSync(path.join(dir, "a b/c'd")).isDirectory());
-  });
-
-  it('remembers a local hash per file version and recomputes after a change', async () => {
-    const f = path.join(dir, 'local.bin');
-    fs.writeFileSync(f, 'one');
-    const first = await localSha256(f, never());
-    assert.ok(first.ok && first.value === createHash('sha256').update('one').digest('hex'));
-    fs.writeFileSync(f, 'two');
-    fs.utimesSync(f, new Date(), new Date(Date.now() + 5000));
-    const second = await localSha256(f, never());
-    assert.ok(second.ok && second.value === createHash('sha256').update('two').digest('hex'));
-    const gone = await localSha256(path.join(dir, 'missing'), never());
-    assert.ok(!gone.ok && gone.message.includes('missing'));
   });
 });
