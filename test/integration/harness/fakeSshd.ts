@@ -83,8 +83,9 @@ export class FakeSshd {
       const child = spawn('bash', ['-c', info.command], { env: process.env, cwd: process.env.HOME || '/' });
       let answered: () => void = () => undefined;
       const answer = new Promise<void>((resolve) => (answered = resolve));
-      // It took input: a drop on another channel waits for its answer.
-      stream.once('data', () => (conn.fed.add(answer), void answer.then(() => conn.fed.delete(answer))));
+      // It took all its input: a drop on another channel waits for its answer (not for a command
+      // still reading, such as a ranged push's finish, which answers only once told to commit).
+      stream.once('end', () => (conn.fed.add(answer), void answer.then(() => conn.fed.delete(answer))));
       stream.on('data', (b: Buffer) => {
         conn.bytes += b.length;
         this.stdinBytes += b.length;
@@ -116,7 +117,7 @@ export class FakeSshd {
   /**
    * A network drop, not a polite close: the socket goes away under the transfer, after exactly the
    * bytes asked for of the channel being written (`cut.stream`: its input stops there). Commands
-   * that took input on other channels answer first: the client writes its next range while the
+   * that took all their input on other channels answer first: the client writes its next range while the
    * node still verifies the one before, and a cut then would make it depend on timing whether that
    * one's answer got back (a real sshd lets such a command run on; this fake kills what is left).
    */

@@ -156,7 +156,7 @@ class AgentPushRun {
     if (bad) return bad;
     const { ep, f, meter, signal } = this;
     const file = { file: f.file, rel: f.rel, urlPath: this.urlPath, size: f.size, sha256: this.sha! };
-    const r = await pushRanged({ ep, f: file, streams: this.streams, timing: this.timing, meter, signal }, head);
+    const r = await pushRanged({ ep, f: file, streams: this.streams, rttMs: this.roundTripMs(head), timing: this.timing, meter, signal }, head);
     if (r.ok) {
       this.streamsUsed = r.streams;
       return this.landed(r.landed);

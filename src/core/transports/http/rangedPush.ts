@@ -28,6 +28,8 @@ export interface RangedPushDeps {
   ep: AgentEndpoint;
   f: RangedFile;
   streams: StreamsSetting;
+  /** The node's round trip, when a connect measured it: the stream scaler's look at one stream's window. */
+  rttMs?: number;
   timing: { connectTimeoutMs: number; idleTimeoutMs: number };
   meter: PushMeter;
   signal: AbortSignal;
@@ -59,7 +61,7 @@ export async function pushRanged(d: RangedPushDeps, head: AgentReply): Promise<R
 }
 
 async function sendAndCommit(d: RangedPushDeps, head: AgentReply): Promise<RangedOutcome> {
-  const scaler = new StreamScaler(d.streams);
+  const scaler = new StreamScaler(d.streams, { rttMs: d.rttMs });
   let held = rangesHeld(head, d.f);
   const before = coveredBytes(held);
   let peak = 0;

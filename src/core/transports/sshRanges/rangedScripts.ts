@@ -186,24 +186,44 @@ export function rangeCommand(p: RangedFilePaths, tools: RangeTools): string {
 }
 
 /**
- * The end: the whole partial's sha256 must be the file's; then it takes the local file's mtime
- * (whole seconds, as rsync's -t keeps it: rsync's quick check then skips the unchanged file next
- * time, and verifies it anyway), `mv -f` over the target (atomic), and the sidecar and any
- * single-stream partial go. A mismatch drops partial and sidecar (the ranges were wrong: the next
- * push starts afresh). Prints what ops.parseFinishOutput reads.
+ * The end, opened before the ranges go (FinishExec): stdin brings a `<end>` line each time the
+ * partial's verified prefix grows (ends on the range grid, the last one the file's size), and the
+ * whole file's sha256 reads the prefix as it grows, so after the last range only that range is
+ * left to read. Then `end` and `commit <sha256>`: the hash must be the file's; then the partial
+ * takes the local file's mtime (whole seconds, as rsync's -t keeps it: rsync's quick check then
+ * skips the unchanged file next time, and verifies it anyway), `mv -f` goes over the target
+ * (atomic), and the sidecar and any single-stream partial go. A mismatch drops partial and sidecar
+ * (the ranges were wrong: the next push starts afresh). Stdin ending before `commit` (a push that
+ * failed or was cancelled) changes nothing and prints nothing. Prints what ops.parseFinishOutput reads.
  */
-export function rangedFinishCommand(p: RangedFilePaths, id: RangedIdentity, tool: ops.ShaTool, mtime: Date): string {
+export function rangedFinishCommand(p: RangedFilePaths, tool: ops.ShaTool, mtime: Date): string {
   const [P, S, T, SP] = [q(p.partial), q(p.sidecar), q(p.target), q(p.streamPartial)];
+  const B = DD_BLOCK_BYTES;
   const stamp = touchStamp(mtime);
   // A node whose touch refuses the time (or a time touch cannot say) keeps the file's own: only the quick check is lost.
   const touch = stamp ? `TZ=UTC0 touch -t ${stamp} ${P} 2>/dev/null; ` : '';
   return ops.inSh(
     [
+      // The shell's read takes one byte at a time from a pipe or socket: each line is left whole for the next read.
+      `h=$(at=0; while read -r to; do case $to in ''|*[!0-9]*) break ;; esac`,
+      `  if [ "$to" -gt "$at" ]; then dd if=${P} bs=${B} skip=$((at / ${B})) count=$(((to - at + ${B - 1}) / ${B})) 2>/dev/null; at=$to; fi`,
+      `done | ${ops.shaCommand(tool)} | cut -d ' ' -f 1)`,
+      'read -r verb want || exit 0',
+      `[ "$verb" = commit ] || exit 0`,
+      `case $want in ''|*[!0-9a-f]*) echo 'bad commit line'; exit 0 ;; esac`,
       `if [ -d ${T} ]; then echo target-is-dir; exit 0; fi`,
-      `h=$(${ops.shaCommand(tool)} < ${P} | cut -d ' ' -f 1)`,
-      `if [ "$h" = ${id.sha256} ]; then ${touch}mv -f ${P} ${T} && rm -f ${S} ${SP} && echo ok; else rm -f ${P} ${S}; echo "mismatch $h"; fi`,
+      `if [ "$h" = "$want" ]; then ${touch}mv -f ${P} ${T} && rm -f ${S} ${SP} && echo ok; else rm -f ${P} ${S}; echo "mismatch $h"; fi`,
     ].join('\n'),
   );
+}
+
+/** A finish's stdin line: the verified prefix now ends at `end` (on the grid, or the file's size). */
+export const prefixLine = (end: number): string => `${end}\n`;
+
+/** The finish's last lines: the prefix is whole; rename it if it hashes to `sha256`. */
+export function commitLines(sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('commitLines: the sha256 is not hex');
+  return `end\ncommit ${sha256}\n`;
 }
 
 /** POSIX `touch -t` time, `CCYYMMDDhhmm.SS`, in UTC (the command sets TZ=UTC0); undefined for a year outside 0-9999. */

@@ -15,6 +15,8 @@ interface RangeSenderDeps extends RangeExecDeps {
   dialect: RangeDialect;
   scaler: StreamScaler;
   meter: PushMeter;
+  /** The node verified and recorded a range. */
+  landed: (range: ByteRange) => void;
   /** How a stream beyond the first logs in; openSsh to `node` unless given. */
   connect?: (signal: AbortSignal) => ReturnType<typeof openSsh>;
 }
@@ -176,6 +178,7 @@ export class SshRangeSender {
     const failed = await exec.verdict(range);
     this.progress.end(range, !failed);
     if (failed) this.failure ??= failed;
+    else this.d.landed(range);
   }
 
   private fail(code: RangesFail['code'], detail: string): RangesFail {

@@ -14,6 +14,7 @@ import type { PartialProgress, PushProgress, TransportOptions } from '../transpo
 import type { PushMeter } from '../rangeProgress';
 import { parseFinishOutput, type ShaTool } from '../base64/remoteFileOps';
 import type { RangeDialect } from './rangeDialect';
+import { FinishExec } from './finishExec';
 import { SshRangeSender } from './sshRangeSender';
 import { planRanges } from './rangePlan';
 import { promptsOncePerPush } from './pushPrompts';
@@ -68,7 +69,8 @@ export type SshRangedOutcome = { ok: true; bytesSent: number; sha256: string; st
  *      another file (or none) is replaced by a fresh sparse one;
  *   3. the missing ranges over up to `streams` connections (SshRangeSender), written as the
  *      dialect says (base64 text or the bytes themselves);
- *   4. finish: the node hashes the whole partial and renames it over the target only on a match.
+ *   4. finish (FinishExec, opened before the ranges): the node hashes the whole partial, reading
+ *      its verified prefix as it grows, and renames it over the target only on a match.
  * A resumed transfer whose whole hash is wrong (the kept ranges were not good) was dropped on the
  * node: it starts over once.
  */
@@ -107,7 +109,7 @@ class RangedRun {
     this.label = `${d.transport} ranges to ${this.paths.target}`;
     this.where = `node ${d.node.name}: ${this.label}`;
     // One scaler for the whole push: a second attempt starts where the first one settled.
-    this.scaler = new StreamScaler(d.streams);
+    this.scaler = new StreamScaler(d.streams, { rttMs: d.ssh.rttMs });
     ({ report: this.report, stop: this.stopTicker } = progressTicker(d.progress, () => ({ done: this.meter.onNode, total: d.size })));
   }
 
@@ -151,19 +153,21 @@ class RangedRun {
     }
     if (!report.kept && !report.start?.ok) return this.startFailed(report.start, inspected.value);
     this.meter.onNode = plan.doneBytes;
+    const finishing = new FinishExec(ssh, scripts.rangedFinishCommand(paths, tools.value.tool, this.mtime), report.kept ?? [], d.signal);
     const sender = new SshRangeSender(
-      { ...d, paths, label: this.label, where: this.where, file, tools: tools.value, cells: h.cells, rangeBytes: plan.rangeBytes, scaler: this.scaler, meter: this.meter },
+      { ...d, paths, label: this.label, where: this.where, file, tools: tools.value, cells: h.cells, rangeBytes: plan.rangeBytes, scaler: this.scaler, meter: this.meter, landed: (r) => finishing.landed(r) },
       plan.queue, plan.doneBytes, ssh,
     );
     const failed = await sender.run();
     this.peakStreams = Math.max(this.peakStreams, sender.peakStreams);
     if (failed) {
+      finishing.close();
       // Ranges whose `range-ok` came back: the node printed it after appending to its sidecar, so
       // this is read from the node, not bytes written to a socket (transport.ts, RangesFailure.partial).
       const after = plan.doneBytes + sender.progress.landedBytes;
       return { ...failed, ...(after > plan.doneBytes ? { partial: { before: plan.doneBytes, after } } : {}) };
     }
-    return this.finish(ssh, id, tools.value.tool, plan.doneBytes);
+    return this.finish(finishing, id, plan.doneBytes);
   }
 
   /** What the node's range commands run with (the dialect's decoder, a sha256 tool), or why the push cannot go on. */
@@ -184,12 +188,12 @@ class RangedRun {
     return this.fail(/No space left|Disk quota/i.test(text) ? 'disk_full' : 'remote_error', `cannot create ${this.paths.partial}: ${text}`);
   }
 
-  /** The node hashes the whole partial; ours must match for the rename. */
-  private async finish(ssh: SshSession, id: scripts.RangedIdentity, tool: ShaTool, before: number): Promise<SshRangedOutcome & { startOver?: boolean }> {
+  /** The node's hash of the whole partial (read as its ranges landed) must be ours for the rename. */
+  private async finish(finishing: FinishExec, id: scripts.RangedIdentity, before: number): Promise<SshRangedOutcome & { startOver?: boolean }> {
     const { d, paths } = this;
-    // Hashing a big partial takes a while: the idle bound plus a second per 100 MiB (a slow disk).
+    // What is left to hash may be most of a big partial (a resumed one's kept ranges out of order): the idle bound plus a second per 100 MiB (a slow disk).
     const timeoutMs = d.opts.idleTimeoutMs + Math.ceil(d.size / (100 * MiB)) * 1000;
-    const r = await ssh.exec(scripts.rangedFinishCommand(paths, id, tool, this.mtime), { signal: d.signal, timeoutMs });
+    const r = await finishing.commit(id.sha256, timeoutMs);
     const landed = { before, after: d.size };
     if (!r.ok) return { ok: false, code: r.code, message: `${r.message} (${this.label}, verifying); every range is on the node, the next push only verifies`, ...(d.size > before ? { partial: landed } : {}) };
     const outcome = parseFinishOutput(r.value.stdout);

@@ -31,14 +31,14 @@ describe('stream count', () => {
 
   it('a fixed count never changes', () => {
     const clock = { now: 0 };
-    const s = new StreamScaler(3, () => clock.now);
+    const s = new StreamScaler(3, { clock: () => clock.now });
     run(s, clock, (n) => n * 1e6, 30);
     assert.equal(s.streams, 3);
   });
 
   it('auto starts at 1 and multiplies the streams by 4 while that adds > 10 %, up to the cap', () => {
     const clock = { now: 0 };
-    const s = new StreamScaler('auto', () => clock.now);
+    const s = new StreamScaler('auto', { clock: () => clock.now });
     assert.equal(s.streams, 1);
     const seen = new Set<number>();
     let bytes = 0;
@@ -54,25 +54,45 @@ describe('stream count', () => {
 
   it('auto stops once a step brings <= 10 % more (<= 50 % from one stream), and goes back to the count before it', () => {
     const clock = { now: 0 };
-    const s = new StreamScaler('auto', () => clock.now);
+    const s = new StreamScaler('auto', { clock: () => clock.now });
     run(s, clock, (n) => Math.min(n, 4) * 1e6, 60); // the link is full at 4 streams: 16 did not pay
     assert.equal(s.streams, 4);
-    const full = new StreamScaler('auto', () => clock.now);
+    const full = new StreamScaler('auto', { clock: () => clock.now });
     run(full, clock, (n) => Math.min(n, 1.3) * 1e6, 60); // 4 streams bring 30 %: the first step needs > 50 %
     assert.equal(full.streams, 1);
   });
 
   it('auto on a link one stream fills ends at 1 (between its later tries)', () => {
     const clock = { now: 0 };
-    const s = new StreamScaler('auto', () => clock.now);
+    const s = new StreamScaler('auto', { clock: () => clock.now });
     run(s, clock, (n) => (n === 1 ? 1e8 : 0.9e8), 60); // more streams lose to each other's drops
     assert.equal(s.streams, 1);
     assert.equal(s.maxStreams, 1);
   });
 
+  it('auto keeps one stream that fills the link alone (512 KiB in flight at the round trip given), until its later try', () => {
+    const clock = { now: 0 };
+    const calm = new StreamScaler('auto', { rttMs: 40, clock: () => clock.now });
+    const counts: number[] = [];
+    let bytes = 0;
+    for (let t = 0; t < 300; t++) {
+      clock.now += 100;
+      bytes += 24e6 / 10; // ~190 Mbit/s at 40 ms: ~960 KB in flight
+      calm.observe(bytes);
+      if (counts[counts.length - 1] !== calm.streams) counts.push(calm.streams);
+    }
+    assert.deepEqual(counts, [1, 4, 1], 'no step in the first 20 s, then one measured try');
+    const lossy = new StreamScaler('auto', { rttMs: 40, clock: () => clock.now });
+    run(lossy, clock, (n) => n * 6e5, 10); // ~5 Mbit/s a stream at 0.5 % loss: ~24 KB in flight
+    assert.equal(lossy.streams, 16);
+    const unknown = new StreamScaler('auto', { clock: () => clock.now });
+    run(unknown, clock, () => 24e6, 3); // no round trip: the step is measured
+    assert.equal(unknown.maxStreams, 16);
+  });
+
   it('auto measures a step only once every new stream sends (SSH streams log in first, ~2 s here)', () => {
     const clock = { now: 0 };
-    const s = new StreamScaler('auto', () => clock.now);
+    const s = new StreamScaler('auto', { clock: () => clock.now });
     let [count, before, changedAt, bytes] = [s.streams, s.streams, 0, 0];
     for (let t = 0; t < 600; t++) {
       clock.now += 100;
@@ -87,7 +107,7 @@ describe('stream count', () => {
 
   it('auto still measures when some new streams never start (a node refusing more logins)', () => {
     const clock = { now: 0 };
-    const s = new StreamScaler('auto', () => clock.now);
+    const s = new StreamScaler('auto', { clock: () => clock.now });
     let bytes = 0;
     for (let t = 0; t < 600; t++) {
       clock.now += 100;
@@ -100,7 +120,7 @@ describe('stream count', () => {
 
   it('back at one stream, auto tries again after 20 s, then after twice as long: one bad window does not hold a lossy link at one stream', () => {
     const clock = { now: 0 };
-    const s = new StreamScaler('auto', () => clock.now);
+    const s = new StreamScaler('auto', { clock: () => clock.now });
     // The first try of 4 streams meets a bad window (20 % more); later, every stream adds its share.
     const rateOf = (n: number) => (clock.now < 10_000 ? Math.min(n, 1.2) : n) * 5e5;
     const counts: Array<[number, number]> = [];
@@ -119,7 +139,7 @@ describe('stream count', () => {
 
   it('on a link one stream fills, the tries come ever rarer (20 s, then 40 s, ...)', () => {
     const clock = { now: 0 };
-    const s = new StreamScaler('auto', () => clock.now);
+    const s = new StreamScaler('auto', { clock: () => clock.now });
     const tries: number[] = [];
     let bytes = 0;
     for (let t = 0; t < 1500; t++) {

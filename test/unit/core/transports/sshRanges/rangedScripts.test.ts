@@ -44,6 +44,9 @@ describe('core/transports/sshRanges/rangedScripts', () => {
   const sendRange = (p: scripts.RangedFilePaths, file: Buffer, range: ByteRange, expected = sha(file.subarray(range.start, range.end)), dialect: Dialect = 'base64') =>
     scripts.parseRangeOutput(run(scripts.rangeCommand(p, tools(dialect)), stdinOf(range, expected, file.subarray(range.start, range.end), dialect)));
   const look = (p: scripts.RangedFilePaths) => scripts.parseLookOutput(run(scripts.lookCommand(p)));
+  /** The finish as a push runs it: the verified prefix's ends as they grew (by default all at once), then the commit. */
+  const finishInput = (p: scripts.RangedFilePaths, id: scripts.RangedIdentity, ends = [id.size]) =>
+    run(scripts.rangedFinishCommand(p, 'sha256sum', MTIME), ends.map(scripts.prefixLine).join('') + scripts.commitLines(id.sha256));
 
   it('names its partial and sidecar beside the target, apart from the single-stream partial, under the reserved suffix', () => {
     assert.deepEqual(scripts.rangedFilePaths('/data/m.bin'), {
@@ -70,7 +73,7 @@ describe('core/transports/sshRanges/rangedScripts', () => {
         assert.deepEqual(sendRange(p, file, range, undefined, dialect), { kind: 'ok' }, `${name} ${range.start}`);
       }
       assert.deepEqual(inspect(p, id).kept, [{ start: 2 * MiB, end: file.length }, { start: 0, end: MiB }, { start: MiB, end: 2 * MiB }]);
-      assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME))), { kind: 'ok' });
+      assert.deepEqual(ops.parseFinishOutput(finishInput(p, id)), { kind: 'ok' });
       assert.ok(fs.readFileSync(path.join(home, 'sub dir', name)).equals(file), name);
       assert.equal(fs.statSync(path.join(home, 'sub dir', name)).mtime.getTime(), MTIME.getTime() - 789, "the local file's mtime, whole seconds");
     }
@@ -139,14 +142,33 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     fs.writeFileSync(path.join(home, 'm.bin'), 'old');
     inspect(p, id);
     sendRange(p, file, { start: 0, end: MiB });
-    const out = ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME)));
+    const out = ops.parseFinishOutput(finishInput(p, id));
     assert.equal(out.kind, 'mismatch');
     assert.deepEqual(fs.readdirSync(home), ['m.bin']);
     assert.equal(fs.readFileSync(path.join(home, 'm.bin'), 'utf8'), 'old');
     fs.rmSync(path.join(home, 'm.bin'));
     fs.mkdirSync(path.join(home, 'm.bin'));
     assert.equal(inspect(p, id).targetIsDir, true);
-    assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME))), { kind: 'target_is_dir' });
+    assert.deepEqual(ops.parseFinishOutput(finishInput(p, id)), { kind: 'target_is_dir' });
+  });
+
+  it('finish: hashes the prefix as its end grows, in steps; stdin ending before the commit changes nothing and prints nothing', () => {
+    const p = scripts.rangedFilePaths('m.bin');
+    const file = randomBytes(3 * MiB + 7);
+    const id = { size: file.length, sha256: sha(file) };
+    fs.writeFileSync(path.join(home, 'm.bin'), 'old');
+    inspect(p, id);
+    for (const range of [{ start: 0, end: MiB }, { start: 2 * MiB, end: 3 * MiB }, { start: MiB, end: 2 * MiB }, { start: 3 * MiB, end: file.length }]) sendRange(p, file, range);
+    const command = scripts.rangedFinishCommand(p, 'sha256sum', MTIME);
+    for (const stopped of ['', scripts.prefixLine(MiB), `${scripts.prefixLine(MiB)}${scripts.prefixLine(3 * MiB)}end\n`]) {
+      assert.equal(run(command, stopped), '', JSON.stringify(stopped));
+    }
+    assert.equal(fs.readFileSync(path.join(home, 'm.bin'), 'utf8'), 'old', 'no commit: the target untouched');
+    assert.deepEqual(inspect(p, id).kept?.length, 4, 'and the ranges kept');
+    assert.equal(run(command, `${scripts.prefixLine(file.length)}end\ncommit $(touch MARK)\n`).trim(), 'bad commit line');
+    assert.deepEqual(ops.parseFinishOutput(finishInput(p, id, [MiB, MiB, 3 * MiB, file.length])), { kind: 'ok' });
+    assert.ok(fs.readFileSync(path.join(home, 'm.bin')).equals(file));
+    assert.deepEqual(fs.readdirSync(home).sort(), ['m.bin']);
   });
 
   it('a full disk in dd reads as a write error', () => {
@@ -190,7 +212,7 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     for (const range of [{ start: 0, end: MiB }, { start: 2 * MiB, end: 3 * MiB }, { start: 3 * MiB, end: file.length }]) {
       assert.deepEqual(sendRange(p, file, range, undefined, 'raw'), { kind: 'ok' });
     }
-    assert.deepEqual(ops.parseFinishOutput(run(scripts.rangedFinishCommand(p, id, 'sha256sum', MTIME))), { kind: 'ok' });
+    assert.deepEqual(ops.parseFinishOutput(finishInput(p, id)), { kind: 'ok' });
     assert.ok(fs.readFileSync(path.join(home, 'm.bin')).equals(file));
   });
 

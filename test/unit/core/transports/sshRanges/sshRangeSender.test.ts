@@ -115,18 +115,19 @@ describe('core/transports/sshRanges/sshRangeSender', () => {
     const fh = await fs.promises.open(file, 'r');
     const scaler = opts.scaler ?? scalerAt(1);
     const queue: ByteRange[] = missingRanges([], data.length, MiB);
+    const reported: ByteRange[] = [];
     try {
       const sender = new SshRangeSender(
         {
           node: nodeSpec(), opts: { ...DEFAULT_TRANSPORT_OPTIONS, knownHostsFile: '/dev/null', env: {} }, sshOverrides: {}, paths: rangedFilePaths('f.bin'),
           label: 'rsync ranges to f.bin', where: 'node gpu-1: rsync ranges to f.bin', file: fh, localPath: file, dialect: rawDialect,
           tools: { decoder: undefined, tool: 'sha256sum' }, cells, rangeBytes: MiB, scaler: scaler as unknown as StreamScaler,
-          meter: { onNode: 0, sent: 0 }, signal: opts.signal ?? new AbortController().signal, connect: opts.connect,
+          meter: { onNode: 0, sent: 0 }, signal: opts.signal ?? new AbortController().signal, connect: opts.connect, landed: (range) => reported.push(range),
         },
         queue, 0, node,
       );
       const failed = await sender.run();
-      return { failed, landed: sender.progress.landedBytes, queue, scaler };
+      return { failed, landed: sender.progress.landedBytes, reported, queue, scaler };
     } finally {
       await fh.close();
     }
@@ -142,6 +143,7 @@ describe('core/transports/sshRanges/sshRangeSender', () => {
     const r = await push(node);
     assert.equal(r.failed, undefined, r.failed?.message);
     assert.equal(r.landed, 4 * MiB);
+    assert.deepEqual(r.reported, [0, 1, 2, 3].map((i) => ({ start: i * MiB, end: (i + 1) * MiB })), 'each recorded range told, in order (the finish hashes on)');
     assert.deepEqual(node.execs.map((e) => [e.range, e.bytes]), [0, 1, 2, 3].map((i) => [`${i * MiB}-${(i + 1) * MiB}`, MiB]), 'one command per range, in order, no spare left over');
     const ev = node.events;
     for (let i = 1; i < 4; i++) {
@@ -161,6 +163,7 @@ describe('core/transports/sshRanges/sshRangeSender', () => {
     assert.deepEqual(node.execs.slice(0, 2).map((e) => e.range), [`0-${MiB}`, `${MiB}-${2 * MiB}`]);
     assert.deepEqual(node.execs.slice(2).map((e) => [e.range, e.bytes, e.aborted]), [[undefined, 0, true]], 'the spare for 2-3 MiB: closed before its range line');
     assert.equal(r.landed, MiB, 'the second range was written before the first was answered: it lands');
+    assert.deepEqual(r.reported, [{ start: MiB, end: 2 * MiB }], 'only the recorded range is told');
     assert.deepEqual(r.queue, [{ start: 2 * MiB, end: 3 * MiB }, { start: 3 * MiB, end: 4 * MiB }]);
   });
 
