@@ -70,6 +70,7 @@ export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
   const started = ctx.clock();
   const out: WalkOutcome = { attempts: [], events: [] };
   const probes = startProbes(ctx);
+  const prepared = new Set<() => void>();
   const queue = [...ctx.plan.steps];
   let firstFailureSeen = false;
   try {
@@ -79,7 +80,7 @@ export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
         out.attempts.push({ transport: step.transport, result: 'skipped', error: step.skip, durationMs: 0 });
         continue;
       }
-      const end = await walkStep(ctx, step.transport, probes, started, out);
+      const end = await walkStep(ctx, step.transport, probes, started, out, prepared);
       if (end.kind === 'success') {
         probes.stop();
         out.events.push({ type: 'SYNC_COMPLETED', transport: step.transport, bytes: end.success.bytes, durationMs: end.success.durationMs });
@@ -106,6 +107,7 @@ export async function walkPlan(ctx: WalkContext): Promise<WalkOutcome> {
     }
   } finally {
     probes.dispose();
+    prepared.forEach((end) => end());
   }
   return out;
 }
@@ -151,12 +153,13 @@ type StepEnd =
  * budget is spent), and up to `failoverThreshold` consecutive tries that move nothing. Only those
  * count as failures.
  */
-async function walkStep(ctx: WalkContext, kind: TransportKind, probes: Probes, started: number, out: WalkOutcome): Promise<StepEnd> {
+async function walkStep(ctx: WalkContext, kind: TransportKind, probes: Probes, started: number, out: WalkOutcome, prepared: Set<() => void>): Promise<StepEnd> {
   let stalls = 0;
   let resuming = false;
   for (;;) {
     // Before the probe starts, so a probe may ride what the push's preparation opens.
-    ctx.transports[kind].prepare?.(ctx.node, ctx.signal);
+    const end = ctx.transports[kind].prepare?.(ctx.node, ctx.job, ctx.signal);
+    if (end) prepared.add(end);
     // A resume follows a try that just reached the node: no probe. A plain retry probes afresh.
     const probe = resuming ? 'none' : stalls === 0 ? probes.start(kind) : 'fresh';
     // A push right after its preflight may run on the preflight's login (a failed push closes it).

@@ -156,6 +156,8 @@ function loginHop(p: HopPlan): Promise<Result<HopConnection, SshErrorCode>> {
     client.on('connect', () => {
       s.tcpConnected = true;
       if (!p.sock) s.connectMs = performance.now() - connectStart;
+      // A direct login's connect is the node's round trip: told now, not after the key exchange.
+      if (!p.sock && !p.label.jumpFor) rememberRoundTrip(p.nodeName, s.connectMs);
     });
     client.on('ready', () => s.settle(ok({ client, connectMs: s.connectMs })));
     client.on('error', (err: Error & { level?: string; code?: string }) => {

@@ -31,7 +31,10 @@ export function fileKey(st: Pick<fs.Stats, 'dev' | 'ino' | 'size' | 'mtimeMs'>):
  * sha256 only): shared (sharedCellHashes), read on a worker.
  */
 export function fileCellHashes(file: string, st: fs.Stats, cellBytes: number, signal: AbortSignal): StartedCellHashes {
-  return sharedCellHashes(cacheKey(fileKey(st), cellBytes), (s) => cellHashesInWorker(file, st.size, cellBytes, s), signal);
+  const key = cacheKey(fileKey(st), cellBytes);
+  // The whole sha256 alone: a read of the file on any grid (kept or in flight) has it too.
+  const shared = cellBytes === 0 && !entries.has(key) ? [...entries.keys()].find((k) => k.startsWith(`${fileKey(st)}:`)) : undefined;
+  return sharedCellHashes(shared ?? key, (s) => cellHashesInWorker(file, st.size, cellBytes, s), signal);
 }
 
 /** A local file's sha256: fileCellHashes with no cells, for a caller that has not stat()ed it. */

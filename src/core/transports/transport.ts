@@ -111,11 +111,13 @@ export interface Transport {
    */
   push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal, round?: ProbeRound): Promise<PushResult>;
   /**
-   * The walk reached this transport: its push comes as soon as its probe succeeds. Called before
-   * the walk starts that probe (unless a stagger started it already), so a transport may open what
-   * its push needs and let the probe ride it; whoever built the transport releases what no push used.
+   * The walk reached this transport: its push of `job` comes as soon as its probe succeeds. Called
+   * before the walk starts that probe (unless a stagger started it already), so a transport may
+   * open what its push needs and let the probe ride it, or start its push's work beside the probe.
+   * What it returns, the walk calls once it ends (what no push took up stops); other things it
+   * opens, whoever built the transport releases.
    */
-  prepare?(node: NodeSpec, signal: AbortSignal): void;
+  prepare?(node: NodeSpec, job: PushJob, signal: AbortSignal): (() => void) | void;
 }
 
 /** What an unknown host key prompt decides. `always` appends it to known_hosts. */

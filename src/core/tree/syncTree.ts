@@ -90,7 +90,7 @@ function treeTransports(base: Record<TransportKind, Transport>, opts: TransportO
       const probe = () => base[kind].probe(node, signal, round);
       return kind === 'rsync' ? logins.probe(node, signal, probe) : probe();
     },
-    ...(kind === 'rsync' ? { prepare: (node: NodeSpec, signal: AbortSignal) => logins.warm(node, signal) } : {}),
+    ...(kind === 'rsync' ? { prepare: (node: NodeSpec, _job: PushJob, signal: AbortSignal) => logins.warm(node, signal) } : {}),
     push: (node: NodeSpec, _job: PushJob, _progress: PushProgress, signal: AbortSignal) => {
       const run = runs.get(node.name)!;
       const ctx = { opts, signal };

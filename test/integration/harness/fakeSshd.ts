@@ -83,9 +83,10 @@ export class FakeSshd {
       const child = spawn('bash', ['-c', info.command], { env: process.env, cwd: process.env.HOME || '/' });
       let answered: () => void = () => undefined;
       const answer = new Promise<void>((resolve) => (answered = resolve));
-      // It took all its input: a drop on another channel waits for its answer (not for a command
-      // still reading, such as a ranged push's finish, which answers only once told to commit).
-      stream.once('end', () => (conn.fed.add(answer), void answer.then(() => conn.fed.delete(answer))));
+      // Its input all came (the client's EOF, as it arrives; the stream's own 'end' waits until the
+      // command read it): a drop on another channel waits for its answer. Not for a command still
+      // reading, such as a ranged push's finish, which answers only once told to commit.
+      session.once('eof', () => (conn.fed.add(answer), void answer.then(() => conn.fed.delete(answer))));
       stream.on('data', (b: Buffer) => {
         conn.bytes += b.length;
         this.stdinBytes += b.length;

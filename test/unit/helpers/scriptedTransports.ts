@@ -33,7 +33,7 @@ export class ScriptedTransport implements Transport {
   readonly steps = new Map<string, PushStep[]>();
   onPush?: () => void;
   /** Unset: the walk has nothing to tell it; a test sets it to see when the walk reaches it. */
-  prepare?: (node: NodeSpec, signal: AbortSignal) => void;
+  prepare?: Transport['prepare'];
   private readonly partials = new Map<string, number>();
   constructor(readonly kind: TransportKind, private readonly hangMs = 50) {}
 

@@ -7,6 +7,7 @@ import { knownRoundTrip } from '../../ssh/roundTrips';
 import type { CellHashes, LocalHashFailure } from '../hashWorker';
 import { fileCellHashes } from '../cellHashCache';
 import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
+import { hashesWhenFar } from '../earlyHashes';
 import { Base64PushRun, type Base64PushFailure } from './base64Push';
 import { base64Dialect } from '../sshRanges/base64Dialect';
 import { pushSshRanged } from '../sshRanges/sshRanged';
@@ -35,6 +36,11 @@ export class Base64Transport implements Transport {
     private readonly opts: TransportOptions,
     private readonly sshOverrides: SshOverrides = {},
   ) {}
+
+  /** A big file's hashes start once the probe's login shows the node far (ranges need them first). */
+  prepare(node: NodeSpec, job: PushJob, signal: AbortSignal): () => void {
+    return hashesWhenFar(node, job, this.opts.streams ?? DEFAULT_STREAMS, signal);
+  }
 
   probe(node: NodeSpec, signal: AbortSignal, round: ProbeRound): Promise<ProbeResult> {
     const started = Date.now();

@@ -14,6 +14,8 @@ import type { ProbeRound } from '../probeRound';
 import { acceptUnknownHostKey, type HostKeyAcceptFailure } from './rsyncHostKeys';
 import { pushOnce, type PushPlan, type RsyncOutcome, type RsyncPushFailure } from './rsyncPush';
 import { pushRsyncRanges } from './rsyncRanged';
+import { hashesWhenFar } from '../earlyHashes';
+import { DEFAULT_STREAMS } from '../streamCount';
 import type { SshRangesFailure } from '../sshRanges/sshRanged';
 import { remoteMkdirScript, sshCommandArgs } from './rsyncVerify';
 import { bytesPerSecond, type PartialProgress, type ProbeResult, type PushJob, type PushProgress, type PushResult, type Transport, type TransportOptions } from '../transport';
@@ -64,6 +66,11 @@ export class RsyncTransport implements Transport {
   private get env(): NodeJS.ProcessEnv {
     // English messages from rsync/ssh here and, via ssh's SendEnv LC_*, from the node's shell.
     return { ...this.opts.env, LC_ALL: 'C' };
+  }
+
+  /** As base64's: a big file's hashes start once the probe's login shows the node far; not under a bandwidth limit (no ranges then). */
+  prepare(node: NodeSpec, job: PushJob, signal: AbortSignal): (() => void) | undefined {
+    return node.bandwidthLimitMbps === undefined ? hashesWhenFar(node, job, this.opts.streams ?? DEFAULT_STREAMS, signal) : undefined;
   }
 
   async probe(node: NodeSpec, signal: AbortSignal, round: ProbeRound): Promise<ProbeResult> {

@@ -95,12 +95,14 @@ describe('SyncRouter escalation', () => {
     assert.equal(t.router.status().state.nodes.a.enabled, true);
   });
 
-  it('tells the transport the walk reaches to prepare its push before its probe starts, and none it does not reach', async () => {
+  it('tells the transport the walk reaches to prepare its push of the job before its probe starts, none it does not reach, and ends each preparation with the walk', async () => {
     const n = makeNode('a');
     const t = setup([n], { failoverThreshold: 1 });
     t.transports.p2p.set('a', 'probe-fails');
     const seen: string[] = [];
-    for (const kind of ['p2p', 'http', 'rsync', 'base64'] as const) t.transports[kind].prepare = (node) => void seen.push(`prepare ${kind} ${node.name}`);
+    for (const kind of ['p2p', 'http', 'rsync', 'base64'] as const) {
+      t.transports[kind].prepare = (node, job) => (seen.push(`prepare ${kind} ${node.name} ${job.remotePath}`), () => void seen.push(`end ${kind}`));
+    }
     const probe = t.transports.http.probe.bind(t.transports.http);
     t.transports.http.probe = async (node, signal) => {
       seen.push('http probe starts');
@@ -110,7 +112,7 @@ describe('SyncRouter escalation', () => {
     };
     const r = await t.sync(n);
     assert.equal(r.transportUsed, 'http');
-    assert.deepEqual(seen, ['prepare p2p a', 'prepare http a', 'http probe starts', 'http probed']);
+    assert.deepEqual(seen, ['prepare p2p a data/f', 'prepare http a data/f', 'http probe starts', 'http probed', 'end p2p', 'end http']);
   });
 
   it('hands the push that follows its preflight the probe round (the SSH rungs run on its login), not a retry or a resume', async () => {

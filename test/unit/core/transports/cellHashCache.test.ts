@@ -85,8 +85,13 @@ describe('core/transports/cellHashCache: one read of a file for every push that 
       bytes[0] ^= 1;
       fs.writeFileSync(file, bytes);
       fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
-      const again = await fileCellHashes(file, fs.statSync(file), 1 << 20, live()).result;
+      const st = fs.statSync(file);
+      const onGrid = fileCellHashes(file, st, 1 << 20, live());
+      const whole = await fileCellHashes(file, st, 0, live()).result;
+      const again = await onGrid.result;
       assert.ok(again.ok && again.value.sha256 === sha(bytes), 'the changed file, not the remembered hashes');
+      assert.deepEqual(whole, again, 'the whole sha256 alone joins the read on a grid (its cells came with it)');
+      assert.equal(await localSha256(file, live()).then((r) => r.ok && r.value), sha(bytes));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
