@@ -20,7 +20,7 @@ export async function handleHead(ctx: AgentContext, res: ServerResponse, segment
   const st = await fsp.lstat(p.target).catch(() => undefined);
   if (!st?.isFile()) return sendHead(res, 404, headers);
   const sha256 = await ctx.cache.get(p.target, st);
-  sendHead(res, 200, { ...headers, 'X-Size': st.size, 'X-Sha256': sha256 });
+  sendHead(res, 200, { ...headers, 'X-Size': st.size, 'X-Sha256': sha256 }, st.size);
 }
 
 async function rangedHeaders(ctx: AgentContext, p: TargetPaths): Promise<Record<string, number | string>> {

@@ -44,10 +44,14 @@ export function sendError(
   sendJson(res, status, { error: message, code, ...extra }, headers);
 }
 
-/** A HEAD reply: headers only. */
-export function sendHead(res: ServerResponse, status: number, headers: Record<string, string | number>): void {
+/**
+ * A HEAD reply: headers only, with the Content-Length a GET would send (the file's size; 0 where
+ * there is nothing to send). Without one, Node's client does not reuse the connection after it:
+ * a client's push that follows its HEAD would pay a new connection.
+ */
+export function sendHead(res: ServerResponse, status: number, headers: Record<string, string | number>, contentLength = 0): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, headers);
+  res.writeHead(status, { ...headers, 'Content-Length': contentLength });
   res.end();
 }
 

@@ -6,7 +6,7 @@ import { fail, ok, type Result } from '../result';
 import { loadKeys } from './authKeys';
 import { algorithmsForKeyType, decideHostKey } from './hostKeyPolicy';
 import { knownKeyTypes } from './knownHosts';
-import { rememberRoundTrip } from './roundTrips';
+import { rememberRoundTrip } from '../transports/roundTrips';
 import { Ssh2Session, type SshSession } from './session';
 import { cancelledFailure, authFailure, classifySshError, hopText, timeoutFailure, type HopLabel, type SshErrorCode, type SshFailure } from './sshErrors';
 import { resolveSshTarget, type SshEndpoint } from './target';

@@ -19,6 +19,8 @@ export interface StartedCellHashes {
   result: Hashing;
   /** Leaves them: the push went another way (the read stops when no other push waits on it). */
   drop(): void;
+  /** Whether the read is done (or was, before this push asked). */
+  ready(): boolean;
 }
 
 /** A local file's identity: any change to it (a write, a replace) makes a new key. */
@@ -74,7 +76,7 @@ const entries = new Map<string, Entry>();
 export function sharedCellHashes(key: string, start: (signal: AbortSignal) => Hashing, signal: AbortSignal): StartedCellHashes {
   const entry = entries.get(key) ?? begin(key, start);
   keep(key, entry);
-  if (entry.done) return { result: entry.result, drop: () => undefined };
+  if (entry.done) return { result: entry.result, drop: () => undefined, ready: () => true };
   entry.waiting++;
   let left = false;
   let resolveCancelled: (r: Result<CellHashes, LocalHashFailure>) => void = () => undefined;
@@ -91,7 +93,7 @@ export function sharedCellHashes(key: string, start: (signal: AbortSignal) => Ha
   const onAbort = () => (resolveCancelled(fail('cancelled', 'hashing: cancelled')), leave());
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
-  return { result: Promise.race([entry.result, cancelled]).finally(leave), drop: leave };
+  return { result: Promise.race([entry.result, cancelled]).finally(leave), drop: leave, ready: () => entry.done };
 }
 
 function begin(key: string, start: (signal: AbortSignal) => Hashing): Entry {

@@ -1,21 +1,44 @@
+import * as http from 'node:http';
 import { withDeadline } from '../deadline';
-import type { NodeSpec } from '../hosts/nodeSpec';
+import type { AgentTransportKind, NodeSpec } from '../hosts/nodeSpec';
 import { fail, ok, type Result } from '../result';
 import { openSsh } from '../ssh/connect';
 import type { SshSession } from '../ssh/session';
 import type { SshErrorCode } from '../ssh/sshErrors';
+import type { detectService } from './http/orchestrator/health';
 import type { TransportOptions } from './transport';
 
 export type SshLogin = Promise<Result<SshSession, SshErrorCode>>;
 
+/** What an agent rung's probe and the push right after it share (p2p and http each their own). */
+export interface AgentRound {
+  /**
+   * The keep-alive connection for the round's calls to that agent, which its probe's GET /health
+   * opens. One (maxSockets): the calls come one after another, and a call made as the last reply
+   * ends would otherwise open a second before the first is free again.
+   */
+  pool: http.Agent;
+  /** The probe's GET /health, once asked: the push right after takes its answer instead of asking again. */
+  health?: ReturnType<typeof detectService>;
+}
+
+/**
+ * A kept connection idle this long is closed by us: before our agent's own keep-alive bound (Node's
+ * 5 s), so a call never goes out on a connection the agent is closing.
+ */
+const AGENT_IDLE_MS = 4000;
+
 /**
  * The probes of one node at one moment. The SSH rungs' probes (rsync, base64) share one login
  * through it, each on its own channel: the runbook's "ssh in" costs one key exchange per node, not
- * one per rung (a 200-node `test --all` spent half its CPU on the second login). Whoever runs the
- * probes (a connectivity test, a sync's preflight, doctor) makes the round and closes it after.
+ * one per rung (a 200-node `test --all` spent half its CPU on the second login). An agent rung's
+ * probe keeps its connection and GET /health answer here for the push right after it (`agent`).
+ * Whoever runs the probes (a connectivity test, a sync's preflight, doctor) makes the round and
+ * closes it after.
  */
 export class ProbeRound {
   private login: SshLogin | undefined;
+  private readonly agents = new Map<AgentTransportKind, AgentRound>();
 
   constructor(private readonly signal: AbortSignal) {}
 
@@ -33,8 +56,16 @@ export class ProbeRound {
     return r?.ok && !r.value.closed ? r.value : undefined;
   }
 
+  /** The round's state for an agent rung, made on first use. */
+  agent(kind: AgentTransportKind): AgentRound {
+    let a = this.agents.get(kind);
+    if (!a) this.agents.set(kind, (a = { pool: new http.Agent({ keepAlive: true, maxSockets: 1, timeout: AGENT_IDLE_MS }) }));
+    return a;
+  }
+
   close(): void {
     void this.login?.then((r) => r.ok && r.value.close());
+    for (const a of this.agents.values()) a.pool.destroy();
   }
 }
 

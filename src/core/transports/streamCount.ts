@@ -104,6 +104,8 @@ export class StreamScaler {
   private allSendingAt: number | undefined;
   private window: { t: number; bytes: number } | undefined;
   private lastRate: number | undefined;
+  /** The total rate (bytes/s) the last window measured. */
+  private measured: number | undefined;
   /** The count before the last step: where a step that did not pay goes back to. */
   private lastCount: number | undefined;
   /** Settled at one stream: when to try more again, and the wait after that. */
@@ -123,6 +125,11 @@ export class StreamScaler {
 
   get streams(): number {
     return this.count;
+  }
+
+  /** The total rate (bytes/s) the last window measured; undefined before the first. */
+  get windowRate(): number | undefined {
+    return this.measured;
   }
 
   /** The most streams this setting can reach. */
@@ -146,6 +153,7 @@ export class StreamScaler {
   }
 
   private decide(rate: number, now: number): void {
+    this.measured = rate;
     const gain = this.lastCount === 1 ? MIN_FIRST_GAIN : MIN_GAIN;
     const paid = this.lastRate === undefined ? !this.oneStreamFills(rate) : rate > this.lastRate * (1 + gain);
     if (!paid || this.count >= AUTO_MAX_STREAMS) {

@@ -3,7 +3,7 @@ import type { NodeSpec } from '../../hosts/nodeSpec';
 import { withDeadline } from '../../deadline';
 import { describeError, type Result } from '../../result';
 import { rangeBytesFor } from '../../byteRanges';
-import { knownRoundTrip } from '../../ssh/roundTrips';
+import { knownRoundTrip } from '../roundTrips';
 import type { CellHashes, LocalHashFailure } from '../hashWorker';
 import { fileCellHashes } from '../cellHashCache';
 import { DEFAULT_STREAMS, rangesWanted } from '../streamCount';
@@ -39,7 +39,7 @@ export class Base64Transport implements Transport {
 
   /** A big file's hashes start once the probe's login shows the node far (ranges need them first). */
   prepare(node: NodeSpec, job: PushJob, signal: AbortSignal): () => void {
-    return hashesWhenFar(node, job, this.opts.streams ?? DEFAULT_STREAMS, signal);
+    return hashesWhenFar(node, job, this.opts.streams ?? DEFAULT_STREAMS, signal, 'ssh', 'ranges');
   }
 
   probe(node: NodeSpec, signal: AbortSignal, round: ProbeRound): Promise<ProbeResult> {

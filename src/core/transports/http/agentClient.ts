@@ -7,6 +7,9 @@ import { endpointLabel, type AgentEndpoint } from './agentRequest';
 import { detectService, type DetectFailure, type ServiceKind } from './orchestrator/health';
 import { probeOrchestrator, tokenRefused, type OrchestratorProbeFailure } from './orchestrator/probe';
 import { pushToOrchestrator, type OrchestratorPushFailure } from './orchestrator/push';
+import { hashesWhenFar } from '../earlyHashes';
+import type { AgentRound, ProbeRound } from '../probeRound';
+import { DEFAULT_STREAMS } from '../streamCount';
 import type { ProbeResult, PushJob, PushProgress, PushResult, Transport, TransportOptions } from '../transport';
 
 export type { AgentEndpoint } from './agentRequest';
@@ -37,12 +40,14 @@ export function agentEndpoint(kind: AgentTransportKind, node: NodeSpec, token?: 
  * answering service needs: our agent is healthy on `"status": "ok"`; the real orchestrator also
  * gets its token checked (orchestrator/probe.ts).
  */
-export async function probeAgent(ep: AgentEndpoint, opts: TransportOptions, signal: AbortSignal): Promise<ProbeResult> {
+export async function probeAgent(ep: AgentEndpoint, opts: TransportOptions, signal: AbortSignal, round?: AgentRound): Promise<ProbeResult> {
   const t0 = Date.now();
   const where = `${ep.kind}: ${endpointLabel(ep)}`;
   const result = (success: boolean, message: string, code?: AgentProbeFailure, service?: ServiceKind): ProbeResult =>
     ({ transport: ep.kind, success, message, latencyMs: Date.now() - t0, code, ...(service ? { service } : {}) });
-  const r = await detectService(ep, opts, signal);
+  const detecting = detectService(ep, opts, signal);
+  if (round) round.health = detecting;
+  const r = await detecting;
   if (!r.ok) return result(false, r.code === 'unauthorized' ? unauthorizedMessage(ep) : r.message, r.code);
   const { answer: health, reply } = r.value;
   if (health.service === 'ringrift_orchestrator') return probeOrchestrator(ep, health, opts, signal, t0);
@@ -66,9 +71,9 @@ export async function probeAgent(ep: AgentEndpoint, opts: TransportOptions, sign
  * from before the `ringrift_sync` field all do), the orchestrator's multipart upload otherwise.
  * The real orchestrator's limits apply only where the real orchestrator answers.
  */
-async function pushByDialect(ep: AgentEndpoint, node: NodeSpec, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
+async function pushByDialect(ep: AgentEndpoint, node: NodeSpec, opts: TransportOptions, job: PushJob, progress: PushProgress, signal: AbortSignal, probed?: AgentRound['health']): Promise<PushResult> {
   const t0 = Date.now();
-  const r = await detectService(ep, opts, signal);
+  const r = await (probed ?? detectService(ep, opts, signal));
   if (!r.ok) {
     const message = r.code === 'unauthorized' ? unauthorizedMessage(ep) : r.message;
     return { ok: false, transport: ep.kind, code: r.code, message, durationMs: Date.now() - t0 };
@@ -91,15 +96,23 @@ export class AgentTransport implements Transport {
     private readonly opts: TransportOptions,
   ) {}
 
-  async probe(node: NodeSpec, signal: AbortSignal): Promise<ProbeResult> {
-    const ep = agentEndpoint(this.kind, node, this.opts.agentToken);
-    if (!ep.ok) return { transport: this.kind, success: false, message: ep.message, latencyMs: 0, code: ep.code };
-    return probeAgent(ep.value, this.opts, signal);
+  /** A big file's sha256 starts once the probe's connect shows the node far (ranges, and the orchestrator's check, need it). */
+  prepare(node: NodeSpec, job: PushJob, signal: AbortSignal): () => void {
+    return hashesWhenFar(node, job, this.opts.streams ?? DEFAULT_STREAMS, signal, this.kind, 'whole');
   }
 
-  async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal): Promise<PushResult> {
+  async probe(node: NodeSpec, signal: AbortSignal, round?: ProbeRound): Promise<ProbeResult> {
+    const ep = agentEndpoint(this.kind, node, this.opts.agentToken);
+    if (!ep.ok) return { transport: this.kind, success: false, message: ep.message, latencyMs: 0, code: ep.code };
+    const shared = round?.agent(this.kind);
+    return probeAgent({ ...ep.value, pool: shared?.pool }, this.opts, signal, shared);
+  }
+
+  /** Right after its probe (`round`): on the probe's kept connection, with its GET /health answer. */
+  async push(node: NodeSpec, job: PushJob, progress: PushProgress, signal: AbortSignal, round?: ProbeRound): Promise<PushResult> {
     const ep = agentEndpoint(this.kind, node, this.opts.agentToken);
     if (!ep.ok) return { ok: false, transport: this.kind, code: ep.code, message: ep.message, durationMs: 0 };
-    return pushByDialect(ep.value, node, this.opts, job, progress, signal);
+    const shared = round?.agent(this.kind);
+    return pushByDialect({ ...ep.value, pool: shared?.pool }, node, this.opts, job, progress, signal, shared?.health);
   }
 }

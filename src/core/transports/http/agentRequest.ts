@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { AgentTransportKind } from '../../hosts/nodeSpec';
 import { describeError, fail, ok, type Result } from '../../result';
+import { rememberRoundTrip } from '../roundTrips';
 
 /** Where one agent listens: p2p uses `address:p2pPort`, http uses `sshHost:httpPort`. */
 export interface AgentEndpoint {
@@ -9,6 +10,12 @@ export interface AgentEndpoint {
   host: string;
   port: number;
   token?: string;
+  /**
+   * Keep-alive connections a probe round's calls share (ProbeRound.agent): the probe's GET /health
+   * opens one, its token check and the push right after it (HEAD, commit) reuse it. Without it (and
+   * without `socketPool`) each call has its own connection.
+   */
+  pool?: http.Agent;
 }
 
 export function endpointLabel(ep: AgentEndpoint): string {
@@ -92,12 +99,13 @@ function socketFailure(err: NodeJS.ErrnoException, ep: AgentEndpoint): { code: R
 /**
  * One HTTP exchange with an agent, bounded on every side (connect, silence, whole call, abort),
  * returning a value and never throwing. Each call uses its own connection so a stale pooled
- * socket can never stand in for "the agent answered" (a probe); only a ranged upload's streams
- * keep theirs (`socketPool`), where a failed reuse just fails that range.
+ * socket can never stand in for "the agent answered" (a probe), but for a ranged upload's streams
+ * (`socketPool`), where a failed reuse just fails that range, and a probe round's calls (`ep.pool`),
+ * which reuse only the connection its probe's GET /health just opened and the agent answered on.
  */
 export function agentRequest(ep: AgentEndpoint, call: AgentCall, signal: AbortSignal): Promise<Result<AgentReply, RequestFailure>> {
   return new Promise((resolve) => {
-    const req = http.request({ host: ep.host, port: ep.port, method: call.method, path: call.path, headers: requestHeaders(ep, call), agent: call.socketPool ?? false });
+    const req = http.request({ host: ep.host, port: ep.port, method: call.method, path: call.path, headers: requestHeaders(ep, call), agent: call.socketPool ?? ep.pool ?? false });
     req.setNoDelay(true);
     const x = newExchange(ep, call, req, signal, resolve);
     if (signal.aborted) return x.cancel();
@@ -156,7 +164,7 @@ function newExchange(
       signal.removeEventListener('abort', x.cancel);
       // A whole reply to a whole request leaves a pooled connection to its stream's next call;
       // anything else ends it (a refusal that came before the body ended, say).
-      if (!(r.ok && call.socketPool && req.writableFinished)) req.destroy();
+      if (!(r.ok && (call.socketPool ?? ep.pool) && req.writableFinished)) req.destroy();
       resolve(r);
     },
     cancel: () => x.finish(fail('cancelled', `${x.where}: cancelled`)),
@@ -197,7 +205,11 @@ function watchConnection(x: Exchange, ep: AgentEndpoint, connectTimer: NodeJS.Ti
     };
     if (!sock.connecting) return connected(); // a pooled connection: no connect to time
     const start = performance.now();
-    sock.once('connect', () => connected(performance.now() - start));
+    sock.once('connect', () => {
+      const ms = performance.now() - start;
+      rememberRoundTrip(ep.node, ms, ep.kind);
+      connected(ms);
+    });
   });
   x.req.on('error', (err) => {
     const f = socketFailure(err as NodeJS.ErrnoException, ep);

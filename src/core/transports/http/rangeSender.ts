@@ -52,8 +52,14 @@ const MIN_BUFFER_BYTES = 256 << 10;
 /** Tries of one range the agent says is busy (often our own cancelled request, still closing). */
 const BUSY_TRIES = 3;
 const BUSY_RETRY_MS = 300;
-/** A lone stream's joined ranges, at most: ~3 s at 180 Mbit/s, so one reply's round trip costs ~1 %. */
-const MERGED_BYTES = 64 << 20;
+/**
+ * A lone stream's joined ranges, at most: what it moves in MERGED_MS at the last window's rate, so
+ * one reply's round trip (the link idle meanwhile) costs well under 1 %; and never less than
+ * MERGED_MIN_BYTES (~3 s at 180 Mbit/s). 256 MiB at 190 Mbit/s: the rest of the file in one
+ * request after the first window, where 64 MiB requests cost three more round trips.
+ */
+const MERGED_MS = 10_000;
+const MERGED_MIN_BYTES = 64 << 20;
 
 /**
  * Sends a list of ranges over as many concurrent connections as the scaler says, each stream
@@ -66,6 +72,11 @@ export class RangeSender {
   /** What this run moved; `landedBytes`: ranges the agent confirmed (durable and verified there). */
   readonly progress: RangeProgress;
   peakStreams = 0;
+  /**
+   * The connection of the stream that ended last, when all went well: the commit goes on it (a new
+   * one costs a round trip to connect). Whoever commits closes it (`closeKept`).
+   */
+  kept: http.Agent | undefined;
 
   constructor(
     private readonly d: RangeSenderDeps,
@@ -103,8 +114,15 @@ export class RangeSender {
         if (failed) this.failure ??= failed;
       }
     } finally {
-      kit.socketPool.destroy();
+      // The last stream to end (its own promise still runs) keeps its connection for the commit.
+      if (this.running.size === 1 && !this.failure && !this.d.signal.aborted) this.kept = kit.socketPool;
+      else kit.socketPool.destroy();
     }
+  }
+
+  closeKept(): void {
+    this.kept?.destroy();
+    this.kept = undefined;
   }
 
   /**
@@ -125,14 +143,16 @@ export class RangeSender {
    * one retires). Once the scaler settled at one stream, ranges go joined up to MERGED_BYTES: each
    * range's reply costs a round trip that no other stream's bytes fill (the agent keeps what
    * reached its disk of a cut range, so resume stays as fine); the bound leaves ranges for more
-   * streams when the scaler tries again.
+   * streams when the scaler tries again (20 s on).
    */
   private nextRange(): ByteRange | undefined {
-    if (this.running.size > this.d.scaler.streams) return undefined;
+    const { scaler } = this.d;
+    if (this.running.size > scaler.streams) return undefined;
     const next = this.queue.shift();
-    if (!next || this.d.scaler.maxStreams > 1) return next;
+    if (!next || scaler.maxStreams > 1) return next;
     const range = { ...next };
-    while (this.queue[0]?.start === range.end && this.queue[0].end - range.start <= MERGED_BYTES) range.end = (this.queue.shift() as ByteRange).end;
+    const most = Math.max(MERGED_MIN_BYTES, ((scaler.windowRate ?? 0) * MERGED_MS) / 1000);
+    while (this.queue[0]?.start === range.end && this.queue[0].end - range.start <= most) range.end = (this.queue.shift() as ByteRange).end;
     return range;
   }
 

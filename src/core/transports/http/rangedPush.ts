@@ -1,3 +1,4 @@
+import type * as http from 'node:http';
 import { setMaxListeners } from 'node:events';
 import { coveredBytes, missingRanges, parseRanges, rangeBytesFor, type ByteRange } from '../../byteRanges';
 import { agentRequest, endpointLabel, type AgentEndpoint, type AgentReply } from './agentRequest';
@@ -69,11 +70,13 @@ async function sendAndCommit(d: RangedPushDeps, head: AgentReply): Promise<Range
     const sender = new RangeSender({ ...d, scaler }, missingRanges(held, d.f.size, rangeBytesFor(d.f.size)), coveredBytes(held));
     const failed = await sender.run();
     peak = Math.max(peak, sender.peakStreams);
+    if (failed) sender.closeKept();
     if (failed) {
       const after = (await bytesHeldNow(d)) ?? coveredBytes(held) + sender.progress.landedBytes;
       return { ok: false, ...failed, ...(after > before ? { partial: { before, after } } : {}) };
     }
-    const c = await commit(d);
+    const c = await commit(d, sender.kept);
+    sender.closeKept();
     if (!c.ok) return { ok: false, code: c.code, message: c.message };
     if (c.value.status === 201) return { ok: true, landed: parseBody(c.value), streams: Math.max(1, peak) };
     held = rangesHeld(c.value, d.f);
@@ -92,11 +95,12 @@ async function bytesHeldNow(d: RangedPushDeps): Promise<number | undefined> {
   return r.ok && r.value.status < 500 ? coveredBytes(rangesHeld(r.value, d.f)) : undefined;
 }
 
-/** The commit PUT: a 201, a 409 `ranges_missing` (another round), or the failure it means. */
-async function commit(d: RangedPushDeps) {
+/** The commit PUT (on the last range's connection when it is kept): a 201, a 409 `ranges_missing` (another round), or the failure it means. */
+async function commit(d: RangedPushDeps, lastStream: http.Agent | undefined) {
   const headers = { [RANGED_HEADERS.commit]: 1, 'X-Total-Size': d.f.size, 'X-Sha256': d.f.sha256, 'Content-Length': 0 };
   // Hashing the whole partial on the node takes a while for a big file: bounded by silence, with a long one.
-  const r = await agentRequest(d.ep, { method: 'PUT', path: d.f.urlPath, headers, connectTimeoutMs: d.timing.connectTimeoutMs, idleTimeoutMs: commitBoundMs(d) }, d.signal);
+  const call = { method: 'PUT' as const, path: d.f.urlPath, headers, connectTimeoutMs: d.timing.connectTimeoutMs, idleTimeoutMs: commitBoundMs(d), socketPool: lastStream };
+  const r = await agentRequest(d.ep, call, d.signal);
   if (!r.ok) return { ok: false as const, code: r.code, message: `${r.message} while committing ${d.f.rel} on ${d.ep.node}` };
   const missing = r.value.status === 409 && parseBody(r.value).code === 'ranges_missing';
   if (r.value.status === 201 || missing) return { ok: true as const, value: r.value };

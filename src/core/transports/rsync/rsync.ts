@@ -70,7 +70,7 @@ export class RsyncTransport implements Transport {
 
   /** As base64's: a big file's hashes start once the probe's login shows the node far; not under a bandwidth limit (no ranges then). */
   prepare(node: NodeSpec, job: PushJob, signal: AbortSignal): (() => void) | undefined {
-    return node.bandwidthLimitMbps === undefined ? hashesWhenFar(node, job, this.opts.streams ?? DEFAULT_STREAMS, signal) : undefined;
+    return node.bandwidthLimitMbps === undefined ? hashesWhenFar(node, job, this.opts.streams ?? DEFAULT_STREAMS, signal, 'ssh', 'ranges') : undefined;
   }
 
   async probe(node: NodeSpec, signal: AbortSignal, round: ProbeRound): Promise<ProbeResult> {

@@ -3,14 +3,14 @@ import { RANGED_MIN_BYTES, rangeBytesFor } from '../../byteRanges';
 import type { NodeSpec } from '../../hosts/nodeSpec';
 import { openSsh } from '../../ssh/connect';
 import { pushLogin, type ProbeRound } from '../probeRound';
-import { knownRoundTrip } from '../../ssh/roundTrips';
-import type { SshSession } from '../../ssh/session';
+import { knownRoundTrip } from '../roundTrips';
+import type { ExecResult, SshSession } from '../../ssh/session';
 import type { CellHashes, LocalHashFailure } from '../hashWorker';
-import { fileCellHashes } from '../cellHashCache';
+import { fileCellHashes, type StartedCellHashes } from '../cellHashCache';
 import type { Result } from '../../result';
-import { lookCommand, parseLookOutput, rangedFilePaths } from '../sshRanges/rangedScripts';
+import { lookCommand, parseInspectOutput, parseLookOutput, rangedFilePaths } from '../sshRanges/rangedScripts';
 import { rawDialect } from '../sshRanges/rawDialect';
-import { pushSshRanged, type SshRangedOutcome } from '../sshRanges/sshRanged';
+import { inspectNode, pushSshRanged, type SshRangedOutcome } from '../sshRanges/sshRanged';
 import { DEFAULT_STREAMS, rangesWanted, type StreamsSetting } from '../streamCount';
 import type { PushProgress, TransportOptions } from '../transport';
 
@@ -56,11 +56,11 @@ export async function pushRsyncRanges(at: RsyncRangedPush): Promise<SshRangedOut
   let outcome: SshRangedOutcome | undefined;
   try {
     const ssh = login.value.session;
-    const ranges = await chooseRanges(at, ssh, streams, hashes.result);
+    const ranges = await chooseRanges(at, ssh, streams, hashes);
     if (!ranges) return hashes.drop(), undefined;
     return (outcome = await pushSshRanged({
       transport: 'rsync', dialect: rawDialect, node: at.node, opts, sshOverrides: {}, localPath: at.localPath, size,
-      resolved: at.resolved, streams, ssh, progress: at.progress, signal: at.signal, hashes: hashes.result,
+      resolved: at.resolved, streams, ssh, progress: at.progress, signal: at.signal, hashes: hashes.result, inspected: ranges.inspected,
     }));
   } finally {
     // Without ranges (plain rsync follows) the login is as the probe left it.
@@ -68,16 +68,35 @@ export async function pushRsyncRanges(at: RsyncRangedPush): Promise<SshRangedOut
   }
 }
 
+/** Ranges, with the node's inspect when it was the look (inspectFirst); undefined: plain rsync. */
+type RangesChoice = { inspected?: ExecResult } | undefined;
+
 /** Whether this file goes as ranges to this node: see pushRsyncRanges. */
-async function chooseRanges(at: RsyncRangedPush, ssh: SshSession, streams: StreamsSetting, hashes: Promise<Result<CellHashes, LocalHashFailure>>): Promise<boolean> {
+async function chooseRanges(at: RsyncRangedPush, ssh: SshSession, streams: StreamsSetting, hashes: StartedCellHashes): Promise<RangesChoice> {
   // The login measured the node's round trip: 'auto' sends ranges only where one stream is loss-bound.
-  if (!rangesWanted(at.stat.size, streams, ssh.rttMs)) return false;
+  if (!rangesWanted(at.stat.size, streams, ssh.rttMs)) return undefined;
+  // The hashes are read (they start at the probe's connect, earlyHashes.ts): one command looks and starts.
+  if (hashes.ready()) return inspectFirst(at, ssh, hashes.result);
   const r = await ssh.exec(lookCommand(rangedFilePaths(at.resolved)), { signal: at.signal, timeoutMs: LOOK_TIMEOUT_MS });
   const look = r.ok && r.value.code === 0 ? parseLookOutput(r.value.stdout) : undefined;
-  if (!look?.ddPresent) return false;
-  if (look.target === 'none') return true;
-  if (look.target === 'dir' || look.ranged?.size !== at.stat.size) return false;
+  if (!look?.ddPresent) return undefined;
+  if (look.target === 'none') return {};
+  if (look.target === 'dir' || look.ranged?.size !== at.stat.size) return undefined;
   // An older version at the target and ranges of a file this size beside it: resume them only if they are this file's.
+  const h = await hashes.result;
+  return h.ok && h.value.sha256 === look.ranged.sha256 ? {} : undefined;
+}
+
+/**
+ * The look as the ranged push's own inspect, keeping an older version at the target for rsync's
+ * delta transfer: one command instead of a look and then an inspect (a shell and a few round trips).
+ */
+async function inspectFirst(at: RsyncRangedPush, ssh: SshSession, hashes: Promise<Result<CellHashes, LocalHashFailure>>): Promise<RangesChoice> {
   const h = await hashes;
-  return h.ok && h.value.sha256 === look.ranged.sha256;
+  if (!h.ok) return {}; // the ranged push says the local file could not be read
+  const size = at.stat.size;
+  const r = await inspectNode(ssh, rangedFilePaths(at.resolved), { size, sha256: h.value.sha256 }, rawDialect, 'keep', at.signal);
+  if (!r.ok || r.value.code !== 0) return undefined;
+  const report = parseInspectOutput(r.value.stdout, size, rangeBytesFor(size));
+  return report.ddPresent && !report.targetIsDir && !report.targetExists ? { inspected: r.value } : undefined;
 }

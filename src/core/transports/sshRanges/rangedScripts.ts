@@ -62,13 +62,21 @@ const identityLine = (id: RangedIdentity) => `ringrift-ranges ${SIDECAR_VERSION}
 const q = shellQuoteRemotePath;
 
 /**
+ * What a ranged push does with a file already at the target when nothing of this transfer is kept:
+ * replace it (base64), or leave it to a rung of its own (rsync, whose delta transfer sends only
+ * what changed of an older version).
+ */
+export type OlderTarget = 'replace' | 'keep';
+
+/**
  * Looks and starts: mkdir, target a directory?, tools (a sha256 tool, dd, and what the dialect's
  * `detection` lines look for), free space; then, when the sidecar names this very transfer and the
- * partial has its size, `kept` and the sidecar's ranges as `done=<start> <end>` lines; else (and
- * with dd there) the transfer afresh, as startLines says. Ends with `prepared`. One command, not
- * a look and then a start: each command costs a few round trips and a shell.
+ * partial has its size, `kept` and the sidecar's ranges as `done=<start> <end>` lines; else, with
+ * `older` 'keep' and anything at the target, `target-exists` and nothing started; else (and with
+ * dd there) the transfer afresh, as startLines says. Ends with `prepared`. One command, not a look
+ * and then a start: each command costs a few round trips and a shell.
  */
-export function inspectCommand(p: RangedFilePaths, id: RangedIdentity, detection: readonly string[]): string {
+export function inspectCommand(p: RangedFilePaths, id: RangedIdentity, detection: readonly string[], older: OlderTarget = 'replace'): string {
   const [D, P, S, T] = [q(p.dir), q(p.partial), q(p.sidecar), q(p.target)];
   return ops.inSh(
     [
@@ -82,6 +90,7 @@ export function inspectCommand(p: RangedFilePaths, id: RangedIdentity, detection
       // `#` ends the listing: a last line without its newline (a torn append) gets it glued on and
       // parses as nothing (GNU and BusyBox sed keep the missing newline missing; BSD sed adds one).
       `  echo kept; sed -n '2,$s/^/done=/p' ${S}; echo '#'`,
+      ...(older === 'keep' ? [`elif [ -e ${T} ] || [ -L ${T} ]; then`, '  echo target-exists'] : []),
       `elif [ ! -d ${T} ] && command -v dd >/dev/null 2>&1; then`,
       ...startLines(p, id).map((l) => `  ${l}`),
       'fi',
@@ -241,8 +250,10 @@ export interface InspectReport extends ops.PrepareReport {
   ddPresent: boolean;
   /** The sidecar's ranges when it and the partial are this transfer's; undefined: it was started afresh (see `start`). */
   kept: ByteRange[] | undefined;
-  /** When nothing was kept: how the start went (undefined: not tried, no dd or a directory at the target). */
+  /** When nothing was kept: how the start went (undefined: not tried, no dd, or something at the target, see `targetExists`). */
   start: StartOutcome | undefined;
+  /** Asked to keep an older target ('keep'): something is there, and nothing of this transfer was kept. */
+  targetExists: boolean;
 }
 
 /**
@@ -254,9 +265,11 @@ export function parseInspectOutput(stdout: string, size: number, rangeBytes: num
   let kept: ByteRange[] | undefined;
   let start: StartOutcome | undefined;
   let ddPresent = false;
+  let targetExists = false;
   for (const line of stdout.split('\n')) {
     if (line === ops.PREPARED_MARK) break;
     if (line === 'dd=present') ddPresent = true;
+    if (line === 'target-exists') targetExists = true;
     if (line === 'kept') kept = [];
     if (line === 'started') start = { ok: true };
     if (line.startsWith('start-error=')) start = { ok: false, text: line.slice('start-error='.length) };
@@ -265,7 +278,7 @@ export function parseInspectOutput(stdout: string, size: number, rangeBytes: num
     const r = { start: Number(m[1]), end: Number(m[2]) };
     if (r.start < r.end && r.end <= size && r.start % rangeBytes === 0 && (r.end % rangeBytes === 0 || r.end === size)) kept.push(r);
   }
-  return { ...base, ddPresent, kept, start };
+  return { ...base, ddPresent, kept, start, targetExists };
 }
 
 export type RangeOutcome = { kind: 'ok' } | { kind: 'mismatch'; remoteSha: string } | { kind: 'write_error'; text: string } | { kind: 'unexpected'; text: string };

@@ -5,7 +5,7 @@ import { rangeBytesFor } from '../../byteRanges';
 import type { NodeSpec, SshTransportKind } from '../../hosts/nodeSpec';
 import { describeError, ok, type Failure, type Result } from '../../result';
 import type { SshOverrides } from '../../ssh/connect';
-import type { SshSession } from '../../ssh/session';
+import type { ExecResult, SshSession } from '../../ssh/session';
 import type { SshErrorCode } from '../../ssh/sshErrors';
 import { cellHashesInWorker, type CellHashes, type LocalHashFailure } from '../hashWorker';
 import { StreamScaler, type StreamsSetting } from '../streamCount';
@@ -56,6 +56,16 @@ interface RangedPushDeps {
   signal: AbortSignal;
   /** The file's sha256 and its cells' (cellHashesInWorker on the rangeBytesFor grid), when the caller started them already. */
   hashes?: Promise<Result<CellHashes, LocalHashFailure>>;
+  /** What inspectCommand answered for this file when the caller ran it already (the rsync rung, as its look): the first pass takes it. */
+  inspected?: ExecResult;
+}
+
+/**
+ * inspectCommand on the node for the file `id` names: tools, free space, what it kept of this
+ * transfer, or a fresh start (unless `older` keeps a file at the target).
+ */
+export function inspectNode(ssh: SshSession, paths: scripts.RangedFilePaths, id: scripts.RangedIdentity, dialect: RangeDialect, older: scripts.OlderTarget, signal: AbortSignal) {
+  return ssh.exec(scripts.inspectCommand(paths, id, dialect.detection, older), { signal, timeoutMs: COMMAND_TIMEOUT_MS });
 }
 
 /** How a ranged push ended; a failure says how many verified bytes the node gained. */
@@ -103,6 +113,8 @@ class RangedRun {
   /** The local file's mtime, which the landed file takes. */
   private mtime = new Date();
   private peakStreams = 1;
+  /** The caller's inspect (RangedPushDeps.inspected), for the first pass only. */
+  private firstInspect: ExecResult | undefined;
 
   constructor(private readonly d: RangedPushDeps) {
     this.paths = scripts.rangedFilePaths(d.resolved);
@@ -110,6 +122,7 @@ class RangedRun {
     this.where = `node ${d.node.name}: ${this.label}`;
     // One scaler for the whole push: a second attempt starts where the first one settled.
     this.scaler = new StreamScaler(d.streams, { rttMs: d.ssh.rttMs });
+    this.firstInspect = d.inspected;
     ({ report: this.report, stop: this.stopTicker } = progressTicker(d.progress, () => ({ done: this.meter.onNode, total: d.size })));
   }
 
@@ -142,7 +155,8 @@ class RangedRun {
   private async attempt(ssh: SshSession, file: FileHandle, h: CellHashes): Promise<SshRangedOutcome & { startOver?: boolean }> {
     const { d, paths } = this;
     const id = { size: d.size, sha256: h.sha256 };
-    const inspected = await ssh.exec(scripts.inspectCommand(paths, id, d.dialect.detection), { signal: d.signal, timeoutMs: COMMAND_TIMEOUT_MS });
+    const inspected = this.firstInspect ? ok(this.firstInspect) : await inspectNode(ssh, paths, id, d.dialect, 'replace', d.signal);
+    this.firstInspect = undefined;
     if (!inspected.ok) return { ok: false, code: inspected.code, message: `${inspected.message} (${this.label}, inspecting the node)` };
     const report = scripts.parseInspectOutput(inspected.value.stdout, d.size, rangeBytesFor(d.size));
     const tools = this.toolsOf(report);

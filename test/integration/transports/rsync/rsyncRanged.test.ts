@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FakeSshd } from '../../harness/fakeSshd';
 import { startFakeNode } from '../../harness/fakeNode';
-import { missingRanges } from '../../../../src/core/byteRanges';
+import { missingRanges, rangeBytesFor } from '../../../../src/core/byteRanges';
+import { fileCellHashes } from '../../../../src/core/transports/cellHashCache';
 import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
 import { Base64Transport } from '../../../../src/core/transports/base64/base64';
 import { RsyncTransport } from '../../../../src/core/transports/rsync/rsync';
@@ -73,6 +74,30 @@ describe('rsync transport: ranges over several SSH connections (real sshd)', fun
     assert.equal(r.streams, undefined, 'one stream: rsync');
     assert.ok(r.bytesSent < 4 * MiB, `sent ${r.bytesSent} bytes`);
     assert.equal(sha256(onNode), sha256(file));
+  });
+
+  it("its hashes already read (a far node's probe starts them): one command looks and starts; an older version still goes through rsync, nothing made beside it", async () => {
+    const warm = async (file: string) => {
+      const r = await fileCellHashes(file, fs.statSync(file), rangeBytesFor(fs.statSync(file).size), never()).result;
+      assert.ok(r.ok);
+    };
+    const file = localFile('warm-older.bin', 24 * MiB);
+    const onNode = s.alpha.file('warm/older.bin');
+    fs.mkdirSync(path.dirname(onNode), { recursive: true });
+    const old = fs.readFileSync(file);
+    randomBytes(MiB).copy(old, 10 * MiB);
+    fs.writeFileSync(onNode, old);
+    await warm(file);
+    const r = landed(await push(options(), s.spec(s.alpha), file, 'warm/older.bin'));
+    assert.equal(r.streams, undefined, 'one stream: rsync');
+    assert.ok(r.bytesSent < 4 * MiB, `sent ${r.bytesSent} bytes`);
+    assert.deepEqual(fs.readdirSync(path.dirname(onNode)), ['older.bin'], 'no ranged partial was started beside it');
+    const fresh = localFile('warm-new.bin', 24 * MiB);
+    await warm(fresh);
+    const n = landed(await push(options(), s.spec(s.alpha), fresh, 'warm/new.bin'));
+    assert.ok(n.streams! >= 2, `streams ${n.streams}`);
+    assert.equal(sha256(s.alpha.file('warm/new.bin')), sha256(fresh));
+    assert.deepEqual(fs.readdirSync(path.dirname(onNode)).sort(), ['new.bin', 'older.bin']);
   });
 
   it('a node without dd: plain rsync lands the file', async () => {

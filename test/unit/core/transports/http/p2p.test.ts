@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { P2PTransport, createP2PTransport } from '../../../../../src/core/transports/http/p2p';
 import { bytesOf, startTestAgent, type AgentFixture } from '../../../agent/agentFixture';
-import { closedPort, never, nodeFor, tempFile, testOptions } from './agentFixtures';
+import { ProbeRound } from '../../../../../src/core/transports/probeRound';
+import { knownRoundTrip } from '../../../../../src/core/transports/roundTrips';
+import { closedPort, never, nodeFor, tempFile, testOptions, wireTap } from './agentFixtures';
 
 describe('p2p transport', () => {
   let fx: AgentFixture;
@@ -28,6 +30,32 @@ describe('p2p transport', () => {
       assert.ok(fs.readFileSync(path.join(fx.root, 'p.bin')).equals(bytesOf(50_000)));
     } finally {
       local.cleanup();
+    }
+  });
+
+  it('a push right after its probe (one round) takes its GET /health answer and runs on its connection; alone it asks again on its own', async () => {
+    fx = await startTestAgent();
+    const tap = await wireTap(fx.agent);
+    const node = nodeFor({ address: '127.0.0.1', port: tap.port });
+    const t = new P2PTransport(testOptions());
+    const local = tempFile(bytesOf(50_000));
+    const health = () => tap.requests.filter((h) => h.startsWith('GET /health ')).length;
+    try {
+      const round = new ProbeRound(never());
+      assert.equal((await t.probe(node, never(), round)).success, true);
+      const r = await t.push(node, { localPath: local.file, remotePath: 'r.bin' }, () => undefined, never(), round);
+      round.close();
+      assert.ok(r.ok, r.ok ? '' : r.message);
+      assert.deepEqual([health(), tap.heads.length], [1, 1], `one GET /health, one connection: ${tap.requests.map((h) => h.split(' ', 2).join(' ')).join(', ')}`);
+      assert.ok(tap.requests.length >= 3, 'the probe, its token check, the push');
+      assert.equal(typeof knownRoundTrip(node.name, 'p2p'), 'number', "the probe's connect measured the p2p path (earlyHashes listens)");
+      const alone = await t.push(node, { localPath: local.file, remotePath: 'alone.bin' }, () => undefined, never());
+      assert.ok(alone.ok, alone.ok ? '' : alone.message);
+      assert.equal(health(), 2, 'a push without its probe asks for itself');
+      assert.ok(tap.heads.length >= 3, `its own connections: ${tap.heads.length}`);
+    } finally {
+      local.cleanup();
+      await tap.close();
     }
   });
 

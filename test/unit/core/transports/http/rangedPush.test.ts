@@ -19,14 +19,14 @@ describe('ranged push to our agent (ranged_put)', () => {
   });
 
   /** Pushes through a wire tap (one entry per TCP connection) to an in-process agent. */
-  async function push(body: Buffer, remotePath: string, opts: Partial<TransportOptions>, rangedPut = true): Promise<{ r: PushResult; heads: string[] }> {
+  async function push(body: Buffer, remotePath: string, opts: Partial<TransportOptions>, rangedPut = true): Promise<{ r: PushResult; heads: string[]; requests: string[] }> {
     const t = tempFile(body);
     cleanups.push(t.cleanup);
     const tap = await wireTap(fx.agent);
     cleanups.push(() => tap.close());
     const ep = { kind: 'p2p' as const, node: 'test-node', host: '127.0.0.1', port: tap.port };
     const r = await pushToAgent(ep, testOptions(opts), { localPath: t.file, remotePath }, () => undefined, never(), { rangedPut });
-    return { r, heads: tap.heads };
+    return { r, heads: tap.heads, requests: tap.requests };
   }
   const rangeHeads = (heads: string[]) => heads.filter((h) => /\r\nx-range-start: /i.test(h));
 
@@ -47,16 +47,17 @@ describe('ranged push to our agent (ranged_put)', () => {
     assert.equal(fx.logs.filter((l) => /PUT \/files\/k\/big\.bin 202 /.test(l)).length, 4, 'four ranges landed');
   });
 
-  it('sends a big file as ranges, each stream on its own TCP connection, then commits; verified, nothing left beside it', async () => {
+  it('sends a big file as ranges, each stream on its own TCP connection, then commits on the last one; verified, nothing left beside it', async () => {
     fx = await startTestAgent();
     const body = bytesOf(12 * MiB);
-    const { r, heads } = await push(body, 'd/big.bin', { streams: 3 });
+    const { r, heads, requests } = await push(body, 'd/big.bin', { streams: 3 });
     assert.ok(r.ok, r.ok ? '' : r.message);
     assert.equal(r.streams, 3);
     assert.equal(r.bytesSent, body.length);
     assert.ok((r.rateBytesPerS ?? 0) > 0);
     assert.equal(rangeHeads(heads).length, 3, 'three 4 MiB ranges, one connection each');
-    assert.equal(heads.filter((h) => /\r\nx-ranged-commit: 1/i.test(h)).length, 1);
+    assert.equal(requests.filter((h) => /\r\nx-ranged-commit: 1/i.test(h)).length, 1, 'one commit');
+    assert.equal(heads.length, 4, 'the HEAD, then the three streams: the commit went on the last one, no connection of its own');
     assert.equal(sha256(fs.readFileSync(path.join(fx.root, 'd/big.bin'))), sha256(body));
     assert.deepEqual(fs.readdirSync(path.join(fx.root, 'd')), ['big.bin']);
   });

@@ -152,6 +152,25 @@ describe('core/transports/sshRanges/rangedScripts', () => {
     assert.deepEqual(ops.parseFinishOutput(finishInput(p, id)), { kind: 'target_is_dir' });
   });
 
+  it("inspect keeping an older target (rsync's): something at the target and nothing of this transfer kept starts nothing; kept ranges still count", () => {
+    const p = scripts.rangedFilePaths('m.bin');
+    const file = randomBytes(2 * MiB);
+    const id = { size: file.length, sha256: sha(file) };
+    const keep = () => scripts.parseInspectOutput(run(scripts.inspectCommand(p, id, DIALECTS.raw.detection, 'keep')), id.size, MiB);
+    const none = keep();
+    assert.deepEqual([none.targetExists, none.start], [false, { ok: true }], 'no target: started');
+    fs.rmSync(path.join(home, '.m.bin.ssh-ranged.ringrift-partial'));
+    fs.rmSync(path.join(home, '.m.bin.ssh-ranges.ringrift-partial'));
+    fs.writeFileSync(path.join(home, 'm.bin'), 'older');
+    const older = keep();
+    assert.deepEqual([older.targetExists, older.start, older.kept], [true, undefined, undefined]);
+    assert.deepEqual(fs.readdirSync(home), ['m.bin'], 'nothing started beside it');
+    inspect(p, id); // base64's inspect replaces: it starts the transfer beside the older file
+    sendRange(p, file, { start: 0, end: MiB });
+    const resumed = keep();
+    assert.deepEqual([resumed.targetExists, resumed.kept], [false, [{ start: 0, end: MiB }]], "this transfer's ranges: resumed over the older file");
+  });
+
   it('finish: hashes the prefix as its end grows, in steps; stdin ending before the commit changes nothing and prints nothing', () => {
     const p = scripts.rangedFilePaths('m.bin');
     const file = randomBytes(3 * MiB + 7);
