@@ -66,8 +66,10 @@ describe('network lab: the real RingRift orchestrator behind real faults', funct
     // A fresh router state: the tests above left the node working on rsync (p2p skipped until its upgrade retry).
     fs.rmSync(path.join(lab.dir, 'state-orch'), { recursive: true, force: true });
     try {
-      // 24 MiB: six ranges, so rsync runs enough streams to be clearly (PREFER_RATIO) faster than one.
-      const small = randomFile(lab, 'wan.npz', 24 * MiB);
+      // 40 MiB: ten ranges, so rsync runs enough streams, long enough, to be clearly (PREFER_RATIO)
+      // faster than one. At 24 MiB (six ranges) the ratio came out at 2.06-2.13x, and once, in a
+      // fresh-machine check, at 1.5x: loss varies a single stream's and four streams' rates a lot.
+      const small = randomFile(lab, 'wan.npz', 40 * MiB);
       const p2p = await labSync(lab, 'orch', small.file, ['--remote', 'data/lab/wan-p2p.npz']);
       assert.equal(p2p.r.transportUsed, 'p2p', describeTries(p2p.r));
       const rsync = await labSync(lab, 'orch', small.file, ['--remote', 'data/lab/wan-rsync.npz', '--force-transport', 'rsync']);
