@@ -33,13 +33,16 @@ export function fileKey(st: Pick<fs.Stats, 'dev' | 'ino' | 'size' | 'mtimeMs'>):
  * sha256 only): shared (sharedCellHashes), read on a worker.
  */
 export function fileCellHashes(file: string, st: fs.Stats, cellBytes: number, signal: AbortSignal): StartedCellHashes {
-  const key = cacheKey(fileKey(st), cellBytes);
-  // The whole sha256 alone: a read of the file on any grid (kept or in flight) has it too.
-  const shared = cellBytes === 0 && !entries.has(key) ? [...entries.keys()].find((k) => k.startsWith(`${fileKey(st)}:`)) : undefined;
-  return sharedCellHashes(shared ?? key, (s) => cellHashesInWorker(file, st.size, cellBytes, s), signal);
+  return sharedCellHashes(entryKey(fileKey(st), cellBytes), (s) => cellHashesInWorker(file, st.size, cellBytes, s), signal);
 }
 
-/** A local file's sha256: fileCellHashes with no cells, for a caller that has not stat()ed it. */
+/** A local file's sha256, as `st` says it is: fileCellHashes with no cells. */
+export async function fileSha256(file: string, st: fs.Stats, signal: AbortSignal): Promise<Result<string, LocalHashFailure>> {
+  const r = await fileCellHashes(file, st, 0, signal).result;
+  return r.ok ? ok(r.value.sha256) : r;
+}
+
+/** fileSha256 for a caller that has not stat()ed the file. */
 export async function localSha256(file: string, signal: AbortSignal): Promise<Result<string, LocalHashFailure>> {
   let st: fs.Stats;
   try {
@@ -47,12 +50,23 @@ export async function localSha256(file: string, signal: AbortSignal): Promise<Re
   } catch (err) {
     return fail('local_read_failed', `cannot read ${file}: ${describeError(err)}`);
   }
-  const r = await fileCellHashes(file, st, 0, signal).result;
-  return r.ok ? ok(r.value.sha256) : r;
+  return fileSha256(file, st, signal);
 }
 
 /** A file's hashes on one grid (0: the whole file's sha256 alone). */
 const cacheKey = (fileKeyOf: string, cellBytes: number) => `${fileKeyOf}:${cellBytes}`;
+/** Every grid's key of one file starts with this. */
+const filePrefix = (fileKeyOf: string) => `${fileKeyOf}:`;
+
+/**
+ * Where the hashes on `cellBytes` of a file are kept: under their own key; for the whole sha256
+ * alone (0), a read of the file on any grid (kept or in flight) has it too, and serves.
+ */
+function entryKey(fileKeyOf: string, cellBytes: number): string {
+  const own = cacheKey(fileKeyOf, cellBytes);
+  if (cellBytes !== 0 || entries.has(own)) return own;
+  return [...entries.keys()].find((k) => k.startsWith(filePrefix(fileKeyOf))) ?? own;
+}
 
 interface Entry {
   result: Hashing;
@@ -123,14 +137,14 @@ export function rememberSha(key: string, sha256: string): void {
   keep(cacheKey(key, 0), { result: Promise.resolve(ok(hashes)), hashes, waiting: 0, stop: new AbortController(), done: true });
 }
 
-/** The file's sha256 when a read of it finished or a push remembered it; undefined while unknown or in flight. */
+/** The file's sha256 when a read of it (on any grid) finished or a push remembered it; undefined while unknown or in flight. */
 export function recallSha(key: string): string | undefined {
-  return entries.get(cacheKey(key, 0))?.hashes?.sha256;
+  return entries.get(entryKey(key, 0))?.hashes?.sha256;
 }
 
-/** Drops a file's remembered sha256 (a node found it wrong: the next push hashes afresh). */
+/** Drops a file's hashes on every grid (a node found its sha256 wrong: the next push hashes afresh). */
 export function forgetSha(key: string): void {
-  entries.delete(cacheKey(key, 0));
+  for (const k of [...entries.keys()]) if (k.startsWith(filePrefix(key))) entries.delete(k);
 }
 
 /** Forgets every file's hashes (tests and benchmarks measure a first push with it). */

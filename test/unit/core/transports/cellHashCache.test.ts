@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { fail, ok, type Result } from '../../../../src/core/result';
-import { fileCellHashes, forgetCellHashes, forgetSha, localSha256, recallSha, rememberSha, sharedCellHashes } from '../../../../src/core/transports/cellHashCache';
+import { fileCellHashes, fileKey, forgetCellHashes, forgetSha, localSha256, recallSha, rememberSha, sharedCellHashes } from '../../../../src/core/transports/cellHashCache';
 import type { CellHashes, LocalHashFailure } from '../../../../src/core/transports/hashWorker';
 
 type Hashed = Result<CellHashes, LocalHashFailure>;
@@ -91,6 +91,9 @@ describe('core/transports/cellHashCache: one read of a file for every push that 
       const again = await onGrid.result;
       assert.ok(again.ok && again.value.sha256 === sha(bytes), 'the changed file, not the remembered hashes');
       assert.deepEqual(whole, again, 'the whole sha256 alone joins the read on a grid (its cells came with it)');
+      assert.equal(recallSha(fileKey(st)), sha(bytes), 'recalled from the read on a grid');
+      forgetSha(fileKey(st));
+      assert.equal(recallSha(fileKey(st)), undefined, 'forgotten on every grid');
       assert.equal(await localSha256(file, live()).then((r) => r.ok && r.value), sha(bytes));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

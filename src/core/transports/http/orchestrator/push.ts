@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import { describeError, ok, type Result } from '../../../result';
+import { describeError, type Result } from '../../../result';
 import type { NodeSpec } from '../../../hosts/nodeSpec';
 import { endpointLabel, type AgentEndpoint, type AgentReply, type RequestFailure } from '../agentRequest';
 import { mib } from '../agentReplies';
 import type { LocalHashFailure } from '../../hashWorker';
-import { fileCellHashes } from '../../cellHashCache';
+import { fileSha256 } from '../../cellHashCache';
 import { progressTicker } from '../../progressTicker';
 import { bytesPerSecond, type PushFailure, type PushJob, type PushLimit, type PushProgress, type PushResult, type TransportOptions } from '../../transport';
 import { remoteFileInfo, type InfoFailure } from './fileInfo';
@@ -78,7 +78,7 @@ export async function pushToOrchestrator(ep: AgentEndpoint, node: NodeSpec, opts
   const { report, stop: stopTicker } = progressTicker(progress, () => ({ done: onNode, total: size }));
   const stopHash = new AbortController();
   // The file's sha256: remembered from an earlier push, or read once for every push of it.
-  const hashing = fileCellHashes(job.localPath, st, 0, stopHash.signal).result.then((r) => (r.ok ? ok(r.value.sha256) : r));
+  const hashing = fileSha256(job.localPath, st, stopHash.signal);
   const timing = { connectTimeoutMs: opts.connectTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs };
   const upload = target.value.uploadPath;
   try {
