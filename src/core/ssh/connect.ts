@@ -155,6 +155,10 @@ function loginHop(p: HopPlan): Promise<Result<HopConnection, SshErrorCode>> {
     };
     client.on('connect', () => {
       s.tcpConnected = true;
+      // SSH sends small messages back to back (NEWKEYS then SERVICE_REQUEST, a prefix line then a
+      // commit): under Nagle each second one waits for the peer's delayed ACK, 40 ms or a round
+      // trip. A login at 40 ms took 0.59 s with it, 0.30 s without.
+      client.setNoDelay(true);
       if (!p.sock) s.connectMs = performance.now() - connectStart;
       // A direct login's connect is the node's round trip: told now, not after the key exchange.
       if (!p.sock && !p.label.jumpFor) rememberRoundTrip(p.nodeName, s.connectMs);
