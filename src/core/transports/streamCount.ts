@@ -49,6 +49,14 @@ const MAX_START_WAIT_MS = 5000;
 /** ...over this long a window. */
 const WINDOW_MS = 1500;
 /**
+ * The first window's look at one stream (FILLING_WINDOW_BYTES) needs no settling: a stream that
+ * fills a calm link shows ~35x the bytes in flight of a loss-bound one from its first progress on.
+ * Deciding early lets the lone stream's next range be a joined one (http/rangeSender.ts): each
+ * range boundary left the link idle for a reply's round trip, twice more in the window (~45 ms each
+ * at 40 ms), and a range's last bytes sit in the socket's buffer, past any progress report.
+ */
+const FIRST_LOOK_MS = 400;
+/**
  * Back at one stream, 'auto' tries again this long after, then after twice as long each time. A
  * window is short and a lossy stream's rate noisy: one bad window would otherwise keep a loss-bound
  * transfer at one stream to its end (seen once in a bench run: 117 s for 96 MiB where 16 streams
@@ -88,6 +96,15 @@ export function parseStreams(text: string): Result<StreamsSetting, 'bad_streams'
   return fail('bad_streams', `streams takes a whole number from 1 to ${MAX_STREAMS}, or 'auto'; got '${text}'`);
 }
 
+/** A moment of a push and the bytes it had moved by then. */
+interface Mark {
+  t: number;
+  bytes: number;
+}
+
+/** Bytes per second from `mark` to (`now`, `bytes`). */
+const rateSince = (mark: Mark, now: number, bytes: number): number => (now > mark.t ? (bytes - mark.bytes) / ((now - mark.t) / 1000) : 0);
+
 /**
  * Decides how many streams to run, from the bytes moved so far. A fixed setting never changes;
  * 'auto' starts at one, measures the total rate in a window after each change and multiplies the
@@ -100,9 +117,9 @@ export class StreamScaler {
   private count: number;
   private settled = false;
   private changedAt: number;
-  /** When every stream of the current count was sending, since the last change. */
-  private allSendingAt: number | undefined;
-  private window: { t: number; bytes: number } | undefined;
+  /** When every stream of the current count was sending (since the last change), and the bytes then. */
+  private allSending: Mark | undefined;
+  private window: Mark | undefined;
   private lastRate: number | undefined;
   /** The total rate (bytes/s) the last window measured. */
   private measured: number | undefined;
@@ -142,20 +159,24 @@ export class StreamScaler {
     const now = this.clock();
     if (this.settled && this.retryAt !== undefined && now >= this.retryAt) this.restart(now);
     if (this.settled) return;
+    if (!this.allSending) {
+      if (sending < this.count && now - this.changedAt < MAX_START_WAIT_MS) return;
+      this.allSending = { t: now, bytes };
+    }
+    const look = rateSince(this.allSending, now, bytes);
+    if (now - this.allSending.t >= FIRST_LOOK_MS && this.oneStreamFills(look)) return this.decide(look, now);
     if (!this.window) {
-      if (this.allSendingAt === undefined && (sending >= this.count || now - this.changedAt >= MAX_START_WAIT_MS)) this.allSendingAt = now;
-      if (this.allSendingAt !== undefined && now - this.allSendingAt >= SETTLE_MS) this.window = { t: now, bytes };
+      if (now - this.allSending.t >= SETTLE_MS) this.window = { t: now, bytes };
       return;
     }
-    if (now - this.window.t < WINDOW_MS) return;
-    const rate = (bytes - this.window.bytes) / ((now - this.window.t) / 1000);
-    this.decide(rate, now);
+    if (now - this.window.t >= WINDOW_MS) this.decide(rateSince(this.window, now, bytes), now);
   }
 
   private decide(rate: number, now: number): void {
     this.measured = rate;
     const gain = this.lastCount === 1 ? MIN_FIRST_GAIN : MIN_GAIN;
     const paid = this.lastRate === undefined ? !this.oneStreamFills(rate) : rate > this.lastRate * (1 + gain);
+    this.rttMs = undefined; // the look is the first window's only: a later try measures a step
     if (!paid || this.count >= AUTO_MAX_STREAMS) {
       // Streams that add no rate only add loss and a longer tail: back to the count that did as well.
       if (!paid && this.lastCount !== undefined) this.count = this.lastCount;
@@ -167,21 +188,20 @@ export class StreamScaler {
     this.lastCount = this.count;
     this.count = Math.min(AUTO_MAX_STREAMS, this.count * AUTO_GROWTH);
     this.changedAt = now;
-    this.allSendingAt = undefined;
+    this.allSending = undefined;
     this.window = undefined;
   }
 
   /** The first window, at one stream: it keeps FILLING_WINDOW_BYTES in flight (bytes/s x round trip). */
   private oneStreamFills(rate: number): boolean {
-    const rttMs = this.rttMs;
-    this.rttMs = undefined;
-    return this.count === 1 && rttMs !== undefined && (rate * rttMs) / 1000 >= FILLING_WINDOW_BYTES;
+    const { rttMs } = this;
+    return this.lastRate === undefined && this.count === 1 && rttMs !== undefined && (rate * rttMs) / 1000 >= FILLING_WINDOW_BYTES;
   }
 
   /** From one stream, measured afresh, as at the start (a step this time: no look at the window). */
   private restart(now: number): void {
     this.settled = false;
-    this.retryAt = this.lastRate = this.lastCount = this.allSendingAt = this.window = undefined;
+    this.retryAt = this.lastRate = this.lastCount = this.allSending = this.window = undefined;
     this.changedAt = now;
   }
 }

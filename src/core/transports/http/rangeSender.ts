@@ -61,6 +61,16 @@ const BUSY_RETRY_MS = 300;
 const MERGED_MS = 10_000;
 const MERGED_MIN_BYTES = 64 << 20;
 
+/** The bytes of the queue's first ranges that follow on from `end` without a gap. */
+function runFrom(queue: readonly ByteRange[], end: number): number {
+  let at = end;
+  for (const r of queue) {
+    if (r.start !== at) break;
+    at = r.end;
+  }
+  return at - end;
+}
+
 /**
  * Sends a list of ranges over as many concurrent connections as the scaler says, each stream
  * taking the next range when its last one landed. The first failure stops new ranges (those in
@@ -152,7 +162,9 @@ export class RangeSender {
     if (!next || scaler.maxStreams > 1) return next;
     const range = { ...next };
     const most = Math.max(MERGED_MIN_BYTES, ((scaler.windowRate ?? 0) * MERGED_MS) / 1000);
-    while (this.queue[0]?.start === range.end && this.queue[0].end - range.start <= most) range.end = (this.queue.shift() as ByteRange).end;
+    // A run left after it that is short beside it joins too: its own request would cost a round trip for little.
+    const joins = () => this.queue[0]?.start === range.end && (this.queue[0].end - range.start <= most || runFrom(this.queue, range.end) <= most / 4);
+    while (joins()) range.end = (this.queue.shift() as ByteRange).end;
     return range;
   }
 

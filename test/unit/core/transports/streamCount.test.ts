@@ -90,6 +90,25 @@ describe('stream count', () => {
     assert.equal(unknown.maxStreams, 16);
   });
 
+  it('auto sees a lone stream fill the link 0.4 s after its first progress (its next range may join the rest); a loss-bound one takes the whole window', () => {
+    const clock = { now: 0 };
+    const settledAt = (rate: number) => {
+      const scaler = new StreamScaler('auto', { rttMs: 40, clock: () => clock.now });
+      const start = clock.now;
+      let bytes = 0;
+      while (scaler.maxStreams > 1 && scaler.streams === 1) {
+        clock.now += 50;
+        bytes += rate / 20;
+        scaler.observe(bytes);
+      }
+      return { afterMs: clock.now - start, streams: scaler.streams, rate: scaler.windowRate };
+    };
+    // 0.4 s from the first report (50 ms), with no time to settle (SETTLE_MS, 0.5 s, before a window).
+    assert.deepEqual(settledAt(24e6), { afterMs: 450, streams: 1, rate: 24e6 });
+    // ~5 Mbit/s: the whole 1.5 s window, then the step.
+    assert.deepEqual(settledAt(6e5), { afterMs: 2050, streams: 4, rate: 6e5 });
+  });
+
   it('auto measures a step only once every new stream sends (SSH streams log in first, ~2 s here)', () => {
     const clock = { now: 0 };
     const s = new StreamScaler('auto', { clock: () => clock.now });
