@@ -53,8 +53,8 @@ export interface AgentCall {
    */
   sendBody?: (req: http.ClientRequest, touch: () => void) => Promise<void>;
   /**
-   * false: the body goes at once, without `Expect: 100-continue` (a ranged upload's later ranges,
-   * which the agent already admitted the transfer of: the wait would cost a round trip per range).
+   * false: the body goes at once, without `Expect: 100-continue` (a ranged upload's ranges, whose
+   * HEAD found the transfer welcome: the wait would cost a round trip per stream).
    */
   expectContinue?: boolean;
   /**

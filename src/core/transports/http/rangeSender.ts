@@ -31,8 +31,6 @@ interface StreamKit {
   buffers: Buffer[];
   /** Its keep-alive connection. */
   socketPool: http.Agent;
-  /** The agent took a range of this transfer from it: later ranges need not wait for `100 Continue`. */
-  admitted: boolean;
   /** Its connection was opened after the scaler settled at one stream. */
   fresh: boolean;
 }
@@ -87,6 +85,8 @@ export class RangeSender {
    * one costs a round trip to connect). Whoever commits closes it (`closeKept`).
    */
   kept: http.Agent | undefined;
+  /** The connection the push's HEAD came on, until the first stream takes it (`connection`). */
+  private headPool: http.Agent | undefined;
 
   constructor(
     private readonly d: RangeSenderDeps,
@@ -94,6 +94,7 @@ export class RangeSender {
     doneBefore: number,
   ) {
     this.progress = new RangeProgress(d.meter, d.scaler, doneBefore);
+    this.headPool = d.ep.pool;
   }
 
   async run(): Promise<SendFailure | undefined> {
@@ -116,7 +117,7 @@ export class RangeSender {
   }
 
   private async stream(buffers: Buffer[]): Promise<void> {
-    const kit: StreamKit = { buffers, socketPool: newPool(), admitted: false, fresh: false };
+    const kit: StreamKit = { buffers, socketPool: this.connection(), fresh: false };
     try {
       for (let range = this.nextRange(); range && !this.failure; range = this.nextRange()) {
         this.renewAfterProbe(kit);
@@ -128,6 +129,16 @@ export class RangeSender {
       if (this.running.size === 1 && !this.failure && !this.d.signal.aborted) this.kept = kit.socketPool;
       else kit.socketPool.destroy();
     }
+  }
+
+  /**
+   * A new stream's keep-alive connection: the first takes the one the push's HEAD came on (the
+   * probe round's, when the push follows its probe), which saves it a connect's round trip.
+   */
+  private connection(): http.Agent {
+    const pool = this.headPool ?? newPool();
+    this.headPool = undefined;
+    return pool;
   }
 
   closeKept(): void {
@@ -181,11 +192,10 @@ export class RangeSender {
   private async sendOne(range: ByteRange, kit: StreamKit): Promise<SendFailure | 'busy' | undefined> {
     const { ep, f, timing, signal } = this.d;
     this.progress.begin(range);
-    const plan = { file: f.file, urlPath: f.urlPath, totalSize: f.size, sha256: f.sha256, range, ...timing, buffers: kit.buffers, socketPool: kit.socketPool, expectContinue: !kit.admitted };
+    const plan = { file: f.file, urlPath: f.urlPath, totalSize: f.size, sha256: f.sha256, range, ...timing, buffers: kit.buffers, socketPool: kit.socketPool };
     const r = await uploadRange(ep, plan, (n) => (this.progress.sent(range, n), this.grow()), signal);
     const landed = r.ok && r.value.status === 202;
     this.progress.end(range, landed);
-    kit.admitted ||= landed;
     const what = `${f.rel} bytes ${range.start}-${range.end}`;
     if (!r.ok) return { code: r.code, message: `${r.message} while sending ${what} to ${ep.node}` };
     if (landed) return undefined;

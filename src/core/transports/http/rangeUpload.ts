@@ -20,8 +20,6 @@ export interface RangePlan {
   buffers: Buffer[];
   /** This stream's keep-alive connection, reused range after range. */
   socketPool: http.Agent;
-  /** The stream's first range waits for `100 Continue` (the agent may refuse the transfer); its later ones go at once. */
-  expectContinue: boolean;
 }
 
 /**
@@ -47,7 +45,10 @@ export function uploadRange(ep: AgentEndpoint, plan: RangePlan, sent: (n: number
     connectTimeoutMs: plan.connectTimeoutMs,
     idleTimeoutMs: plan.idleTimeoutMs,
     socketPool: plan.socketPool,
-    expectContinue: plan.expectContinue,
+    // No range waits for `100 Continue`: the HEAD before the ranges found the transfer welcome. A
+    // refusal now (busy, no room) costs what one round trip sends; the wait cost every stream's
+    // first range a round trip.
+    expectContinue: false,
     sendBody: async (req, touch) => {
       const hash = createHash('sha256');
       if (!(await streamRange(req, plan.file, range.start, range.end, touch, sent, { hash, buffers: plan.buffers }))) return;

@@ -59,6 +59,31 @@ describe('p2p transport', () => {
     }
   });
 
+  it("a ranged push right after its probe sends its first stream's ranges and the commit on the probe's connection", async () => {
+    fx = await startTestAgent();
+    const tap = await wireTap(fx.agent);
+    const node = nodeFor({ address: '127.0.0.1', port: tap.port });
+    const t = new P2PTransport(testOptions({ streams: 2 }));
+    const body = bytesOf(16 * (1 << 20), 3);
+    const local = tempFile(body);
+    try {
+      const round = new ProbeRound(never());
+      assert.equal((await t.probe(node, never(), round)).success, true);
+      const r = await t.push(node, { localPath: local.file, remotePath: 'big.bin' }, () => undefined, never(), round);
+      round.close();
+      assert.ok(r.ok, r.ok ? '' : r.message);
+      assert.ok(fs.readFileSync(path.join(fx.root, 'big.bin')).equals(body));
+      const ranged = tap.requests.filter((h) => /\r\nx-range-start: /i.test(h));
+      assert.ok(ranged.length >= 2, `ranges: ${ranged.length}`);
+      // The probe's connection (GET /health, the token check, the HEAD, ranges, maybe the commit) and the second stream's.
+      assert.equal(tap.heads.length, 2, tap.heads.map((h) => h.split('\r\n', 1)[0]).join(', '));
+      assert.ok(/^GET \/health /.test(tap.heads[0]), tap.heads[0].split('\r\n', 1)[0]);
+    } finally {
+      local.cleanup();
+      await tap.close();
+    }
+  });
+
   it('is not configured for a node with p2p_enabled: false', async () => {
     fx = await startTestAgent();
     const r = await new P2PTransport(testOptions()).probe(nodeFor(fx.agent, { p2pEnabled: false }), never());
