@@ -37,6 +37,21 @@ export interface SshSession {
   readonly rttMs: number;
 }
 
+/** A command whose stdin its caller writes (ExecOptions.onStdin), with that stdin as a promise. */
+export interface WritableExec {
+  /** The command's stdin once it started; undefined when the command ended (or could not start) first. */
+  stdin: Promise<Writable | undefined>;
+  result: Promise<Result<ExecResult, SshErrorCode>>;
+}
+
+/** `ssh.exec` whose stdin is handed over as a promise, raced with the command's end. */
+export function execWritable(ssh: SshSession, command: string, opts: Omit<ExecOptions, 'stdin' | 'onStdin'>): WritableExec {
+  let started: (w: Writable) => void = () => undefined;
+  const ready = new Promise<Writable>((resolve) => (started = resolve));
+  const result = ssh.exec(command, { ...opts, onStdin: (w) => started(w) });
+  return { result, stdin: Promise.race([ready, result.then(() => undefined)]) };
+}
+
 /** Output kept per stream: enough for messages and small command results, never a whole file. */
 const KEEP_BYTES = 1 << 20;
 

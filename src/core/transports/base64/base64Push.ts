@@ -1,13 +1,12 @@
 import * as fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
 import type { PushProgress, TransportOptions } from '../transport';
 import { describeError, type Failure } from '../../result';
 import { localSha256 } from '../cellHashCache';
 import { alignChunkBytes, sendBase64Range } from './base64Stream';
 import type { FileSpan, SendFailure } from '../fileSpans';
 import * as ops from './remoteFileOps';
-import type { SshSession } from '../../ssh/session';
+import { execWritable, type SshSession, type WritableExec } from '../../ssh/session';
 import type { SshFailure } from '../../ssh/sshErrors';
 import type { SshRangesFailure } from '../sshRanges/sshRanged';
 
@@ -26,11 +25,8 @@ type ChunksSent = { ok: true; finish: OpenedExec; whole: ReturnType<typeof ops.p
 export type AttemptResult = { ok: true; bytesSent: number; sha256: string } | PushFail;
 
 /** A gated remote command, opened ahead of time: it does nothing until its stdin gets a first line. */
-interface OpenedExec {
-  /** Its stdin once it started; never settles when it could not start (race it with `result`). */
-  stdin: Promise<Writable>;
+interface OpenedExec extends WritableExec {
   cancel: AbortController;
-  result: ReturnType<SshSession['exec']>;
   /** Its stdout so far (small: reports, never file data). */
   readonly out: string;
 }
@@ -88,15 +84,13 @@ export class Base64PushRun {
   }
 
   private open(command: string, onStdout?: (out: string) => void): OpenedExec {
-    let started: (w: Writable) => void = () => undefined;
-    const stdin = new Promise<Writable>((resolve) => (started = resolve));
     const cancel = new AbortController();
     const seen = { out: '' };
     const collect = (b: Buffer) => {
       seen.out += b.toString('utf8');
       onStdout?.(seen.out);
     };
-    const result = this.ssh.exec(command, { onStdin: started, onStdout: collect, signal: AbortSignal.any([this.signal, cancel.signal]) });
+    const { stdin, result } = execWritable(this.ssh, command, { onStdout: collect, signal: AbortSignal.any([this.signal, cancel.signal]) });
     const e: OpenedExec = { stdin, cancel, result, get out() { return seen.out; } };
     this.opened.push(e);
     return e;
@@ -104,7 +98,7 @@ export class Base64PushRun {
 
   /** Writes `line` to a gated exec and ends its stdin; false when the exec ended first. */
   private async endWith(e: OpenedExec, line: string): Promise<boolean> {
-    const stdin = await Promise.race([e.stdin, e.result.then(() => undefined)]);
+    const stdin = await e.stdin;
     stdin?.end(line);
     return !!stdin;
   }
@@ -224,7 +218,7 @@ export class Base64PushRun {
       this.report(done, false);
       idleTimer.refresh();
     };
-    const stdin = await Promise.race([exec.stdin, exec.result.then(() => undefined)]);
+    const stdin = await exec.stdin;
     let sendError: SendFailure | undefined;
     if (stdin) {
       stdin.write(gate); // from here on the node writes

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { mergeRanges, type ByteRange } from '../../byteRanges';
 import type { Result } from '../../result';
-import type { ExecResult, SshSession } from '../../ssh/session';
+import { execWritable, type ExecResult, type SshSession } from '../../ssh/session';
 import type { SshErrorCode } from '../../ssh/sshErrors';
 import { commitLines, prefixLine } from './rangedScripts';
 
@@ -22,10 +22,7 @@ export class FinishExec {
 
   constructor(ssh: SshSession, command: string, kept: readonly ByteRange[], private readonly signal: AbortSignal) {
     signal.addEventListener('abort', this.onAbort, { once: true });
-    let started: (w: Writable) => void = () => undefined;
-    const ready = new Promise<Writable>((resolve) => (started = resolve));
-    this.result = ssh.exec(command, { onStdin: (w) => started(w), signal: this.cancel.signal });
-    this.stdin = Promise.race([ready, this.result.then(() => undefined)]);
+    ({ stdin: this.stdin, result: this.result } = execWritable(ssh, command, { signal: this.cancel.signal }));
     this.verified = mergeRanges(kept);
     this.advance();
   }

@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { ByteRange } from '../../byteRanges';
 import type { Result } from '../../result';
-import type { ExecResult, SshSession } from '../../ssh/session';
+import { execWritable, type ExecResult, type SshSession } from '../../ssh/session';
 import type { SshErrorCode } from '../../ssh/sshErrors';
 import type { TransportOptions } from '../transport';
 import type { SendFailure } from '../fileSpans';
@@ -53,12 +53,9 @@ export class RangeExec {
 
   constructor(ssh: SshSession, private readonly d: RangeExecDeps) {
     d.signal.addEventListener('abort', this.onAbort, { once: true });
-    let started: (w: Writable) => void = () => undefined;
-    const ready = new Promise<Writable>((resolve) => (started = resolve));
     const onStdout = (b: Buffer) => (this.out += b.toString('utf8'));
-    this.result = ssh.exec(rangeCommand(d.paths, d.tools), { onStdin: (w) => started(w), onStdout, signal: this.cancel.signal });
+    ({ stdin: this.stdin, result: this.result } = execWritable(ssh, rangeCommand(d.paths, d.tools), { onStdout, signal: this.cancel.signal }));
     void this.result.then(() => (this.ended = true));
-    this.stdin = Promise.race([ready, this.result.then(() => undefined)]);
   }
 
   /**
