@@ -47,6 +47,11 @@ const CALM_MIB = { quick: 16, full: 256 };
 /** The WAN profile without its loss: where one stream already fills the link. */
 const CALM = PRESETS.wan.filter((i) => i.kind !== 'loss');
 const RESET_MIB = { quick: 64, full: 256 };
+/**
+ * Runs of the lossy rows in a full run: a one-stream copy at 0.5 % loss varies most (8 MiB took
+ * 3.1, 9.4 and 15.7 s in one run of three), and its median is the row's divisor.
+ */
+const LOSSY_RUNS = 5;
 const TIMEOUT_MS = 10 * 60_000;
 
 type Transport = 'p2p' | 'rsync' | 'base64';
@@ -209,7 +214,8 @@ export async function bench(opts: BenchOptions): Promise<BenchRow[]> {
     const calm = makePayload(lab.dir, opts.quick ? CALM_MIB.quick : CALM_MIB.full);
     const rows: BenchRow[] = [];
     for (const transport of ['p2p', 'rsync', 'base64'] as const) {
-      if (wanted(`${transport}-lossy`)) rows.push(await wanRow(lab, { ours: bigger, peer: big }, { transport, link: 'lossy' }, opts.runs));
+      const lossyRuns = opts.quick ? opts.runs : Math.max(opts.runs, LOSSY_RUNS);
+      if (wanted(`${transport}-lossy`)) rows.push(await wanRow(lab, { ours: bigger, peer: big }, { transport, link: 'lossy' }, lossyRuns));
       if (wanted(`${transport}-calm`)) rows.push(await wanRow(lab, { ours: calm, peer: calm }, { transport, link: 'calm' }, opts.runs));
     }
     if (wanted('orchestrator')) rows.push(await wanRow(lab, { ours: p, peer: p }, 'orchestrator', opts.runs));

@@ -191,8 +191,9 @@ describe('ranged push (p2p) against a real agent process', function () {
       await proxy.close();
     }
     assert.equal(r.ok ? 'ok' : r.code, 'cancelled');
-    await waitForOutput(agent.proc, /PUT \/files\/d\/big\.bin client-gone/);
     assert.equal(fs.readFileSync(path.join(root, 'd/big.bin'), 'utf8'), 'the old version');
+    // No wait for the agent's `client-gone`: a cancel between two ranges leaves none in flight to
+    // log it. The HEAD waits for ranges in flight (a cut one keeps what reached the disk) to end.
     const kept = coveredBy(await doneOnNode('d/big.bin'));
     assert.ok(kept >= RANGE && kept < SIZE, `kept ${kept}`);
     const again = await push('d/big.bin', 2);
