@@ -173,9 +173,10 @@ export class RangeSender {
     if (!next || scaler.maxStreams > 1) return next;
     const range = { ...next };
     const most = Math.max(MERGED_MIN_BYTES, ((scaler.windowRate ?? 0) * MERGED_MS) / 1000);
+    const follows = () => this.queue[0]?.start === range.end;
+    while (follows() && this.queue[0].end - range.start <= most) range.end = (this.queue.shift() as ByteRange).end;
     // A run left after it that is short beside it joins too: its own request would cost a round trip for little.
-    const joins = () => this.queue[0]?.start === range.end && (this.queue[0].end - range.start <= most || runFrom(this.queue, range.end) <= most / 4);
-    while (joins()) range.end = (this.queue.shift() as ByteRange).end;
+    if (runFrom(this.queue, range.end) <= most / 4) while (follows()) range.end = (this.queue.shift() as ByteRange).end;
     return range;
   }
 
