@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client, type AnyAuthMethod, type ConnectConfig } from 'ssh2';
 import type { NodeSpec } from '../hosts/nodeSpec';
@@ -48,6 +49,8 @@ export async function openSsh(
   const clients: Client[] = [];
   const closeAll = () => clients.forEach((c) => c.destroy());
   let sock: Duplex | undefined;
+  // The first hop's TCP socket carries every hop's bytes: channel writes are paced by it.
+  let tcp: Socket | undefined;
   // The path's round trip: the first hop's TCP connect, plus each jump's channel to the next hop.
   let rttMs = 0;
   for (const [i, hop] of hops.entries()) {
@@ -58,6 +61,7 @@ export async function openSsh(
       return conn;
     }
     clients.push(conn.value.client);
+    tcp ??= conn.value.tcp;
     rttMs += conn.value.connectMs;
     if (isJump) {
       const next = hops[i + 1];
@@ -74,12 +78,15 @@ export async function openSsh(
   const last = hops[hops.length - 1];
   const label = `node ${node.name}: ssh ${last.user}@${last.host}:${last.port}`;
   rememberRoundTrip(node.name, rttMs);
-  return ok(new Ssh2Session(label, clients[clients.length - 1], clients.slice(0, -1), rttMs));
+  // The first hop is always a TCP connect of ours: tcp is set.
+  const wires = { client: clients[clients.length - 1], tcp: tcp as Socket, hops: clients.slice(0, -1) };
+  return ok(new Ssh2Session(label, wires, rttMs));
 }
 
-/** A logged-in hop, and how long its TCP connect took (0 over a jump's channel). */
+/** A logged-in hop, its TCP socket (a direct hop's) and how long its connect took (0 over a jump's channel). */
 interface HopConnection {
   client: Client;
+  tcp: Socket | undefined;
   connectMs: number;
 }
 
@@ -138,6 +145,8 @@ interface HopPlan {
 function loginHop(p: HopPlan): Promise<Result<HopConnection, SshErrorCode>> {
   return new Promise((resolve) => {
     const client = new Client();
+    // Ours rather than ssh2's, so the session can see what it has yet to send (socketPacing.ts).
+    const tcp = p.sock ? undefined : new Socket();
     const s = newHopLogin(client, p, resolve);
     const connectStart = performance.now();
     p.signal.addEventListener('abort', s.cancel, { once: true });
@@ -145,7 +154,7 @@ function loginHop(p: HopPlan): Promise<Result<HopConnection, SshErrorCode>> {
       host: p.hop.host,
       port: p.hop.port,
       username: p.hop.user,
-      sock: p.sock as ConnectConfig['sock'],
+      sock: (p.sock ?? tcp) as ConnectConfig['sock'],
       readyTimeout: 0,
       keepaliveInterval: KEEPALIVE_MS,
       keepaliveCountMax: KEEPALIVE_COUNT,
@@ -163,13 +172,15 @@ function loginHop(p: HopPlan): Promise<Result<HopConnection, SshErrorCode>> {
       // A direct login's connect is the node's round trip: told now, not after the key exchange.
       if (!p.sock && !p.label.jumpFor) rememberRoundTrip(p.nodeName, s.connectMs);
     });
-    client.on('ready', () => s.settle(ok({ client, connectMs: s.connectMs })));
+    client.on('ready', () => s.settle(ok({ client, tcp, connectMs: s.connectMs })));
     client.on('error', (err: Error & { level?: string; code?: string }) => {
       s.settle(s.hostKeyRefusal ?? (err.level === 'client-authentication' ? authFailure(p.label) : classifySshError(err, p.label, { tcpConnected: s.tcpConnected })));
     });
     client.on('close', () => s.settle(fail('disconnected', `${hopText(p.label)}: connection closed during login`)));
     s.armTimer();
     try {
+      // Connecting before ssh2 gets it: ssh2 then waits for its 'connect', as for a socket of its own.
+      tcp?.connect({ host: p.hop.host, port: p.hop.port });
       client.connect(config);
     } catch (err) {
       s.settle(fail('ssh_error', `${hopText(p.label)}: cannot start SSH: ${(err as Error).message}`));

@@ -1,6 +1,8 @@
+import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { fail, ok, type Result } from '../result';
+import { pacedWritable, SocketQueue } from './socketPacing';
 import type { SshErrorCode } from './sshErrors';
 
 export interface ExecOptions {
@@ -55,17 +57,28 @@ export function execWritable(ssh: SshSession, command: string, opts: Omit<ExecOp
 /** Output kept per stream: enough for messages and small command results, never a whole file. */
 const KEEP_BYTES = 1 << 20;
 
-/** A session over one authenticated ssh2 client; `hops` are ProxyJump clients to close with it. */
+/** An authenticated ssh2 client, the ProxyJump clients to close with it, and the TCP socket under them all. */
+export interface SshWires {
+  client: Client;
+  tcp: Socket;
+  hops: Client[];
+}
+
+/** A session over one authenticated ssh2 client. */
 export class Ssh2Session implements SshSession {
   private isClosed = false;
+  private readonly client: Client;
+  private readonly hops: Client[];
+  private readonly unsent: SocketQueue;
 
   constructor(
     readonly label: string,
-    private readonly client: Client,
-    private readonly hops: Client[] = [],
+    wires: SshWires,
     readonly rttMs = 0,
   ) {
-    client.on('close', () => this.close());
+    ({ client: this.client, hops: this.hops } = wires);
+    this.unsent = new SocketQueue(wires.tcp);
+    this.client.on('close', () => this.close());
   }
 
   get closed(): boolean {
@@ -160,9 +173,9 @@ export class Ssh2Session implements SshSession {
         stream.close();
         finish(fail('ssh_error', `${this.label}: reading the data to send failed: ${e.message}`));
       });
-      opts.stdin.pipe(stream);
+      opts.stdin.pipe(pacedWritable(stream, this.unsent));
     } else if (opts.onStdin) {
-      opts.onStdin(stream);
+      opts.onStdin(pacedWritable(stream, this.unsent));
     } else {
       stream.end();
     }
