@@ -90,7 +90,7 @@ describe('stream count', () => {
     assert.equal(unknown.maxStreams, 16);
   });
 
-  it('auto sees a lone stream fill the link 0.4 s after its first progress (its next range may join the rest); a loss-bound one takes the whole window', () => {
+  it('auto sees a lone stream fill the link 0.4 s into its settled window (its next range may join the rest); a loss-bound one takes the whole window', () => {
     const clock = { now: 0 };
     const settledAt = (rate: number) => {
       const scaler = new StreamScaler('auto', { rttMs: 40, clock: () => clock.now });
@@ -103,10 +103,35 @@ describe('stream count', () => {
       }
       return { afterMs: clock.now - start, streams: scaler.streams, rate: scaler.windowRate };
     };
-    // 0.4 s from the first report (50 ms), with no time to settle (SETTLE_MS, 0.5 s, before a window).
-    assert.deepEqual(settledAt(24e6), { afterMs: 450, streams: 1, rate: 24e6 });
-    // ~5 Mbit/s: the whole 1.5 s window, then the step.
-    assert.deepEqual(settledAt(6e5), { afterMs: 2050, streams: 4, rate: 6e5 });
+    // The first report (50 ms), SETTLE_MS (0.5 s), then 0.4 s of the window.
+    assert.deepEqual(settledAt(24e6), { afterMs: 950, streams: 1, rate: 24e6 });
+    // ~5 Mbit/s: the whole 1.5 s window, then the step (24 KB in flight: straight to 16).
+    assert.deepEqual(settledAt(6e5), { afterMs: 2050, streams: 16, rate: 6e5 });
+  });
+
+  it('auto does not take a loss-bound stream\'s slow start (fast until its first losses) for one that fills the link', () => {
+    const clock = { now: 0 };
+    const scaler = new StreamScaler('auto', { rttMs: 40, clock: () => clock.now });
+    let bytes = 0;
+    while (clock.now < 2100) {
+      clock.now += 50;
+      bytes += (clock.now <= 500 ? 13e6 : 6e5) / 20; // 104 Mbit/s for half a second, then ~5
+      scaler.observe(bytes);
+    }
+    assert.equal(scaler.streams, 16);
+  });
+
+  it('auto\'s first step, from one stream of known round trip, takes as many streams as keep 512 KiB in flight together (4 at least); later steps x4', () => {
+    const firstStep = (bytesPerS: number, rttMs?: number) => {
+      const clock = { now: 0 };
+      const scaler = new StreamScaler('auto', { rttMs, clock: () => clock.now });
+      run(scaler, clock, () => bytesPerS, 2.1);
+      return scaler.streams;
+    };
+    assert.equal(firstStep(6e5, 40), 16); // 24 KB in flight
+    assert.equal(firstStep(1.5e6, 40), 8); // 60 KB
+    assert.equal(firstStep(3e6, 40), 4); // 120 KB
+    assert.equal(firstStep(6e5), 4); // no round trip: x4
   });
 
   it('auto measures a step only once every new stream sends (SSH streams log in first, ~2 s here)', () => {
