@@ -13,8 +13,8 @@ import { runCli, spawnAgent, waitForOutput, type AgentProcess } from '../../agen
 
 const MiB = 1 << 20;
 const SIZE = 40 * MiB;
-/** rangeBytesFor(40 MiB): ten ranges. */
-const RANGE = 4 * MiB;
+/** rangeBytesFor(40 MiB): twenty ranges. */
+const RANGE = 2 * MiB;
 const ADDR = '127.0.53.10';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

@@ -114,7 +114,7 @@ describe('rsync transport: ranges over several SSH connections (real sshd)', fun
     const file = localFile('cancel.bin', 40 * MiB);
     const ac = new AbortController();
     let abortedAt = 0;
-    // Two streams of 4 MiB ranges, up to two in flight each (one written, awaiting its answer, the
+    // Two streams of 2 MiB ranges, up to two in flight each (one written, awaiting its answer, the
     // next being written): more than 16 MiB on the node means at least one range landed.
     const r = await push(options({ streams: 2 }), s.spec(n), file, 'cancel.bin', ac.signal, (done) => {
       if (done > 16 * MiB && !abortedAt) (abortedAt = Date.now()), ac.abort();
@@ -170,7 +170,7 @@ describe('rsync transport: ranges over several SSH connections (real sshd)', fun
 
     it('a try whose connections drop fails with the landed ranges as progress; the retry sends only the missing ranges', async () => {
       const file = localFile('cut.bin', 24 * MiB);
-      // Of bytes per connection: its first 4 MiB range lands, the second is cut.
+      // Of bytes per connection: its first two 2 MiB ranges land, the third is cut.
       fake.dropAfterBytes = 6 * MiB;
       const first = await push(fakeOpts, fakeNode, file, 'cut.bin');
       assert.ok(!first.ok, 'the first try fails');
@@ -182,7 +182,8 @@ describe('rsync transport: ranges over several SSH connections (real sshd)', fun
       assert.ok(kept >= 4 * MiB && kept < 24 * MiB, `kept ${kept}`);
       assert.deepEqual(first.partial, { before: 0, after: kept }, 'the landed ranges count as progress');
       // Each range the retry sends goes after its range line.
-      const lines = missingRanges(sidecarRanges(sidecar), 24 * MiB, 4 * MiB).reduce((n, r) => n + rangeLine(r, '0'.repeat(64)).length, 0);
+      const grid = rangeBytesFor(24 * MiB);
+      const lines = missingRanges(sidecarRanges(sidecar), 24 * MiB, grid).reduce((n, r) => n + rangeLine(r, '0'.repeat(64)).length, 0);
       fake.dropAfterBytes = undefined;
       // The fake counts what its side has read: let the cut try's last bytes through first.
       const sentBefore = await settled(() => fake.stdinBytes);
@@ -191,7 +192,7 @@ describe('rsync transport: ranges over several SSH connections (real sshd)', fun
       // Only the missing ranges crossed the wire, as they are (and their lines), and the finish's
       // lines: the verified prefix's ends (at most one per range) and the commit.
       const wire = fake.stdinBytes - sentBefore;
-      const finish = [commitLines('0'.repeat(64)).length, commitLines('0'.repeat(64)).length + 6 * prefixLine(24 * MiB).length];
+      const finish = [commitLines('0'.repeat(64)).length, commitLines('0'.repeat(64)).length + ((24 * MiB) / grid) * prefixLine(24 * MiB).length];
       assert.ok(wire >= 24 * MiB - kept + lines + finish[0] && wire <= 24 * MiB - kept + lines + finish[1], `sent ${wire} bytes, ${wire - (24 * MiB - kept + lines)} beyond the ranges and their lines`);
       assert.equal(sha256(path.join(fakeRoot, 'cut.bin')), sha256(file));
     });

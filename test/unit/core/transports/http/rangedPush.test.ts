@@ -30,15 +30,16 @@ describe('ranged push to our agent (ranged_put)', () => {
   }
   const rangeHeads = (heads: string[]) => heads.filter((h) => /\r\nx-range-start: /i.test(h));
 
-  it('cuts a file on a grid that depends on its size only, 4 to 16 MiB a range', () => {
-    assert.equal(rangeBytesFor(8 * MiB), 4 * MiB);
-    assert.equal(rangeBytesFor(128 * MiB), 8 * MiB);
+  it('cuts a file on a grid that depends on its size only, 2 to 16 MiB a range', () => {
+    assert.equal(rangeBytesFor(8 * MiB), 2 * MiB);
+    assert.equal(rangeBytesFor(128 * MiB), 4 * MiB);
+    assert.equal(rangeBytesFor(96 * MiB), 3 * MiB);
     assert.equal(rangeBytesFor(4096 * MiB), 16 * MiB);
   });
 
   it('a stream keeps its connection for its next range: 4 ranges over 2 streams open 2 connections', async () => {
     fx = await startTestAgent();
-    const body = bytesOf(16 * MiB, 3);
+    const body = bytesOf(8 * MiB, 3); // 2 MiB ranges
     const { r, heads } = await push(body, 'k/big.bin', { streams: 2 });
     assert.ok(r.ok, r.ok ? '' : r.message);
     assert.equal(r.streams, 2);
@@ -55,7 +56,7 @@ describe('ranged push to our agent (ranged_put)', () => {
     assert.equal(r.streams, 3);
     assert.equal(r.bytesSent, body.length);
     assert.ok((r.rateBytesPerS ?? 0) > 0);
-    assert.equal(rangeHeads(heads).length, 3, 'three 4 MiB ranges, one connection each');
+    assert.equal(rangeHeads(heads).length, 3, 'six 2 MiB ranges, one connection per stream');
     assert.equal(requests.filter((h) => /\r\nx-ranged-commit: 1/i.test(h)).length, 1, 'one commit');
     assert.equal(heads.length, 4, 'the HEAD, then the three streams: the commit went on the last one, no connection of its own');
     assert.equal(sha256(fs.readFileSync(path.join(fx.root, 'd/big.bin'))), sha256(body));
@@ -76,17 +77,17 @@ describe('ranged push to our agent (ranged_put)', () => {
 
   it('resumes at range granularity: only the ranges the agent lacks are sent', async () => {
     fx = await startTestAgent();
-    const body = bytesOf(16 * MiB, 3);
+    const body = bytesOf(8 * MiB, 3); // 2 MiB ranges
     // Ranges 2 and 4 of 4 are on the node already, landed out of order.
-    for (const start of [12 * MiB, 4 * MiB]) {
-      const part = body.subarray(start, start + 4 * MiB);
-      const headers = { 'X-Total-Size': body.length, 'X-Sha256': sha256(body), 'X-Range-Start': start, 'X-Range-End': start + 4 * MiB, 'X-Range-Sha256': sha256(part), 'Content-Length': part.length };
+    for (const start of [6 * MiB, 2 * MiB]) {
+      const part = body.subarray(start, start + 2 * MiB);
+      const headers = { 'X-Total-Size': body.length, 'X-Sha256': sha256(body), 'X-Range-Start': start, 'X-Range-End': start + 2 * MiB, 'X-Range-Sha256': sha256(part), 'Content-Length': part.length };
       assert.equal((await rawRequest(fx.agent, 'PUT', '/files/r.bin', headers, part)).status, 202);
     }
     const { r, heads } = await push(body, 'r.bin', { streams: 2 });
     assert.ok(r.ok, r.ok ? '' : r.message);
-    assert.equal(r.bytesSent, 8 * MiB);
-    assert.deepEqual(rangeHeads(heads).map((h) => Number(/\r\nx-range-start: (\d+)/i.exec(h)?.[1])).sort((a, b) => a - b), [0, 8 * MiB]);
+    assert.equal(r.bytesSent, 4 * MiB);
+    assert.deepEqual(rangeHeads(heads).map((h) => Number(/\r\nx-range-start: (\d+)/i.exec(h)?.[1])).sort((a, b) => a - b), [0, 4 * MiB]);
     assert.equal(sha256(fs.readFileSync(path.join(fx.root, 'r.bin'))), sha256(body));
   });
 });

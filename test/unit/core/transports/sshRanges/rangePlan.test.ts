@@ -6,21 +6,21 @@ const MiB = 1 << 20;
 
 describe('core/transports/sshRanges/rangePlan', () => {
   it('a fresh push: every cell of the grid, in file order, the last one short', () => {
-    const size = 24 * MiB + 5;
+    const size = 12 * MiB + 5;
     const plan = planRanges(undefined, size);
     assert.equal(plan.rangeBytes, rangeBytesFor(size));
-    assert.equal(plan.rangeBytes, 4 * MiB);
+    assert.equal(plan.rangeBytes, 2 * MiB);
     assert.equal(plan.doneBytes, 0);
-    assert.deepEqual(plan.queue.map((r) => r.start / MiB), [0, 4, 8, 12, 16, 20, 24]);
+    assert.deepEqual(plan.queue.map((r) => r.start / MiB), [0, 2, 4, 6, 8, 10, 12]);
     assert.equal(plan.queue[6].end, size);
   });
 
   it('a resumed push sends only what the node does not hold; kept ranges may overlap and come in any order', () => {
-    const size = 24 * MiB;
-    const kept = [{ start: 8 * MiB, end: 12 * MiB }, { start: 0, end: 4 * MiB }, { start: 0, end: 4 * MiB }, { start: 20 * MiB, end: size }];
+    const size = 12 * MiB; // 2 MiB ranges
+    const kept = [{ start: 4 * MiB, end: 6 * MiB }, { start: 0, end: 2 * MiB }, { start: 0, end: 2 * MiB }, { start: 10 * MiB, end: size }];
     const plan = planRanges(kept, size);
-    assert.equal(plan.doneBytes, 12 * MiB);
-    assert.deepEqual(plan.queue, [{ start: 4 * MiB, end: 8 * MiB }, { start: 12 * MiB, end: 16 * MiB }, { start: 16 * MiB, end: 20 * MiB }]);
+    assert.equal(plan.doneBytes, 6 * MiB);
+    assert.deepEqual(plan.queue, [{ start: 2 * MiB, end: 4 * MiB }, { start: 6 * MiB, end: 8 * MiB }, { start: 8 * MiB, end: 10 * MiB }]);
     assert.deepEqual(planRanges([{ start: 0, end: size }], size).queue, [], 'all there: only the finish is left');
   });
 
