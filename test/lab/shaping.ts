@@ -36,8 +36,12 @@ function nftRules(link: LinkRef, profile: LinkProfile): string {
   const loss = find(profile, 'loss');
   if (loss) add(`n${i}`, `numgen random mod 1000 < ${loss.perMille} drop`);
   const reset = find(profile, 'resetAfter');
-  if (reset?.halfOpen) add(`n${i}`, `ip saddr ${addr} meta l4proto tcp ct bytes > ${reset.bytes} drop`);
-  if (reset) add(`n${i}`, `meta l4proto tcp ct bytes > ${reset.bytes} reject with tcp reset`);
+  // Flows are cut, never a new connection's SYN: conntrack does not see the RSTs nft sends, so a
+  // cut flow's entry stays established, and a new connection from the same source port would meet
+  // its byte count (a likely cause of one lab login "refused" on port 22, which sshd listens on).
+  const longFlow = `meta l4proto tcp tcp flags & syn == 0 ct bytes > ${reset?.bytes}`;
+  if (reset?.halfOpen) add(`n${i}`, `ip saddr ${addr} ${longFlow} drop`);
+  if (reset) add(`n${i}`, `${longFlow} reject with tcp reset`);
   for (const { port } of findAll(profile, 'synDrop')) add(`n${i}`, `ip daddr ${addr} tcp dport ${port} tcp flags & (syn|ack) == syn drop`);
   for (const { port } of findAll(profile, 'reject')) add(`n${i}`, `ip daddr ${addr} tcp dport ${port} reject with tcp reset`);
   const nat = find(profile, 'nat');
