@@ -48,8 +48,9 @@ const CALM_MIB = { quick: 16, full: 256 };
 const CALM = PRESETS.wan.filter((i) => i.kind !== 'loss');
 const RESET_MIB = { quick: 64, full: 256 };
 /**
- * Runs of the lossy rows in a full run: a one-stream copy at 0.5 % loss varies most (8 MiB took
- * 3.1, 9.4 and 15.7 s in one run of three), and its median is the row's divisor.
+ * Runs of the lossy rows (the orchestrator's too) in a full run: a one-stream copy at 0.5 % loss
+ * varies most (8 MiB took 3.1, 9.4 and 15.7 s in one run of three), and its median is the row's
+ * divisor; the orchestrator row is one stream on both sides (12 MiB: 14.1-21.1 s).
  */
 const LOSSY_RUNS = 5;
 const TIMEOUT_MS = 10 * 60_000;
@@ -213,12 +214,12 @@ export async function bench(opts: BenchOptions): Promise<BenchRow[]> {
     const bigger = makePayload(lab.dir, opts.quick ? STREAMS_OURS_LOSSY_MIB.quick : STREAMS_OURS_LOSSY_MIB.full);
     const calm = makePayload(lab.dir, opts.quick ? CALM_MIB.quick : CALM_MIB.full);
     const rows: BenchRow[] = [];
+    const lossyRuns = opts.quick ? opts.runs : Math.max(opts.runs, LOSSY_RUNS);
     for (const transport of ['p2p', 'rsync', 'base64'] as const) {
-      const lossyRuns = opts.quick ? opts.runs : Math.max(opts.runs, LOSSY_RUNS);
       if (wanted(`${transport}-lossy`)) rows.push(await wanRow(lab, { ours: bigger, peer: big }, { transport, link: 'lossy' }, lossyRuns));
       if (wanted(`${transport}-calm`)) rows.push(await wanRow(lab, { ours: calm, peer: calm }, { transport, link: 'calm' }, opts.runs));
     }
-    if (wanted('orchestrator')) rows.push(await wanRow(lab, { ours: p, peer: p }, 'orchestrator', opts.runs));
+    if (wanted('orchestrator')) rows.push(await wanRow(lab, { ours: p, peer: p }, 'orchestrator', lossyRuns));
     if (wanted('resets')) rows.push(await resetRow(lab, opts.quick ? RESET_MIB.quick : RESET_MIB.full));
     return rows;
   } finally {
