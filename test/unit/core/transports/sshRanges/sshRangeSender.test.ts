@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -111,18 +112,22 @@ describe('core/transports/sshRanges/sshRangeSender', () => {
   /** A scaler held at `streams` (mutable), recording how many ranges it was told were sending; maxStreams 32: 256 KiB pieces, four per range. */
   const scalerAt = (streams: number) => ({ streams, maxStreams: 32, sendingSeen: [] as number[], observe(_b: number, sending: number) { this.sendingSeen.push(sending); } });
 
-  async function push(node: FakeNode, opts: { scaler?: ReturnType<typeof scalerAt>; signal?: AbortSignal; connect?: () => Promise<Result<SshSession, SshErrorCode>> } = {}) {
-    const fh = await fs.promises.open(file, 'r');
+  async function push(node: FakeNode, opts: { scaler?: ReturnType<typeof scalerAt>; signal?: AbortSignal; connect?: () => Promise<Result<SshSession, SshErrorCode>>; source?: { data: Buffer; file: string } } = {}) {
+    const src = opts.source ?? { data, file };
+    const fh = await fs.promises.open(src.file, 'r');
     const scaler = opts.scaler ?? scalerAt(1);
-    const queue: ByteRange[] = missingRanges([], data.length, MiB);
+    const cellsOf = src.data === data ? cells : Array.from({ length: src.data.length / MiB }, (_, i) => sha(src.data.subarray(i * MiB, (i + 1) * MiB)));
+    const queue: ByteRange[] = missingRanges([], src.data.length, MiB);
+    const signal = opts.signal ?? new AbortController().signal;
+    setMaxListeners(64, signal); // as sshRanged.ts does for its push: each stream's commands listen
     const reported: ByteRange[] = [];
     try {
       const sender = new SshRangeSender(
         {
           node: nodeSpec(), opts: { ...DEFAULT_TRANSPORT_OPTIONS, knownHostsFile: '/dev/null', env: {} }, sshOverrides: {}, paths: rangedFilePaths('f.bin'),
-          label: 'rsync ranges to f.bin', where: 'node gpu-1: rsync ranges to f.bin', file: fh, localPath: file, dialect: rawDialect,
-          tools: { decoder: undefined, tool: 'sha256sum' }, cells, rangeBytes: MiB, scaler: scaler as unknown as StreamScaler,
-          meter: { onNode: 0, sent: 0 }, signal: opts.signal ?? new AbortController().signal, connect: opts.connect, landed: (range) => reported.push(range),
+          label: 'rsync ranges to f.bin', where: 'node gpu-1: rsync ranges to f.bin', file: fh, localPath: src.file, dialect: rawDialect,
+          tools: { decoder: undefined, tool: 'sha256sum' }, cells: cellsOf, rangeBytes: MiB, scaler: scaler as unknown as StreamScaler,
+          meter: { onNode: 0, sent: 0 }, signal, connect: opts.connect, landed: (range) => reported.push(range),
         },
         queue, 0, node,
       );
@@ -188,6 +193,26 @@ describe('core/transports/sshRanges/sshRangeSender', () => {
     assert.equal(r.landed, MiB);
     assert.deepEqual([node.execs.length, node.execs[1].range, node.execs[1].aborted], [2, undefined, true]);
     assert.deepEqual(r.queue.map((q) => q.start), [MiB, 2 * MiB, 3 * MiB]);
+  });
+
+  it('logs in at most 8 new streams at once (sshd\'s default MaxStartups drops logins beyond 10); the rest follow as they finish', async () => {
+    let [atOnce, most, logins] = [0, 0, 0];
+    const connect = async () => {
+      logins++;
+      most = Math.max(most, ++atOnce);
+      await new Promise((r) => setTimeout(r, 50));
+      atOnce--;
+      return ok(new FakeNode(big) as SshSession);
+    };
+    // Sixteen 1 MiB ranges for sixteen streams: the first on the push's own connection, 15 logins.
+    const big = randomBytes(16 * MiB);
+    const bigFile = path.join(dir, 'big.bin');
+    fs.writeFileSync(bigFile, big);
+    const r = await push(new FakeNode(big), { scaler: scalerAt(16), connect, source: { data: big, file: bigFile } });
+    assert.equal(r.failed, undefined, r.failed?.message);
+    assert.equal(r.landed, 16 * MiB);
+    assert.equal(most, 8);
+    assert.ok(logins > 8, `${logins} logins`);
   });
 
   it('settled at one stream after more were tried, the stream left moves to a new connection; the oldest retires', async () => {
