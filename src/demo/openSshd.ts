@@ -110,6 +110,8 @@ export function sshdConfigText(o: {
   /** Shared files instead of the ones in `dir` (a fleet of nodes with one host key). */
   hostKeyFile?: string;
   authorizedKeysFile?: string;
+  /** sshd's MaxStartups: raised by default for fleets of nodes on one machine's loopback. */
+  maxStartups?: string;
 }): string {
   return [
     `ListenAddress ${o.address}:${o.port}`,
@@ -122,7 +124,7 @@ export function sshdConfigText(o: {
     'PermitRootLogin prohibit-password',
     // Keys under /tmp fail sshd's ownership checks otherwise.
     'StrictModes no',
-    'MaxStartups 200:30:400',
+    `MaxStartups ${o.maxStartups ?? '200:30:400'}`,
     `LogLevel ${o.logLevel ?? 'ERROR'}`,
     'Subsystem sftp /usr/lib/openssh/sftp-server',
     ...(o.extraConfig ?? []),

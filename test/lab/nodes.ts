@@ -15,6 +15,12 @@ import { logTail, startIn, type LabProcess } from './processes';
 
 export const SSH_PORT = 22;
 export const AGENT_PORT = 8770;
+/**
+ * A lab node's sshd drops logins as shipped: OpenSSH's default MaxStartups (30 % of the
+ * unauthenticated connections beyond 10 refused, rising to all at 100), which a push's streams
+ * meet on a real node; the loopback fleets' raised bound hid it.
+ */
+const OPENSSH_MAX_STARTUPS = '10:30:100';
 
 export interface LabNodeInfo {
   name: string;
@@ -34,7 +40,7 @@ export function prepareNode(info: Omit<LabNodeInfo, 'hostKeyPub'>, clientPub: st
   fs.mkdirSync(info.root, { recursive: true });
   const { publicKey } = writeKeyPair(path.join(info.dir, 'host_key'), `rrlab-${info.name}`);
   fs.writeFileSync(path.join(info.dir, 'authorized_keys'), clientPub.trim() + '\n', { mode: 0o600 });
-  fs.writeFileSync(path.join(info.dir, 'sshd_config'), sshdConfigText({ address: '0.0.0.0', port: SSH_PORT, dir: info.dir }));
+  fs.writeFileSync(path.join(info.dir, 'sshd_config'), sshdConfigText({ address: '0.0.0.0', port: SSH_PORT, dir: info.dir, maxStartups: OPENSSH_MAX_STARTUPS }));
   return { ...info, hostKeyPub: publicKey };
 }
 
