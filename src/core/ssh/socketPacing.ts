@@ -5,8 +5,7 @@ import { Writable } from 'node:stream';
  * channel write calls back. ssh2 calls a channel write back as soon as its packets are queued on
  * the socket, while the node's channel window lasts (OpenSSH: 2 MiB), not once they left: over a
  * slow link each stream held up to 2 MiB in Node's buffer, counted as sent. A stream's rate read
- * from that was 43 Mbit/s on a 5 Mbit/s link (the stream count's first look came seconds late),
- * and 16 streams' buffers were most of the RSS bench's growth.
+ * from that was 43 Mbit/s on a 5 Mbit/s link, and the stream count's first look came seconds late.
  */
 export const MAX_UNSENT_BYTES = 256 * 1024;
 
