@@ -17,7 +17,8 @@ import { ipIn, nft, run, sysctl } from './sh';
  *
  * nftables table `inet rrlab` holds the faults: per node a chain `n<i>` (forward, jumped to for
  * packets from or to the node), `n<i>out` (the router's own output, for ICMP), `n<i>nat`
- * (masquerade) and `n<i>fwd` (the public port forwarded to it).
+ * (masquerade) and `n<i>fwd` (the public port forwarded to it); set `n<i>flows` counts each TCP
+ * connection's bytes for the resets profiles (shaping.ts).
  * Packets coming back out of a delay line (`rt-*`) have been filtered on their first pass; they are
  * neither tracked nor filtered again, so per-flow byte counts and random loss apply once.
  */
@@ -74,6 +75,7 @@ add chain inet rrlab n${index}
 add chain inet rrlab n${index}out
 add chain inet rrlab n${index}nat
 add chain inet rrlab n${index}fwd
+add set inet rrlab n${index}flows { type ipv4_addr . inet_service . ipv4_addr . inet_service; flags dynamic, timeout; timeout 10m; size 65535; }
 add rule inet rrlab forward ip saddr ${addr} jump n${index}
 add rule inet rrlab forward ip daddr ${addr} jump n${index}
 add rule inet rrlab output jump n${index}out

@@ -31,17 +31,25 @@ function hexAddress(addr: string): string {
 function nftRules(link: LinkRef, profile: LinkProfile): string {
   const i = link.index;
   const addr = nodeAddress(i);
-  const rules = ['', 'out', 'nat', 'fwd'].map((c) => `flush chain inet rrlab n${i}${c}`);
+  const rules = [...['', 'out', 'nat', 'fwd'].map((c) => `flush chain inet rrlab n${i}${c}`), `flush set inet rrlab n${i}flows`];
   const add = (chain: string, rule: string) => rules.push(`add rule inet rrlab ${chain} ${rule}`);
   const loss = find(profile, 'loss');
   if (loss) add(`n${i}`, `numgen random mod 1000 < ${loss.perMille} drop`);
   const reset = find(profile, 'resetAfter');
-  // Flows are cut, never a new connection's SYN: conntrack does not see the RSTs nft sends, so a
-  // cut flow's entry stays established, and a new connection from the same source port would meet
-  // its byte count (a likely cause of one lab login "refused" on port 22, which sshd listens on).
-  const longFlow = `meta l4proto tcp tcp flags & syn == 0 ct bytes > ${reset?.bytes}`;
-  if (reset?.halfOpen) add(`n${i}`, `ip saddr ${addr} ${longFlow} drop`);
-  if (reset) add(`n${i}`, `${longFlow} reject with tcp reset`);
+  if (reset) {
+    // Bytes per TCP connection, both ways, keyed (peer, node) whichever way a packet goes: not
+    // conntrack's `ct bytes`. conntrack does not see the RSTs nft sends, so a cut flow's entry
+    // stays established, and a new connection from the same source port is re-synced onto it,
+    // byte count kept: it was cut at once ("connection refused" once in the lab, "Broken pipe"
+    // once). A bare SYN starts a connection's count afresh.
+    const [toNode, fromNode, flows] = ['ip saddr . tcp sport . ip daddr . tcp dport', 'ip daddr . tcp dport . ip saddr . tcp sport', `@n${i}flows`];
+    const over = `quota over ${reset.bytes} bytes`;
+    add(`n${i}`, `ip daddr ${addr} tcp flags & (syn|ack) == syn delete ${flows} { ${toNode} }`);
+    add(`n${i}`, `ip saddr ${addr} tcp flags & (syn|ack) == syn delete ${flows} { ${fromNode} }`);
+    // Half-open: the node never hears of the cut (its packets vanish); the client gets the reset.
+    add(`n${i}`, `ip saddr ${addr} update ${flows} { ${fromNode} ${over} } ${reset.halfOpen ? 'drop' : 'reject with tcp reset'}`);
+    add(`n${i}`, `ip daddr ${addr} update ${flows} { ${toNode} ${over} } reject with tcp reset`);
+  }
   for (const { port } of findAll(profile, 'synDrop')) add(`n${i}`, `ip daddr ${addr} tcp dport ${port} tcp flags & (syn|ack) == syn drop`);
   for (const { port } of findAll(profile, 'reject')) add(`n${i}`, `ip daddr ${addr} tcp dport ${port} reject with tcp reset`);
   const nat = find(profile, 'nat');
