@@ -201,7 +201,8 @@ export class StreamScaler {
    * a window later (~3 s in the lab), when fewer ranges were left for the new streams to take.
    */
   private stepFrom(rate: number): number {
-    const inFlight = this.rttMs === undefined || this.lastRate !== undefined ? 0 : (rate * this.rttMs) / 1000;
+    // The round trip is known only until the first window's decision: from one stream, first step.
+    const inFlight = this.rttMs === undefined ? 0 : (rate * this.rttMs) / 1000;
     return inFlight > 0 ? Math.max(AUTO_GROWTH, Math.floor(FILLING_WINDOW_BYTES / inFlight)) : this.count * AUTO_GROWTH;
   }
 
