@@ -28,6 +28,9 @@ function hexAddress(addr: string): string {
   return '0x' + addr.split('.').map((o) => Number(o).toString(16).padStart(2, '0')).join('');
 }
 
+/** A connection's first packet: SYN without ACK. */
+const BARE_SYN = 'tcp flags & (syn|ack) == syn';
+
 function nftRules(link: LinkRef, profile: LinkProfile): string {
   const i = link.index;
   const addr = nodeAddress(i);
@@ -44,13 +47,13 @@ function nftRules(link: LinkRef, profile: LinkProfile): string {
     // once). A bare SYN starts a connection's count afresh.
     const [toNode, fromNode, flows] = ['ip saddr . tcp sport . ip daddr . tcp dport', 'ip daddr . tcp dport . ip saddr . tcp sport', `@n${i}flows`];
     const over = `quota over ${reset.bytes} bytes`;
-    add(`n${i}`, `ip daddr ${addr} tcp flags & (syn|ack) == syn delete ${flows} { ${toNode} }`);
-    add(`n${i}`, `ip saddr ${addr} tcp flags & (syn|ack) == syn delete ${flows} { ${fromNode} }`);
+    add(`n${i}`, `ip daddr ${addr} ${BARE_SYN} delete ${flows} { ${toNode} }`);
+    add(`n${i}`, `ip saddr ${addr} ${BARE_SYN} delete ${flows} { ${fromNode} }`);
     // Half-open: the node never hears of the cut (its packets vanish); the client gets the reset.
     add(`n${i}`, `ip saddr ${addr} update ${flows} { ${fromNode} ${over} } ${reset.halfOpen ? 'drop' : 'reject with tcp reset'}`);
     add(`n${i}`, `ip daddr ${addr} update ${flows} { ${toNode} ${over} } reject with tcp reset`);
   }
-  for (const { port } of findAll(profile, 'synDrop')) add(`n${i}`, `ip daddr ${addr} tcp dport ${port} tcp flags & (syn|ack) == syn drop`);
+  for (const { port } of findAll(profile, 'synDrop')) add(`n${i}`, `ip daddr ${addr} tcp dport ${port} ${BARE_SYN} drop`);
   for (const { port } of findAll(profile, 'reject')) add(`n${i}`, `ip daddr ${addr} tcp dport ${port} reject with tcp reset`);
   const nat = find(profile, 'nat');
   if (nat) {
