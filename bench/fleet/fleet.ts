@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { knownHostsLine } from '../../src/demo/openSshd';
-import { assertLoopback, freePort } from '../../src/demo/ports';
+import { assertLoopback, freePorts } from '../../src/demo/ports';
 import { procCpuMs, startTracked, type Tracked } from '../lib/processes';
 import type { LoopNode } from './runbookLoop';
 import { startSshdFleet, type SshdFleet } from './sshdFleet';
@@ -79,7 +79,7 @@ export async function startFleet(total: number): Promise<Fleet> {
     for (const n of nodes) {
       if (n.kind === 'healthy') n.p2pPort = ready.agents[n.name];
       else if (n.kind === 'silent') [n.p2pPort, n.sshPort] = ready.silent[n.address];
-      else [n.p2pPort, n.sshPort] = [await freePort(n.address), await freePort(n.address)];
+      else [n.p2pPort, n.sshPort] = await freePorts(n.address, 2);
     }
   } catch (err) {
     await stop();

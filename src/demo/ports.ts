@@ -3,15 +3,29 @@ import * as net from 'node:net';
 /** Small network helpers for the loopback demo cluster (and the test harness built on it). */
 
 /** A free TCP port on `host` (bind to 0, read, close). */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+export async function freePort(host: string): Promise<number> {
+  return (await freePorts(host, 1))[0];
+}
+
+/**
+ * `count` distinct free TCP ports on `host`: each stays bound until all are read, since the
+ * kernel may hand a port just closed out again (an agent's port equal to its sshd's).
+ */
+export async function freePorts(host: string, count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const srv = net.createServer();
+      servers.push(srv);
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(0, host, () => resolve());
+      });
+    }
+    return servers.map((s) => (s.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  }
 }
 
 /** Resolves once `host:port` accepts a connection (and, with `banner`, sends its first bytes). */

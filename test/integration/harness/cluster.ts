@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sshdCommand, sshdConfigText } from '../../../src/demo/openSshd';
-import { freePort, startProcess, waitForPort, type Started } from './processes';
+import { freePorts, startProcess, waitForPort, type Started } from './processes';
 
 /**
  * Real test nodes on loopback (test-cluster recipe): node i gets its own address 127.0.0.(base+i),
@@ -155,8 +155,7 @@ export async function startCluster(specs: NodeOptions[], third = 0): Promise<Tes
     fs.mkdirSync(root, { recursive: true });
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', path.join(nodeDir, 'host_key')]);
     fs.writeFileSync(path.join(nodeDir, 'authorized_keys'), clientPub, { mode: 0o600 });
-    const sshPort = await freePort(address);
-    const agentPort = await freePort(address);
+    const [sshPort, agentPort] = await freePorts(address, 2);
     fs.writeFileSync(
       path.join(nodeDir, 'sshd_config'),
       sshdConfigText({ address, port: sshPort, dir: nodeDir, logLevel: spec.logLevel, extraConfig: spec.sshdConfig }),

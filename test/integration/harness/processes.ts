@@ -55,7 +55,7 @@ export function startProcess(cmd: string, args: string[], opts: SpawnOptions = {
   };
 }
 
-export { freePort, waitForPort } from '../../../src/demo/ports';
+export { freePort, freePorts, waitForPort } from '../../../src/demo/ports';
 
 /** A TCP server that accepts connections and never sends a byte: the "hung service" fault. */
 export async function startSilentServer(host: string): Promise<{ port: number; close(): Promise<void> }> {
