@@ -11,6 +11,7 @@ import { rememberRoundTrip } from '../transports/roundTrips';
 import { Ssh2Session, type SshSession } from './session';
 import { cancelledFailure, authFailure, classifySshError, hopText, timeoutFailure, type HopLabel, type SshErrorCode, type SshFailure } from './sshErrors';
 import { resolveSshTarget, type SshEndpoint } from './target';
+import { poolPackets } from './packetPool';
 
 export interface SshOverrides {
   /** ssh config to resolve the host through (default: opts.sshConfigFile, else ~/.ssh/config). */
@@ -172,7 +173,10 @@ function loginHop(p: HopPlan): Promise<Result<HopConnection, SshErrorCode>> {
       // A direct login's connect is the node's round trip: told now, not after the key exchange.
       if (!p.sock && !p.label.jumpFor) rememberRoundTrip(p.nodeName, s.connectMs);
     });
-    client.on('ready', () => s.settle(ok({ client, tcp, connectMs: s.connectMs })));
+    client.on('ready', () => {
+      if (tcp) poolPackets(client, tcp);
+      s.settle(ok({ client, tcp, connectMs: s.connectMs }));
+    });
     client.on('error', (err: Error & { level?: string; code?: string }) => {
       s.settle(s.hostKeyRefusal ?? (err.level === 'client-authentication' ? authFailure(p.label) : classifySshError(err, p.label, { tcpConnected: s.tcpConnected })));
     });

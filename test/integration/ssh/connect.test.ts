@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -8,6 +9,7 @@ import { startCluster, type TestCluster, type TestNode } from '../harness/cluste
 import { nodeSpecOf } from '../harness/nodeSpecs';
 import { startProcess, startSilentServer, freePort, type Started } from '../harness/processes';
 import { openSsh } from '../../../src/core/ssh/connect';
+import { PacketPool } from '../../../src/core/ssh/packetPool';
 import { fetchHostKey } from '../../../src/core/ssh/fetchHostKey';
 import type { SshSession } from '../../../src/core/ssh/session';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../../../src/core/transports/transport';
@@ -73,6 +75,29 @@ describe('integration: core/ssh/connect (real sshd)', function () {
       net.Socket.prototype.setNoDelay = original;
     }
     assert.ok(calls.some((c) => c.port === cluster.node('alpha').sshPort && c.on !== false), JSON.stringify(calls));
+  });
+
+  it("sends its packets in reused buffers (packetPool.ts), with ssh2's internals as this version has them, and the bytes intact", async () => {
+    const pools: PacketPool[] = [];
+    const take = PacketPool.prototype.take;
+    PacketPool.prototype.take = function (this: PacketPool, bytes: number) {
+      if (!pools.includes(this)) pools.push(this);
+      return take.call(this, bytes);
+    };
+    let r;
+    try {
+      r = await open(cluster.node('alpha'));
+      assert.ok(r.ok, !r.ok ? r.message : '');
+      const data = Buffer.alloc(16 << 20);
+      for (let i = 0; i < data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
+      const sum = await r.value.exec('sha256sum', { signal: never, stdin: Readable.from([data]) });
+      assert.equal(sum.ok && sum.value.stdout.split(' ')[0], createHash('sha256').update(data).digest('hex'));
+    } finally {
+      PacketPool.prototype.take = take;
+    }
+    assert.equal(pools.length, 1, "one pool, the login's");
+    // 16 MiB is ~512 packets of 32 KiB: nearly all of them in a buffer an earlier one used.
+    assert.ok(pools[0].reused > 400, `reused ${pools[0].reused}`);
   });
 
   it('verifies against hashed known_hosts entries (ssh-keygen -H)', async () => {
