@@ -168,6 +168,22 @@ export class SyncRouter {
     }
   }
 
+  /**
+   * The transport each sync of `nodes` would try first, by node name, as `sync` plans it now;
+   * none for a node it would not sync (not a target, disabled).
+   */
+  firstTransports(nodes: NodeSpec[], forceTransport?: TransportKind): Map<string, TransportKind> {
+    const state = this.deps.store.read();
+    const first = new Map<string, TransportKind>();
+    for (const node of nodes) {
+      const before = state.nodes[node.name];
+      if (whyNotTarget(node, forceTransport !== undefined) || (before && !before.enabled && !forceTransport)) continue;
+      const step = planEscalation(node, before, this.deps.settings, this.clock(), 0, forceTransport).steps.find((s) => !s.skip);
+      if (step) first.set(node.name, step.transport);
+    }
+    return first;
+  }
+
   /** Syncs to many nodes with bounded concurrency; one dead node never delays the others. */
   async syncMany(nodes: NodeSpec[], job: PushJob, opts: SyncOptions & { concurrency?: number }): Promise<SyncResult[]> {
     const limit = opts.concurrency ?? this.deps.settings.concurrency;

@@ -49,37 +49,58 @@ export type TreeRefused = Extract<TreeSyncOutcome, { kind: 'refused' }>;
 
 /** The local tree of a sync, or everything that stops it (a `..` in the remote directory, entries of the tree). */
 export async function treeToSync(localDir: string, remoteDir: string): Promise<{ tree: LocalTree } | TreeRefused> {
-  if (remoteDir.replace(/\\/g, '/').split('/').includes('..')) {
-    return { kind: 'refused', refusals: [], message: `remote directory '${remoteDir}' contains '..': it would leave the node's base directory; nothing was sent` };
-  }
+  const outside = remoteDirRefusal(remoteDir);
+  if (outside) return outside;
   const { tree, refusals } = await walkTree(localDir);
   if (refusals.length === 0) return { tree };
   const lines = refusals.map((r) => `  ${JSON.stringify(r.path)}: ${r.reason}: ${r.detail}`);
   return { kind: 'refused', refusals, message: `${localDir}: ${refusals.length} entries cannot be synced; nothing was sent:\n${lines.join('\n')}` };
 }
 
+/** A remote directory with `..` would leave the node's base directory. */
+function remoteDirRefusal(remoteDir: string): TreeRefused | undefined {
+  if (!remoteDir.replace(/\\/g, '/').split('/').includes('..')) return undefined;
+  return { kind: 'refused', refusals: [], message: `remote directory '${remoteDir}' contains '..': it would leave the node's base directory; nothing was sent` };
+}
+
 export async function syncTree(session: TreeSyncSession, nodes: NodeSpec[], localDir: string, remoteDir: string, opts: TreeSyncOptions): Promise<TreeSyncOutcome> {
-  const walked = await treeToSync(localDir, remoteDir);
-  if (!('tree' in walked)) return walked;
-  const { tree } = walked;
-  const job: TreeJob = { tree, remoteDir, delete: opts.delete === true };
   // One run per node: a node named twice is synced once (its rungs share what is left to send).
   nodes = nodes.filter((n, i) => nodes.findIndex((m) => m.name === n.name) === i);
+  const outside = remoteDirRefusal(remoteDir);
+  if (outside) return outside;
+  const logins = new WarmLogins(session.transportOptions);
+  try {
+    warmWhileWalking(session.router, nodes, logins, opts);
+    const walked = await treeToSync(localDir, remoteDir);
+    if (!('tree' in walked)) return walked;
+    return { kind: 'synced', results: await syncWalked(session, nodes, walked.tree, remoteDir, logins, opts) };
+  } finally {
+    await logins.closeAll();
+  }
+}
+
+/**
+ * The logins of the nodes whose sync starts with rsync (as many as sync at once), made while the
+ * tree is walked: a login is round trips to the node, a big tree's walk is the local disk. A tree
+ * the walk refuses sends nothing; its logins close.
+ */
+function warmWhileWalking(router: SyncRouter, nodes: NodeSpec[], logins: WarmLogins, opts: TreeSyncOptions): void {
+  const firstGo = nodes.slice(0, opts.concurrency ?? router.deps.settings.concurrency);
+  const first = router.firstTransports(firstGo, opts.forceTransport);
+  for (const node of firstGo) if (first.get(node.name) === 'rsync') logins.warm(node, opts.signal);
+}
+
+async function syncWalked(session: TreeSyncSession, nodes: NodeSpec[], tree: LocalTree, remoteDir: string, logins: WarmLogins, opts: TreeSyncOptions): Promise<TreeSyncResult[]> {
+  const job: TreeJob = { tree, remoteDir, delete: opts.delete === true };
   const only = (name: string) => (opts.deleteOnly ? new Set(opts.deleteOnly[name] ?? []) : undefined);
   const runs = new Map(nodes.map((n) => [n.name, new TreeRun(n.name, job, (t, p) => opts.onProgress?.(n.name, t, p), only(n.name))]));
-  const logins = new WarmLogins(session.transportOptions);
   const router = new SyncRouter({
     ...session.router.deps,
     transports: treeTransports(session.router.deps.transports, session.transportOptions, runs, logins),
   });
   const pushJob: PushJob = { localPath: tree.root, remotePath: remoteDir };
-  let results: SyncResult[];
-  try {
-    results = await router.syncMany(nodes, pushJob, { signal: opts.signal, forceTransport: opts.forceTransport, concurrency: opts.concurrency });
-  } finally {
-    await logins.closeAll();
-  }
-  return { kind: 'synced', results: results.map((r) => ({ ...r, files: runs.get(r.node)!.report })) };
+  const results = await router.syncMany(nodes, pushJob, { signal: opts.signal, forceTransport: opts.forceTransport, concurrency: opts.concurrency });
+  return results.map((r) => ({ ...r, files: runs.get(r.node)!.report }));
 }
 
 /** The chain's transports with the tree as their unit: probes as they are (rsync's over its rung's login when up), pushes by rung. */

@@ -247,6 +247,18 @@ describe('SyncRouter escalation', () => {
     assert.match(rs[1].message, /skip_sync_receive/);
   });
 
+  it('firstTransports: the transport each sync would try first, as sync plans it; none for a node it would not sync', async () => {
+    const [chain, noP2p, held, dead] = [makeNode('chain'), makeNode('ssh-only', { transports: ['rsync', 'base64'] }), makeNode('held', { status: 'maintenance', ready: false }), makeNode('dead')];
+    const t = setup([chain, noP2p, held, dead]);
+    for (const tr of Object.values(t.transports)) tr.set('dead', 'probe-fails');
+    await t.sync(dead);
+    const first = (force?: TransportKind) => Object.fromEntries(t.router.firstTransports([chain, noP2p, held, dead], force));
+    assert.deepEqual(first(), { chain: 'p2p', 'ssh-only': 'rsync' });
+    assert.deepEqual(first('rsync'), { chain: 'rsync', 'ssh-only': 'rsync', held: 'rsync', dead: 'rsync' });
+    await preferTransport(t.deps, chain, 'rsync');
+    assert.equal(first().chain, 'rsync', 'a preferred transport goes first');
+  });
+
   it('does not sync a node whose status is not ready, and says why', async () => {
     const n = makeNode('m', { status: 'maintenance', ready: false });
     const t = setup([n]);

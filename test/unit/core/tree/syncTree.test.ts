@@ -5,7 +5,9 @@ import { EventLog } from '../../../../src/core/router/eventLog';
 import { DEFAULT_ROUTER_SETTINGS } from '../../../../src/core/router/routerSettings';
 import { StateStore } from '../../../../src/core/router/stateStore';
 import { SyncRouter } from '../../../../src/core/router/syncRouter';
+import { WarmLogins } from '../../../../src/core/tree/sshMaster';
 import { syncTree } from '../../../../src/core/tree/syncTree';
+import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
 import { DEFAULT_TRANSPORT_OPTIONS, type PushJob } from '../../../../src/core/transports/transport';
 import { makeNode, manualClock, scriptedSet, tempDir } from '../../helpers/scriptedTransports';
 
@@ -55,6 +57,25 @@ describe('core/tree/syncTree', () => {
     assert.deepEqual(out.refusals.map((r) => r.path), ['etc', 'sub/up']);
     assert.match(out.message, /"etc": symlink_outside/);
     assert.deepEqual([transports.p2p.probes, transports.p2p.pushes], [[], []]);
+  });
+
+  it('logs in to the nodes whose sync starts with rsync while the tree is walked, and closes those logins when the walk refuses it', async () => {
+    fs.symlinkSync('/etc', path.join(tree, 'etc'));
+    const { s, nodes, transports } = session([makeNode('ssh-only', { transports: ['rsync', 'base64'] }), makeNode('agent', { transports: ['p2p', 'rsync'] })]);
+    const warmed: string[] = [];
+    let closed = 0;
+    const { warm, closeAll } = WarmLogins.prototype;
+    WarmLogins.prototype.warm = (node: NodeSpec) => void warmed.push(node.name);
+    WarmLogins.prototype.closeAll = async () => void closed++;
+    try {
+      const out = await syncTree(s, nodes, tree, 'data/t', { signal });
+      assert.equal(out.kind, 'refused');
+    } finally {
+      Object.assign(WarmLogins.prototype, { warm, closeAll });
+    }
+    assert.deepEqual(warmed, ['ssh-only'], 'the rsync-first node only: its login made before the walk ended');
+    assert.equal(closed, 1);
+    assert.deepEqual([transports.rsync.probes, transports.rsync.pushes], [[], []]);
   });
 
   it("a remote directory with '..' is refused before anything is sent", async () => {
