@@ -31,9 +31,12 @@ export class PacketPool {
   /** Packets that went out in a reused buffer (for the tests). */
   reused = 0;
 
-  /** `bytes` of a pooled buffer when they fit, else a fresh one: what Buffer.allocUnsafe would give. */
+  /**
+   * `bytes` of a pooled buffer when they fit, else a fresh one: what Buffer.allocUnsafe would give
+   * (not Buffer.allocUnsafe itself, which is this very function while a packet is allocated).
+   */
   take(bytes: number): Buffer<ArrayBuffer> {
-    if (bytes > POOLED_PACKET_BYTES) return Buffer.allocUnsafe(bytes);
+    if (bytes > POOLED_PACKET_BYTES) return Buffer.allocUnsafeSlow(bytes);
     let whole = this.free.pop();
     if (whole) this.reused++;
     else whole = Buffer.allocUnsafeSlow(POOLED_PACKET_BYTES);

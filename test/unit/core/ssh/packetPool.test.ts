@@ -78,6 +78,15 @@ describe('core/ssh/packetPool', () => {
     assert.ok(!pool.owns(Buffer.allocUnsafe(10)), 'Buffer.allocUnsafe is its own again after the call');
   });
 
+  it('allocates a packet larger than its buffers afresh while it holds Buffer.allocUnsafe', () => {
+    const { client, protocol } = clientWith(new AESGCMCipherBinding());
+    const { socket } = fakeSocket();
+    const pool = poolPackets(client, socket)!;
+    const big = (protocol._cipher as AESGCMCipherBinding).allocPacket(POOLED_PACKET_BYTES);
+    assert.equal(big.readUInt32BE(0), big.length - 20);
+    assert.ok(!pool.owns(big));
+  });
+
   it("takes a rekey's new cipher into the pool", () => {
     const { client, protocol } = clientWith(new AESGCMCipherBinding());
     const { socket, flush } = fakeSocket();
