@@ -49,8 +49,11 @@ export type TreeRefused = Extract<TreeSyncOutcome, { kind: 'refused' }>;
 
 /** The local tree of a sync, or everything that stops it (a `..` in the remote directory, entries of the tree). */
 export async function treeToSync(localDir: string, remoteDir: string): Promise<{ tree: LocalTree } | TreeRefused> {
-  const outside = remoteDirRefusal(remoteDir);
-  if (outside) return outside;
+  return remoteDirRefusal(remoteDir) ?? walkedTree(localDir);
+}
+
+/** The local tree, or every entry of it that stops a sync. */
+async function walkedTree(localDir: string): Promise<{ tree: LocalTree } | TreeRefused> {
   const { tree, refusals } = await walkTree(localDir);
   if (refusals.length === 0) return { tree };
   const lines = refusals.map((r) => `  ${JSON.stringify(r.path)}: ${r.reason}: ${r.detail}`);
@@ -71,7 +74,7 @@ export async function syncTree(session: TreeSyncSession, nodes: NodeSpec[], loca
   const logins = new WarmLogins(session.transportOptions);
   try {
     warmWhileWalking(session.router, nodes, logins, opts);
-    const walked = await treeToSync(localDir, remoteDir);
+    const walked = await walkedTree(localDir);
     if (!('tree' in walked)) return walked;
     return { kind: 'synced', results: await syncWalked(session, nodes, walked.tree, remoteDir, logins, opts) };
   } finally {
