@@ -64,15 +64,15 @@ async function ours(s: Setup, local: string, remote: string, transport: string):
   return r.wallMs;
 }
 
-/** The runbook's `ssh` to the node, as rsync -a runs it. */
-function sshCommand(s: Setup): string {
+/** The runbook's `ssh` options to the node, as rsync -a runs them. */
+function sshOptions(s: Setup): string[] {
   const n = s.cluster.node('node');
-  return `ssh -p ${n.sshPort} -i ${s.cluster.clientKey} -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${s.cluster.knownHostsFile}`;
+  return ['-p', String(n.sshPort), '-i', s.cluster.clientKey, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${s.cluster.knownHostsFile}`];
 }
 
 async function rsyncA(s: Setup, local: string, remoteDir: string): Promise<number> {
   const n = s.cluster.node('node');
-  const r = await runTimed('rsync', ['-a', '-e', sshCommand(s), `${local}/`, `${s.cluster.user}@${n.address}:${remoteDir}/`], { timeoutMs: TIMEOUT_MS });
+  const r = await runTimed('rsync', ['-a', '-e', ['ssh', ...sshOptions(s)].join(' '), `${local}/`, `${s.cluster.user}@${n.address}:${remoteDir}/`], { timeoutMs: TIMEOUT_MS });
   if (r.rc !== 0) throw new Error(`rsync -a exited ${r.rc}: ${r.output.trim().split('\n').pop() ?? ''}`);
   return r.wallMs;
 }
@@ -91,7 +91,7 @@ async function timed(what: string, cmd: string, args: string[]): Promise<number>
  */
 async function floors(s: Setup, treeOnNode: string, runs: number): Promise<{ startMs: number; loginMs: number; hashMs: number }> {
   const n = s.cluster.node('node');
-  const ssh = [...sshCommand(s).split(' ').slice(1), `${s.cluster.user}@${n.address}`];
+  const ssh = [...sshOptions(s), `${s.cluster.user}@${n.address}`];
   const startMs: number[] = [];
   const loginMs: number[] = [];
   const hashMs: number[] = [];

@@ -84,9 +84,8 @@ describe('integration: core/ssh/connect (real sshd)', function () {
       if (!pools.includes(this)) pools.push(this);
       return take.call(this, bytes);
     };
-    let r;
     try {
-      r = await open(cluster.node('alpha'));
+      const r = await open(cluster.node('alpha'));
       assert.ok(r.ok, !r.ok ? r.message : '');
       const data = Buffer.alloc(16 << 20);
       for (let i = 0; i < data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
