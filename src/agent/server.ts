@@ -5,6 +5,7 @@ import { RANGED_HEADERS } from '../core/transports/http/rangedPutProtocol';
 import type { AgentConfig } from './config';
 import type { AgentContext } from './exchange';
 import { Sha256Cache } from './hashCache';
+import { lingerOnClose } from './lingeringClose';
 import { sendError } from './respond';
 import { RangedTransfers } from './rangedTransfers';
 import { route } from './routes';
@@ -58,7 +59,10 @@ export async function startAgent(config: AgentConfig, port: number, bind: string
   const server = http.createServer({ requestTimeout: 0, keepAlive: true, keepAliveInitialDelay: 30000, highWaterMark: 1 << 20 });
   server.on('request', (req, res) => onRequest(req, res, false));
   // Answering `Expect: 100-continue` ourselves lets a refusal (401, 409, 507) go out before the body.
-  server.on('checkContinue', (req, res) => onRequest(req, res, true));
+  server.on('checkContinue', (req, res) => {
+    lingerOnClose(req.socket);
+    onRequest(req, res, true);
+  });
   // A client that vanished without a FIN still frees its upload slot eventually.
   server.timeout = 5 * 60 * 1000;
 

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { answerBeforeBody, bytesOf, putHeaders, rawRequest, sha256, sizeOf, startTestAgent, waitFor, type AgentFixture } from './agentFixture';
 
@@ -60,6 +61,35 @@ describe('agent PUT /files/<rel>', () => {
     const body = bytesOf(5000);
     const got = await answerBeforeBody(fx.agent, 'PUT', '/files/big.bin', putHeaders(body));
     assert.deepEqual(got, { status: 507, continued: false });
+  });
+
+  it('a refusal before 100 Continue reaches a client already sending its body (the close lingers, no reset)', async () => {
+    fx = await startTestAgent();
+    const whole = bytesOf(1 << 20);
+    fs.writeFileSync(partialOf('r.bin'), whole.subarray(0, 3000));
+    const head = Object.entries({ ...putHeaders(whole, 5000), Expect: '100-continue' }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const sock = net.connect({ host: fx.agent.address, port: fx.agent.port, allowHalfOpen: true });
+    const received: Buffer[] = [];
+    const ended = new Promise<string>((resolve) => {
+      sock.on('data', (c: Buffer) => received.push(c));
+      sock.on('end', () => resolve('end'));
+      sock.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code}`));
+    });
+    // Paused, the reply waits unread while the body goes on, as in a client busy writing.
+    sock.pause();
+    sock.write(`PUT /files/r.bin HTTP/1.1\r\nHost: node\r\n${head}\r\n`);
+    sock.write(whole.subarray(5000, 70_000));
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 3; i++) {
+      sock.write(whole.subarray(70_000 + i * 65_536, 70_000 + (i + 1) * 65_536));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    sock.resume();
+    assert.equal(await ended, 'end');
+    sock.destroy();
+    const reply = Buffer.concat(received).toString('latin1');
+    assert.match(reply, /^HTTP\/1\.1 409 /);
+    assert.match(reply, /x-partial-size: 3000/i);
   });
 
   it('resumes: a short body is kept (202 + X-Partial-Size), the rest from X-Offset completes it', async () => {
