@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
-import { utils, type ParsedKey } from 'ssh2';
+import type { ParsedKey } from 'ssh2';
 import { describeError } from '../result';
+import { ssh2 } from './ssh2Module';
 
 /** A private key ready to offer, and the file it came from (for messages). */
 interface LoadedKey {
@@ -40,14 +41,14 @@ export async function loadKeys(
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || reportMissing(file)) skipped.push(`key ${file} unreadable (${describeError(err)})`);
       continue;
     }
-    let key = parsed(utils.parseKey(data));
+    let key = parsed(ssh2().utils.parseKey(data));
     if (key instanceof Error && isEncryptedError(key)) {
       const passphrase = onPassphrase ? await onPassphrase(file) : undefined;
       if (passphrase === undefined) {
         skipped.push(`key ${file} is encrypted and no passphrase was given (load it into ssh-agent, or answer the passphrase prompt)`);
         continue;
       }
-      key = parsed(utils.parseKey(data, passphrase));
+      key = parsed(ssh2().utils.parseKey(data, passphrase));
       if (key instanceof Error) {
         skipped.push(`key ${file}: wrong passphrase or unsupported key (${key.message})`);
         continue;

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Client, type AnyAuthMethod, type ConnectConfig } from 'ssh2';
+import type { AnyAuthMethod, Client, ConnectConfig } from 'ssh2';
 import type { NodeSpec } from '../hosts/nodeSpec';
 import type { TransportOptions } from '../transports/transport';
 import { fail, ok, type Result } from '../result';
@@ -12,6 +12,7 @@ import { Ssh2Session, type SshSession } from './session';
 import { cancelledFailure, authFailure, classifySshError, hopText, timeoutFailure, type HopLabel, type SshErrorCode, type SshFailure } from './sshErrors';
 import { resolveSshTarget, type SshEndpoint } from './target';
 import { poolPackets } from './packetPool';
+import { ssh2 } from './ssh2Module';
 
 export interface SshOverrides {
   /** ssh config to resolve the host through (default: opts.sshConfigFile, else ~/.ssh/config). */
@@ -145,7 +146,7 @@ interface HopPlan {
 
 function loginHop(p: HopPlan): Promise<Result<HopConnection, SshErrorCode>> {
   return new Promise((resolve) => {
-    const client = new Client();
+    const client = new (ssh2().Client)();
     // Ours rather than ssh2's, so the session can see what it has yet to send (socketPacing.ts).
     const tcp = p.sock ? undefined : new Socket();
     const s = newHopLogin(client, p, resolve);

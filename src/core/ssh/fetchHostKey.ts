@@ -1,8 +1,8 @@
-import { Client } from 'ssh2';
 import { fail, ok, type Result } from '../result';
 import { keyTypeOfBlob } from './hostKeyPolicy';
 import { fingerprintOf } from './knownHosts';
 import { classifySshError, timeoutFailure, type HopLabel, type SshErrorCode } from './sshErrors';
+import { ssh2 } from './ssh2Module';
 
 export interface FetchedHostKey {
   keyType: string;
@@ -19,7 +19,7 @@ export function fetchHostKey(host: string, port: number, timeoutMs: number, sign
   const label: HopLabel = { node: host, user: '', host, port, keyFiles: [], skippedKeys: [], agent: false };
   if (signal.aborted) return Promise.resolve(fail('cancelled', `ssh ${host}:${port}: host key fetch cancelled`));
   return new Promise((resolve) => {
-    const client = new Client();
+    const client = new (ssh2().Client)();
     let settled = false;
     let tcpConnected = false;
     let fetched: FetchedHostKey | undefined;
