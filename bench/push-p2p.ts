@@ -4,6 +4,8 @@
  * and fsyncs either way. Ours does a HEAD first; on a file's first push ("first") it hashes the
  * file while sending (the sha256 travels as a trailer); pushing the same file again, as to the next
  * node ("again"), it already knows the sha256. curl is handed the sha256 computed beforehand, untimed.
+ * A plain Node http client ("node": no code of ours, the sha256 known, 1 MiB reads, write and
+ * drain) measures where Node itself stands against curl here: the floor of any client in Node.
  *
  *   npx tsx bench/push-p2p.ts [MiB] [runs]
  * bench/push-speed.ts calls measureP2pPush() for the runner (npm run bench).
@@ -11,6 +13,7 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +36,8 @@ export interface P2pPushFigures {
   firstMs: number[];
   /** The same file again (sha256 known), as to the next node. */
   againMs: number[];
+  /** A plain Node http PUT, sha256 known (no code of ours). */
+  nodeMs: number[];
   ourCpuMsPerPush: number;
 }
 
@@ -81,9 +86,10 @@ export async function measureP2pPush(sizeMiB: number, RUNS: number): Promise<P2p
     return ms;
   };
 
-  const times: Record<'first' | 'again' | 'curl', number[]> = { first: [], again: [], curl: [] };
-  const run = { first: (n: string) => ours(n, true), again: (n: string) => ours(n, false), curl };
-  const orders: Array<Array<keyof typeof run>> = [['first', 'curl', 'again'], ['curl', 'first', 'again'], ['first', 'again', 'curl']];
+  const plainNode = (name: string) => plainNodePut(port, name, file, size, sha);
+  const times: Record<'first' | 'again' | 'curl' | 'node', number[]> = { first: [], again: [], curl: [], node: [] };
+  const run = { first: (n: string) => ours(n, true), again: (n: string) => ours(n, false), curl, node: plainNode };
+  const orders: Array<Array<keyof typeof run>> = [['first', 'curl', 'again', 'node'], ['curl', 'node', 'first', 'again'], ['node', 'first', 'again', 'curl']];
   try {
     // Each run starts from the same state: previous uploads deleted and flushed (writeback of
     // earlier runs would otherwise slow whichever runs last), and the order rotates per round.
@@ -106,8 +112,36 @@ export async function measureP2pPush(sizeMiB: number, RUNS: number): Promise<P2p
   console.log(line('curl -T', times.curl));
   console.log(line('ours, first push (hash while sending)', times.first));
   console.log(line('ours, same file again (hash known)', times.again));
-  console.log(`ratio ours/curl: first ${ratio(times.first)}, again ${ratio(times.again)} (target >= 1.0x); our client CPU ${(ourCpuMs / (2 * RUNS)).toFixed(0)} ms per push`);
-  return { sizeMiB, curlMs: times.curl, firstMs: times.first, againMs: times.again, ourCpuMsPerPush: ourCpuMs / (2 * RUNS) };
+  console.log(line('plain Node http client (hash known)', times.node));
+  console.log(`ratio ours/curl: first ${ratio(times.first)}, again ${ratio(times.again)} (target >= 1.0x); plain Node ${ratio(times.node)}; our client CPU ${(ourCpuMs / (2 * RUNS)).toFixed(0)} ms per push`);
+  return { sizeMiB, curlMs: times.curl, firstMs: times.first, againMs: times.again, nodeMs: times.node, ourCpuMsPerPush: ourCpuMs / (2 * RUNS) };
+}
+
+/** One PUT by Node's http client and nothing else: 1 MiB reads into 4 buffers in turn, write, wait for drain. */
+async function plainNodePut(port: number, name: string, file: string, size: number, sha: string): Promise<number> {
+  const t0 = performance.now();
+  const status = await new Promise<number>((resolve, reject) => {
+    const headers = { 'X-Sha256': sha, 'X-Total-Size': size, 'Content-Length': size, Expect: '100-continue' };
+    const req = http.request({ host: HOST, port, method: 'PUT', path: `/files/${name}`, headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.once('continue', () => {
+      void (async () => {
+        const fh = await fs.promises.open(file, 'r');
+        const buffers = Array.from({ length: 4 }, () => Buffer.allocUnsafe(MIB));
+        for (let off = 0, i = 0; off < size; off += MIB, i = (i + 1) % buffers.length) {
+          const { bytesRead } = await fh.read(buffers[i], 0, Math.min(MIB, size - off), off);
+          if (!req.write(buffers[i].subarray(0, bytesRead))) await new Promise((d) => req.once('drain', d));
+        }
+        await fh.close();
+        req.end();
+      })().catch(reject);
+    });
+  });
+  if (status !== 201) throw new Error(`the plain Node PUT got HTTP ${status}`);
+  return performance.now() - t0;
 }
 
 if (require.main === module) {
