@@ -67,17 +67,23 @@ export function indexedRecord(index: number, rel: string): string {
 }
 
 /**
- * Creates the tree's directories under the root, parents first (one `mkdir` each, never `-p`), and
- * refuses to write through what is in the way: prints `link <i>` for a symlink (it could lead out
- * of the root), `notdir <i>` for a file, `mkdir <i>` for a failed mkdir.
+ * Creates the tree's directories under the root, parents first (never `-p`), and refuses to write
+ * through what is in the way: prints `link <i>` for a symlink (it could lead out of the root),
+ * `notdir <i>` for a file, and creates nothing then. The missing ones are made by one `mkdir` in
+ * the list's order (a process per directory cost ~1 ms each); when that fails, one at a time, each
+ * failure printed as `mkdir <i>`.
  */
 export function dirsScript(root: string): string {
   return inRoot(root, [
     overRecords([
-      'for a; do',
-      '  i=${a%%/*}; d=${a#*/}',
-      '  if [ -L "$d" ]; then echo "link $i"; elif [ -d "$d" ]; then :; elif [ -e "$d" ]; then echo "notdir $i"; else mkdir -- "$d" 2>/dev/null || echo "mkdir $i"; fi',
+      'n=$#; bad=',
+      'while [ "$n" -gt 0 ]; do',
+      '  a=$1; shift; n=$((n - 1)); i=${a%%/*}; d=${a#*/}',
+      '  if [ -L "$d" ]; then echo "link $i"; bad=1; elif [ -d "$d" ]; then :; elif [ -e "$d" ]; then echo "notdir $i"; bad=1; else set -- "$@" "$a"; fi',
       'done',
+      '[ -z "$bad" ] && [ $# -gt 0 ] || exit 0',
+      `for a; do printf '%s\\0' "\${a#*/}"; done | xargs -0 mkdir -- 2>/dev/null && exit 0`,
+      'for a; do i=${a%%/*}; d=${a#*/}; [ -d "$d" ] || mkdir -- "$d" 2>/dev/null || echo "mkdir $i"; done',
     ]),
   ], true);
 }

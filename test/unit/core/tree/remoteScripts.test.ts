@@ -107,9 +107,19 @@ describe('core/tree/remoteScripts (run by the local sh)', () => {
     run(s.cleanupScript(dst, staging));
   });
 
-  it('dirs refuses to write through a symlinked directory (it could lead out of the root)', () => {
+  it('dirs refuses to write through a symlinked directory (it could lead out of the root), creating nothing', () => {
     fs.symlinkSync(base, path.join(dst, 'escape'));
-    assert.equal(run(s.dirsScript(dst), s.indexedRecord(0, 'escape') + s.indexedRecord(1, 'escape/x')).out.split('\n')[0], 'link 0');
+    const records = s.indexedRecord(0, 'escape') + s.indexedRecord(1, 'escape/x') + s.indexedRecord(2, 'fresh');
+    assert.equal(run(s.dirsScript(dst), records).out, 'link 0\n');
+    assert.ok(!fs.existsSync(path.join(base, 'x')) && !fs.existsSync(path.join(dst, 'fresh')));
+  });
+
+  it('dirs names each directory it could not make, by index, and makes the rest', () => {
+    const long = 'n'.repeat(300);
+    const records = [s.indexedRecord(0, 'm1'), s.indexedRecord(1, `m1/${long}`), s.indexedRecord(2, 'm1/m2'), s.indexedRecord(3, `m1/${long}/x`)].join('');
+    assert.equal(run(s.dirsScript(dst), records).out, 'mkdir 1\nmkdir 3\n');
+    assert.ok(fs.statSync(path.join(dst, 'm1/m2')).isDirectory());
+    fs.rmSync(path.join(dst, 'm1'), { recursive: true });
   });
 
   it('remove takes the names on stdin, verbatim', () => {
