@@ -64,7 +64,7 @@ export async function pushTreeBase64(node: NodeSpec, run: TreeRun, ctx: RungCont
 async function syncOver(step: Step): Promise<Outcome> {
   const { run } = step;
   const files = run.pendingFiles();
-  const seen = await inspectNode(step.shell, step.root, files, step.where);
+  const seen = await inspectNode(step.shell, step.root, files, run.job.hashes, step.where);
   if (!seen.ok) return seen;
   const plan = planFiles(files, seen.value.states, seen.value.localSha);
   for (const f of plan.skip) run.landed(f.rel, 'base64', false, 0);

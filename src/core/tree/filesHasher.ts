@@ -1,13 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { fail, ok, type Result } from '../result';
-import type { LocalTree, TreeFile } from './localTree';
+import type { TreeFile } from './localTree';
 import { HASH_WORKER_SOURCE } from '../transports/hashWorker';
 
 /**
- * The sha256 of many local files on one worker thread (HASH_WORKER_SOURCE), each file as soon as
- * it is named: the rsync rung names a file when rsync sends it, so the hashing runs beside the
- * transfer, not after it. Per file, a stream's fresh 1 MiB buffer and its thread-pool hops on the
- * main thread cost more than the hashing (2,000 files, 119 MiB: 2.3 s there, 0.2 s here).
+ * The sha256 of a tree's local files on one worker thread (HASH_WORKER_SOURCE), each file once for
+ * every node of the sync, as soon as it is named: the rsync rung names a file when rsync sends it,
+ * so the hashing runs beside the transfer, not after it. Per file, a stream's fresh 1 MiB buffer
+ * and its thread-pool hops on the main thread cost more than the hashing (2,000 files, 119 MiB:
+ * 2.3 s there, 0.2 s here).
  */
 
 type FileHash = Result<string, 'local_read_failed'>;
@@ -69,15 +70,5 @@ export class FilesHasher {
     this.broken ??= why;
     for (const resolve of this.waiting.values()) resolve(fail('local_read_failed', why));
     this.waiting.clear();
-  }
-}
-
-/** sha256 of each of `files`, by `rel`, on a worker of its own. */
-export async function hashLocal(files: LocalTree['files'], where: string): Promise<Result<Map<string, string>, 'local_read_failed'>> {
-  const hasher = new FilesHasher();
-  try {
-    return await hasher.hashes(files, where);
-  } finally {
-    hasher.close();
   }
 }

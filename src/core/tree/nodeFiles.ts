@@ -6,7 +6,7 @@ import { mtimeSeconds, type RemoteState } from './plan';
 import { parseHashes, parseInspect } from './remoteOutput';
 import { hashScript, inspectScript, nameRecord } from './remoteScripts';
 import type { RemoteShell } from './remoteShell';
-import { hashLocal } from './filesHasher';
+import type { FilesHasher } from './filesHasher';
 
 /** What the SSH rungs ask the node about the tree's files, each question one batched exec. */
 
@@ -30,7 +30,7 @@ export async function hashOnNode(shell: RemoteShell, dir: string, rels: string[]
  * The node's tools, and for each file: missing, up to date (same size and mtime), different, or
  * (same size, other mtime) its sha256 there: the one question that reads file contents.
  */
-export async function inspectNode(shell: RemoteShell, root: string, files: TreeFile[], where: string): Promise<Result<{ tools: NodeTools; states: RemoteState[]; localSha: Map<string, string> }, TransportFailureCode>> {
+export async function inspectNode(shell: RemoteShell, root: string, files: TreeFile[], hashes: FilesHasher, where: string): Promise<Result<{ tools: NodeTools; states: RemoteState[]; localSha: Map<string, string> }, TransportFailureCode>> {
   const r = await shell.run(inspectScript(root), Buffer.from(files.map((f) => nameRecord(f.rel)).join('')), 300_000);
   if (!r.ok) return r;
   const head = parsePrepareOutput(r.value.stdout);
@@ -46,7 +46,7 @@ export async function inspectNode(shell: RemoteShell, root: string, files: TreeF
     return s.mtimeS === mtimeSeconds(f) ? { kind: 'same' } : { kind: 'differs' };
   });
   const candidates = files.filter((f, i) => { const s = stats.value[i]; return s.kind === 'file' && s.size === f.size && s.mtimeS !== mtimeSeconds(f); });
-  const [remote, local] = await Promise.all([hashOnNode(shell, root, candidates.map((f) => f.rel), where), hashLocal(candidates, where)]);
+  const [remote, local] = await Promise.all([hashOnNode(shell, root, candidates.map((f) => f.rel), where), hashes.hashes(candidates, where)]);
   if (!remote.ok) return remote;
   if (!local.ok) return local;
   const byRel = new Map(candidates.map((f, i) => [f.rel, remote.value[i]]));

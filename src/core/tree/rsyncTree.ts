@@ -14,7 +14,7 @@ import type { PushResult } from '../transports/transport';
 import type { TreeFile } from './localTree';
 import { hashOnNode } from './nodeFiles';
 import { deleteIfAsked, systemSshShell, type RemoteShell } from './remoteShell';
-import { FilesHasher } from './filesHasher';
+import type { FilesHasher } from './filesHasher';
 import { makeDirs } from './rungShared';
 import { rsyncTreeEnv, rsyncTreeMaster, type SshMaster } from './sshMaster';
 import { someNames, treeFailure, type RungContext, type TreeRun } from './treeRun';
@@ -88,18 +88,14 @@ async function syncOver(step: RsyncStep, bandwidthLimitMbps: number | undefined)
   if (files.length > 0) {
     const made = await makeDirs(step.shell, step.root, run.job.tree.dirs, step.where);
     if (!made.ok) return made;
-    const hasher = new FilesHasher();
-    try {
-      const sent = await rsyncOnce(step, files, hasher, bandwidthLimitMbps);
-      if (!sent.ok) return sent;
-      // Only what rsync transferred: its quick check (same size and mtime) left the rest as it
-      // was, each file of which a sync of ours (or the user's own copy) put there.
-      const checked = await verify(step, files.filter((f) => sent.value.has(f.rel)), hasher);
-      if (!checked.ok) return checked;
-      for (const f of files) run.landed(f.rel, 'rsync', sent.value.has(f.rel), sent.value.has(f.rel) ? f.size : 0);
-    } finally {
-      hasher.close();
-    }
+    const hasher = run.job.hashes;
+    const sent = await rsyncOnce(step, files, hasher, bandwidthLimitMbps);
+    if (!sent.ok) return sent;
+    // Only what rsync transferred: its quick check (same size and mtime) left the rest as it
+    // was, each file of which a sync of ours (or the user's own copy) put there.
+    const checked = await verify(step, files.filter((f) => sent.value.has(f.rel)), hasher);
+    if (!checked.ok) return checked;
+    for (const f of files) run.landed(f.rel, 'rsync', sent.value.has(f.rel), sent.value.has(f.rel) ? f.size : 0);
   }
   return deleteIfAsked(step.shell, step.root, run, step.where);
 }

@@ -3,6 +3,7 @@ import { SyncRouter, type SyncResult } from '../router/syncRouter';
 import type { PushJob, PushProgress, Transport, TransportOptions } from '../transports/transport';
 import { pushTreeAgent } from './agentTree';
 import { pushTreeBase64 } from './base64Tree';
+import { FilesHasher } from './filesHasher';
 import type { LocalTree, TreeRefusal } from './localTree';
 import { pushTreeRsync } from './rsyncTree';
 import { WarmLogins } from './sshMaster';
@@ -72,12 +73,15 @@ export async function syncTree(session: TreeSyncSession, nodes: NodeSpec[], loca
   const outside = remoteDirRefusal(remoteDir);
   if (outside) return outside;
   const logins = new WarmLogins(session.transportOptions);
+  const hashes = new FilesHasher();
   try {
     warmWhileWalking(session.router, nodes, logins, opts);
     const walked = await walkedTree(localDir);
     if (!('tree' in walked)) return walked;
-    return { kind: 'synced', results: await syncWalked(session, nodes, walked.tree, remoteDir, logins, opts) };
+    const job: TreeJob = { tree: walked.tree, remoteDir, delete: opts.delete === true, hashes };
+    return { kind: 'synced', results: await syncWalked(session, nodes, job, logins, opts) };
   } finally {
+    hashes.close();
     await logins.closeAll();
   }
 }
@@ -93,15 +97,14 @@ function warmWhileWalking(router: SyncRouter, nodes: NodeSpec[], logins: WarmLog
   for (const node of firstGo) if (first.get(node.name) === 'rsync') logins.warm(node, opts.signal);
 }
 
-async function syncWalked(session: TreeSyncSession, nodes: NodeSpec[], tree: LocalTree, remoteDir: string, logins: WarmLogins, opts: TreeSyncOptions): Promise<TreeSyncResult[]> {
-  const job: TreeJob = { tree, remoteDir, delete: opts.delete === true };
+async function syncWalked(session: TreeSyncSession, nodes: NodeSpec[], job: TreeJob, logins: WarmLogins, opts: TreeSyncOptions): Promise<TreeSyncResult[]> {
   const only = (name: string) => (opts.deleteOnly ? new Set(opts.deleteOnly[name] ?? []) : undefined);
   const runs = new Map(nodes.map((n) => [n.name, new TreeRun(n.name, job, (t, p) => opts.onProgress?.(n.name, t, p), only(n.name))]));
   const router = new SyncRouter({
     ...session.router.deps,
     transports: treeTransports(session.router.deps.transports, session.transportOptions, runs, logins),
   });
-  const pushJob: PushJob = { localPath: tree.root, remotePath: remoteDir };
+  const pushJob: PushJob = { localPath: job.tree.root, remotePath: job.remoteDir };
   const results = await router.syncMany(nodes, pushJob, { signal: opts.signal, forceTransport: opts.forceTransport, concurrency: opts.concurrency });
   return results.map((r) => ({ ...r, files: runs.get(r.node)!.report }));
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TransportKind } from '../hosts/nodeSpec';
 import type { PushFailure, PushLimit, PushResult, TransportOptions } from '../transports/transport';
 import type { TransportFailureCode } from '../transports/failureCodes';
+import type { FilesHasher } from './filesHasher';
 import type { LocalTree, TreeFile } from './localTree';
 
 /**
@@ -44,6 +45,8 @@ export interface TreeJob {
   /** The remote directory as the user gave it (relative: under the node's base). */
   remoteDir: string;
   delete: boolean;
+  /** The local files' sha256, each computed once for every node of the sync. */
+  hashes: FilesHasher;
 }
 
 export class TreeRun {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { NodeSpec } from '../../../../src/core/hosts/nodeSpec';
 import { pushTreeAgent } from '../../../../src/core/tree/agentTree';
+import { FilesHasher } from '../../../../src/core/tree/filesHasher';
 import type { TreeFile } from '../../../../src/core/tree/localTree';
 import { TreeRun } from '../../../../src/core/tree/treeRun';
 import { DEFAULT_TRANSPORT_OPTIONS, type PushJob, type PushResult, type Transport } from '../../../../src/core/transports/transport';
@@ -28,7 +29,7 @@ function perFile(): Transport & { kind: 'p2p'; jobs: PushJob[] } {
 
 function runOf(files: TreeFile[], del = false): TreeRun {
   const tree = { root: '/l', files, dirs: [], totalBytes: files.reduce((n, f) => n + f.size, 0) };
-  return new TreeRun('gpu-1', { tree, remoteDir: 'data/t', delete: del }, () => undefined);
+  return new TreeRun('gpu-1', { tree, remoteDir: 'data/t', delete: del, hashes: new FilesHasher() }, () => undefined);
 }
 
 const ctx = { opts: { ...DEFAULT_TRANSPORT_OPTIONS, knownHostsFile: '/kh', env: {} }, signal: new AbortController().signal };
@@ -77,7 +78,7 @@ describe('core/tree/agentTree', () => {
   });
 
   it('refuses an absolute remote directory over HTTP', async () => {
-    const run = new TreeRun('gpu-1', { tree: { root: '/l', files: [file('a')], dirs: [], totalBytes: 3 }, remoteDir: '/srv/x', delete: false }, () => undefined);
+    const run = new TreeRun('gpu-1', { tree: { root: '/l', files: [file('a')], dirs: [], totalBytes: 3 }, remoteDir: '/srv/x', delete: false, hashes: new FilesHasher() }, () => undefined);
     const r = await pushTreeAgent(perFile(), nodeSpec(), run, ctx);
     assert.ok(!r.ok && r.code === 'absolute_path_over_http');
   });

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FilesHasher, hashLocal } from '../../../../src/core/tree/filesHasher';
+import { FilesHasher } from '../../../../src/core/tree/filesHasher';
 import type { TreeFile } from '../../../../src/core/tree/localTree';
 
 describe('core/tree/filesHasher', () => {
@@ -15,6 +15,14 @@ describe('core/tree/filesHasher', () => {
     return { rel, abs: path.join(dir, rel), size: data.length, mtimeMs: 0 };
   };
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const hashLocal = async (files: TreeFile[], where: string) => {
+    const hasher = new FilesHasher();
+    try {
+      return await hasher.hashes(files, where);
+    } finally {
+      hasher.close();
+    }
+  };
 
   it('hashes each file on one worker, an empty one and one longer than its 1 MiB buffer too', async () => {
     const datas = [Buffer.alloc(0), Buffer.from('small'), Buffer.alloc((1 << 20) * 2 + 7, 9)];
@@ -35,6 +43,21 @@ describe('core/tree/filesHasher', () => {
       const again = await hasher.hashes([f], 'here');
       assert.ok(first.ok && again.ok);
       assert.equal(again.value.get('a'), sha(Buffer.from('first')));
+    } finally {
+      hasher.close();
+    }
+  });
+
+  it('a sync\'s nodes share each file\'s hash: the second asks, nothing is read again', async () => {
+    const files = ['p0', 'p1'].map((n) => put(n, Buffer.from(`before ${n}`)));
+    const hasher = new FilesHasher();
+    try {
+      const a = await hasher.hashes(files, 'node a');
+      for (const f of files) fs.writeFileSync(f.abs, 'changed since');
+      const b = await hasher.hashes(files, 'node b');
+      assert.ok(a.ok && b.ok);
+      assert.deepEqual([...a.value.values()], files.map((f) => sha(Buffer.from(`before ${f.rel}`))));
+      assert.deepEqual(b.value, a.value);
     } finally {
       hasher.close();
     }
