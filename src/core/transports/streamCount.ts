@@ -123,8 +123,6 @@ export class StreamScaler {
   private allSendingAt: number | undefined;
   private window: Mark | undefined;
   private lastRate: number | undefined;
-  /** The total rate (bytes/s) the last window measured. */
-  private measured: number | undefined;
   /** The count before the last step: where a step that did not pay goes back to. */
   private lastCount: number | undefined;
   /** Settled at one stream: when to try more again, and the wait after that. */
@@ -144,11 +142,6 @@ export class StreamScaler {
 
   get streams(): number {
     return this.count;
-  }
-
-  /** The total rate (bytes/s) the last window measured; undefined before the first. */
-  get windowRate(): number | undefined {
-    return this.measured;
   }
 
   /** The most streams this setting can reach. */
@@ -174,7 +167,6 @@ export class StreamScaler {
   }
 
   private decide(rate: number, now: number): void {
-    this.measured = rate;
     const gain = this.lastCount === 1 ? MIN_FIRST_GAIN : MIN_GAIN;
     const paid = this.lastRate === undefined ? !this.oneStreamFills(rate) : rate > this.lastRate * (1 + gain);
     const step = this.stepFrom(rate);

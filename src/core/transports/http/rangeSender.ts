@@ -51,13 +51,23 @@ const MIN_BUFFER_BYTES = 256 << 10;
 const BUSY_TRIES = 3;
 const BUSY_RETRY_MS = 300;
 /**
- * A lone stream's joined ranges, at most: what it moves in MERGED_MS at the last window's rate, so
- * one reply's round trip (the link idle meanwhile) costs well under 1 %; and never less than
- * MERGED_MIN_BYTES (~3 s at 180 Mbit/s). 256 MiB at 190 Mbit/s: the rest of the file in one
- * request after the first window, where 64 MiB requests cost three more round trips.
+ * A lone stream's joined ranges, at most: what it moves in MERGED_MS at its own rate over the last
+ * range it sent alone, so one reply's round trip (the link idle meanwhile) costs well under 1 %:
+ * 256 MiB at 190 Mbit/s goes as its first range, a joined one, then the rest. Before that rate is
+ * known, FIRST_JOINED_RANGES of the queue's ranges. Not the scaler's window rate: a loss-bound
+ * stream in slow start can look like one that fills the link (the scaler then settles at one
+ * stream), and a join sized at that rate (the rest of the file; 64 MiB at least before 2026-12-06)
+ * held the push at ~5 Mbit/s to its end, the scaler's later try finding no range left for more
+ * streams: 96 MiB took 139 s in one bench run where 16 streams take 15 s.
  */
 const MERGED_MS = 10_000;
-const MERGED_MIN_BYTES = 64 << 20;
+const FIRST_JOINED_RANGES = 4;
+
+/** How many bytes a lone stream's next joined range may span; `rate`: bytes/s of its last range sent alone. */
+export function joinedRangeBound(rangeBytes: number, rate: number | undefined): number {
+  const first = FIRST_JOINED_RANGES * rangeBytes;
+  return rate === undefined ? first : Math.max(first, (rate * MERGED_MS) / 1000);
+}
 
 /** The bytes of the queue's first ranges that follow on from `end` without a gap. */
 function runFrom(queue: readonly ByteRange[], end: number): number {
@@ -87,6 +97,11 @@ export class RangeSender {
   kept: http.Agent | undefined;
   /** The connection the push's HEAD came on, until the first stream takes it (`connection`). */
   private headPool: http.Agent | undefined;
+  /** Bytes/s of the last range that landed with no other stream sending meanwhile (joinedRangeBound). */
+  private loneRate: number | undefined;
+  /** Ranges being sent now, and ranges started so far: whether a range went alone. */
+  private sending = 0;
+  private sendsStarted = 0;
 
   constructor(
     private readonly d: RangeSenderDeps,
@@ -121,7 +136,7 @@ export class RangeSender {
     try {
       for (let range = this.nextRange(); range && !this.failure; range = this.nextRange()) {
         this.renewAfterProbe(kit);
-        const failed = await this.sendWithRetries(range, kit);
+        const failed = await this.sendTimed(range, kit);
         if (failed) this.failure ??= failed;
       }
     } finally {
@@ -161,7 +176,7 @@ export class RangeSender {
 
   /**
    * The next range for a stream; none when the scaler went back to fewer streams than run (this
-   * one retires). Once the scaler settled at one stream, ranges go joined up to MERGED_BYTES: each
+   * one retires). Once the scaler settled at one stream, ranges go joined (joinedRangeBound): each
    * range's reply costs a round trip that no other stream's bytes fill (the agent keeps what
    * reached its disk of a cut range, so resume stays as fine); the bound leaves ranges for more
    * streams when the scaler tries again (20 s on).
@@ -172,12 +187,21 @@ export class RangeSender {
     const next = this.queue.shift();
     if (!next || scaler.maxStreams > 1) return next;
     const range = { ...next };
-    const most = Math.max(MERGED_MIN_BYTES, ((scaler.windowRate ?? 0) * MERGED_MS) / 1000);
+    const most = joinedRangeBound(next.end - next.start, this.loneRate);
     const follows = () => this.queue[0]?.start === range.end;
     while (follows() && this.queue[0].end - range.start <= most) range.end = (this.queue.shift() as ByteRange).end;
     // A run left after it that is short beside it joins too: its own request would cost a round trip for little.
     if (runFrom(this.queue, range.end) <= most / 4) while (follows()) range.end = (this.queue.shift() as ByteRange).end;
     return range;
+  }
+
+  /** sendWithRetries, noting the rate of a range that landed with no other stream sending meanwhile. */
+  private async sendTimed(range: ByteRange, kit: StreamKit): Promise<SendFailure | undefined> {
+    const [alone, seq, t0] = [this.sending++ === 0, ++this.sendsStarted, performance.now()];
+    const failed = await this.sendWithRetries(range, kit);
+    this.sending--;
+    if (!failed && alone && seq === this.sendsStarted) this.loneRate = (range.end - range.start) / (Math.max(1, performance.now() - t0) / 1000);
+    return failed;
   }
 
   private async sendWithRetries(range: ByteRange, kit: StreamKit): Promise<SendFailure | undefined> {

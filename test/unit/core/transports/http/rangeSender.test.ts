@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { missingRanges, rangeBytesFor } from '../../../../../src/core/byteRanges';
 import { filesUrlPath } from '../../../../../src/core/transports/http/agentPush';
-import { RangeSender } from '../../../../../src/core/transports/http/rangeSender';
+import { joinedRangeBound, RangeSender } from '../../../../../src/core/transports/http/rangeSender';
 import { StreamScaler } from '../../../../../src/core/transports/streamCount';
 import { bytesOf, sha256, startTestAgent, type AgentFixture } from '../../../agent/agentFixture';
 import { never, tempFile, wireTap } from './agentFixtures';
@@ -45,27 +45,23 @@ describe('range sender (one round of a ranged upload)', () => {
     assert.equal(puts.filter((h) => /\r\nexpect:/i.test(h)).length, 0);
   });
 
-  it('settled at one stream, ranges go joined: one reply to wait for, not one per range', async () => {
-    const body = bytesOf(24 * MiB, 6);
+  it('settled at one stream, ranges go joined: two replies to wait for, not one per range', async () => {
+    const body = bytesOf(24 * MiB, 6); // twelve 2 MiB ranges
     const { puts } = await send(body, 1);
-    assert.equal(puts.length, 1);
-    assert.match(puts[0], new RegExp(`\\r\\nx-range-end: ${body.length}\\r\\n`, 'i'));
+    assert.equal(puts.length, 2);
+    assert.match(puts[1], new RegExp(`\\r\\nx-range-end: ${body.length}\\r\\n`, 'i'));
   });
 
-  it('joined ranges stay within 10 s at the last window\'s rate, 64 MiB at least (a short rest joins them): ranges are left for more streams when the scaler tries again', async () => {
+  it('a lone stream\'s first joined range is four ranges, the next ones 10 s at its own rate over the last (a short rest joins them)', async () => {
     const ends = (puts: string[]) => puts.map((h) => /\r\nx-range-end: (\d+)/i.exec(h)?.[1]);
-    const unmeasured = await send(bytesOf(96 * MiB, 8), 1); // thirty-two 3 MiB ranges
-    assert.deepEqual(ends(unmeasured.puts), [String(63 * MiB), String(96 * MiB)]);
-    await fx?.close();
-    const slow = { streams: 1, maxStreams: 1, windowRate: 4 * MiB, observe: () => undefined }; // 40 MiB in 10 s: the floor
-    assert.deepEqual(ends((await send(bytesOf(96 * MiB, 8), slow as unknown as StreamScaler)).puts), [String(63 * MiB), String(96 * MiB)]);
-    await fx?.close();
-    const fast = { ...slow, windowRate: 24 * MiB }; // ~200 Mbit/s: 240 MiB in 10 s
-    assert.deepEqual(ends((await send(bytesOf(96 * MiB, 8), fast as unknown as StreamScaler)).puts), [String(96 * MiB)]);
-    await fx?.close();
-    // 80 MiB in 10 s, and what is left after it is under a quarter of that: it joins (no round trip for 18 MiB).
-    const nearly = { ...slow, windowRate: 8 * MiB };
-    assert.deepEqual(ends((await send(bytesOf(96 * MiB, 8), nearly as unknown as StreamScaler)).puts), [String(96 * MiB)]);
+    // Thirty-two 3 MiB ranges: 12 MiB first; loopback's rate then takes the rest in one request.
+    assert.deepEqual(ends((await send(bytesOf(96 * MiB, 8), 1)).puts), [String(12 * MiB), String(96 * MiB)]);
+  });
+
+  it('joined ranges are bounded by the lone stream\'s measured rate, not a window\'s: a slow stream leaves ranges for more streams', () => {
+    assert.equal(joinedRangeBound(3 * MiB, undefined), 12 * MiB, 'before any joined range landed: four ranges');
+    assert.equal(joinedRangeBound(3 * MiB, 6e5), 12 * MiB, '~5 Mbit/s (6 MB in 10 s): still four ranges, not the rest of the file');
+    assert.equal(joinedRangeBound(8 * MiB, 24e6), 240e6, '~190 Mbit/s: 10 s of it');
   });
 
   it('back to one stream after more were tried, the stream left goes on over a new connection (slow start, not a cut window)', async () => {
@@ -74,6 +70,6 @@ describe('range sender (one round of a ranged upload)', () => {
     const body = bytesOf(32 * MiB, 7);
     const { connections, puts } = await send(body, scaler as unknown as StreamScaler, () => Object.assign(scaler, { streams: 1, maxStreams: 1 }));
     assert.equal(connections, 3, 'two streams, then a new connection for the one left');
-    assert.equal(puts.length, 3, 'a range on each of the two streams, then the rest as one range');
+    assert.equal(puts.length, 4, 'a range on each of the two streams, then four joined, then the rest as one range');
   });
 });
