@@ -121,6 +121,28 @@ describe('stream count', () => {
     assert.equal(scaler.streams, 16);
   });
 
+  it('auto checks the look over the full window after it: a stream fast only in its slow start is measured afresh at once, a filling one stays alone', () => {
+    const after = (rateAt: (ms: number, streams: number) => number, seconds: number) => {
+      const clock = { now: 0 };
+      const scaler = new StreamScaler('auto', { rttMs: 40, clock: () => clock.now });
+      let bytes = 0;
+      const seen: number[] = [];
+      while (clock.now < seconds * 1000) {
+        clock.now += 50;
+        bytes += rateAt(clock.now, scaler.streams) / 20;
+        scaler.observe(bytes);
+        if (seen[seen.length - 1] !== scaler.streams) seen.push(scaler.streams);
+      }
+      return { seen, streams: scaler.streams, maxStreams: scaler.maxStreams };
+    };
+    // 112 Mbit/s (560 KB in flight) for its first second, then ~5 Mbit/s a stream: alone until the
+    // check 1.5 s after the look, then steps as from the start (x4: no round trip then).
+    const lossy = after((ms, n) => (ms <= 1000 ? 14e6 : 6e5 * n), 9);
+    assert.deepEqual(lossy.seen, [1, 4, 16]);
+    // Filling the link all along: the check keeps it at one stream.
+    assert.deepEqual(after(() => 24e6, 9), { seen: [1], streams: 1, maxStreams: 1 });
+  });
+
   it('auto\'s first step, from one stream of known round trip, takes as many streams as keep 512 KiB in flight together (4 at least); later steps x4', () => {
     const firstStep = (bytesPerS: number, rttMs?: number) => {
       const clock = { now: 0 };
