@@ -11,15 +11,17 @@ export interface Payload {
   sha: string;
 }
 
+/** `mib` may be a fraction (a payload of a few KiB). */
 export function makePayload(dir: string, mib: number): Payload {
   const file = path.join(dir, `payload-${mib}m.bin`);
+  const bytes = Math.round(mib * MIB);
   const fd = fs.openSync(file, 'w');
   const hash = createHash('sha256');
-  for (let i = 0; i < mib; i++) {
-    const chunk = randomBytes(MIB);
+  for (let left = bytes; left > 0; left -= MIB) {
+    const chunk = randomBytes(Math.min(MIB, left));
     hash.update(chunk);
     fs.writeSync(fd, chunk);
   }
   fs.closeSync(fd);
-  return { file, bytes: mib * MIB, sha: hash.digest('hex') };
+  return { file, bytes, sha: hash.digest('hex') };
 }
