@@ -119,7 +119,7 @@ interface RowPayloads { ours: Payload; peer: Payload }
 
 /** Ours and the peer, interleaved, each landed file checked; wall ms each. */
 async function timeRow(lab: Lab, load: RowPayloads, row: WanRow, runs: number) {
-  const res = { oursMs: [] as number[], streams: [] as number[], peerMs: [] as number[] };
+  const res = { oursMs: [] as number[], streams: [] as number[], tries: [] as number[], peerMs: [] as number[] };
   const node = nodeOf(row);
   for (let i = 0; i < runs; i++) {
     // Alternate who goes first: loss is random, the machine's load is not steady.
@@ -130,6 +130,7 @@ async function timeRow(lab: Lab, load: RowPayloads, row: WanRow, runs: number) {
         const r = await ours(lab, node, p, name, transportOf(row));
         res.oursMs.push(r.ms);
         res.streams.push(r.streams);
+        res.tries.push(r.tries);
       } else {
         res.peerMs.push(await peer(lab, p, name, row));
       }
@@ -155,7 +156,7 @@ async function orchestratorBound(lab: Lab, peerMs: number[], runs: number): Prom
 }
 
 async function wanRow(lab: Lab, load: RowPayloads, row: WanRow, runs: number): Promise<BenchRow> {
-  const { oursMs, streams, peerMs } = await timeRow(lab, load, row, runs);
+  const { oursMs, streams, tries, peerMs } = await timeRow(lab, load, row, runs);
   const bound = row === 'orchestrator' ? await orchestratorBound(lab, peerMs, runs) : '';
   const rate = (p: Payload, ms: number) => (p.bytes * 8) / (ms * 1000);
   const ratio = rate(load.ours, median(oursMs)) / rate(load.peer, median(peerMs));
@@ -169,7 +170,7 @@ async function wanRow(lab: Lab, load: RowPayloads, row: WanRow, runs: number): P
     goal: `>= ${goal.toFixed(goal % 1 ? 2 : 1)}x`,
     met: ratio >= goal,
     note: `In the network lab: one node behind the router's delay line, nftables loss and tbf. Median of ${runs}, interleaved; ours is \`ringrift-sync sync --force-transport ${transportOf(row)}\` ` +
-      `(a whole CLI process, sha256 verified on the node; TCP streams per run: ${streams.join(', ')}): ${runsText(oursMs, seconds)}; ${peerName(row)} (one stream, no check): ${runsText(peerMs, seconds)}. ${bound}` +
+      `(a whole CLI process, sha256 verified on the node; TCP streams per run: ${streams.join(', ')}${tries.some((t) => t > 1) ? `; tries per run: ${tries.join(', ')}` : ''}): ${runsText(oursMs, seconds)}; ${peerName(row)} (one stream, no check): ${runsText(peerMs, seconds)}. ${bound}` +
       (row !== 'orchestrator' && row.link === 'calm'
         ? `${sizes}: without loss one stream runs near the link's rate, so a larger file measures the link more than our fixed costs.`
         : `${sizes}, not 256 MiB: one CUBIC stream at 0.5 % loss holds ~5 Mbit/s (MSS/RTT x 1.22/sqrt(p)), so 256 MiB would take ~7 min a copy for the one-stream peers.`),
